@@ -1,0 +1,299 @@
+"""The TOML settings file, validated up front so a typo fails at start-up, not at 3 a.m.
+
+Every problem becomes a `ConfigError` naming the file and the key, with what to do about it.
+Relative paths in the file (`data_dir`, a source's `folder`) are read relative to the file's
+own directory, so a config works the same from wherever the command is run.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from wiredesk.errors import ConfigError
+
+DEFAULT_CONFIG_NAME = "wiredesk.toml"
+ENV_VAR = "WIREDESK_CONFIG"
+SUPPORTED_LANGUAGES = ("hi", "en")
+FORMATS = ("auto", "rss", "atom", "rdf", "jsonfeed")
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+_SECTION_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+# Paths the site itself uses at the top level; a section may not take them.
+RESERVED_SECTIONS = frozenset(
+    {"static", "source", "feed.xml", "atom.xml", "feed.json", "health", "ingest", "admin", "api"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SiteSettings:
+    name: str
+    language: str
+    base_url: str
+    timezone: ZoneInfo
+    data_dir: Path
+    database: str
+    page_size: int = 20
+    sections: dict[str, str] = field(default_factory=dict)  # slug -> display name
+
+    def section_name(self, slug: str) -> str:
+        return self.sections.get(slug) or slug.replace("-", " ").title()
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSettings:
+    id: str
+    name: str
+    url: str | None = None
+    folder: Path | None = None
+    format: str = "auto"
+    poll_every: float = 300.0
+    section: str = "news"
+    disclaimer: str = ""
+    auto_publish: bool = True
+    timeout: float = 30.0
+
+    @property
+    def location(self) -> str:
+        return self.url if self.url is not None else str(self.folder)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    path: Path
+    site: SiteSettings
+    sources: tuple[SourceSettings, ...]
+
+    def source(self, source_id: str) -> SourceSettings | None:
+        return next((s for s in self.sources if s.id == source_id), None)
+
+
+_SITE_KEYS = {
+    "name": str,
+    "language": str,
+    "base_url": str,
+    "timezone": str,
+    "data_dir": str,
+    "database": str,
+    "page_size": int,
+}
+_SOURCE_KEYS = {
+    "id": str,
+    "name": str,
+    "url": str,
+    "folder": str,
+    "format": str,
+    "poll_every": (int, float),
+    "section": str,
+    "disclaimer": str,
+    "auto_publish": bool,
+    "timeout": (int, float),
+}
+_TOP_KEYS = {"site", "sources", "sections"}
+
+
+def find_config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """`--config`, else ./wiredesk.toml, else $WIREDESK_CONFIG."""
+    if explicit:
+        return Path(explicit)
+    local = Path.cwd() / DEFAULT_CONFIG_NAME
+    if local.exists():
+        return local
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env)
+    raise ConfigError(
+        str(local),
+        f"no settings file found (also checked ${ENV_VAR}); "
+        "create one with `wiredesk init DIR` or pass --config FILE",
+    )
+
+
+def load_settings(path: str | os.PathLike[str]) -> Settings:
+    p = Path(path)
+    shown = str(p)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(
+            shown, "file not found; create one with `wiredesk init DIR` or pass --config FILE"
+        ) from None
+    except OSError as e:
+        raise ConfigError(
+            shown, f"cannot read the file ({e.strerror}); check its permissions"
+        ) from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(shown, "the file is not UTF-8 text; save it as UTF-8") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(shown, f"invalid TOML: {e}; fix the syntax there") from None
+    return parse_settings(data, p)
+
+
+def parse_settings(data: dict[str, Any], path: Path) -> Settings:
+    shown = str(path)
+    base_dir = path.resolve().parent
+    _reject_unknown(shown, data, _TOP_KEYS, prefix="")
+    site_raw = data.get("site")
+    if not isinstance(site_raw, dict):
+        raise ConfigError(
+            shown, "missing [site] table; add one (see docs/configuration.md)", "site"
+        )
+    sections_raw = data.get("sections", {})
+    if not isinstance(sections_raw, dict) or not all(
+        isinstance(v, str) for v in sections_raw.values()
+    ):
+        raise ConfigError(shown, 'must be a table of section = "Display name" strings', "sections")
+    for slug in sections_raw:
+        _check_section(shown, f"sections.{slug}", slug)
+    site = _parse_site(shown, site_raw, base_dir, dict(sections_raw))
+
+    sources_raw = data.get("sources", [])
+    if not isinstance(sources_raw, list):
+        raise ConfigError(shown, "must be an array of tables: write [[sources]]", "sources")
+    sources: list[SourceSettings] = []
+    seen: set[str] = set()
+    for i, s in enumerate(sources_raw):
+        src = _parse_source(shown, s, i, base_dir)
+        if src.id in seen:
+            raise ConfigError(
+                shown, f"duplicate source id {src.id!r}; ids must be unique", f"sources[{i}].id"
+            )
+        seen.add(src.id)
+        sources.append(src)
+    return Settings(path=path, site=site, sources=tuple(sources))
+
+
+def _reject_unknown(shown: str, table: dict[str, Any], known: Any, prefix: str) -> None:
+    for key in table:
+        if key not in known:
+            close = difflib.get_close_matches(key, list(known), n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(known)}"
+            raise ConfigError(shown, f"unknown key; {hint}", f"{prefix}{key}")
+
+
+def _typed(shown: str, table: dict[str, Any], spec: dict[str, Any], prefix: str) -> None:
+    _reject_unknown(shown, table, spec, prefix)
+    for key, value in table.items():
+        want = spec[key]
+        names = want if isinstance(want, tuple) else (want,)
+        # bool is an int in Python; `poll_every = true` is still a mistake.
+        if not isinstance(value, names) or (isinstance(value, bool) and bool not in names):
+            kind = " or ".join(
+                sorted(
+                    {int: "a number", float: "a number", str: "a string", bool: "true or false"}[t]
+                    for t in names
+                )
+            )
+            raise ConfigError(shown, f"must be {kind}, not {value!r}", f"{prefix}{key}")
+
+
+def _parse_site(
+    shown: str, raw: dict[str, Any], base_dir: Path, sections: dict[str, str]
+) -> SiteSettings:
+    _typed(shown, raw, _SITE_KEYS, "site.")
+    name = raw.get("name", "wiredesk")
+    language = raw.get("language", "en")
+    if language not in SUPPORTED_LANGUAGES:
+        raise ConfigError(
+            shown, f"must be one of {', '.join(SUPPORTED_LANGUAGES)}", "site.language"
+        )
+    base_url = raw.get("base_url", "http://127.0.0.1:8000").rstrip("/")
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(
+            shown, "must be an http(s) URL such as https://news.example.com", "site.base_url"
+        )
+    tz_name = raw.get("timezone", "UTC")
+    try:
+        tz = ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            shown,
+            f"unknown time zone {tz_name!r}; use an IANA name such as Asia/Kolkata",
+            "site.timezone",
+        ) from None
+    data_dir = _resolve(base_dir, raw.get("data_dir", "data"))
+    database = raw.get("database") or f"sqlite:///{data_dir / 'wiredesk.db'}"
+    if not (database.startswith("sqlite:") or database.startswith("postgresql")):
+        raise ConfigError(
+            shown, "must be a sqlite:/// path or a postgresql:// URL", "site.database"
+        )
+    page_size = raw.get("page_size", 20)
+    if not 1 <= page_size <= 200:
+        raise ConfigError(shown, "must be between 1 and 200", "site.page_size")
+    return SiteSettings(
+        name=name,
+        language=language,
+        base_url=base_url,
+        timezone=tz,
+        data_dir=data_dir,
+        database=database,
+        page_size=page_size,
+        sections=sections,
+    )
+
+
+def _parse_source(shown: str, raw: Any, i: int, base_dir: Path) -> SourceSettings:
+    prefix = f"sources[{i}]."
+    if not isinstance(raw, dict):
+        raise ConfigError(shown, "must be a table: write [[sources]]", f"sources[{i}]")
+    _typed(shown, raw, _SOURCE_KEYS, prefix)
+    for required in ("id", "name"):
+        if required not in raw:
+            raise ConfigError(shown, "is required", prefix + required)
+    sid = raw["id"]
+    if not _ID_RE.match(sid):
+        raise ConfigError(
+            shown, "must be lowercase letters, digits, - or _ (e.g. ians)", prefix + "id"
+        )
+    prefix = f"sources.{sid}."  # from here on, name the source by its id
+    url, folder = raw.get("url"), raw.get("folder")
+    if (url is None) == (folder is None):
+        raise ConfigError(shown, "set exactly one of url or folder", prefix + "url")
+    if url is not None and urlsplit(url).scheme not in ("http", "https", "file"):
+        raise ConfigError(shown, "must be an http://, https:// or file:// URL", prefix + "url")
+    fmt = raw.get("format", "auto")
+    if fmt not in FORMATS:
+        raise ConfigError(shown, f"must be one of {', '.join(FORMATS)}", prefix + "format")
+    poll_every = float(raw.get("poll_every", 300))
+    if poll_every < 1:
+        raise ConfigError(shown, "must be at least 1 (seconds)", prefix + "poll_every")
+    timeout = float(raw.get("timeout", 30))
+    if not 0 < timeout <= 600:
+        raise ConfigError(shown, "must be between 0 and 600 seconds", prefix + "timeout")
+    section = raw.get("section", "news")
+    _check_section(shown, prefix + "section", section)
+    return SourceSettings(
+        id=sid,
+        name=raw["name"],
+        url=url,
+        folder=_resolve(base_dir, folder) if folder is not None else None,
+        format=fmt,
+        poll_every=poll_every,
+        section=section,
+        disclaimer=raw.get("disclaimer", "").strip(),
+        auto_publish=raw.get("auto_publish", True),
+        timeout=timeout,
+    )
+
+
+def _check_section(shown: str, key: str, section: str) -> None:
+    if not _SECTION_RE.match(section) or section in RESERVED_SECTIONS:
+        raise ConfigError(
+            shown,
+            "must be lowercase letters, digits and - (e.g. world), and not a reserved path",
+            key,
+        )
+
+
+def _resolve(base_dir: Path, value: str) -> Path:
+    p = Path(value).expanduser()
+    return p if p.is_absolute() else (base_dir / p)

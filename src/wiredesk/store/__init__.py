@@ -1,0 +1,15 @@
+"""Storage: schema, migrations, the visibility gate, and the `Store` that uses them."""
+
+from wiredesk.store.engine import make_engine, migrate
+from wiredesk.store.store import Article, SaveOutcome, SourceState, Store, Story, VersionInfo
+
+__all__ = [
+    "Article",
+    "SaveOutcome",
+    "SourceState",
+    "Store",
+    "Story",
+    "VersionInfo",
+    "make_engine",
+    "migrate",
+]

@@ -1,0 +1,61 @@
+"""Engines and migrations: SQLite (WAL) by default, PostgreSQL by URL.
+
+Both engines get the same schema through the same Alembic migrations, so a site can move
+from one box to PostgreSQL without a second code path.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+from wiredesk.errors import WiredeskError
+
+
+def engine_url(url: str) -> str:
+    """Let people write plain `postgresql://`; we speak to it through psycopg 3."""
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    real = make_url(engine_url(url))
+    if real.get_backend_name() == "sqlite":
+        if real.database and real.database != ":memory:":
+            try:
+                Path(real.database).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise WiredeskError(
+                    f"database {real.database}: cannot create its folder ({e.strerror}); "
+                    "check site.data_dir or site.database"
+                ) from None
+        engine = create_engine(real, connect_args={"timeout": 30}, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(real, pool_pre_ping=True, **kwargs)
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    """WAL lets the site read while ingest writes; foreign keys are off by default in SQLite."""
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the database to the newest schema; safe to call at every start."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("wiredesk.store") / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")

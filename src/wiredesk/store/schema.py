@@ -1,0 +1,147 @@
+"""The one schema, for SQLite and PostgreSQL alike.
+
+Raw payloads (`envelopes`) are written before anything parses them; stories (`items`) hold
+identity, URL and public state; every version a source ever sent is a row in `item_versions`
+and is never overwritten, so history and provenance survive updates.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC in Python, whatever the engine keeps.
+
+    SQLite has no time zones and hands back naive values; normalizing here means no caller
+    ever compares a naive time with an aware one.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; use aware UTC times")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+source_state = Table(
+    "source_state",
+    metadata,
+    Column("source_id", String(64), primary_key=True),
+    Column("url", Text),  # the URL currently polled (may differ from config after redirects)
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("last_polled_at", UTCDateTime),
+    Column("last_success_at", UTCDateTime),
+    Column("last_error", Text),
+    Column("last_error_at", UTCDateTime),
+    Column("next_poll_at", UTCDateTime),
+    Column("consecutive_failures", Integer, nullable=False, default=0),
+)
+
+envelopes = Table(
+    "envelopes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source_id", String(64), nullable=False),
+    Column("transport", String(16), nullable=False),
+    Column("location", Text, nullable=False),
+    Column("content_type", Text),
+    Column("sha256", String(64), nullable=False),
+    Column("payload", LargeBinary, nullable=False),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("error", Text),
+    Column("format", String(16)),
+    Column("item_count", Integer, nullable=False, default=0),
+    Column("processed_at", UTCDateTime),
+    UniqueConstraint("source_id", "sha256"),
+)
+
+items = Table(
+    "items",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("short_id", String(16), nullable=False, unique=True),
+    Column("source_id", String(64), nullable=False),
+    Column("guid", Text, nullable=False),
+    Column("slug", String(100), nullable=False),
+    Column("section", String(64), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("language", String(16)),
+    Column("current_version_id", Integer),
+    Column("version_count", Integer, nullable=False, default=1),
+    Column("published_at", UTCDateTime, nullable=False),  # first published (source's or ours)
+    Column("updated_at", UTCDateTime),  # time of the current version if it is not the first
+    Column("first_seen_at", UTCDateTime, nullable=False),
+    UniqueConstraint("source_id", "guid"),
+    Index(None, "state", "published_at"),
+    Index(None, "section", "state", "published_at"),
+    Index(None, "source_id", "state", "published_at"),
+)
+
+item_versions = Table(
+    "item_versions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("item_id", Integer, ForeignKey("items.id", ondelete="CASCADE"), nullable=False),
+    Column("version", Integer, nullable=False),  # ours: 1, 2, 3 in order of arrival
+    Column("source_version", Integer),  # the source's own number, if its format has one
+    Column("content_hash", String(64), nullable=False),
+    Column("envelope_id", Integer, ForeignKey("envelopes.id"), nullable=False),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("format", String(16)),
+    Column("headline", Text, nullable=False),
+    Column("summary", Text, nullable=False, default=""),
+    Column("body_html", Text, nullable=False),
+    Column("body_text", Text, nullable=False),
+    Column("byline", Text),
+    Column("link", Text),
+    Column("language", String(16)),
+    Column("categories", Text, nullable=False, default="[]"),  # JSON list of strings
+    Column("source_published_at", UTCDateTime),
+    Column("source_updated_at", UTCDateTime),
+    Column("credit_line", Text),
+    Column("originator", Text),
+    Column("upstream_disclaimer", Text),
+    Column("upstream_source", Text),
+    Column("dateline_place", Text),
+    Column("dateline_date", Text),
+    UniqueConstraint("item_id", "version"),
+    UniqueConstraint("item_id", "content_hash"),
+)

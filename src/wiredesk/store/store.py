@@ -1,0 +1,500 @@
+"""The store: the only code that reads or writes the database.
+
+Ingest calls `record_envelope` (raw first), then `save_items`; public channels call
+`list_stories`, `count_stories` and `get_article`, all of which go through the visibility gate.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from wiredesk.model import Envelope, EnvelopeStatus, Item, ItemState, utcnow
+from wiredesk.store.engine import make_engine, migrate
+from wiredesk.store.schema import envelopes, item_versions, items, source_state
+from wiredesk.store.visibility import public_clause
+
+# Fields of a story as the public sees it, read from items joined with the current version.
+_STORY_COLUMNS = (
+    items.c.id.label("item_id"),
+    items.c.short_id,
+    items.c.source_id,
+    items.c.guid,
+    items.c.slug,
+    items.c.section,
+    items.c.state,
+    items.c.language,
+    items.c.version_count,
+    items.c.published_at,
+    items.c.updated_at,
+    item_versions.c.version,
+    item_versions.c.headline,
+    item_versions.c.summary,
+    item_versions.c.body_html,
+    item_versions.c.body_text,
+    item_versions.c.byline,
+    item_versions.c.link,
+    item_versions.c.categories,
+    item_versions.c.credit_line,
+    item_versions.c.originator,
+    item_versions.c.upstream_disclaimer,
+    item_versions.c.upstream_source,
+    item_versions.c.dateline_place,
+    item_versions.c.dateline_date,
+)
+
+
+@dataclass(slots=True, frozen=True)
+class Story:
+    """A story at its current version, as channels render it."""
+
+    item_id: int
+    short_id: str
+    source_id: str
+    guid: str
+    slug: str
+    section: str
+    state: str
+    language: str | None
+    version_count: int
+    published_at: datetime
+    updated_at: datetime | None
+    version: int
+    headline: str
+    summary: str
+    body_html: str
+    body_text: str
+    byline: str | None
+    link: str | None
+    categories: list[str]
+    credit_line: str | None
+    originator: str | None
+    upstream_disclaimer: str | None
+    upstream_source: str | None
+    dateline_place: str | None
+    dateline_date: str | None
+
+    @property
+    def path(self) -> str:
+        """The stable article URL path: /<section>/<slug>-<short id>."""
+        return f"/{self.section}/{self.slug}-{self.short_id}"
+
+    @property
+    def teaser(self) -> str:
+        if self.summary:
+            return self.summary
+        first = self.body_text.split("\n\n", 1)[0]
+        return first if len(first) <= 300 else first[:297].rsplit(" ", 1)[0] + " …"
+
+
+@dataclass(slots=True, frozen=True)
+class VersionInfo:
+    version: int
+    headline: str
+    received_at: datetime
+    source_updated_at: datetime | None
+
+    @property
+    def time(self) -> datetime:
+        return self.source_updated_at or self.received_at
+
+
+@dataclass(slots=True, frozen=True)
+class Article:
+    story: Story
+    versions: list[VersionInfo] = field(default_factory=list)  # newest first
+
+
+@dataclass(slots=True, frozen=True)
+class SaveOutcome:
+    """What saving one item did: created a story, added a version, or nothing (a replay)."""
+
+    short_id: str
+    version: int
+    created: bool
+    changed: bool
+
+
+@dataclass(slots=True, frozen=True)
+class SourceState:
+    source_id: str
+    url: str | None
+    etag: str | None
+    last_modified: str | None
+    last_polled_at: datetime | None
+    last_success_at: datetime | None
+    last_error: str | None
+    last_error_at: datetime | None
+    next_poll_at: datetime | None
+    consecutive_failures: int
+
+
+def short_id_for(source_id: str, guid: str, length: int = 8) -> str:
+    """A short, URL-safe id that is stable for (source, guid): the same story keeps its URL."""
+    digest = hashlib.sha256(f"{source_id}\x00{guid}".encode()).digest()
+    return base64.b32encode(digest).decode("ascii").lower()[:length]
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str, *, run_migrations: bool = True) -> Store:
+        store = cls(make_engine(url))
+        if run_migrations:
+            migrate(store.engine)
+        return store
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- ingest side -------------------------------------------------------------------
+
+    def record_envelope(self, env: Envelope) -> tuple[int, bool]:
+        """Store the raw payload before anything parses it. Returns (id, is_new).
+
+        The same bytes from the same source are stored once; a replay returns the first id
+        and `is_new = False`, so the caller can skip reprocessing.
+        """
+        sha = env.sha256
+        with self.engine.begin() as conn:
+            existing = conn.execute(
+                select(envelopes.c.id).where(
+                    envelopes.c.source_id == env.source_id, envelopes.c.sha256 == sha
+                )
+            ).scalar()
+            if existing is not None:
+                return int(existing), False
+            try:
+                with conn.begin_nested():
+                    new_id = conn.execute(
+                        insert(envelopes).values(
+                            source_id=env.source_id,
+                            transport=str(env.transport),
+                            location=env.location,
+                            content_type=env.content_type,
+                            sha256=sha,
+                            payload=env.payload,
+                            received_at=env.received_at,
+                            status=EnvelopeStatus.RECEIVED.value,
+                            item_count=0,
+                        )
+                    ).inserted_primary_key[0]
+            except IntegrityError:  # a concurrent writer stored the same bytes first
+                existing = conn.execute(
+                    select(envelopes.c.id).where(
+                        envelopes.c.source_id == env.source_id, envelopes.c.sha256 == sha
+                    )
+                ).scalar_one()
+                return int(existing), False
+        return int(new_id), True
+
+    def finish_envelope(
+        self,
+        envelope_id: int,
+        status: EnvelopeStatus,
+        *,
+        error: str | None = None,
+        fmt: str | None = None,
+        item_count: int = 0,
+    ) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(envelopes)
+                .where(envelopes.c.id == envelope_id)
+                .values(
+                    status=status.value,
+                    error=error,
+                    format=fmt,
+                    item_count=item_count,
+                    processed_at=utcnow(),
+                )
+            )
+
+    def envelope(self, envelope_id: int) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(envelopes).where(envelopes.c.id == envelope_id)).first()
+        return dict(row._mapping) if row else None
+
+    def count_envelopes(self, source_id: str | None = None) -> int:
+        q = select(func.count()).select_from(envelopes)
+        if source_id is not None:
+            q = q.where(envelopes.c.source_id == source_id)
+        with self.engine.connect() as conn:
+            return int(conn.execute(q).scalar_one())
+
+    def save_items(
+        self,
+        source_id: str,
+        new_items: Sequence[Item],
+        envelope_id: int,
+        *,
+        auto_publish: bool = True,
+        now: datetime | None = None,
+    ) -> list[SaveOutcome]:
+        """Save processed items of one envelope in one transaction.
+
+        (source, guid) identifies a story. Content already stored for it is a replay and
+        changes nothing; new content becomes a new version. A version that is older than the
+        current one (by the source's version number, else by the source's time) is kept in
+        history but does not replace what is shown.
+        """
+        now = now or utcnow()
+        outcomes: list[SaveOutcome] = []
+        with self.engine.begin() as conn:
+            for item in new_items:
+                outcomes.append(
+                    self._save_one(conn, source_id, item, envelope_id, auto_publish, now)
+                )
+        return outcomes
+
+    def _save_one(
+        self,
+        conn: Connection,
+        source_id: str,
+        item: Item,
+        envelope_id: int,
+        auto_publish: bool,
+        now: datetime,
+    ) -> SaveOutcome:
+        digest = item.content_hash()
+        row = conn.execute(
+            select(
+                items.c.id, items.c.short_id, items.c.current_version_id, items.c.version_count
+            ).where(items.c.source_id == source_id, items.c.guid == item.guid)
+        ).first()
+        if row is None:
+            short_id = self._free_short_id(conn, source_id, item.guid)
+            published = item.published_at or item.updated_at or now
+            published = min(published, now)  # a story dated in the future is shown as of now
+            item_id = conn.execute(
+                insert(items).values(
+                    short_id=short_id,
+                    source_id=source_id,
+                    guid=item.guid,
+                    slug=(item.slug or "story")[:100],
+                    section=item.section or "news",
+                    state=(ItemState.PUBLISHED if auto_publish else ItemState.HELD).value,
+                    language=item.language,
+                    version_count=1,
+                    published_at=published,
+                    updated_at=None,
+                    first_seen_at=now,
+                )
+            ).inserted_primary_key[0]
+            version_id = self._insert_version(conn, item_id, 1, item, digest, envelope_id, now)
+            conn.execute(
+                update(items).where(items.c.id == item_id).values(current_version_id=version_id)
+            )
+            return SaveOutcome(short_id, 1, created=True, changed=True)
+
+        item_id, short_id, current_id, count = row
+        seen = conn.execute(
+            select(item_versions.c.version).where(
+                item_versions.c.item_id == item_id, item_versions.c.content_hash == digest
+            )
+        ).scalar()
+        if seen is not None:
+            return SaveOutcome(short_id, int(seen), created=False, changed=False)
+
+        number = int(count) + 1
+        version_id = self._insert_version(conn, item_id, number, item, digest, envelope_id, now)
+        current = conn.execute(
+            select(
+                item_versions.c.source_version,
+                item_versions.c.source_updated_at,
+                item_versions.c.source_published_at,
+            ).where(item_versions.c.id == current_id)
+        ).first()
+        values: dict[str, Any] = {"version_count": number}
+        if current is None or not _is_older(item, current):
+            values.update(
+                current_version_id=version_id,
+                updated_at=min(item.updated_at or now, now),
+                language=item.language,
+            )
+        conn.execute(update(items).where(items.c.id == item_id).values(**values))
+        shown = number if "current_version_id" in values else None
+        return SaveOutcome(short_id, shown or number, created=False, changed=shown is not None)
+
+    @staticmethod
+    def _insert_version(
+        conn: Connection,
+        item_id: int,
+        number: int,
+        item: Item,
+        digest: str,
+        envelope_id: int,
+        now: datetime,
+    ) -> int:
+        return int(
+            conn.execute(
+                insert(item_versions).values(
+                    item_id=item_id,
+                    version=number,
+                    source_version=item.version,
+                    content_hash=digest,
+                    envelope_id=envelope_id,
+                    received_at=now,
+                    format=item.format or None,
+                    headline=item.headline,
+                    summary=item.summary,
+                    body_html=item.body_html,
+                    body_text=item.body_text,
+                    byline=item.byline,
+                    link=item.link,
+                    language=item.language,
+                    categories=json.dumps(item.categories, ensure_ascii=False),
+                    source_published_at=item.published_at,
+                    source_updated_at=item.updated_at,
+                    credit_line=item.credit_line,
+                    originator=item.originator,
+                    upstream_disclaimer=item.upstream_disclaimer,
+                    upstream_source=item.upstream_source,
+                    dateline_place=item.dateline_place,
+                    dateline_date=item.dateline_date,
+                )
+            ).inserted_primary_key[0]
+        )
+
+    @staticmethod
+    def _free_short_id(conn: Connection, source_id: str, guid: str) -> str:
+        for length in (8, 10, 12, 16):
+            candidate = short_id_for(source_id, guid, length)
+            taken = conn.execute(select(items.c.id).where(items.c.short_id == candidate)).scalar()
+            if taken is None:
+                return candidate
+        raise RuntimeError(f"no free short id for {source_id}/{guid}")  # 2^-80: not expected
+
+    # --- source state -------------------------------------------------------------------
+
+    def source_state(self, source_id: str) -> SourceState | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(source_state).where(source_state.c.source_id == source_id)
+            ).first()
+        return SourceState(**row._mapping) if row else None
+
+    def update_source_state(self, source_id: str, **values: Any) -> None:
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                update(source_state).where(source_state.c.source_id == source_id).values(**values)
+            ).rowcount
+            if not done:
+                conn.execute(
+                    insert(source_state).values(
+                        source_id=source_id, consecutive_failures=0, **values
+                    )
+                )
+
+    # --- public side: everything below goes through the visibility gate -----------------
+
+    def list_stories(
+        self,
+        now: datetime | None = None,
+        *,
+        section: str | None = None,
+        source_id: str | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> list[Story]:
+        q = (
+            select(*_STORY_COLUMNS)
+            .select_from(
+                items.join(item_versions, item_versions.c.id == items.c.current_version_id)
+            )
+            .where(*self._filters(now, section, source_id))
+            .order_by(items.c.published_at.desc(), items.c.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        with self.engine.connect() as conn:
+            return [_story(r._mapping) for r in conn.execute(q)]
+
+    def count_stories(
+        self,
+        now: datetime | None = None,
+        *,
+        section: str | None = None,
+        source_id: str | None = None,
+    ) -> int:
+        q = select(func.count()).select_from(items).where(*self._filters(now, section, source_id))
+        with self.engine.connect() as conn:
+            return int(conn.execute(q).scalar_one())
+
+    def get_article(self, short_id: str, now: datetime | None = None) -> Article | None:
+        q = (
+            select(*_STORY_COLUMNS)
+            .select_from(
+                items.join(item_versions, item_versions.c.id == items.c.current_version_id)
+            )
+            .where(items.c.short_id == short_id, public_clause(now or utcnow()))
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(q).first()
+            if row is None:
+                return None
+            story = _story(row._mapping)
+            history = conn.execute(
+                select(
+                    item_versions.c.version,
+                    item_versions.c.headline,
+                    item_versions.c.received_at,
+                    item_versions.c.source_updated_at,
+                )
+                .where(item_versions.c.item_id == story.item_id)
+                .order_by(item_versions.c.version.desc())
+            )
+            versions = [VersionInfo(**r._mapping) for r in history]
+        return Article(story=story, versions=versions)
+
+    def sections(self, now: datetime | None = None) -> list[tuple[str, int]]:
+        """Sections that have public stories, with counts, busiest first."""
+        q = (
+            select(items.c.section, func.count())
+            .where(public_clause(now or utcnow()))
+            .group_by(items.c.section)
+            .order_by(func.count().desc(), items.c.section)
+        )
+        with self.engine.connect() as conn:
+            return [(s, int(n)) for s, n in conn.execute(q)]
+
+    @staticmethod
+    def _filters(now: datetime | None, section: str | None, source_id: str | None) -> list[Any]:
+        clauses: list[Any] = [public_clause(now or utcnow())]
+        if section is not None:
+            clauses.append(items.c.section == section)
+        if source_id is not None:
+            clauses.append(items.c.source_id == source_id)
+        return clauses
+
+    # --- operator views (not public) ----------------------------------------------------
+
+    def all_items(self) -> Iterable[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            q = select(items).order_by(items.c.id)
+            return [dict(r._mapping) for r in conn.execute(q)]
+
+
+def _is_older(item: Item, current: Any) -> bool:
+    """Is the incoming version older than the one shown? Source version numbers win over times."""
+    if item.version is not None and current.source_version is not None:
+        return item.version < current.source_version
+    mine = item.updated_at or item.published_at
+    theirs = current.source_updated_at or current.source_published_at
+    return mine is not None and theirs is not None and mine < theirs
+
+
+def _story(m: Any) -> Story:
+    data = dict(m)
+    data["categories"] = json.loads(data["categories"] or "[]")
+    return Story(**data)

@@ -1,0 +1,150 @@
+"""Line-level views of sanitized body HTML, shared by the stages that edit a body.
+
+Attribution and dateline lines are "lines" to an editor whether the feed wrapped each one in its
+own `<p>` or ran them together with `<br>`. Reading the sanitized HTML as a flat sequence of
+text chunks between block boundaries lets the stages treat both shapes the same way, and lets
+them cut a chunk out by its character span without rebuilding a DOM.
+
+Only ever fed HTML that `normalize.sanitize_html` produced, so tag shapes are predictable.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+_BLOCK_TAGS = (
+    r"(?:p|div|h[1-6]|li|ul|ol|blockquote|figure|figcaption|table|caption|thead|tbody|tfoot"
+    r"|tr|td|th|pre|hr)"
+)
+_BR_RE = r"<br\s*/?>"
+# A boundary between lines: a line break or any block-level tag, opening or closing.
+BOUNDARY_RE = re.compile(rf"{_BR_RE}|</?{_BLOCK_TAGS}\b[^>]*>", re.IGNORECASE)
+_TAG_RE = re.compile(r"<[^>]*>")
+_SPACE_RE = re.compile(r"[\s\u200b\ufeff]+")
+_EMPTY_BLOCK_RE = re.compile(
+    rf"<(p|h[2-6]|li|blockquote|figcaption)\b[^>]*>(?:\s|&nbsp;|{_BR_RE})*</\1>", re.IGNORECASE
+)
+_EMPTY_INLINE_RE = re.compile(r"<(strong|b|em|i|u|q|sub|sup|code)\b[^>]*>\s*</\1>", re.IGNORECASE)
+_LEADING_BR_RE = re.compile(rf"(^|<(?:p|li|blockquote|h[2-6])\b[^>]*>)(?:\s|{_BR_RE})+", re.I)
+_TRAILING_BR_RE = re.compile(rf"(?:\s|{_BR_RE})+(</(?:p|li|blockquote|h[2-6])>|$)", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A run of body HTML between two boundaries that holds visible text."""
+
+    start: int  # span of the chunk in the HTML string
+    end: int
+    text: str  # its plain text: tags dropped, entities decoded, whitespace collapsed
+
+
+def chunk_text(fragment: str) -> str:
+    """Plain text of an inline HTML fragment, whitespace collapsed to single spaces."""
+    return _SPACE_RE.sub(" ", html.unescape(_TAG_RE.sub("", fragment))).strip()
+
+
+def lines(body_html: str) -> list[Line]:
+    """Every visible line of the body in reading order, with its span in `body_html`."""
+    found: list[Line] = []
+    pos = 0
+    for match in BOUNDARY_RE.finditer(body_html):
+        _add_line(found, body_html, pos, match.start())
+        pos = match.end()
+    _add_line(found, body_html, pos, len(body_html))
+    return found
+
+
+def _add_line(found: list[Line], body_html: str, start: int, end: int) -> None:
+    if start >= end:
+        return
+    text = chunk_text(body_html[start:end])
+    if text:
+        found.append(Line(start, end, text))
+
+
+def remove_spans(body_html: str, spans: list[tuple[int, int]]) -> str:
+    """Cut the given spans out, then drop the empty paragraphs and stray breaks left behind."""
+    out = body_html
+    for start, end in sorted(spans, reverse=True):
+        out = out[:start] + out[end:]
+    return tidy(out)
+
+
+def tidy(body_html: str) -> str:
+    """Remove empty blocks/inline tags and leading/trailing `<br>` inside blocks."""
+    previous = None
+    out = body_html
+    while previous != out:
+        previous = out
+        out = _EMPTY_INLINE_RE.sub("", out)
+        out = _EMPTY_BLOCK_RE.sub("", out)
+        out = _LEADING_BR_RE.sub(r"\1", out)
+        out = _TRAILING_BR_RE.sub(r"\1", out)
+    return out.strip()
+
+
+def html_to_text(body_html: str) -> str:
+    """Plain text of a body: paragraphs separated by a blank line, `<br>` kept as a newline.
+
+    This is what hashing, search and teasers read, so it must not depend on how the HTML was
+    indented or which inline tags it used.
+    """
+    paragraphs: list[list[str]] = [[]]
+    pos = 0
+    for match in BOUNDARY_RE.finditer(body_html):
+        _add_text(paragraphs, body_html[pos : match.start()])
+        if match.group(0)[1:3].lower() == "br":
+            paragraphs[-1].append("")  # a new line inside the same paragraph
+        else:
+            paragraphs.append([])
+        pos = match.end()
+    _add_text(paragraphs, body_html[pos:])
+    blocks = ("\n".join(line for line in para if line) for para in paragraphs)
+    return "\n\n".join(block for block in blocks if block)
+
+
+def _add_text(paragraphs: list[list[str]], fragment: str) -> None:
+    text = chunk_text(fragment)
+    if not text:
+        return
+    current = paragraphs[-1]
+    if current and current[-1]:
+        current[-1] = f"{current[-1]} {text}"
+    elif current:
+        current[-1] = text
+    else:
+        current.append(text)
+
+
+_PIECE_RE = re.compile(r"<[^>]*>|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);|[^<&]+|[<&]")
+
+
+def text_offsets(fragment: str) -> tuple[str, list[int]]:
+    """Raw (uncollapsed) text of a fragment and, for each text char, its index in `fragment`.
+
+    The list has one extra entry, the fragment's length, so a match end maps to a cut point.
+    Lets a stage find something in the text and cut exactly that out of the HTML.
+    """
+    chars: list[str] = []
+    offsets: list[int] = []
+    for piece in _PIECE_RE.finditer(fragment):
+        token = piece.group(0)
+        if token.startswith("<") and len(token) > 1:
+            continue
+        if token.startswith("&") and len(token) > 1:
+            decoded = html.unescape(token)
+            chars.append(decoded)
+            offsets.extend([piece.start()] * len(decoded))
+            continue
+        chars.append(token)
+        offsets.extend(range(piece.start(), piece.end()))
+    offsets.append(len(fragment))
+    return "".join(chars), offsets
+
+
+def cut_text(fragment: str, start: int, end: int) -> str:
+    """Remove the HTML between two indexes but keep any tags inside it, so nesting survives."""
+    kept_tags = "".join(_TAG_RE.findall(fragment[start:end]))
+    return fragment[:start] + kept_tags + fragment[end:]

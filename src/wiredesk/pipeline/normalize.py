@@ -1,0 +1,117 @@
+"""Stage 1: make an item's text safe and canonical before anything reads it.
+
+Every later stage matches text with regular expressions, so text must be NFC (a Devanagari
+nukta letter can arrive precomposed or decomposed) and the body must be HTML we produced
+ourselves: feeds send scripts, event handlers, `javascript:` links and bare text with line
+breaks. After this stage `body_html` is trusted everywhere downstream.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import fields, replace
+from typing import TYPE_CHECKING
+
+import nh3
+
+from wiredesk.model import Item
+from wiredesk.pipeline.html_text import html_to_text, tidy
+
+if TYPE_CHECKING:
+    from wiredesk.pipeline.pipeline import StageContext
+
+ALLOWED_TAGS = frozenset(
+    {
+        "p", "br", "a", "strong", "b", "em", "i", "u", "blockquote", "q", "ul", "ol", "li",
+        "h2", "h3", "h4", "h5", "h6", "figure", "figcaption", "img",
+        "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
+        "sub", "sup", "hr", "pre", "code",
+    }
+)  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+}
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+LINK_REL = "noopener noreferrer nofollow"
+
+_BODY_CLEANER = nh3.Cleaner(
+    tags=set(ALLOWED_TAGS),
+    attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+    url_schemes=set(URL_SCHEMES),
+    link_rel=LINK_REL,
+    clean_content_tags={"script", "style", "noscript", "iframe", "object", "template"},
+)
+_TEXT_CLEANER = nh3.Cleaner(
+    tags=set(),
+    attributes={},
+    clean_content_tags={"script", "style", "noscript", "iframe", "object", "template"},
+)
+
+_ANY_TAG_RE = re.compile(r"</?[a-zA-Z][^>]*>|<!--")
+_BLOCKISH_RE = re.compile(
+    r"<(?:p|div|br|li|ul|ol|h[1-6]|blockquote|table|figure|pre|section|article|hr)\b", re.I
+)
+# Containers nh3 does not keep; turned into paragraphs so their texts do not run together.
+_DIV_OPEN_RE = re.compile(r"<(?:div|section|article|header|footer|main|aside)\b[^>]*>", re.I)
+_DIV_CLOSE_RE = re.compile(r"</(?:div|section|article|header|footer|main|aside)\s*>", re.I)
+_H1_RE = re.compile(r"<(/?)h1\b([^>]*)>", re.I)
+_LINE_SPLIT_RE = re.compile(r"\r\n|\r|\n")
+_SPACE_RE = re.compile(r"\s+")
+
+
+def sanitize_html(fragment: str) -> str:
+    """The one sanitizer for body HTML; other stages call it again after they edit a body."""
+    return tidy(_BODY_CLEANER.clean(fragment))
+
+
+def plain_text(fragment: str) -> str:
+    """Text with tags stripped, entities decoded and whitespace collapsed: for headlines etc."""
+    if "<" in fragment:
+        fragment = _TEXT_CLEANER.clean(fragment)
+    return _SPACE_RE.sub(" ", html.unescape(fragment)).strip()
+
+
+def body_to_html(body: str) -> str:
+    """Sanitized body HTML; plain text (or inline-only HTML) becomes one `<p>` per line."""
+    if _BLOCKISH_RE.search(body):
+        body = _DIV_OPEN_RE.sub("<p>", body)
+        body = _DIV_CLOSE_RE.sub("</p>", body)
+        body = _H1_RE.sub(r"<\1h2\2>", body)
+        return sanitize_html(body)
+    is_html = bool(_ANY_TAG_RE.search(body)) or bool(re.search(r"&[#a-zA-Z0-9]+;", body))
+    paragraphs = []
+    for line in _LINE_SPLIT_RE.split(body):
+        line = line.strip()
+        if line:
+            paragraphs.append(f"<p>{line if is_html else html.escape(line, quote=False)}</p>")
+    return sanitize_html("".join(paragraphs))
+
+
+def _nfc(value: object) -> object:
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, list):
+        return [_nfc(v) for v in value]
+    return value
+
+
+def normalize(item: Item, ctx: StageContext) -> Item:
+    """NFC every text field, sanitize the body, and flatten headline-like fields to text."""
+    changes = {f.name: _nfc(getattr(item, f.name)) for f in fields(item)}
+    body_html = body_to_html(changes["body_html"])  # type: ignore[arg-type]
+    byline = changes["byline"]
+    categories = [plain_text(c) for c in changes["categories"]]  # type: ignore[attr-defined]
+    changes.update(
+        headline=plain_text(changes["headline"]),  # type: ignore[arg-type]
+        summary=plain_text(changes["summary"]),  # type: ignore[arg-type]
+        byline=plain_text(byline) or None if isinstance(byline, str) else None,
+        categories=[c for c in categories if c],
+        body_html=body_html,
+        body_text=html_to_text(body_html),
+    )
+    return replace(item, **changes)

@@ -1,0 +1,34 @@
+"""Stage 6: file the item under a site section.
+
+Agencies tag stories with categories in their own words; a site has a handful of sections.
+A category that names a configured section (by slug or display name, in any case or Unicode
+composition) files the story there; otherwise it goes where its source is configured to go.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from wiredesk.model import Item
+
+if TYPE_CHECKING:
+    from wiredesk.pipeline.pipeline import StageContext
+
+
+def _key(text: str) -> str:
+    return unicodedata.normalize("NFC", text).strip().casefold()
+
+
+def choose_section(item: Item, ctx: StageContext) -> Item:
+    """The first category matching a configured section wins; else the source's default."""
+    by_name: dict[str, str] = {}
+    for slug, display in ctx.sections.items():
+        by_name.setdefault(_key(slug), slug)
+        by_name.setdefault(_key(display), slug)
+    for category in item.categories:
+        slug = by_name.get(_key(category))
+        if slug is not None:
+            return replace(item, section=slug)
+    return replace(item, section=ctx.default_section)

@@ -1,0 +1,47 @@
+"""Format parsers: one `Envelope` in, one `ParseResult` of `Item`s out.
+
+`parse(envelope)` is the only entry point the rest of wiredesk needs. It detects the format
+from the payload (unless the source's settings name one), reads it with the parser for that
+format, and makes relative item links absolute against the URL the payload came from.
+A payload that is not a readable feed raises `FormatError` naming where it came from.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin, urlsplit
+
+from wiredesk.errors import FormatError
+from wiredesk.formats.detect import FEED_FORMATS, detect
+from wiredesk.formats.feeds import parse_xml_feed
+from wiredesk.formats.jsonfeed import parse_jsonfeed
+from wiredesk.model import Envelope, ParseResult
+
+__all__ = ["FEED_FORMATS", "FormatError", "detect", "parse", "parse_payload"]
+
+
+def parse(envelope: Envelope, format: str = "auto") -> ParseResult:
+    """Items of one received payload. `format` is "auto" (detect) or one of `FEED_FORMATS`."""
+    try:
+        result = parse_payload(envelope.payload, format, envelope.content_type)
+    except FormatError as e:
+        raise FormatError(f"{envelope.location}: {e}") from None
+    if urlsplit(envelope.location).scheme in ("http", "https"):
+        for item in result.items:
+            if item.link and not urlsplit(item.link).scheme:
+                item.link = urljoin(envelope.location, item.link)
+    return result
+
+
+def parse_payload(
+    payload: bytes, format: str = "auto", content_type: str | None = None
+) -> ParseResult:
+    """`parse` for bare bytes, for callers (tests, tools) that have no envelope."""
+    if format == "auto":
+        format = detect(payload, content_type)
+    elif format not in FEED_FORMATS:
+        raise FormatError(
+            f"unknown format {format!r}; use auto or one of {', '.join(FEED_FORMATS)}"
+        )
+    if format == "jsonfeed":
+        return parse_jsonfeed(payload)
+    return parse_xml_feed(payload, format, content_type)

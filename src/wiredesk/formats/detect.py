@@ -1,0 +1,194 @@
+"""Which feed format a payload is, judged from its bytes.
+
+Agencies and web servers label feeds badly (`text/html` for RSS, `application/octet-stream`
+for everything), so the content decides and the Content-Type is only used to explain a
+refusal. The check is a cheap scan of the document's head: byte order mark, leading
+whitespace, then the XML root element and its namespace, or a JSON object's `version`.
+Nothing is fully parsed here except a JSON document whose head does not settle it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from wiredesk.errors import FormatError
+
+FEED_FORMATS = ("rss", "rdf", "atom", "jsonfeed")
+
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+JSONFEED_VERSION_PREFIX = "https://jsonfeed.org/version/"
+
+_HEAD_BYTES = 65536
+_BOMS = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xff\xfe", "utf-16-le"),
+)
+_NAME_RE = re.compile(r"<([A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?)")
+_XMLNS_RE = re.compile(r"""xmlns(?::([\w.\-]+))?\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_JSONFEED_VERSION_RE = re.compile(r'"version"\s*:\s*"https://jsonfeed\.org/version/')
+# Where a document starts after junk some servers print first (PHP warnings, blank lines).
+_XML_START_RE = re.compile(r"<\?xml|<rss[\s>]|<feed[\s>]|<rdf:RDF[\s>]", re.IGNORECASE)
+
+
+def sniff_encoding(payload: bytes) -> tuple[str, int]:
+    """(codec, BOM length) from the byte order mark or the NUL pattern of UTF-16/32.
+
+    Anything ASCII-compatible comes back as latin-1: the markup we look for is ASCII, and
+    latin-1 decodes every byte, so the head can always be read.
+    """
+    for bom, codec in _BOMS:
+        if payload.startswith(bom):
+            return codec, len(bom)
+    first = payload[:4]
+    if len(first) == 4 and b"\x00" in first:
+        if first[:3] == b"\x00\x00\x00":
+            return "utf-32-be", 0
+        if first[1:] == b"\x00\x00\x00":
+            return "utf-32-le", 0
+        if first[0] == 0 and first[2] == 0:
+            return "utf-16-be", 0
+        if first[1] == 0 and first[3] == 0:
+            return "utf-16-le", 0
+    return "latin-1", 0
+
+
+def head_text(payload: bytes, limit: int | None = _HEAD_BYTES) -> str:
+    """The first `limit` bytes as text good enough to find markup in (see `sniff_encoding`)."""
+    codec, skip = sniff_encoding(payload)
+    chunk = payload[skip : skip + limit] if limit is not None else payload[skip:]
+    return chunk.decode(codec, errors="ignore")
+
+
+def detect(payload: bytes, content_type: str | None = None) -> str:
+    """The feed format of `payload`: "rss", "rdf", "atom" or "jsonfeed".
+
+    Raises `FormatError` with one line saying what the payload looks like instead.
+    """
+    try:
+        return _detect(payload)
+    except FormatError as e:
+        if content_type:
+            raise FormatError(f"{e} (served as {content_type.split(';')[0].strip()})") from None
+        raise
+
+
+def _detect(payload: bytes) -> str:
+    if not payload:
+        raise FormatError("empty payload: the source sent nothing")
+    head = head_text(payload).lstrip("\ufeff \t\r\n")
+    if not head:
+        raise FormatError("empty payload: the source sent only whitespace")
+    if head[0] == "<":
+        return _detect_xml(payload, head)
+    if head[0] == "{":
+        return _detect_json(payload, head)
+    if head[0] == "[":
+        raise FormatError("not a feed: a JSON array, where a JSON Feed is an object")
+    if payload.startswith(b"\x1f\x8b"):
+        raise FormatError("not a feed: gzip-compressed data; it must be decompressed first")
+    start = _XML_START_RE.search(head, 0, 4096)
+    if start and not _looks_binary(head[: start.start()]):
+        return _detect_xml(payload, head[start.start() :])
+    if _looks_binary(head[:512]):
+        raise FormatError("not a feed: binary data, neither XML nor JSON")
+    raise FormatError(f"not a feed: text that is neither XML nor JSON (starts {head[:30]!r})")
+
+
+def _looks_binary(text: str) -> bool:
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n")
+    return controls > max(1, len(text) // 20)
+
+
+def _detect_json(payload: bytes, head: str) -> str:
+    if _JSONFEED_VERSION_RE.search(head):
+        return "jsonfeed"
+    try:
+        doc = json.loads(head_text(payload, limit=None))
+    except ValueError as e:
+        raise FormatError(f"not a feed: invalid JSON ({e})") from None
+    if not isinstance(doc, dict):
+        raise FormatError("not a feed: JSON, but not a JSON Feed object")
+    version = doc.get("version")
+    if isinstance(version, str) and version.startswith(JSONFEED_VERSION_PREFIX):
+        return "jsonfeed"
+    raise FormatError(
+        f"not a feed: JSON, but not a JSON Feed (its version must start with "
+        f"{JSONFEED_VERSION_PREFIX}, found {version!r})"
+    )
+
+
+def _detect_xml(payload: bytes, head: str) -> str:
+    root, attributes = _root_element(head)
+    if root is None:
+        full = head_text(payload, limit=None)
+        if len(full) > len(head):
+            root, attributes = _root_element(full)
+    if root is None:
+        raise FormatError("not a feed: XML without a root element (truncated or empty)")
+    prefix, _, local = root.rpartition(":")
+    namespaces = {
+        (m.group(1) or ""): (m.group(2) if m.group(2) is not None else m.group(3))
+        for m in _XMLNS_RE.finditer(attributes)
+    }
+    namespace = namespaces.get(prefix, "")
+    lowered = local.lower()
+    if lowered == "rss":
+        return "rss"
+    if local == "RDF" and (namespace == RDF_NS or prefix == "rdf"):
+        return "rdf"
+    if local == "feed":  # Atom 1.0, 0.3 and the drafts before them; the parsers sort it out
+        return "atom"
+    if lowered == "html":
+        raise FormatError("not a feed: looks like HTML (a web page, not RSS, Atom or JSON Feed)")
+    raise FormatError(
+        f"not a feed: the XML root element is <{root}>, where a feed has <rss>, <rdf:RDF> or <feed>"
+    )
+
+
+def _root_element(text: str) -> tuple[str | None, str]:
+    """(qualified name, raw attribute text) of the first element, skipping the prolog."""
+    pos, end = 0, len(text)
+    while pos < end:
+        while pos < end and text[pos] in " \t\r\n":
+            pos += 1
+        if text.startswith("<?", pos):
+            close = text.find("?>", pos)
+        elif text.startswith("<!--", pos):
+            close = text.find("-->", pos)
+            close = close + 1 if close >= 0 else -1
+        elif text[pos : pos + 9].upper() == "<!DOCTYPE":
+            if text[pos + 9 : pos + 15].strip().lower().startswith("html"):
+                raise FormatError(
+                    "not a feed: looks like HTML (a web page, not RSS, Atom or JSON Feed)"
+                )
+            close = _doctype_end(text, pos)
+        elif text.startswith("<", pos):
+            m = _NAME_RE.match(text, pos)
+            if not m:
+                raise FormatError("not a feed: XML whose first element has no valid name")
+            close = text.find(">", m.end())
+            return m.group(1), text[m.end() : close if close >= 0 else end]
+        else:
+            raise FormatError(
+                f"not a feed: text before the XML root element (at {text[pos : pos + 30]!r})"
+            )
+        if close < 0:
+            return None, ""
+        pos = close + 2
+    return None, ""
+
+
+def _doctype_end(text: str, pos: int) -> int:
+    """Index of the character before the `>` ending a DOCTYPE, past any internal subset."""
+    bracket = text.find("[", pos)
+    close = text.find(">", pos)
+    if 0 <= bracket < close:
+        subset_end = text.find("]", bracket)
+        if subset_end < 0:
+            return -1
+        close = text.find(">", subset_end)
+    return close - 1 if close >= 0 else -1

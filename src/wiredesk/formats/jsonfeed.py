@@ -1,0 +1,92 @@
+"""JSON Feed 1.0 and 1.1 (https://jsonfeed.org/version/1.1), read directly.
+
+A JSON Feed is already a clean object, so reading it ourselves is simpler and more exact than
+going through a general feed library: `content_html` is HTML, `content_text` and `summary`
+are plain text, dates are RFC 3339, and authors and language are inherited from the feed.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from wiredesk.errors import FormatError
+from wiredesk.formats.fields import build_item, parse_iso_datetime, text_to_html
+from wiredesk.model import ParseResult
+
+
+def parse_jsonfeed(payload: bytes) -> ParseResult:
+    """Items of a JSON Feed; `FormatError` when the payload is not a JSON Feed object."""
+    try:
+        doc = json.loads(payload)
+    except (ValueError, UnicodeDecodeError) as e:
+        raise FormatError(f"not a readable JSON Feed: invalid JSON ({e})") from None
+    if not isinstance(doc, dict):
+        raise FormatError("not a readable JSON Feed: the document is not a JSON object")
+    entries = doc.get("items")
+    if not isinstance(entries, list):
+        raise FormatError("not a readable JSON Feed: it has no `items` array")
+
+    feed_language = _string(doc.get("language"))
+    feed_author = _author_name(doc)
+    result = ParseResult(
+        format="jsonfeed", title=_string(doc.get("title")) or None, language=feed_language
+    )
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            result.problems.append(f"entry {index + 1}: not a JSON object; skipped")
+            continue
+        item = _item(index, entry, feed_language, feed_author, result.problems)
+        if item is not None:
+            result.items.append(item)
+    return result
+
+
+def _item(
+    index: int,
+    entry: dict[str, Any],
+    feed_language: str | None,
+    feed_author: str | None,
+    problems: list[str],
+) -> Any:
+    summary = _string(entry.get("summary"))
+    content_html = _string(entry.get("content_html"))
+    content_text = _string(entry.get("content_text"))
+    if content_html:
+        body = content_html
+    elif content_text:
+        body = text_to_html(content_text)
+    else:
+        body = text_to_html(summary) if summary else ""
+    raw_id = entry.get("id")
+    guid = str(raw_id) if isinstance(raw_id, str | int) and not isinstance(raw_id, bool) else None
+    tags = entry.get("tags")
+    return build_item(
+        index=index,
+        fmt="jsonfeed",
+        guid=guid,
+        title_html=_string(entry.get("title")),
+        body_html=body,
+        summary_html=summary,
+        link=_string(entry.get("url")) or _string(entry.get("external_url")),
+        published_at=parse_iso_datetime(_string(entry.get("date_published"))),
+        updated_at=parse_iso_datetime(_string(entry.get("date_modified"))),
+        language=_string(entry.get("language")) or feed_language,
+        author=_author_name(entry) or feed_author,
+        categories=[t for t in tags if isinstance(t, str)] if isinstance(tags, list) else [],
+        problems=problems,
+    )
+
+
+def _string(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _author_name(obj: dict[str, Any]) -> str | None:
+    """First author's name: 1.1 `authors` list, else 1.0 `author` object."""
+    authors = obj.get("authors")
+    candidates = authors if isinstance(authors, list) else [obj.get("author")]
+    for author in candidates:
+        if isinstance(author, dict) and isinstance(author.get("name"), str):
+            return author["name"]
+    return None

@@ -1,0 +1,315 @@
+"""The public website and outbound feeds as one Starlette application.
+
+Every handler asks `clock()` for "now" and reads only through the store's public methods,
+which apply the visibility gate; so a page, a feed and a health check all agree on what
+the public may see at that moment, and tests can move time by passing their own clock.
+Handlers are plain functions: Starlette runs them in its thread pool, so blocking database
+calls never stall the event loop.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from wiredesk.channels import feeds_out
+from wiredesk.channels.assets import FONT_URL, css_url, static_file
+from wiredesk.channels.i18n import strings
+from wiredesk.channels.timefmt import iso, local_time
+from wiredesk.config import Settings
+from wiredesk.model import utcnow
+from wiredesk.store import Store, Story
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+# Pages change when the wire does; a short cache keeps kills and updates prompt.
+PAGE_CACHE = "public, max-age=60"
+FEED_KINDS = {
+    "feed.xml": (feeds_out.rss, feeds_out.RSS_TYPE),
+    "atom.xml": (feeds_out.atom, feeds_out.ATOM_TYPE),
+    "feed.json": (feeds_out.json_feed, feeds_out.JSON_TYPE),
+}
+_FEED_LABELS = {
+    "feed.xml": ("RSS", feeds_out.RSS_TYPE),
+    "atom.xml": ("Atom", feeds_out.ATOM_TYPE),
+    "feed.json": ("JSON Feed", feeds_out.JSON_TYPE),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FeedLink:
+    type: str
+    title: str
+    href: str
+
+
+class _Site:
+    """The handlers, sharing settings, store, clock and templates."""
+
+    def __init__(self, settings: Settings, store: Store, clock: Callable[[], datetime]) -> None:
+        self.settings = settings
+        self.site = settings.site
+        self.store = store
+        self.clock = clock
+        self.t = strings(self.site.language)
+        self.env = Environment(
+            loader=FileSystemLoader(TEMPLATES),
+            autoescape=select_autoescape(["html"]),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.globals.update(
+            site=self.site,
+            t=self.t,
+            css_url=css_url(),
+            font_url=FONT_URL,
+            iso=iso,
+            when=self.when,
+            section_name=self.site.section_name,
+            source_name=self.source_name,
+        )
+
+    # --- helpers ---------------------------------------------------------------------
+
+    def when(self, dt: datetime) -> str:
+        return local_time(dt, self.site.timezone, self.site.language)
+
+    def source_name(self, source_id: str) -> str:
+        return feeds_out.source_name(self.settings, source_id)
+
+    def nav(self, now: datetime) -> list[tuple[str, str]]:
+        """Configured sections in their configured order, then any others that have stories."""
+        slugs = list(self.site.sections)
+        slugs += [s for s, _ in self.store.sections(now) if s not in self.site.sections]
+        return [(s, self.site.section_name(s)) for s in slugs]
+
+    def feed_links(self, section: str | None = None) -> list[FeedLink]:
+        """`<link rel="alternate">` targets: the section's own feeds first, then the site's."""
+        scopes = [("/", self.site.name)]
+        if section is not None:
+            named = f"{self.site.name} · {self.site.section_name(section)}"
+            scopes.insert(0, (f"/{section}/", named))
+        return [
+            FeedLink(media.split(";")[0], f"{title} ({label})", f"{self.site.base_url}{d}{kind}")
+            for d, title in scopes
+            for kind, (label, media) in _FEED_LABELS.items()
+        ]
+
+    def render(self, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        context.setdefault("lang", self.site.language)
+        context.setdefault("feeds", self.feed_links())
+        context.setdefault("canonical", None)
+        context.setdefault("active", None)
+        html = self.env.get_template(name).render(**context)
+        headers = {"Cache-Control": PAGE_CACHE} if status == 200 else {"Cache-Control": "no-store"}
+        return HTMLResponse(html, status_code=status, headers=headers)
+
+    def known_section(self, section: str, now: datetime) -> bool:
+        if section in self.site.sections:
+            return True
+        return any(s == section for s, _ in self.store.sections(now))
+
+    # --- pages -----------------------------------------------------------------------
+
+    def listing(
+        self,
+        request: Request,
+        *,
+        heading: str,
+        heading_is_title: bool,
+        path: str,
+        active: str | None,
+        section: str | None = None,
+        source_id: str | None = None,
+    ) -> HTMLResponse:
+        now = self.clock()
+        page = _page_number(request)
+        size = self.site.page_size
+        total = self.store.count_stories(now, section=section, source_id=source_id)
+        pages = max(1, math.ceil(total / size))
+        if page > pages:
+            raise HTTPException(status_code=404)
+        stories = self.store.list_stories(
+            now, section=section, source_id=source_id, limit=size, offset=(page - 1) * size
+        )
+
+        def page_url(n: int) -> str:
+            return path if n == 1 else f"{path}?{urlencode({'page': n})}"
+
+        return self.render(
+            "list.html",
+            heading=heading,
+            heading_is_title=heading_is_title,
+            stories=stories,
+            page=page,
+            pages=pages,
+            page_url=page_url,
+            canonical=self.site.base_url + page_url(page),
+            nav=self.nav(now),
+            active=active,
+            feeds=self.feed_links(section),
+        )
+
+    def home(self, request: Request) -> HTMLResponse:
+        return self.listing(
+            request, heading=self.t["latest"], heading_is_title=False, path="/", active=""
+        )
+
+    def section(self, request: Request) -> HTMLResponse:
+        section = request.path_params["section"]
+        if not self.known_section(section, self.clock()):
+            raise HTTPException(status_code=404)
+        return self.listing(
+            request,
+            heading=self.site.section_name(section),
+            heading_is_title=True,
+            path=f"/{section}/",
+            active=section,
+            section=section,
+        )
+
+    def source(self, request: Request) -> HTMLResponse:
+        source_id = request.path_params["source_id"]
+        configured = self.settings.source(source_id) is not None
+        if not configured and not self.store.count_stories(self.clock(), source_id=source_id):
+            raise HTTPException(status_code=404)
+        name = self.source_name(source_id)
+        return self.listing(
+            request,
+            heading=f"{self.t['stories_from']} {name}",
+            heading_is_title=True,
+            path=f"/source/{source_id}/",
+            active=None,
+            source_id=source_id,
+        )
+
+    def article(self, request: Request) -> Response:
+        section = request.path_params["section"]
+        rest = request.path_params["rest"]
+        slug, _, short_id = rest.rpartition("-")
+        now = self.clock()
+        article = self.store.get_article(short_id, now) if short_id else None
+        if article is None:
+            raise HTTPException(status_code=404)
+        story = article.story
+        if section != story.section or slug != story.slug:
+            return RedirectResponse(story.path, status_code=301)
+        updated = _updated(story, article.versions)
+        place_date = [p for p in (story.dateline_place, story.dateline_date) if p]
+        return self.render(
+            "article.html",
+            story=story,
+            versions=article.versions,
+            updated=updated,
+            dateline=", ".join(place_date),
+            source=self.source_name(story.source_id),
+            disclaimer=feeds_out.disclaimer(self.settings, story.source_id),
+            description=_shorten(story.teaser, 200),
+            lang=story.language or self.site.language,
+            canonical=self.site.base_url + story.path,
+            nav=self.nav(now),
+            active=story.section,
+            feeds=self.feed_links(story.section),
+        )
+
+    # --- feeds -----------------------------------------------------------------------
+
+    def feed(self, request: Request) -> Response:
+        kind = request.url.path.rsplit("/", 1)[1]
+        section = request.path_params.get("section")
+        now = self.clock()
+        if section is not None and not self.known_section(section, now):
+            raise HTTPException(status_code=404)
+        build, media_type = FEED_KINDS[kind]
+        title = self.site.name
+        if section is not None:
+            title = f"{title} · {self.site.section_name(section)}"
+        info = feeds_out.FeedInfo(
+            title=title,
+            description=self.t["latest"],
+            home_path=f"/{section}/" if section else "/",
+            feed_dir=f"/{section}/" if section else "/",
+            now=now,
+        )
+        stories = self.store.list_stories(now, section=section, limit=feeds_out.FEED_SIZE)
+        body = build(self.settings, info, stories)
+        return Response(body, media_type=media_type, headers={"Cache-Control": PAGE_CACHE})
+
+    # --- health and errors ------------------------------------------------------------
+
+    def health(self, request: Request) -> JSONResponse:
+        try:
+            self.store.count_stories(self.clock())
+        except Exception:
+            return JSONResponse({"status": "error", "database": False}, status_code=503)
+        return JSONResponse({"status": "ok", "database": True})
+
+    def not_found(self, request: Request, exc: Exception) -> Response:
+        try:
+            nav = self.nav(self.clock())
+        except Exception:  # the 404 page must render even when the database is down
+            nav = [(s, self.site.section_name(s)) for s in self.site.sections]
+        return self.render("not_found.html", status=404, nav=nav)
+
+    def http_error(self, request: Request, exc: Exception) -> Response:
+        status = getattr(exc, "status_code", 500)
+        if status == 404:
+            return self.not_found(request, exc)
+        detail = getattr(exc, "detail", "") or ""
+        headers = getattr(exc, "headers", None)
+        return Response(detail, status_code=status, media_type="text/plain", headers=headers)
+
+
+def _page_number(request: Request) -> int:
+    raw = request.query_params.get("page", "1")
+    if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
+        raise HTTPException(status_code=404)
+    return int(raw)
+
+
+def _updated(story: Story, versions: Sequence[Any]) -> datetime | None:
+    """The "Updated" time: only stories that really have more than one version show one."""
+    if story.version_count <= 1 and len(versions) <= 1:
+        return None
+    return story.updated_at or (versions[0].time if versions else None)
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def create_app(
+    settings: Settings, store: Store, *, clock: Callable[[], datetime] = utcnow
+) -> Starlette:
+    """The public site and feeds over `store`; `clock()` must return aware UTC "now"."""
+    site = _Site(settings, store, clock)
+    routes = [
+        Route("/", site.home, name="home"),
+        Route("/health", site.health, name="health"),
+        Route("/static/{path:path}", static_file, name="static"),
+        Route("/feed.xml", site.feed, name="rss"),
+        Route("/atom.xml", site.feed, name="atom"),
+        Route("/feed.json", site.feed, name="json_feed"),
+        Route("/source/{source_id}/", site.source, name="source"),
+        Route("/{section}/", site.section, name="section"),
+        Route("/{section}/feed.xml", site.feed, name="section_rss"),
+        Route("/{section}/atom.xml", site.feed, name="section_atom"),
+        Route("/{section}/feed.json", site.feed, name="section_json_feed"),
+        Route("/{section}/{rest}", site.article, name="article"),
+    ]
+    app = Starlette(routes=routes, exception_handlers={HTTPException: site.http_error})
+    app.state.settings = settings
+    app.state.store = store
+    return app

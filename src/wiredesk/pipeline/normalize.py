@@ -60,8 +60,6 @@ _BLOCKISH_RE = re.compile(
 _DIV_OPEN_RE = re.compile(r"<(?:div|section|article|header|footer|main|aside)\b[^>]*>", re.I)
 _DIV_CLOSE_RE = re.compile(r"</(?:div|section|article|header|footer|main|aside)\s*>", re.I)
 _H1_RE = re.compile(r"<(/?)h1\b([^>]*)>", re.I)
-_LINE_SPLIT_RE = re.compile(r"\r\n|\r|\n")
-_SPACE_RE = re.compile(r"\s+")
 
 
 def sanitize_html(fragment: str) -> str:
@@ -73,7 +71,7 @@ def plain_text(fragment: str) -> str:
     """Text with tags stripped, entities decoded and whitespace collapsed: for headlines etc."""
     if "<" in fragment:
         fragment = _TEXT_CLEANER.clean(fragment)
-    return _SPACE_RE.sub(" ", html.unescape(fragment)).strip()
+    return " ".join(html.unescape(fragment).split())
 
 
 def body_to_html(body: str) -> str:
@@ -85,7 +83,7 @@ def body_to_html(body: str) -> str:
         return sanitize_html(body)
     is_html = bool(_ANY_TAG_RE.search(body)) or bool(re.search(r"&[#a-zA-Z0-9]+;", body))
     paragraphs = []
-    for line in _LINE_SPLIT_RE.split(body):
+    for line in body.splitlines():
         line = line.strip()
         if line:
             paragraphs.append(f"<p>{line if is_html else html.escape(line, quote=False)}</p>")

@@ -1,0 +1,225 @@
+"""The `wiredesk` command.
+
+Expected failures (a bad settings file, an unreachable feed, a port in use) are printed as one
+line, `wiredesk: error: ...`, and exit with code 2; a source that fails during
+`ingest --once` is reported on its own line and makes the exit code 1. Anything else is a bug:
+its traceback goes to a log file and the command exits with code 3.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import tempfile
+import traceback
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import click
+
+from wiredesk import __version__
+from wiredesk.config import DEFAULT_CONFIG_NAME, Settings, find_config_path, load_settings
+from wiredesk.errors import WiredeskError
+
+log = logging.getLogger("wiredesk")
+
+EXIT_SOURCE_FAILED = 1
+EXIT_USER_ERROR = 2
+EXIT_BUG = 3
+CRASH_LOG = Path(tempfile.gettempdir()) / "wiredesk-errors.log"
+
+
+class _Group(click.Group):
+    """Turns our exceptions into one-line messages and exit codes, for every subcommand."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except WiredeskError as e:
+            click.echo(f"wiredesk: error: {e}", err=True)
+            ctx.exit(EXIT_USER_ERROR)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("wiredesk: interrupted", err=True)
+            ctx.exit(130)
+        except Exception as e:
+            where = _log_crash()
+            log.debug("unexpected error", exc_info=True)
+            click.echo(
+                f"wiredesk: internal error: {type(e).__name__}: {e} "
+                f"(traceback in {where}; please report it)",
+                err=True,
+            )
+            ctx.exit(EXIT_BUG)
+
+
+def _log_crash() -> Path:
+    try:
+        with CRASH_LOG.open("a", encoding="utf-8") as f:
+            f.write(f"--- {datetime.now().isoformat(timespec='seconds')} {sys.argv!r}\n")
+            f.write(traceback.format_exc())
+    except OSError:
+        return Path("(no log: cannot write " + str(CRASH_LOG) + ")")
+    return CRASH_LOG
+
+
+def _setup_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S")
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    log.setLevel(logging.DEBUG if verbose else logging.INFO)
+    if not verbose:  # httpx logs every request at INFO; that is noise for operators
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def _settings(config: str | None) -> Settings:
+    return load_settings(find_config_path(config))
+
+
+config_option = click.option(
+    "--config",
+    "config",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help=f"Settings file (default: ./{DEFAULT_CONFIG_NAME}, then $WIREDESK_CONFIG).",
+)
+host_option = click.option("--host", default="127.0.0.1", show_default=True, help="Address.")
+port_option = click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port."
+)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="wiredesk")
+@click.option("-v", "--verbose", is_flag=True, help="Log details (and tracebacks) to stderr.")
+def cli(verbose: bool) -> None:
+    """Agency feeds in; a live news site and clean feeds out, automatically."""
+    _setup_logging(verbose)
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+def init(directory: str) -> None:
+    """Create DIRECTORY with a commented wiredesk.toml, a data folder and a drop folder."""
+    root = Path(directory)
+    target = root / DEFAULT_CONFIG_NAME
+    if target.exists():
+        raise WiredeskError(
+            f"{target} already exists; not overwriting it (edit it, or choose another folder)"
+        )
+    template = resources.files("wiredesk").joinpath("init_template.toml").read_text("utf-8")
+    try:
+        for folder in (root, root / "data", root / "inbox"):
+            folder.mkdir(parents=True, exist_ok=True)
+        target.write_text(template, encoding="utf-8")
+    except OSError as e:
+        raise WiredeskError(f"cannot write {target}: {e.strerror}") from None
+    click.echo(f"wrote {target}")
+    click.echo(f"next: edit it, put feed files into {root / 'inbox'}, then run:")
+    click.echo(f"  cd {root} && wiredesk run")
+
+
+@cli.command()
+@config_option
+@host_option
+@port_option
+def run(config: str | None, host: str, port: int) -> None:
+    """Serve the site and poll every source, in one process."""
+    from wiredesk.runtime import embedded
+
+    settings = _settings(config)
+
+    def ready() -> None:
+        click.echo(
+            f"wiredesk: serving {settings.site.name} at {_shown_url(host, port)} and polling "
+            f"{len(settings.sources)} source(s); press Ctrl-C to stop",
+            err=True,
+        )
+
+    embedded.run(settings, host, port, on_ready=ready)
+
+
+@cli.command()
+@config_option
+@host_option
+@port_option
+def serve(config: str | None, host: str, port: int) -> None:
+    """Serve the site only (run `wiredesk ingest` elsewhere to poll)."""
+    from wiredesk.runtime import embedded
+
+    settings = _settings(config)
+
+    def ready() -> None:
+        click.echo(
+            f"wiredesk: serving {settings.site.name} at {_shown_url(host, port)}; "
+            "press Ctrl-C to stop",
+            err=True,
+        )
+
+    embedded.serve(settings, host, port, on_ready=ready)
+
+
+@cli.command()
+@config_option
+@click.option("--once", is_flag=True, help="Poll every source once, report, and exit.")
+def ingest(config: str | None, once: bool) -> None:
+    """Poll sources: once (--once), or forever without a site."""
+    from wiredesk.runtime import embedded
+    from wiredesk.runtime.ingest import ingest_once
+
+    settings = _settings(config)
+    if not once:
+        click.echo(
+            f"wiredesk: polling {len(settings.sources)} source(s); press Ctrl-C to stop",
+            err=True,
+        )
+        embedded.poll_forever(settings)
+        return
+    store = embedded.open_store(settings)
+    try:
+        reports = ingest_once(settings, store)
+    finally:
+        store.close()
+    if not reports:
+        click.echo("no sources configured; add a [[sources]] table to the settings file")
+    for report in reports:
+        click.echo(report.line())
+    if any(not r.ok for r in reports):
+        click.get_current_context().exit(EXIT_SOURCE_FAILED)
+
+
+@cli.command()
+@port_option
+@click.option("--no-update", is_flag=True, help="Do not drop a story update after ~20 s.")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Keep the demo's files here (default: a temporary folder, removed on exit).",
+)
+def demo(port: int, no_update: bool, directory: str | None) -> None:
+    """A Hindi demo site from bundled sample feeds, live on your machine."""
+    from wiredesk.demo.runner import run_demo
+
+    run_demo(port=port, update=not no_update, directory=Path(directory) if directory else None)
+
+
+def _shown_url(host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/"
+
+
+def main() -> None:
+    cli(prog_name="wiredesk")
+
+
+if __name__ == "__main__":
+    main()

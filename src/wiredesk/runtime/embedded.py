@@ -1,0 +1,225 @@
+"""The one-box runtime: the website and the poller in one process and one event loop.
+
+This is what `wiredesk run` and `wiredesk demo` start. Feeds are fetched with async I/O and
+processed in worker threads, so a reader's page request never waits behind a big feed. The
+listening socket is bound before anything else starts, so "port in use" is one clear line
+instead of a half-started server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import logging
+import signal
+import socket
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any
+
+import uvicorn
+
+from wiredesk.config import Settings
+from wiredesk.errors import WiredeskError
+from wiredesk.model import utcnow
+from wiredesk.runtime.scheduler import Scheduler
+from wiredesk.store import Store
+
+log = logging.getLogger(__name__)
+
+# A coroutine to run beside the site and the poller (the demo uses one to drop an update).
+Extra = Callable[[Store], Awaitable[None]]
+
+
+class PortInUseError(WiredeskError):
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        super().__init__(
+            f"port {port} on {host} is already in use; stop the program using it "
+            "or pick another port with --port"
+        )
+
+
+def open_store(settings: Settings) -> Store:
+    """Open (and migrate) the configured database, creating the data folder on first run."""
+    try:
+        settings.site.data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise WiredeskError(
+            f"{settings.path}: site.data_dir: cannot create {settings.site.data_dir} "
+            f"({e.strerror}); fix the path or its permissions"
+        ) from None
+    try:
+        return Store.open(settings.site.database)
+    except WiredeskError:
+        raise
+    except Exception as e:
+        # SQLAlchemy wraps driver errors in long multi-line messages; keep the first line.
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise WiredeskError(
+            f"{settings.path}: site.database: cannot open the database ({first}); "
+            "check the URL and that the server is running"
+        ) from e
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as e:
+        sock.close()
+        if e.errno == errno.EADDRINUSE:
+            raise PortInUseError(host, port) from None
+        if e.errno == errno.EACCES:
+            raise WiredeskError(
+                f"not allowed to listen on port {port}; use a port above 1023 with --port"
+            ) from None
+        reason = e.strerror or str(e)
+        raise WiredeskError(f"cannot listen on {host}:{port} ({reason}); check --host") from None
+    sock.set_inheritable(True)
+    return sock
+
+
+def run(
+    settings: Settings,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    *,
+    extras: tuple[Extra, ...] = (),
+    on_ready: Callable[[], None] | None = None,
+) -> None:
+    """The site and the poller together until Ctrl-C or SIGTERM.
+
+    `on_ready` runs once the port is bound and the database is open (to print the URL);
+    `extras` are coroutines run beside them and cancelled at shutdown.
+    """
+    _run(settings, host=host, port=port, site=True, poll=True, extras=extras, on_ready=on_ready)
+
+
+def serve(
+    settings: Settings,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    *,
+    on_ready: Callable[[], None] | None = None,
+) -> None:
+    """The site only (another process, e.g. `wiredesk ingest`, does the polling)."""
+    _run(settings, host=host, port=port, site=True, poll=False, on_ready=on_ready)
+
+
+def poll_forever(settings: Settings) -> None:
+    """The poller only, no site: `wiredesk ingest` without --once."""
+    _run(settings, host=None, port=None, site=False, poll=True)
+
+
+def _run(
+    settings: Settings,
+    *,
+    host: str | None,
+    port: int | None,
+    site: bool,
+    poll: bool,
+    extras: tuple[Extra, ...] = (),
+    on_ready: Callable[[], None] | None = None,
+) -> None:
+    sock = bind_socket(host, port) if site and host is not None and port is not None else None
+    try:
+        store = open_store(settings)
+    except BaseException:
+        if sock is not None:
+            sock.close()
+        raise
+    try:
+        if on_ready is not None:
+            on_ready()
+        asyncio.run(run_async(settings, store, sock=sock, poll=poll, extras=extras))
+    except KeyboardInterrupt:  # Ctrl-C before our handlers were installed
+        pass
+    finally:
+        store.close()
+        if sock is not None:
+            sock.close()
+
+
+async def run_async(
+    settings: Settings,
+    store: Store,
+    *,
+    sock: socket.socket | None,
+    poll: bool = True,
+    extras: tuple[Extra, ...] = (),
+) -> None:
+    """Run the site (on `sock`), the scheduler and any extras until a stop signal."""
+    stop = asyncio.Event()
+    server: _Server | None = None
+    main_tasks: list[asyncio.Task[Any]] = []
+    side_tasks: list[asyncio.Task[Any]] = []
+    with _stop_on_signals(stop, lambda: server):
+        if sock is not None:
+            from wiredesk.channels.app import create_app  # the site is optional for pollers
+
+            config = uvicorn.Config(
+                create_app(settings, store, clock=utcnow),
+                log_config=None,  # keep the CLI's logging setup
+                access_log=False,
+                lifespan="auto",
+                timeout_graceful_shutdown=5,
+            )
+            server = _Server(config)
+            main_tasks.append(asyncio.create_task(server.serve(sockets=[sock]), name="site"))
+        if poll:
+            side_tasks.append(
+                asyncio.create_task(Scheduler(settings, store).run(), name="scheduler")
+            )
+        for extra in extras:
+            side_tasks.append(asyncio.create_task(extra(store)))
+        waiter = asyncio.create_task(stop.wait())
+        # Stop when asked to, or when the site stops on its own (e.g. its start-up failed).
+        # With no site, the scheduler is the main task.
+        watched = main_tasks or side_tasks[:1]
+        await asyncio.wait([waiter, *watched], return_when=asyncio.FIRST_COMPLETED)
+        if server is not None:
+            server.should_exit = True
+        for task in side_tasks:
+            task.cancel()
+        waiter.cancel()
+        results = await asyncio.gather(*main_tasks, *side_tasks, return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException) and not isinstance(result, asyncio.CancelledError):
+            raise result
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server without its own signal handling: this module owns shutdown."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+@contextlib.contextmanager
+def _stop_on_signals(stop: asyncio.Event, server: Callable[[], _Server | None]) -> Iterator[None]:
+    """First Ctrl-C/SIGTERM: finish requests and stop. Second: stop now."""
+    loop = asyncio.get_running_loop()
+    installed: list[signal.Signals] = []
+
+    def handle(sig: signal.Signals) -> None:
+        srv = server()
+        if stop.is_set() and srv is not None:
+            srv.force_exit = True
+        log.info("received %s, shutting down", sig.name)
+        stop.set()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, handle, sig)
+            installed.append(sig)
+        except (NotImplementedError, RuntimeError, ValueError):  # not main thread / Windows
+            pass
+    try:
+        yield
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)

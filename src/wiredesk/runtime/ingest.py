@@ -1,0 +1,312 @@
+"""One poll of one source, end to end: fetch, store raw, parse, process, save, remember.
+
+The order is the design's promise: the raw payload is in the database before a parser sees
+it, so a parser bug or a malformed document never loses what an agency sent. Network waits
+are async; parsing, stages and database writes run in a worker thread so that, in the
+embedded runtime, the website keeps answering while a big feed is processed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+import httpx
+
+from wiredesk import formats
+from wiredesk.config import Settings, SourceSettings
+from wiredesk.errors import FormatError, SourceError
+from wiredesk.model import Envelope, EnvelopeStatus, Item, Transport, utcnow
+from wiredesk.pipeline import pipeline
+from wiredesk.sources import files
+from wiredesk.sources.fetched import Fetched
+from wiredesk.sources.http import fetch_http, make_client
+from wiredesk.store import Store
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+MAX_BACKOFF_SECONDS = 900.0  # a failing source is retried at least every 15 minutes
+_MAX_ERROR_CHARS = 2000
+
+
+@dataclass(slots=True)
+class SourceReport:
+    """What one poll of one source did, in terms an operator cares about."""
+
+    source_id: str
+    ok: bool = True
+    error: str | None = None  # one line; set when ok is False
+    envelopes: int = 0  # new payloads stored (replays and "not modified" are not counted)
+    new_stories: int = 0
+    new_versions: int = 0
+    not_modified: bool = False
+    problems: list[str] = field(default_factory=list)  # per-item problems that did not stop it
+    next_poll_at: datetime | None = None
+
+    def line(self) -> str:
+        counts = (
+            f"{_n(self.envelopes, 'new payload')}, "
+            f"{_n(self.new_stories, 'new story', 'new stories')}, "
+            f"{_n(self.new_versions, 'new version')}"
+        )
+        if not self.ok:
+            also = f" (still saved: {counts})" if self.new_stories or self.new_versions else ""
+            return f"{self.source_id}: FAILED: {self.error}{also}"
+        if self.not_modified and not self.envelopes:
+            return f"{self.source_id}: ok, not modified"
+        text = f"{self.source_id}: ok, {counts}"
+        if self.problems:
+            text += f", {_n(len(self.problems), 'item problem')} (first: {self.problems[0]})"
+        return text
+
+
+@dataclass(slots=True)
+class _EnvelopeOutcome:
+    new: bool
+    error: str | None = None  # the payload as a whole could not be read
+    new_stories: int = 0
+    new_versions: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+# --- sync entry points ------------------------------------------------------------------
+
+
+def ingest_once(settings: Settings, store: Store) -> list[SourceReport]:
+    """Poll every configured source once (concurrently), in config order of the reports."""
+    return asyncio.run(ingest_all_async(settings, store))
+
+
+def ingest_source(
+    settings: Settings, store: Store, source: SourceSettings, *, now: datetime | None = None
+) -> SourceReport:
+    async def _one() -> SourceReport:
+        async with make_client(settings) as client:
+            return await ingest_source_async(settings, store, source, client=client, now=now)
+
+    return asyncio.run(_one())
+
+
+# --- async core -------------------------------------------------------------------------
+
+
+async def ingest_all_async(settings: Settings, store: Store) -> list[SourceReport]:
+    lock = asyncio.Lock()
+    async with make_client(settings) as client:
+        return list(
+            await asyncio.gather(
+                *(
+                    ingest_source_async(settings, store, s, client=client, store_lock=lock)
+                    for s in settings.sources
+                )
+            )
+        )
+
+
+async def ingest_source_async(
+    settings: Settings,
+    store: Store,
+    source: SourceSettings,
+    *,
+    client: httpx.AsyncClient,
+    now: datetime | None = None,
+    store_lock: asyncio.Lock | None = None,
+) -> SourceReport:
+    """Poll one source. Never raises for a source's own failures: they go in the report.
+
+    `store_lock` serializes database work between sources polled at the same time, so
+    SQLite sees one writer at a time instead of retrying on locks.
+    """
+    lock = store_lock or asyncio.Lock()
+    now = now or utcnow()
+    report = SourceReport(source.id)
+
+    async def in_store(fn: Callable[..., T], *args: object, **kwargs: object) -> T:
+        async with lock:
+            return await asyncio.to_thread(fn, *args, **kwargs)
+
+    state = await in_store(store.source_state, source.id)
+    fresh_state = state is None or state.url != source.location  # URL changed: forget validators
+    etag = None if fresh_state or state is None else state.etag
+    last_modified = None if fresh_state or state is None else state.last_modified
+    failures = 0 if state is None else state.consecutive_failures
+    fetch_failed = False
+
+    try:
+        if source.folder is not None:
+            await _ingest_folder(settings, store, source, report, in_store, now)
+        else:
+            fetched = await _fetch(client, source, etag, last_modified)
+            if fetched is None:
+                report.not_modified = True
+            else:
+                etag, last_modified = fetched.etag, fetched.last_modified
+                outcome = await in_store(
+                    _store_and_process, settings, store, source, _envelope(source, fetched, now)
+                )
+                _add(report, outcome)
+                if outcome.error:
+                    report.ok, report.error = False, outcome.error
+    except SourceError as e:
+        fetch_failed = True
+        report.ok, report.error = False, _one_line(str(e))
+    except Exception as e:  # a bug or a database outage: keep other sources going, log it all
+        log.exception("ingesting source %r failed unexpectedly", source.id)
+        fetch_failed = True
+        report.ok = False
+        report.error = _one_line(f"source {source.id!r}: internal error: {type(e).__name__}: {e}")
+
+    for problem in report.problems:
+        log.info("source %r: %s", source.id, problem)
+
+    failures = failures + 1 if fetch_failed else 0
+    report.next_poll_at = now + timedelta(seconds=_delay(source.poll_every, failures))
+    values: dict[str, object] = {
+        "url": source.location,
+        "last_polled_at": now,
+        "next_poll_at": report.next_poll_at,
+        "consecutive_failures": failures,
+        "etag": etag,
+        "last_modified": last_modified,
+    }
+    if report.ok:
+        values.update(last_success_at=now, last_error=None, last_error_at=None)
+    else:
+        values.update(last_error=report.error, last_error_at=now)
+    if state is None:  # the store's insert path sets consecutive_failures itself
+        await in_store(store.update_source_state, source.id, url=source.location)
+    await in_store(store.update_source_state, source.id, **values)
+    return report
+
+
+async def _fetch(
+    client: httpx.AsyncClient, source: SourceSettings, etag: str | None, last_modified: str | None
+) -> Fetched | None:
+    assert source.url is not None
+    if source.url.startswith("file:"):
+        return await asyncio.to_thread(
+            files.read_file_url, source, fingerprint=last_modified, content_hash=etag
+        )
+    return await fetch_http(client, source, etag=etag, last_modified=last_modified)
+
+
+async def _ingest_folder(
+    settings: Settings,
+    store: Store,
+    source: SourceSettings,
+    report: SourceReport,
+    in_store: Callable[..., object],
+    now: datetime,
+) -> None:
+    """Each dropped file is its own payload; a bad one goes to failed/ and the rest go on."""
+    failed: list[str] = []
+    for path in await asyncio.to_thread(files.pending_files, source):
+        try:
+            fetched = await asyncio.to_thread(files.read_dropped, source, path)
+        except SourceError as e:  # vanished or unreadable: leave it for the next poll
+            report.problems.append(str(e))
+            continue
+        env = _envelope(source, fetched, now)
+        outcome: _EnvelopeOutcome = await in_store(  # type: ignore[assignment]
+            _store_and_process, settings, store, source, env
+        )
+        _add(report, outcome)
+        await asyncio.to_thread(files.move_done, path, error=outcome.error)
+        if outcome.error:
+            failed.append(outcome.error)
+    if failed:
+        report.ok = False
+        more = f"; {len(failed) - 1} more file(s) failed too" if len(failed) > 1 else ""
+        report.error = f"{failed[0]} (moved to {source.folder}/failed/{more})"
+
+
+def _store_and_process(
+    settings: Settings, store: Store, source: SourceSettings, env: Envelope
+) -> _EnvelopeOutcome:
+    """Raw first, then parse and process; the envelope records how it ended."""
+    envelope_id, is_new = store.record_envelope(env)
+    if not is_new:
+        earlier = store.envelope(envelope_id) or {}
+        error = earlier.get("error") if earlier.get("status") == EnvelopeStatus.FAILED else None
+        return _EnvelopeOutcome(new=False, error=error)
+    try:
+        result = formats.parse(env, source.format)
+    except FormatError as e:
+        error = _one_line(f"cannot read the payload: {e}")
+        store.finish_envelope(envelope_id, EnvelopeStatus.FAILED, error=error)
+        return _EnvelopeOutcome(new=True, error=error)
+    ctx = pipeline.StageContext(
+        source_name=source.name,
+        default_section=source.section,
+        site_language=settings.site.language,
+        sections=settings.site.sections,
+        feed_language=result.language,
+    )
+    problems = list(result.problems)
+    ready: list[Item] = []
+    for item in result.items:
+        try:
+            ready.append(pipeline.process(item, ctx))
+        except Exception as e:  # one bad item is quarantined, never the whole payload
+            log.debug(
+                "item %r of source %r failed in the pipeline", item.guid, source.id, exc_info=True
+            )
+            problems.append(_one_line(f"item {item.guid}: {type(e).__name__}: {e}"))
+    outcomes = store.save_items(source.id, ready, envelope_id, auto_publish=source.auto_publish)
+    store.finish_envelope(
+        envelope_id,
+        EnvelopeStatus.PROCESSED,
+        error="\n".join(problems)[:_MAX_ERROR_CHARS] or None,
+        fmt=result.format,
+        item_count=len(ready),
+    )
+    return _EnvelopeOutcome(
+        new=True,
+        new_stories=sum(o.created for o in outcomes),
+        new_versions=sum(o.changed and not o.created for o in outcomes),
+        problems=problems,
+    )
+
+
+def _envelope(source: SourceSettings, fetched: Fetched, now: datetime) -> Envelope:
+    if source.folder is not None:
+        transport = Transport.FOLDER
+    elif source.url is not None and source.url.startswith("file:"):
+        transport = Transport.FILE
+    else:
+        transport = Transport.HTTP
+    return Envelope(
+        source_id=source.id,
+        payload=fetched.payload,
+        transport=transport,
+        location=fetched.location,
+        received_at=now,
+        content_type=fetched.content_type,
+    )
+
+
+def _add(report: SourceReport, outcome: _EnvelopeOutcome) -> None:
+    report.envelopes += int(outcome.new)
+    report.new_stories += outcome.new_stories
+    report.new_versions += outcome.new_versions
+    report.problems.extend(outcome.problems)
+
+
+def _delay(poll_every: float, failures: int) -> float:
+    """Back off on repeated failures so a dead feed is not hammered, capped so it recovers."""
+    if failures <= 0:
+        return poll_every
+    return min(poll_every * 2 ** (failures - 1), max(poll_every, MAX_BACKOFF_SECONDS))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _n(count: int, singular: str, plural: str | None = None) -> str:
+    return f"{count} {singular if count == 1 else (plural or singular + 's')}"

@@ -1,0 +1,92 @@
+"""Polls every source on its own `poll_every`, forever, inside whatever event loop runs it.
+
+Each source gets its own small loop, so a slow agency never delays a fast one; a shared
+semaphore bounds how many polls run at once, and one lock keeps database writes one at a time
+(SQLite has one writer). Sources that are overdue at start-up (per the stored `next_poll_at`)
+are polled first, which is what an operator expects after a restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import httpx
+
+from wiredesk.config import Settings, SourceSettings
+from wiredesk.model import utcnow
+from wiredesk.runtime.ingest import SourceReport, ingest_source_async
+from wiredesk.sources.http import make_client
+from wiredesk.store import Store
+
+log = logging.getLogger(__name__)
+
+
+class Scheduler:
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        *,
+        max_parallel: int = 4,
+        on_report: Callable[[SourceReport], None] | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.on_report = on_report
+        self.clock = clock
+        self._slots = asyncio.Semaphore(max_parallel)
+        self._store_lock = asyncio.Lock()
+
+    async def run(self) -> None:
+        """Run until cancelled."""
+        if not self.settings.sources:
+            log.warning("no sources configured; nothing to poll")
+            return
+        first_due = await asyncio.to_thread(self._first_due)
+        order = sorted(self.settings.sources, key=lambda s: first_due[s.id])
+        async with make_client(self.settings) as client, asyncio.TaskGroup() as group:
+            for source in order:
+                group.create_task(self._loop(source, first_due[source.id], client))
+
+    def _first_due(self) -> dict[str, datetime]:
+        now = self.clock()
+        due: dict[str, datetime] = {}
+        for s in self.settings.sources:
+            state = self.store.source_state(s.id)
+            if state is None or state.next_poll_at is None or state.url != s.location:
+                due[s.id] = now
+            else:
+                due[s.id] = state.next_poll_at
+        return due
+
+    async def _loop(self, source: SourceSettings, due: datetime, client: httpx.AsyncClient) -> None:
+        while True:
+            wait = (due - self.clock()).total_seconds()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            async with self._slots:
+                try:
+                    report = await ingest_source_async(
+                        self.settings,
+                        self.store,
+                        source,
+                        client=client,
+                        store_lock=self._store_lock,
+                    )
+                except Exception:  # e.g. the database went away: log, wait, try again
+                    log.exception("polling source %r failed", source.id)
+                    due = self.clock() + _seconds(source.poll_every)
+                    continue
+            if report.envelopes or not report.ok:
+                log.info("%s", report.line())
+            if self.on_report is not None:
+                self.on_report(report)
+            due = report.next_poll_at or self.clock() + _seconds(source.poll_every)
+
+
+def _seconds(value: float) -> timedelta:
+    return timedelta(seconds=value)

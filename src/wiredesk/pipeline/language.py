@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 # Enough text for a confident guess; more only costs time.
 _SAMPLE_CHARS = 2000
+# Below this many characters cld2 confidently calls "मुंबई" Marathi; the script is a safer guess.
+_MIN_CLD2_CHARS = 60
 _CODE_RE = re.compile(r"^[A-Za-z]{2,3}(?=$|[-_])")
 _DEVANAGARI_RE = re.compile(r"[\u0900-\u097F\uA8E0-\uA8FF]")
 _LETTER_RE = re.compile(r"[^\W\d_]")
@@ -38,6 +40,8 @@ def detect_language(text: str) -> str | None:
     sample = text[:_SAMPLE_CHARS]
     if not sample.strip():
         return None
+    if len(sample) < _MIN_CLD2_CHARS:
+        return _script_guess(sample)
     try:
         reliable, _, details = pycld2.detect(sample)
     except pycld2.error:

@@ -1,0 +1,90 @@
+"""Dateline stage: a leading dateline leaves the body; one inside a sentence is only read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from wiredesk.model import Item
+from wiredesk.pipeline.dateline import lift_dateline
+from wiredesk.pipeline.normalize import normalize
+from wiredesk.pipeline.pipeline import StageContext
+
+SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "seed-story.hi.txt"
+CTX = StageContext(source_name="IANS", default_section="news", site_language="hi")
+
+
+def _lift(body: str) -> Item:
+    return lift_dateline(normalize(Item(guid="g", body_html=body), CTX), CTX)
+
+
+@pytest.mark.parametrize(
+    ("body", "place", "date", "rest"),
+    [
+        ("NEW DELHI, Feb 5 (IANS) — The minister said.", "NEW DELHI", "Feb 5", "The minister"),
+        ("Mumbai, February 5 (PTI): Shares fell.", "Mumbai", "February 5", "Shares fell."),
+        ("LONDON (Reuters) - Oil rose on Monday.", "LONDON", None, "Oil rose"),
+        ("नई दिल्ली, 5 फरवरी (आईएएनएस)। सरकार ने कहा।", "नई दिल्ली", "5 फरवरी", "सरकार ने"),
+        ("मुंबई, 5 फरवरी। शेयर बाजार गिरा।", "मुंबई", "5 फरवरी", "शेयर बाजार"),
+    ],
+)
+def test_leading_dateline_is_lifted_and_removed(
+    body: str, place: str, date: str | None, rest: str
+) -> None:
+    out = _lift(body + "\nSecond paragraph.")
+    assert (out.dateline_place, out.dateline_date) == (place, date)
+    assert out.body_text.startswith(rest)
+    assert out.body_text.endswith("\n\nSecond paragraph.")
+    assert place not in out.body_text
+
+
+def test_dateline_in_bold_keeps_the_rest_of_the_markup() -> None:
+    out = _lift("<p><strong>NEW DELHI, Feb 5 (IANS)</strong> — The <em>big</em> news.</p>")
+    assert out.body_html == "<p>The <em>big</em> news.</p>"
+    assert out.dateline_place == "NEW DELHI"
+
+
+def test_seed_dateline_inside_the_first_sentence_is_read_not_removed() -> None:
+    item = normalize(Item(guid="g", body_html=SEED.read_text(encoding="utf-8")), CTX)
+    out = lift_dateline(item, CTX)
+    assert out.body_html == item.body_html
+    assert out.dateline_date == "5 फरवरी"
+    assert out.dateline_place == "पेइचिंग"
+
+
+def test_english_inline_dateline() -> None:
+    out = _lift("Xi met Tokayev on February 5 in Beijing before the Games opened. More text.")
+    assert (out.dateline_place, out.dateline_date) == ("Beijing", "February 5")
+    assert out.body_text.startswith("Xi met Tokayev")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "उन्होंने 5 फरवरी को राष्ट्रपति के साथ बैठक की।",  # a title, not a place
+        "The minister spoke to reporters about the budget.",
+        "On Tuesday, March 3 was chosen as the date.",
+        "Apple (AAPL) - shares rose.",
+    ],
+)
+def test_unsure_cases_leave_fields_empty_and_body_alone(body: str) -> None:
+    item = normalize(Item(guid="g", body_html=body), CTX)
+    out = lift_dateline(item, CTX)
+    assert out.dateline_place is None and out.dateline_date is None
+    assert out.body_html == item.body_html
+
+
+def test_dateline_later_in_the_story_is_ignored() -> None:
+    out = _lift("पहला वाक्य यहाँ है।\nनई दिल्ली, 5 फरवरी (आईएएनएस)। दूसरा।")
+    assert out.dateline_place is None
+    assert "नई दिल्ली" in out.body_text
+
+
+def test_a_dateline_already_known_is_kept() -> None:
+    item = normalize(
+        Item(guid="g", body_html="LONDON (Reuters) - Text.", dateline_place="London"), CTX
+    )
+    out = lift_dateline(item, CTX)
+    assert out.dateline_place == "London"
+    assert out.body_text == "Text."

@@ -159,8 +159,9 @@ def _parse_with_feedparser(
             body_html=body,
             summary_html=entry.get("summary"),
             link=entry.get("link"),
-            published_at=_from_struct_time(entry.get("published_parsed")),
-            updated_at=_from_struct_time(entry.get("updated_parsed")),
+            # dict.get: FeedParserDict would answer "published" with "updated", and warn.
+            published_at=_from_struct_time(dict.get(entry, "published_parsed")),
+            updated_at=_from_struct_time(dict.get(entry, "updated_parsed")),
             language=_fp_language(entry) or language,
             author=(entry.get("author_detail") or {}).get("name") or entry.get("author"),
             categories=[t.get("term") or t.get("label") for t in entry.get("tags") or []],

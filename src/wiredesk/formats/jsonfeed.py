@@ -12,7 +12,7 @@ from typing import Any
 
 from wiredesk.errors import FormatError
 from wiredesk.formats.fields import build_item, parse_iso_datetime, text_to_html
-from wiredesk.model import ParseResult
+from wiredesk.model import Item, ParseResult
 
 
 def parse_jsonfeed(payload: bytes) -> ParseResult:
@@ -48,7 +48,7 @@ def _item(
     feed_language: str | None,
     feed_author: str | None,
     problems: list[str],
-) -> Any:
+) -> Item | None:
     summary = _string(entry.get("summary"))
     content_html = _string(entry.get("content_html"))
     content_text = _string(entry.get("content_text"))

@@ -150,3 +150,9 @@ def test_attribution_in_the_middle_is_never_removed() -> None:
 def test_a_body_that_is_only_a_credit_keeps_it() -> None:
     out = _lift("<p>(साभार : एबीसी)</p>")
     assert out.body_text == "(साभार : एबीसी)"
+
+
+def test_lines_separated_by_raw_newlines_inside_one_paragraph() -> None:
+    out = _lift("<p>पहला अनुच्छेद।</p><p>आखिरी वाक्य।\n(साभार : सीएमजी)\nSource : IANS</p>")
+    assert (out.originator, out.upstream_source) == ("सीएमजी", "IANS")
+    assert out.body_text == "पहला अनुच्छेद।\n\nआखिरी वाक्य।"

@@ -106,24 +106,26 @@ def _classify(line: Line, found: _Found) -> bool:
 
 def lift_attribution(item: Item, ctx: StageContext | None = None) -> Item:
     """Move trailing (and leading) attribution lines from the body into provenance fields."""
-    body_lines = lines(item.body_html)
-    if not body_lines:
+    first = next(lines(item.body_html), None)
+    if first is None:
         return item
     found = _Found()
     removed: list[tuple[int, int]] = []
     # The first line is never a trailing candidate: a body is never consumed whole.
-    for line in reversed(body_lines[max(1, len(body_lines) - MAX_TRAILING_LINES) :]):
-        if not _classify(line, found):
+    for count, line in enumerate(lines(item.body_html, reverse=True)):
+        if count >= MAX_TRAILING_LINES or line.start == first.start or not _classify(line, found):
             break
         removed.append((line.start, line.end))
-    if found.credit_line is None and len(body_lines) - len(removed) > 1:
-        first = body_lines[0]
-        if name := _match_credit(first.text):
+    if found.credit_line is None and (name := _match_credit(first.text)):
+        story_end = min((start for start, _ in removed), default=len(item.body_html))
+        if next(lines(item.body_html[first.end : story_end]), None) is not None:
             found.credit_line, found.originator = first.text, name
             removed.append((first.start, first.end))
     if not removed:
         return item
-    body_html = sanitize_html(remove_spans(item.body_html, removed))
+    body_html = remove_spans(item.body_html, removed)
+    if any("<" in item.body_html[start:end] for start, end in removed):
+        body_html = sanitize_html(body_html)  # a cut through inline tags may leave one unclosed
     return replace(
         item,
         body_html=body_html,

@@ -13,8 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from wiredesk.model import Item
-from wiredesk.pipeline.html_text import cut_text, html_to_text, lines, text_offsets
-from wiredesk.pipeline.normalize import sanitize_html
+from wiredesk.pipeline.html_text import cut_text, html_to_text, lines, text_offsets, tidy
 
 if TYPE_CHECKING:
     from wiredesk.pipeline.pipeline import StageContext
@@ -105,20 +104,21 @@ def _inline_dateline(first_line: str) -> tuple[str | None, str | None]:
 
 def lift_dateline(item: Item, ctx: StageContext | None = None) -> Item:
     """Fill dateline_place/date; remove a leading dateline from the body's first line."""
-    body_lines = lines(item.body_html)
-    if not body_lines:
+    first = next(lines(item.body_html), None)
+    if first is None:
         return item
-    first = body_lines[0]
     for pattern in _LEADING_PATTERNS:
         if not pattern.match(first.text):
             continue
         fragment = item.body_html[first.start : first.end]
         raw, offsets = text_offsets(fragment)
         match = pattern.match(raw)
-        if match is None or (not raw[match.end() :].strip() and len(body_lines) == 1):
+        only_line = next(lines(item.body_html[first.end :]), None) is None
+        if match is None or (only_line and not raw[match.end() :].strip()):
             break  # a body that is nothing but a dateline keeps it
         cut = cut_text(fragment, 0, offsets[match.end()])
-        body_html = sanitize_html(item.body_html[: first.start] + cut + item.body_html[first.end :])
+        # cut_text keeps every tag it passes, so the markup stays balanced: tidying is enough.
+        body_html = tidy(item.body_html[: first.start] + cut + item.body_html[first.end :])
         groups = match.groupdict()
         return replace(
             item,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 _BLOCK_TAGS = (
@@ -56,23 +57,38 @@ def chunk_text(fragment: str) -> str:
     return " ".join(text.split())
 
 
-def lines(body_html: str) -> list[Line]:
-    """Every visible line of the body in reading order, with its span in `body_html`."""
-    found: list[Line] = []
+def lines(body_html: str, *, reverse: bool = False) -> Iterator[Line]:
+    """The visible lines of the body in reading order (or from the end), with their spans.
+
+    Lines end at block tags, `<br>` and raw newlines. Lazy, because the stages only look at
+    the first or the last few lines and a body can have a hundred.
+    """
+    spans = _raw_spans(body_html)
+    for start, end in reversed(spans) if reverse else spans:
+        text = chunk_text(body_html[start:end])
+        if text:
+            yield Line(start, end, text)
+
+
+def _raw_spans(body_html: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
     pos = 0
     for match in BOUNDARY_RE.finditer(body_html):
-        _add_line(found, body_html, pos, match.start())
+        _split_newlines(spans, body_html, pos, match.start())
         pos = match.end()
-    _add_line(found, body_html, pos, len(body_html))
-    return found
+    _split_newlines(spans, body_html, pos, len(body_html))
+    return spans
 
 
-def _add_line(found: list[Line], body_html: str, start: int, end: int) -> None:
-    if start >= end:
-        return
-    text = chunk_text(body_html[start:end])
-    if text:
-        found.append(Line(start, end, text))
+def _split_newlines(spans: list[tuple[int, int]], body_html: str, start: int, end: int) -> None:
+    # A raw newline inside a block is only whitespace to a browser, but feeds that paste
+    # "story\n(साभार : X)\nSource : IANS" into one <p> mean it as a line break.
+    while start < end:
+        newline = body_html.find("\n", start, end)
+        stop = end if newline == -1 else newline
+        if stop > start:
+            spans.append((start, stop))
+        start = stop + 1
 
 
 def remove_spans(body_html: str, spans: list[tuple[int, int]]) -> str:

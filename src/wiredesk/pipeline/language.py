@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from wiredesk.pipeline.pipeline import StageContext
 
 # Enough text for a confident guess; more only costs time.
-_SAMPLE_CHARS = 2000
+_SAMPLE_CHARS = 1000
 # Below this many characters cld2 confidently calls "मुंबई" Marathi; the script is a safer guess.
 _MIN_CLD2_CHARS = 60
 _CODE_RE = re.compile(r"^[A-Za-z]{2,3}(?=$|[-_])")

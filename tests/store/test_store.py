@@ -153,3 +153,16 @@ def test_migrations_match_the_schema_the_code_uses(store: Store) -> None:
     with store.engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn), metadata)
     assert diffs == []
+
+
+def test_a_later_pubdate_on_the_same_guid_is_the_update_time(store: Store) -> None:
+    """RSS has no update time: the new pubDate says when the agency updated the story."""
+    env = _env(store)
+    store.save_items("ians", [_item()], env, now=T0)
+    at = T0 + timedelta(hours=3)
+    [out] = store.save_items(
+        "ians", [_item(body="<p>तीन</p>", published_at=at)], env, now=T0 + timedelta(days=300)
+    )
+    story = store.get_article(out.short_id, T0 + timedelta(days=301)).story
+    assert story.updated_at == at
+    assert story.published_at == T0  # first publication time does not move

@@ -269,7 +269,11 @@ class Store:
         digest = item.content_hash()
         row = conn.execute(
             select(
-                items.c.id, items.c.short_id, items.c.current_version_id, items.c.version_count
+                items.c.id,
+                items.c.short_id,
+                items.c.current_version_id,
+                items.c.version_count,
+                items.c.published_at,
             ).where(items.c.source_id == source_id, items.c.guid == item.guid)
         ).first()
         if row is None:
@@ -297,7 +301,7 @@ class Store:
             )
             return SaveOutcome(short_id, 1, created=True, changed=True)
 
-        item_id, short_id, current_id, count = row
+        item_id, short_id, current_id, count, first_published = row
         seen = conn.execute(
             select(item_versions.c.version).where(
                 item_versions.c.item_id == item_id, item_versions.c.content_hash == digest
@@ -319,7 +323,7 @@ class Store:
         if current is None or not _is_older(item, current):
             values.update(
                 current_version_id=version_id,
-                updated_at=min(item.updated_at or now, now),
+                updated_at=_update_time(item, first_published, now),
                 language=item.language,
             )
         conn.execute(update(items).where(items.c.id == item_id).values(**values))
@@ -492,6 +496,18 @@ def _is_older(item: Item, current: Any) -> bool:
     mine = item.updated_at or item.published_at
     theirs = current.source_updated_at or current.source_published_at
     return mine is not None and theirs is not None and mine < theirs
+
+
+def _update_time(item: Item, first_published: datetime, now: datetime) -> datetime:
+    """When a version was updated: the source's own time if it says one, else arrival.
+
+    RSS has no separate update time, so a later pubDate on the same guid is the update time;
+    a time not after first publication (or in the future) says nothing, and arrival is used.
+    """
+    told = item.updated_at or item.published_at
+    if told is None or told <= first_published or told > now:
+        return now
+    return told
 
 
 def _story(m: Any) -> Story:

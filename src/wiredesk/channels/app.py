@@ -27,7 +27,7 @@ from starlette.routing import Route
 from wiredesk.channels import feeds_out
 from wiredesk.channels.assets import FONT_URL, css_url, static_file
 from wiredesk.channels.i18n import strings
-from wiredesk.channels.timefmt import iso, local_time
+from wiredesk.channels.timefmt import iso, local_date, local_time
 from wiredesk.config import Settings
 from wiredesk.model import utcnow
 from wiredesk.store import Store, Story
@@ -111,6 +111,9 @@ class _Site:
         context.setdefault("feeds", self.feed_links())
         context.setdefault("canonical", None)
         context.setdefault("active", None)
+        context.setdefault(
+            "today", local_date(self.clock(), self.site.timezone, self.site.language)
+        )
         html = self.env.get_template(name).render(**context)
         headers = {"Cache-Control": PAGE_CACHE} if status == 200 else {"Cache-Control": "no-store"}
         return HTMLResponse(html, status_code=status, headers=headers)

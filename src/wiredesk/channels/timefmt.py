@@ -43,6 +43,13 @@ def local_time(dt: datetime, tz: ZoneInfo, language: str) -> str:
     return f"{local.day} {month} {local.year}, {local:%H:%M} {zone}".rstrip()
 
 
+def local_date(dt: datetime, tz: ZoneInfo, language: str) -> str:
+    """`5 Feb 2026`: the day as it is in the site's zone, for the masthead."""
+    local = dt.astimezone(tz)
+    month = _MONTHS.get(language, _MONTHS["en"])[local.month - 1]
+    return f"{local.day} {month} {local.year}"
+
+
 def iso(dt: datetime) -> str:
     """RFC 3339 in UTC, for `<time datetime>`, Atom and JSON Feed."""
     return dt.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")

@@ -5,6 +5,9 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from wiredesk.model import Item
 from wiredesk.pipeline.normalize import normalize, plain_text, sanitize_html
 from wiredesk.pipeline.pipeline import StageContext
@@ -104,3 +107,9 @@ def test_input_item_is_not_modified() -> None:
     normalize(item, CTX)
     assert item.headline == "<b>x</b>"
     assert item.body_html == "<script>x</script>y"
+
+
+@given(st.text(max_size=300) | st.sampled_from(["<p>x", "0<P", "a<br>b", "<div>y</div>z"]))
+def test_normalizing_twice_changes_nothing(body: str) -> None:
+    once = _norm(body_html=body, headline=body)
+    assert normalize(once, CTX) == once

@@ -103,3 +103,21 @@ def test_process_never_raises_and_output_is_clean(
     assert out.language
     assert "<script" not in out.body_html.lower()
     assert "\n" not in out.headline
+
+
+def test_context_from_settings(tmp_path: Path) -> None:
+    from wiredesk.config import parse_settings
+    from wiredesk.pipeline import context_for
+
+    settings = parse_settings(
+        {
+            "site": {"language": "hi"},
+            "sections": {"world": "दुनिया"},
+            "sources": [
+                {"id": "ians", "name": "IANS", "url": "https://x.example/f", "section": "world"}
+            ],
+        },
+        tmp_path / "wiredesk.toml",
+    )
+    ctx = context_for(settings.site, settings.sources[0], feed_language="hi-IN")
+    assert ctx == StageContext("IANS", "world", "hi", {"world": "दुनिया"}, "hi-IN")

@@ -23,6 +23,7 @@ _BR_RE = r"<br\s*/?>"
 # A boundary between lines: a line break or any block-level tag, opening or closing.
 BOUNDARY_RE = re.compile(rf"{_BR_RE}|</?{_BLOCK_TAGS}\b[^>]*>", re.IGNORECASE)
 _TAG_RE = re.compile(r"<[^>]*>")
+_HAS_BLOCK_RE = re.compile(rf"{_BR_RE}|<{_BLOCK_TAGS}\b", re.IGNORECASE)
 _EMPTY_BLOCK_RE = re.compile(
     rf"<(p|h[2-6]|li|blockquote|figcaption)\b[^>]*>(?:\s|&nbsp;|{_BR_RE})*</\1>", re.IGNORECASE
 )
@@ -100,7 +101,10 @@ def remove_spans(body_html: str, spans: list[tuple[int, int]]) -> str:
 
 
 def tidy(body_html: str) -> str:
-    """Remove empty blocks/inline tags and leading/trailing `<br>` inside blocks."""
+    """Remove empty blocks/inline tags and leading/trailing `<br>` inside blocks.
+
+    A body that is left with inline content only is wrapped in one `<p>`.
+    """
     previous = None
     out = body_html
     while previous != out:
@@ -110,7 +114,10 @@ def tidy(body_html: str) -> str:
         out = _LEADING_BR_RE.sub(r"\1", out)
         out = _TRAILING_BR_RE.sub("", out)
         out = _OUTER_BR_RE.sub("", out)
-    return out.strip()
+    out = out.strip()
+    if out and not _HAS_BLOCK_RE.search(out):
+        out = f"<p>{out}</p>"  # loose inline text is a paragraph, so re-processing is stable
+    return out
 
 
 def html_to_text(body_html: str) -> str:

@@ -59,6 +59,7 @@ _BLOCKISH_RE = re.compile(
 # Containers nh3 does not keep; turned into paragraphs so their texts do not run together.
 _DIV_OPEN_RE = re.compile(r"<(?:div|section|article|header|footer|main|aside)\b[^>]*>", re.I)
 _DIV_CLOSE_RE = re.compile(r"</(?:div|section|article|header|footer|main|aside)\s*>", re.I)
+_ENTITY_RE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
 _H1_RE = re.compile(r"<(/?)h1\b([^>]*)>", re.I)
 
 
@@ -80,8 +81,12 @@ def body_to_html(body: str) -> str:
         body = _DIV_OPEN_RE.sub("<p>", body)
         body = _DIV_CLOSE_RE.sub("</p>", body)
         body = _H1_RE.sub(r"<\1h2\2>", body)
-        return sanitize_html(body)
-    is_html = bool(_ANY_TAG_RE.search(body)) or bool(re.search(r"&[#a-zA-Z0-9]+;", body))
+        cleaned = sanitize_html(body)
+        if not cleaned or _BLOCKISH_RE.search(cleaned):
+            return cleaned
+        body, is_html = cleaned, True  # only inline content survived: wrap it like text
+    else:
+        is_html = bool(_ANY_TAG_RE.search(body)) or bool(_ENTITY_RE.search(body))
     paragraphs = []
     for line in body.splitlines():
         line = line.strip()

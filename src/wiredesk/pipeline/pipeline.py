@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from wiredesk.config import SiteSettings, SourceSettings
 from wiredesk.model import Item
 from wiredesk.pipeline.attribution import lift_attribution
 from wiredesk.pipeline.dateline import lift_dateline
@@ -30,6 +31,19 @@ class StageContext:
     site_language: str  # "hi" or "en"
     sections: Mapping[str, str] = field(default_factory=dict)  # slug -> display name
     feed_language: str | None = None  # the feed-level language, if declared
+
+
+def context_for(
+    site: SiteSettings, source: SourceSettings, feed_language: str | None = None
+) -> StageContext:
+    """The context for items of one source, from the validated settings."""
+    return StageContext(
+        source_name=source.name,
+        default_section=source.section,
+        site_language=site.language,
+        sections=dict(site.sections),
+        feed_language=feed_language,
+    )
 
 
 Stage = Callable[[Item, StageContext], Item]

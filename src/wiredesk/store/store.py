@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from wiredesk.model import Envelope, EnvelopeStatus, Item, ItemState, utcnow
@@ -247,27 +247,103 @@ class Store:
         changes nothing; new content becomes a new version. A version that is older than the
         current one (by the source's version number, else by the source's time) is kept in
         history but does not replace what is shown.
+
+        New stories are written in bulk (three statements for the whole batch), because a
+        first poll of a big feed is almost all new stories and per-row round trips would
+        dominate ingest time.
         """
         now = now or utcnow()
-        outcomes: list[SaveOutcome] = []
+        outcomes: list[SaveOutcome | None] = [None] * len(new_items)
         with self.engine.begin() as conn:
-            for item in new_items:
-                outcomes.append(
-                    self._save_one(conn, source_id, item, envelope_id, auto_publish, now)
+            known = self._known_guids(conn, source_id, [it.guid for it in new_items])
+            fresh: list[int] = []
+            later: list[int] = []
+            for i, item in enumerate(new_items):
+                if item.guid in known:
+                    later.append(i)  # an existing story, or a guid repeated in this batch
+                else:
+                    known.add(item.guid)
+                    fresh.append(i)
+            if fresh:
+                created = self._create_many(
+                    conn, source_id, [new_items[i] for i in fresh], envelope_id, auto_publish, now
                 )
-        return outcomes
+                for i, out in zip(fresh, created, strict=True):
+                    outcomes[i] = out
+            for i in later:
+                outcomes[i] = self._add_version(conn, source_id, new_items[i], envelope_id, now)
+        return [o for o in outcomes if o is not None]
 
-    def _save_one(
+    @staticmethod
+    def _known_guids(conn: Connection, source_id: str, guids: list[str]) -> set[str]:
+        found: set[str] = set()
+        unique = list(dict.fromkeys(guids))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            found.update(
+                conn.execute(
+                    select(items.c.guid).where(
+                        items.c.source_id == source_id, items.c.guid.in_(chunk)
+                    )
+                ).scalars()
+            )
+        return found
+
+    def _create_many(
         self,
         conn: Connection,
         source_id: str,
-        item: Item,
+        batch: list[Item],
         envelope_id: int,
         auto_publish: bool,
         now: datetime,
+    ) -> list[SaveOutcome]:
+        short_ids = self._free_short_ids(conn, source_id, [it.guid for it in batch])
+        state = (ItemState.PUBLISHED if auto_publish else ItemState.HELD).value
+        item_rows = [
+            {
+                "short_id": sid,
+                "source_id": source_id,
+                "guid": it.guid,
+                "slug": (it.slug or "story")[:100],
+                "section": it.section or "news",
+                "state": state,
+                "language": it.language,
+                "version_count": 1,
+                # a story dated in the future by its source is shown as of its arrival
+                "published_at": min(it.published_at or it.updated_at or now, now),
+                "updated_at": None,
+                "first_seen_at": now,
+            }
+            for it, sid in zip(batch, short_ids, strict=True)
+        ]
+        item_ids = list(
+            conn.execute(
+                insert(items).returning(items.c.id, sort_by_parameter_order=True), item_rows
+            ).scalars()
+        )
+        version_rows = [
+            _version_row(iid, 1, it, envelope_id, now)
+            for iid, it in zip(item_ids, batch, strict=True)
+        ]
+        version_ids = list(
+            conn.execute(
+                insert(item_versions).returning(item_versions.c.id, sort_by_parameter_order=True),
+                version_rows,
+            ).scalars()
+        )
+        conn.execute(
+            update(items)
+            .where(items.c.id == bindparam("iid"))
+            .values(current_version_id=bindparam("vid")),
+            [{"iid": i, "vid": v} for i, v in zip(item_ids, version_ids, strict=True)],
+        )
+        return [SaveOutcome(sid, 1, created=True, changed=True) for sid in short_ids]
+
+    def _add_version(
+        self, conn: Connection, source_id: str, item: Item, envelope_id: int, now: datetime
     ) -> SaveOutcome:
-        digest = item.content_hash()
-        row = conn.execute(
+        item_id, short_id, current_id, count, first_published = conn.execute(
             select(
                 items.c.id,
                 items.c.short_id,
@@ -275,43 +351,21 @@ class Store:
                 items.c.version_count,
                 items.c.published_at,
             ).where(items.c.source_id == source_id, items.c.guid == item.guid)
-        ).first()
-        if row is None:
-            short_id = self._free_short_id(conn, source_id, item.guid)
-            published = item.published_at or item.updated_at or now
-            published = min(published, now)  # a story dated in the future is shown as of now
-            item_id = conn.execute(
-                insert(items).values(
-                    short_id=short_id,
-                    source_id=source_id,
-                    guid=item.guid,
-                    slug=(item.slug or "story")[:100],
-                    section=item.section or "news",
-                    state=(ItemState.PUBLISHED if auto_publish else ItemState.HELD).value,
-                    language=item.language,
-                    version_count=1,
-                    published_at=published,
-                    updated_at=None,
-                    first_seen_at=now,
-                )
-            ).inserted_primary_key[0]
-            version_id = self._insert_version(conn, item_id, 1, item, digest, envelope_id, now)
-            conn.execute(
-                update(items).where(items.c.id == item_id).values(current_version_id=version_id)
-            )
-            return SaveOutcome(short_id, 1, created=True, changed=True)
-
-        item_id, short_id, current_id, count, first_published = row
+        ).one()
         seen = conn.execute(
             select(item_versions.c.version).where(
-                item_versions.c.item_id == item_id, item_versions.c.content_hash == digest
+                item_versions.c.item_id == item_id,
+                item_versions.c.content_hash == item.content_hash(),
             )
         ).scalar()
         if seen is not None:
             return SaveOutcome(short_id, int(seen), created=False, changed=False)
 
         number = int(count) + 1
-        version_id = self._insert_version(conn, item_id, number, item, digest, envelope_id, now)
+        version_id = conn.execute(
+            insert(item_versions).returning(item_versions.c.id),
+            _version_row(item_id, number, item, envelope_id, now),
+        ).scalar_one()
         current = conn.execute(
             select(
                 item_versions.c.source_version,
@@ -320,60 +374,46 @@ class Store:
             ).where(item_versions.c.id == current_id)
         ).first()
         values: dict[str, Any] = {"version_count": number}
-        if current is None or not _is_older(item, current):
+        shown = current is None or not _is_older(item, current)
+        if shown:
             values.update(
                 current_version_id=version_id,
                 updated_at=_update_time(item, first_published, now),
                 language=item.language,
             )
         conn.execute(update(items).where(items.c.id == item_id).values(**values))
-        shown = number if "current_version_id" in values else None
-        return SaveOutcome(short_id, shown or number, created=False, changed=shown is not None)
+        return SaveOutcome(short_id, number, created=False, changed=shown)
 
     @staticmethod
-    def _insert_version(
+    def _free_short_ids(conn: Connection, source_id: str, guids: list[str]) -> list[str]:
+        """Short ids for a batch of new stories: one query in the usual case of no collision."""
+        wanted = [short_id_for(source_id, g) for g in guids]
+        taken: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            taken.update(
+                conn.execute(select(items.c.short_id).where(items.c.short_id.in_(chunk))).scalars()
+            )
+        result: list[str] = []
+        used: set[str] = set()
+        for guid, sid in zip(guids, wanted, strict=True):
+            if sid in taken or sid in used:
+                sid = Store._free_short_id(conn, source_id, guid, also_taken=used | taken)
+            used.add(sid)
+            result.append(sid)
+        return result
+
+    @staticmethod
+    def _free_short_id(
         conn: Connection,
-        item_id: int,
-        number: int,
-        item: Item,
-        digest: str,
-        envelope_id: int,
-        now: datetime,
-    ) -> int:
-        return int(
-            conn.execute(
-                insert(item_versions).values(
-                    item_id=item_id,
-                    version=number,
-                    source_version=item.version,
-                    content_hash=digest,
-                    envelope_id=envelope_id,
-                    received_at=now,
-                    format=item.format or None,
-                    headline=item.headline,
-                    summary=item.summary,
-                    body_html=item.body_html,
-                    body_text=item.body_text,
-                    byline=item.byline,
-                    link=item.link,
-                    language=item.language,
-                    categories=json.dumps(item.categories, ensure_ascii=False),
-                    source_published_at=item.published_at,
-                    source_updated_at=item.updated_at,
-                    credit_line=item.credit_line,
-                    originator=item.originator,
-                    upstream_disclaimer=item.upstream_disclaimer,
-                    upstream_source=item.upstream_source,
-                    dateline_place=item.dateline_place,
-                    dateline_date=item.dateline_date,
-                )
-            ).inserted_primary_key[0]
-        )
-
-    @staticmethod
-    def _free_short_id(conn: Connection, source_id: str, guid: str) -> str:
-        for length in (8, 10, 12, 16):
+        source_id: str,
+        guid: str,
+        also_taken: set[str] | frozenset[str] = frozenset(),
+    ) -> str:
+        for length in (10, 12, 16):
             candidate = short_id_for(source_id, guid, length)
+            if candidate in also_taken:
+                continue
             taken = conn.execute(select(items.c.id).where(items.c.short_id == candidate)).scalar()
             if taken is None:
                 return candidate
@@ -487,6 +527,36 @@ class Store:
         with self.engine.connect() as conn:
             q = select(items).order_by(items.c.id)
             return [dict(r._mapping) for r in conn.execute(q)]
+
+
+def _version_row(
+    item_id: int, number: int, item: Item, envelope_id: int, now: datetime
+) -> dict[str, Any]:
+    return {
+        "item_id": item_id,
+        "version": number,
+        "source_version": item.version,
+        "content_hash": item.content_hash(),
+        "envelope_id": envelope_id,
+        "received_at": now,
+        "format": item.format or None,
+        "headline": item.headline,
+        "summary": item.summary,
+        "body_html": item.body_html,
+        "body_text": item.body_text,
+        "byline": item.byline,
+        "link": item.link,
+        "language": item.language,
+        "categories": json.dumps(item.categories, ensure_ascii=False),
+        "source_published_at": item.published_at,
+        "source_updated_at": item.updated_at,
+        "credit_line": item.credit_line,
+        "originator": item.originator,
+        "upstream_disclaimer": item.upstream_disclaimer,
+        "upstream_source": item.upstream_source,
+        "dateline_place": item.dateline_place,
+        "dateline_date": item.dateline_date,
+    }
 
 
 def _is_older(item: Item, current: Any) -> bool:

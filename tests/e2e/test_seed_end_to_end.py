@@ -6,6 +6,7 @@ the real ASGI app over the same database (SQLite file, then PostgreSQL).
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -66,6 +67,7 @@ database = "{db_url}"
 
 [sections]
 videsh = "विदेश"
+desh = "देश"
 
 [[sources]]
 id = "ians"
@@ -180,15 +182,28 @@ def test_outbound_feeds_parse_back_with_the_story(site) -> None:
     server, cfg, client = site
     server.put("/ians.xml", rss(seed_lines(), when=datetime(2022, 2, 5, 14, 0, tzinfo=UTC)))
     assert ingest_once(cfg).returncode == 0
-    for path in ("/feed.xml", "/atom.xml", "/feed.json", "/videsh/feed.xml"):
+    links = []
+    for path in ("/feed.xml", "/atom.xml", "/videsh/feed.xml", "/videsh/atom.xml"):
         resp = client.get(path)
         assert resp.status_code == 200, path
         parsed = feedparser.parse(resp.content)
         assert not parsed.bozo, (path, parsed.get("bozo_exception"))
         [entry] = parsed.entries
         assert entry.title == HEADLINE
-        assert entry.link.startswith("https://news.example/videsh/shi-")
-        assert client.get(entry.link.removeprefix("https://news.example")).status_code == 200
+        links.append(entry.link)
+    for path in ("/feed.json", "/videsh/feed.json"):  # feedparser does not read JSON Feed
+        feed = json.loads(client.get(path).content)
+        assert feed["version"] == "https://jsonfeed.org/version/1.1"
+        [item] = feed["items"]
+        assert item["title"] == HEADLINE
+        assert "चाइना मीडिया ग्रुप" in item["content_html"]
+        links.append(item["url"])
+    assert len(set(links)) == 1, links
+    [link] = set(links)
+    assert link.startswith("https://news.example/videsh/shi-")
+    assert client.get(link.removeprefix("https://news.example")).status_code == 200
+    # a section with no stories has a valid, empty feed
+    assert feedparser.parse(client.get("/desh/feed.xml").content).entries == []
 
 
 def test_a_failing_source_is_reported_with_exit_code_1(site) -> None:

@@ -55,6 +55,8 @@ def summary_apart_from_body(summary_html: str | None, body_html: str) -> str:
     that is the body's opening words is not a separate summary. Only as much of the body is
     reduced to text as the comparison needs: bodies are long and this runs for every item.
     """
+    if summary_html == body_html:
+        return ""  # the parser filled both from one element (RSS's <description>, usually)
     summary = plain_text(summary_html)
     if not summary or not body_html:
         return summary

@@ -14,6 +14,7 @@ import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 _BLOCK_TAGS = (
     r"(?:p|div|h[1-6]|li|ul|ol|blockquote|figure|figcaption|table|caption|thead|tbody|tfoot"
@@ -22,6 +23,10 @@ _BLOCK_TAGS = (
 _BR_RE = r"<br\s*/?>"
 # A boundary between lines: a line break or any block-level tag, opening or closing.
 BOUNDARY_RE = re.compile(rf"{_BR_RE}|</?{_BLOCK_TAGS}\b[^>]*>", re.IGNORECASE)
+# The two kinds apart, so `html_to_text` can split with C-level `re.split` calls: a block tag
+# starts a paragraph, a `<br>` a line. Neither can match inside a match of the other.
+_BLOCK_BOUNDARY_RE = re.compile(rf"</?{_BLOCK_TAGS}\b[^>]*>", re.IGNORECASE)
+_BR_BOUNDARY_RE = re.compile(_BR_RE, re.IGNORECASE)
 _TAG_RE = re.compile(r"<[^>]*>")
 _HAS_BLOCK_RE = re.compile(rf"{_BR_RE}|<{_BLOCK_TAGS}\b", re.IGNORECASE)
 _EMPTY_BLOCK_RE = re.compile(
@@ -46,8 +51,17 @@ class Line:
     text: str  # its plain text: tags dropped, entities decoded, whitespace collapsed
 
 
+@lru_cache(maxsize=256)
 def chunk_text(fragment: str) -> str:
-    """Plain text of an inline HTML fragment, whitespace collapsed to single spaces."""
+    """Plain text of an inline HTML fragment, whitespace collapsed to single spaces.
+
+    Memoized because the stages read the same paragraphs again and again: normalize converts
+    the whole body, then attribution and dateline each cut one line and convert the body once
+    more, and line scanning reads the first and last lines. Collapsing whitespace (`str.split`)
+    allocates one string per word, which for a long Devanagari paragraph costs tens of
+    microseconds; a cache hit costs a hash of the fragment. The function is pure, so caching
+    cannot change a result.
+    """
     text = fragment
     if "<" in text:
         text = _TAG_RE.sub("", text)
@@ -64,31 +78,30 @@ def lines(body_html: str, *, reverse: bool = False) -> Iterator[Line]:
     Lines end at block tags, `<br>` and raw newlines. Lazy, because the stages only look at
     the first or the last few lines and a body can have a hundred.
     """
-    spans = _raw_spans(body_html)
-    for start, end in reversed(spans) if reverse else spans:
+    spans = reversed(list(_raw_spans(body_html))) if reverse else _raw_spans(body_html)
+    for start, end in spans:
         text = chunk_text(body_html[start:end])
         if text:
             yield Line(start, end, text)
 
 
-def _raw_spans(body_html: str) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
+def _raw_spans(body_html: str) -> Iterator[tuple[int, int]]:
+    # A generator, so that reading the first line does not scan the whole body.
     pos = 0
     for match in BOUNDARY_RE.finditer(body_html):
-        _split_newlines(spans, body_html, pos, match.start())
+        yield from _split_newlines(body_html, pos, match.start())
         pos = match.end()
-    _split_newlines(spans, body_html, pos, len(body_html))
-    return spans
+    yield from _split_newlines(body_html, pos, len(body_html))
 
 
-def _split_newlines(spans: list[tuple[int, int]], body_html: str, start: int, end: int) -> None:
+def _split_newlines(body_html: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     # A raw newline inside a block is only whitespace to a browser, but feeds that paste
     # "story\n(साभार : X)\nSource : IANS" into one <p> mean it as a line break.
     while start < end:
         newline = body_html.find("\n", start, end)
         stop = end if newline == -1 else newline
         if stop > start:
-            spans.append((start, stop))
+            yield start, stop
         start = stop + 1
 
 
@@ -105,15 +118,15 @@ def tidy(body_html: str) -> str:
 
     A body that is left with inline content only is wrapped in one `<p>`.
     """
-    previous = None
     out = body_html
-    while previous != out:
-        previous = out
-        out = _EMPTY_INLINE_RE.sub("", out)
-        out = _EMPTY_BLOCK_RE.sub("", out)
-        out = _LEADING_BR_RE.sub(r"\1", out)
-        out = _TRAILING_BR_RE.sub("", out)
-        out = _OUTER_BR_RE.sub("", out)
+    changed = True
+    while changed:  # removing one empty tag can empty its parent; every removal shortens `out`
+        out, n_inline = _EMPTY_INLINE_RE.subn("", out)
+        out, n_block = _EMPTY_BLOCK_RE.subn("", out)
+        out, n_leading = _LEADING_BR_RE.subn(r"\1", out)
+        out, n_trailing = _TRAILING_BR_RE.subn("", out)
+        out, n_outer = _OUTER_BR_RE.subn("", out)
+        changed = bool(n_inline or n_block or n_leading or n_trailing or n_outer)
     out = out.strip()
     if out and not _HAS_BLOCK_RE.search(out):
         out = f"<p>{out}</p>"  # loose inline text is a paragraph, so re-processing is stable
@@ -126,31 +139,13 @@ def html_to_text(body_html: str) -> str:
     This is what hashing, search and teasers read, so it must not depend on how the HTML was
     indented or which inline tags it used.
     """
-    paragraphs: list[list[str]] = [[]]
-    pos = 0
-    for match in BOUNDARY_RE.finditer(body_html):
-        _add_text(paragraphs, body_html[pos : match.start()])
-        if match.group(0)[1:3].lower() == "br":
-            paragraphs[-1].append("")  # a new line inside the same paragraph
-        else:
-            paragraphs.append([])
-        pos = match.end()
-    _add_text(paragraphs, body_html[pos:])
-    blocks = ("\n".join(line for line in para if line) for para in paragraphs)
-    return "\n\n".join(block for block in blocks if block)
-
-
-def _add_text(paragraphs: list[list[str]], fragment: str) -> None:
-    text = chunk_text(fragment)
-    if not text:
-        return
-    current = paragraphs[-1]
-    if current and current[-1]:
-        current[-1] = f"{current[-1]} {text}"
-    elif current:
-        current[-1] = text
-    else:
-        current.append(text)
+    blocks = _BLOCK_BOUNDARY_RE.split(body_html)
+    if _BR_BOUNDARY_RE.search(body_html) is None:  # the usual case: one line per paragraph
+        return "\n\n".join(filter(None, map(chunk_text, blocks)))
+    paragraphs = (
+        "\n".join(filter(None, map(chunk_text, _BR_BOUNDARY_RE.split(b)))) for b in blocks
+    )
+    return "\n\n".join(filter(None, paragraphs))
 
 
 _PIECE_RE = re.compile(r"<[^>]*>|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);|[^<&]+|[<&]")

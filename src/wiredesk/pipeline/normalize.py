@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from dataclasses import fields, replace
 from typing import TYPE_CHECKING
 
@@ -18,6 +17,7 @@ import nh3
 
 from wiredesk.model import Item
 from wiredesk.pipeline.html_text import html_to_text, tidy
+from wiredesk.pipeline.nfc import to_nfc
 
 if TYPE_CHECKING:
     from wiredesk.pipeline.pipeline import StageContext
@@ -97,7 +97,7 @@ def body_to_html(body: str) -> str:
 
 def _nfc(value: object) -> object:
     if isinstance(value, str):
-        return unicodedata.normalize("NFC", value)
+        return to_nfc(value)
     if isinstance(value, list):
         return [_nfc(v) for v in value]
     return value

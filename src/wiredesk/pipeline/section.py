@@ -7,26 +7,34 @@ composition) files the story there; otherwise it goes where its source is config
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import replace
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from wiredesk.model import Item
+from wiredesk.pipeline.nfc import to_nfc
 
 if TYPE_CHECKING:
     from wiredesk.pipeline.pipeline import StageContext
 
 
 def _key(text: str) -> str:
-    return unicodedata.normalize("NFC", text).strip().casefold()
+    return to_nfc(text).strip().casefold()
+
+
+@lru_cache(maxsize=64)
+def _by_name(sections: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """Matching key -> section slug; cached because a site's sections are the same per item."""
+    by_name: dict[str, str] = {}
+    for slug, display in sections:
+        by_name.setdefault(_key(slug), slug)
+        by_name.setdefault(_key(display), slug)
+    return by_name
 
 
 def choose_section(item: Item, ctx: StageContext) -> Item:
     """The first category matching a configured section wins; else the source's default."""
-    by_name: dict[str, str] = {}
-    for slug, display in ctx.sections.items():
-        by_name.setdefault(_key(slug), slug)
-        by_name.setdefault(_key(display), slug)
+    by_name = _by_name(tuple(ctx.sections.items()))
     for category in item.categories:
         slug = by_name.get(_key(category))
         if slug is not None:

@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from wiredesk.model import Item
+from wiredesk.pipeline.nfc import to_nfc
 
 if TYPE_CHECKING:
     from wiredesk.pipeline.pipeline import StageContext
@@ -55,6 +56,7 @@ _LATIN_EXTRA = str.maketrans(
 _DEVANAGARI_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
 _WORD_RE = re.compile(r"[\u0900-\u0963\u0971-\u097F]+|[^\W_]+")
 _APOSTROPHES_RE = re.compile(r"['’`ʼ]")
+_SLUG_PIECE_RE = re.compile(r"[a-z0-9]+")
 
 
 class _Syllable:
@@ -154,14 +156,14 @@ def _latin_word(word: str) -> str:
 
 def slugify(headline: str) -> str:
     """ASCII slug of at most MAX_SLUG_LENGTH chars, cut at a word boundary, never empty."""
-    text = unicodedata.normalize("NFC", headline).translate(_DEVANAGARI_DIGITS)
+    text = to_nfc(headline).translate(_DEVANAGARI_DIGITS)
     text = _APOSTROPHES_RE.sub("", text)
     words: list[str] = []
     length = -1
     for token in _WORD_RE.findall(text):
         is_devanagari = "\u0900" <= token[0] <= "\u097f"
         word = transliterate_word(token) if is_devanagari else _latin_word(token)
-        for piece in re.findall(r"[a-z0-9]+", word):
+        for piece in _SLUG_PIECE_RE.findall(word):
             if length + 1 + len(piece) > MAX_SLUG_LENGTH:
                 if not words:
                     words.append(piece[:MAX_SLUG_LENGTH])

@@ -205,11 +205,17 @@ def ingest(config: str | None, once: bool) -> None:
     default=None,
     help="Keep the demo's files here (default: a temporary folder, removed on exit).",
 )
-def demo(port: int, no_update: bool, directory: str | None) -> None:
+@click.option("--update-after", type=float, default=20.0, hidden=True)  # for tests
+def demo(port: int, no_update: bool, directory: str | None, update_after: float) -> None:
     """A Hindi demo site from bundled sample feeds, live on your machine."""
     from wiredesk.demo.runner import run_demo
 
-    run_demo(port=port, update=not no_update, directory=Path(directory) if directory else None)
+    run_demo(
+        port=port,
+        update=not no_update,
+        directory=Path(directory) if directory else None,
+        update_after=update_after,
+    )
 
 
 def _shown_url(host: str, port: int) -> str:

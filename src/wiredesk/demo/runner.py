@@ -1,0 +1,221 @@
+"""`wiredesk demo`: a live Hindi news site from the bundled sample feeds, in one command.
+
+It sets up what an operator would: a settings file, a drop folder for the Hindi agency, and
+`file://` URLs for the English agency and the portal; then runs the embedded runtime. About
+20 seconds in it drops an update of one story into the folder, so the visitor sees a story
+change in place ("Updated", history kept) without doing anything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from wiredesk.config import load_settings
+from wiredesk.errors import WiredeskError
+from wiredesk.runtime import embedded
+from wiredesk.store import Store
+
+HOST = "127.0.0.1"
+MARKER = ".wiredesk-demo"  # marks a folder the demo made, so a rerun may clear it
+UPDATE_FILE = "003-update.xml"
+POLL_EVERY = 5
+
+_SECTIONS = {
+    "desh": "देश",
+    "videsh": "विदेश",
+    "khel": "खेल",
+    "vyapar": "व्यापार",
+    "national": "नेशनल",
+    "world": "वर्ल्ड",
+    "sports": "स्पोर्ट्स",
+    "business": "बिज़नेस",
+}
+_EDITING = (
+    "इसके साथ वायरडेस्क समाचार की टीम ने किसी तरह की कोई एडिटिंग नहीं की है। "
+    "ऐसे में संबंधित खबर को लेकर कोई भी जिम्मेदारी {who} की ही होगी।"
+)
+_SOURCES = (
+    {
+        "id": "samachar",
+        "name": "समाचार भारती",
+        "folder": "inbox/samachar",
+        "format": "rss",
+        "section": "desh",
+        "disclaimer": "डिस्क्लेमरः यह समाचार भारती (एसबी) न्यूज फीड से सीधे पब्लिश हुई खबर है। "
+        + _EDITING.format(who="न्यूज एजेंसी"),
+    },
+    {
+        "id": "indiawire",
+        "name": "India Wire Service",
+        "url": "samples/indiawire/feed.atom",  # made an absolute file:// URL below
+        "format": "atom",
+        "section": "national",
+        "disclaimer": "डिस्क्लेमरः यह इंडिया वायर सर्विस (आईडब्ल्यूएस) की अंग्रेज़ी न्यूज फीड से "
+        "सीधे पब्लिश हुई खबर है। " + _EDITING.format(who="न्यूज एजेंसी"),
+    },
+    {
+        "id": "portal",
+        "name": "खबर जंक्शन",
+        "url": "samples/portal/feed.json",
+        "format": "jsonfeed",
+        "section": "desh",
+        "disclaimer": "डिस्क्लेमरः यह खबर जंक्शन पोर्टल की फीड से सीधे पब्लिश हुई खबर है। "
+        + _EDITING.format(who="मूल प्रकाशक"),
+    },
+)
+
+
+def run_demo(
+    *,
+    port: int = 8000,
+    update: bool = True,
+    directory: Path | None = None,
+    update_after: float = 20.0,
+    say: Callable[[str], None] = click.echo,
+) -> None:
+    """Set up the demo folder, run the site and poller, drop the update, clean up on exit."""
+    root = _prepare_folder(directory)
+    try:
+        config = write_demo_files(root, port)
+        settings = load_settings(config)
+        base = settings.site.base_url
+
+        def ready() -> None:
+            where = "removed when the demo stops" if directory is None else "kept"
+            say(f"wiredesk demo: files in {root} ({where})")
+            say(
+                "wiredesk demo: sources: samachar (RSS drop folder), indiawire (Atom file), "
+                "portal (JSON Feed file)"
+            )
+            say(f"wiredesk demo: open {base}/")
+            if update:
+                say(f"wiredesk demo: in about {update_after:g} s one story gets an update")
+            say("wiredesk demo: press Ctrl-C to stop")
+
+        extras = ()
+        if update:
+
+            async def drop_update(store: Store) -> None:
+                await asyncio.sleep(update_after)
+                await asyncio.to_thread(_drop_update_file, root)
+                say(f"wiredesk demo: dropped {UPDATE_FILE} into {root / 'inbox' / 'samachar'}")
+                found = await _wait_for_update(store, timeout=POLL_EVERY * 6)
+                if found:
+                    headline, path = found
+                    say(f"wiredesk demo: story updated to version 2: {headline}")
+                    say(f"wiredesk demo: see it at {base}{path}")
+                else:
+                    say("wiredesk demo: the update has not shown up yet; check the log above")
+
+            extras = (drop_update,)
+        try:
+            embedded.run(settings, HOST, port, extras=extras, on_ready=ready)
+        except embedded.PortInUseError:
+            raise WiredeskError(
+                f"port {port} is already in use; try another: wiredesk demo --port {port + 1}"
+            ) from None
+    finally:
+        if directory is None:
+            shutil.rmtree(root, ignore_errors=True)
+    say("wiredesk demo: stopped")
+
+
+def write_demo_files(root: Path, port: int) -> Path:
+    """Copy the samples into `root`, fill the drop folder, write wiredesk.toml; return its path."""
+    samples = root / "samples"
+    with resources.as_file(resources.files("wiredesk.demo") / "samples") as bundled:
+        shutil.copytree(bundled, samples, dirs_exist_ok=True)
+    inbox = root / "inbox" / "samachar"
+    inbox.mkdir(parents=True, exist_ok=True)
+    for feed in sorted((samples / "samachar").glob("*.xml")):
+        _place(feed, inbox / feed.name)
+    lines = [
+        "# Written by `wiredesk demo`. The agencies and stories are fictional.",
+        "[site]",
+        f"name = {_toml('वायरडेस्क समाचार')}",
+        'language = "hi"',
+        'timezone = "Asia/Kolkata"',
+        f'base_url = "http://{HOST}:{port}"',
+        'data_dir = "data"',
+        "",
+        "[sections]",
+        *(f"{slug} = {_toml(name)}" for slug, name in _SECTIONS.items()),
+    ]
+    for source in _SOURCES:
+        lines += ["", "[[sources]]"]
+        for key, value in source.items():
+            if key == "url":
+                value = (root / str(value)).resolve().as_uri()
+            lines.append(f"{key} = {_toml(str(value))}")
+        lines.append(f"poll_every = {POLL_EVERY}")
+    config = root / "wiredesk.toml"
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return config
+
+
+def _prepare_folder(directory: Path | None) -> Path:
+    if directory is None:
+        root = Path(tempfile.mkdtemp(prefix="wiredesk-demo-"))
+    else:
+        root = directory.resolve()
+        if root.exists() and any(root.iterdir()):
+            if not (root / MARKER).exists():
+                raise WiredeskError(
+                    f"{root} is not empty and was not made by `wiredesk demo`; "
+                    "choose a new folder with --dir"
+                )
+            shutil.rmtree(root)  # a previous demo: start fresh so the update shows again
+        root.mkdir(parents=True, exist_ok=True)
+    (root / MARKER).write_text("made by `wiredesk demo`; safe to delete\n", encoding="utf-8")
+    return root
+
+
+def _place(src: Path, dst: Path) -> None:
+    """Copy into a drop folder the way a finished upload looks: settled, not just written."""
+    tmp = dst.with_name(dst.name + ".part")  # skipped by the poller until renamed
+    shutil.copyfile(src, tmp)
+    then = time.time() - 10
+    os.utime(tmp, (then, then))
+    os.replace(tmp, dst)
+
+
+def _drop_update_file(root: Path) -> None:
+    _place(
+        root / "samples" / "samachar-updates" / UPDATE_FILE,
+        root / "inbox" / "samachar" / UPDATE_FILE,
+    )
+
+
+async def _wait_for_update(store: Store, *, timeout: float) -> tuple[str, str] | None:
+    """The (headline, path) of the samachar story that reached a second version."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = await asyncio.to_thread(_updated_story, store)
+        if found:
+            return found
+        await asyncio.sleep(0.5)
+    return None
+
+
+def _updated_story(store: Store) -> tuple[str, str] | None:
+    for row in store.all_items():
+        if row["source_id"] == "samachar" and row["version_count"] > 1:
+            article = store.get_article(row["short_id"])
+            if article is not None:
+                return article.story.headline, article.story.path
+    return None
+
+
+def _toml(text: str) -> str:
+    """A TOML basic string (JSON's escapes are valid TOML; non-ASCII stays readable)."""
+    return json.dumps(text, ensure_ascii=False)

@@ -1,0 +1,300 @@
+"""The `wiredesk` command as people use it: exit codes, one-line errors, real processes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from click.testing import CliRunner, Result
+
+from wiredesk import __version__, cli
+from wiredesk.config import load_settings
+from wiredesk.runtime import ingest as ingest_module
+
+WIREDESK = str(Path(sys.executable).parent / "wiredesk")
+RSS = (
+    '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>एजेंसी</title>'
+    "<link>https://agency.example/</link><description>d</description><language>hi</language>"
+    '<item><guid isPermaLink="false">g-1</guid><title>{title}</title>'
+    "<pubDate>Thu, 05 Feb 2026 10:00:00 +0530</pubDate>"
+    "<description>नई दिल्ली, 5 फरवरी (एसबी)। खबर का पाठ।</description></item>"
+    "</channel></rss>"
+)
+
+
+def invoke(*args: str) -> Result:
+    return CliRunner().invoke(cli.cli, list(args), catch_exceptions=False)
+
+
+def write_config(tmp_path: Path, db_url: str, sources: str) -> Path:
+    cfg = tmp_path / "wiredesk.toml"
+    cfg.write_text(
+        f'[site]\nlanguage = "hi"\nbase_url = "https://news.example"\n'
+        f'database = "{db_url}"\n\n{sources}',
+        encoding="utf-8",
+    )
+    return cfg
+
+
+def file_source(source_id: str, path: Path) -> str:
+    return f'[[sources]]\nid = "{source_id}"\nname = "{source_id}"\nurl = "{path.as_uri()}"\n\n'
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(proc: subprocess.Popen[str], url: str, timeout: float = 30) -> httpx.Response:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            out, err = proc.communicate()
+            pytest.fail(f"exited with {proc.returncode}: {out}{err}")
+        try:
+            return httpx.get(url, timeout=2)
+        except httpx.TransportError:
+            time.sleep(0.2)
+    pytest.fail(f"{url} did not answer within {timeout} s")
+
+
+def stop(proc: subprocess.Popen[str], sig: int = signal.SIGTERM) -> tuple[str, str]:
+    proc.send_signal(sig)
+    try:
+        return proc.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise
+
+
+# --- one-shot commands --------------------------------------------------------------------
+
+
+def test_version() -> None:
+    result = invoke("--version")
+    assert result.exit_code == 0 and __version__ in result.output
+
+
+def test_init_writes_a_config_that_loads_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    result = invoke("init", str(target))
+    assert result.exit_code == 0, result.output
+    settings = load_settings(target / "wiredesk.toml")
+    assert settings.site.language == "hi" and len(settings.sources) == 1
+    assert (target / "data").is_dir() and (target / "inbox").is_dir()
+    text = (target / "wiredesk.toml").read_text(encoding="utf-8")
+    assert text.count("#") > 20  # every key is explained
+    # the fresh site polls cleanly right away
+    again = invoke("ingest", "--once", "--config", str(target / "wiredesk.toml"))
+    assert again.exit_code == 0, again.output
+    (target / "wiredesk.toml").write_text("# mine", encoding="utf-8")
+    refused = invoke("init", str(target))
+    assert refused.exit_code == 2
+    assert "already exists" in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
+    assert (target / "wiredesk.toml").read_text(encoding="utf-8") == "# mine"
+
+
+def test_ingest_once_reports_each_source_and_exits_0(tmp_path: Path, db_url: str) -> None:
+    feed = tmp_path / "feed.xml"
+    feed.write_text(RSS.format(title="पहली खबर"), encoding="utf-8")
+    cfg = write_config(tmp_path, db_url, file_source("wire", feed))
+    result = invoke("ingest", "--once", "--config", str(cfg))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "wire: ok, 1 new payload, 1 new story, 0 new versions"
+    again = invoke("ingest", "--once", "--config", str(cfg))
+    assert again.exit_code == 0 and again.stdout.strip() == "wire: ok, not modified"
+
+
+def test_ingest_once_exits_1_with_the_reason_on_the_failed_sources_line(
+    tmp_path: Path, db_url: str
+) -> None:
+    feed = tmp_path / "feed.xml"
+    feed.write_text(RSS.format(title="पहली खबर"), encoding="utf-8")
+    missing = tmp_path / "gone.xml"
+    cfg = write_config(tmp_path, db_url, file_source("gone", missing) + file_source("wire", feed))
+    result = invoke("ingest", "--once", "--config", str(cfg))
+    assert result.exit_code == 1
+    gone, wire = result.stdout.strip().splitlines()
+    assert gone == (
+        f"gone: FAILED: source 'gone': file {missing} does not exist; "
+        "create it or fix sources.gone.url"
+    )
+    assert wire.startswith("wire: ok, 1 new payload")
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (None, "file not found"),
+        ("[site\nname = 1", "invalid TOML"),
+        ('[site]\nlanguge = "hi"\n', "site.languge: unknown key; did you mean 'language'?"),
+        ('[site]\n[[sources]]\nid = "x"\nname = "X"\nurl = "ftp://x/"\n', "sources.x.url"),
+    ],
+    ids=["missing", "bad-toml", "unknown-key", "bad-url"],
+)
+def test_config_errors_are_one_line_and_exit_2(
+    tmp_path: Path, content: str | None, expected: str
+) -> None:
+    cfg = tmp_path / "wiredesk.toml"
+    if content is not None:
+        cfg.write_text(content, encoding="utf-8")
+    result = invoke("ingest", "--once", "--config", str(cfg))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"wiredesk: error: {cfg}") and expected in line
+    assert "Traceback" not in result.output
+
+
+def test_config_is_found_in_the_current_folder_then_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    invoke("init", str(tmp_path / "site"))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.delenv("WIREDESK_CONFIG", raising=False)
+    result = invoke("ingest", "--once")
+    assert result.exit_code == 2 and "no settings file found" in result.stderr
+    monkeypatch.setenv("WIREDESK_CONFIG", str(tmp_path / "site" / "wiredesk.toml"))
+    assert invoke("ingest", "--once").stdout.startswith("inbox: ok")
+    monkeypatch.chdir(tmp_path / "site")
+    monkeypatch.setenv("WIREDESK_CONFIG", str(tmp_path / "nowhere.toml"))
+    assert invoke("ingest", "--once").exit_code == 0  # ./wiredesk.toml wins
+
+
+def test_a_bug_is_a_short_message_exit_3_and_a_logged_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    invoke("init", str(tmp_path / "site"))
+    log = tmp_path / "errors.log"
+    monkeypatch.setattr(cli, "CRASH_LOG", log)
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("something impossible")
+
+    monkeypatch.setattr(ingest_module, "ingest_once", broken)
+    result = invoke("ingest", "--once", "--config", str(tmp_path / "site" / "wiredesk.toml"))
+    assert result.exit_code == 3
+    assert "internal error: RuntimeError: something impossible" in result.stderr
+    assert str(log) in result.stderr and "Traceback" not in result.output
+    assert "Traceback" in log.read_text(encoding="utf-8")
+
+
+# --- long-running commands, as real processes -----------------------------------------------
+
+
+def test_serve_answers_and_stops_cleanly_on_sigterm(tmp_path: Path, db_url: str) -> None:
+    cfg = write_config(tmp_path, db_url, "")
+    port = free_port()
+    proc = subprocess.Popen(
+        [WIREDESK, "serve", "--config", str(cfg), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        home = wait_until_up(proc, f"http://127.0.0.1:{port}/")
+        assert home.status_code == 200
+    finally:
+        _out, err = stop(proc)
+    assert proc.returncode == 0, err
+    assert f"http://127.0.0.1:{port}/" in err and "Traceback" not in err
+
+
+def test_a_busy_port_is_one_line_that_suggests_another(tmp_path: Path) -> None:
+    invoke("init", str(tmp_path / "site"))
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = subprocess.run(
+            [
+                WIREDESK,
+                "serve",
+                "--config",
+                str(tmp_path / "site" / "wiredesk.toml"),
+                "--port",
+                str(port),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        f"wiredesk: error: port {port} on 127.0.0.1 is already in use; "
+        "stop the program using it or pick another port with --port"
+    )
+
+
+def test_run_serves_the_site_and_publishes_dropped_files(tmp_path: Path) -> None:
+    invoke("init", str(tmp_path / "site"))
+    cfg = tmp_path / "site" / "wiredesk.toml"
+    cfg.write_text(
+        cfg.read_text(encoding="utf-8").replace("# poll_every = 300", "poll_every = 1"),
+        encoding="utf-8",
+    )
+    port = free_port()
+    proc = subprocess.Popen(
+        [WIREDESK, "run", "--config", str(cfg), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_until_up(proc, f"http://127.0.0.1:{port}/")
+        drop = tmp_path / "site" / "inbox" / "001.xml"
+        drop.write_text(RSS.format(title="ड्रॉप की गई खबर"), encoding="utf-8")
+        then = time.time() - 10
+        os.utime(drop, (then, then))
+        deadline = time.monotonic() + 30
+        while "ड्रॉप की गई खबर" not in httpx.get(f"http://127.0.0.1:{port}/").text:
+            assert time.monotonic() < deadline, "the dropped story never appeared"
+            time.sleep(0.3)
+        assert (tmp_path / "site" / "inbox" / "processed" / "001.xml").exists()
+    finally:
+        _, err = stop(proc, signal.SIGINT)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+
+
+def test_demo_shows_the_samples_then_an_update(tmp_path: Path) -> None:
+    port = free_port()
+    demo_dir = tmp_path / "demo"
+    proc = subprocess.Popen(
+        [WIREDESK, "demo", "--port", str(port), "--update-after", "1", "--dir", str(demo_dir)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines: list[str] = []
+    try:
+        wait_until_up(proc, f"http://127.0.0.1:{port}/")
+        assert proc.stdout is not None
+        deadline = time.monotonic() + 60
+        while not any("see it at" in line for line in lines):
+            assert time.monotonic() < deadline, "\n".join(lines)
+            assert not any("has not shown up" in line for line in lines), "\n".join(lines)
+            lines.append(proc.stdout.readline().strip())
+        url = lines[-1].split("see it at ", 1)[1]
+        page = httpx.get(url)
+        assert page.status_code == 200
+        assert "कोहरे का असर दोपहर तक जारी" in page.text
+        home = httpx.get(f"http://127.0.0.1:{port}/").text
+        assert "India Wire Service" in home or "IWS" in home or "खबर जंक्शन" in home
+    finally:
+        out, err = stop(proc, signal.SIGINT)
+    assert proc.returncode == 0, err
+    assert f"wiredesk demo: open http://127.0.0.1:{port}/" in lines
+    assert "wiredesk demo: stopped" in out
+    assert (demo_dir / "inbox" / "samachar" / "processed" / "003-update.xml").exists()

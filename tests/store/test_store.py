@@ -166,3 +166,27 @@ def test_a_later_pubdate_on_the_same_guid_is_the_update_time(store: Store) -> No
     story = store.get_article(out.short_id, T0 + timedelta(days=301)).story
     assert story.updated_at == at
     assert story.published_at == T0  # first publication time does not move
+
+
+def test_a_big_first_poll_files_every_story_under_its_own_content(store: Store) -> None:
+    # More stories than one bulk statement's id list holds, and the same guids already used by
+    # another source: every story must still show its own headline and body at version 1.
+    other = _env(store, payload=b"<rss>pti</rss>", source="pti")
+    store.save_items("pti", [_item(guid=f"g{i}", headline=f"pti {i}") for i in range(3)], other)
+    env = _env(store)
+    batch = [_item(guid=f"g{i}", headline=f"h{i}", body=f"<p>b{i}</p>") for i in range(1203)]
+    batch.append(_item(guid="g7", headline="h7 updated", body="<p>b7 updated</p>"))
+    outcomes = store.save_items("ians", batch, env, now=T0 + timedelta(hours=1))
+    assert [o.created for o in outcomes] == [True] * 1203 + [False]
+    assert outcomes[-1].version == 2 and outcomes[-1].short_id == outcomes[7].short_id
+    now = T0 + timedelta(hours=2)
+    for i in (0, 499, 500, 1202):
+        article = store.get_article(outcomes[i].short_id, now)
+        assert article is not None
+        assert (article.story.headline, article.story.body_html) == (f"h{i}", f"<p>b{i}</p>")
+        assert [v.version for v in article.versions] == [1]
+    updated = store.get_article(outcomes[7].short_id, now)
+    assert updated is not None and updated.story.headline == "h7 updated"
+    assert [v.version for v in updated.versions] == [2, 1]
+    assert store.count_stories(now, source_id="ians") == 1203
+    assert store.count_stories(now, source_id="pti") == 3

@@ -14,13 +14,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from wiredesk.model import Envelope, EnvelopeStatus, Item, ItemState, utcnow
 from wiredesk.store.engine import make_engine, migrate
 from wiredesk.store.schema import envelopes, item_versions, items, source_state
 from wiredesk.store.visibility import public_clause
+
+# Rows per `IN (...)` list: well under SQLite's 32,766 bound parameters, and a plan stays cheap.
+_IN_CHUNK = 500
 
 # Fields of a story as the public sees it, read from items joined with the current version.
 _STORY_COLUMNS = (
@@ -278,8 +281,8 @@ class Store:
     def _known_guids(conn: Connection, source_id: str, guids: list[str]) -> set[str]:
         found: set[str] = set()
         unique = list(dict.fromkeys(guids))
-        for start in range(0, len(unique), 500):
-            chunk = unique[start : start + 500]
+        for start in range(0, len(unique), _IN_CHUNK):
+            chunk = unique[start : start + _IN_CHUNK]
             found.update(
                 conn.execute(
                     select(items.c.guid).where(
@@ -317,27 +320,27 @@ class Store:
             }
             for it, sid in zip(batch, short_ids, strict=True)
         ]
-        item_ids = list(
-            conn.execute(
-                insert(items).returning(items.c.id, sort_by_parameter_order=True), item_rows
-            ).scalars()
-        )
+        # Plain executemany, then read the ids back by their unique keys: INSERT ... RETURNING
+        # with sort_by_parameter_order makes SQLAlchemy send SQLite one row per statement.
+        conn.execute(insert(items), item_rows)
+        id_of = self._item_ids(conn, source_id, [it.guid for it in batch])
+        item_ids = [id_of[it.guid] for it in batch]
         version_rows = [
             _version_row(iid, 1, it, envelope_id, now)
             for iid, it in zip(item_ids, batch, strict=True)
         ]
-        version_ids = list(
+        conn.execute(insert(item_versions), version_rows)
+        first_version = (
+            select(item_versions.c.id)
+            .where(item_versions.c.item_id == items.c.id, item_versions.c.version == 1)
+            .scalar_subquery()
+        )
+        for start in range(0, len(item_ids), _IN_CHUNK):
             conn.execute(
-                insert(item_versions).returning(item_versions.c.id, sort_by_parameter_order=True),
-                version_rows,
-            ).scalars()
-        )
-        conn.execute(
-            update(items)
-            .where(items.c.id == bindparam("iid"))
-            .values(current_version_id=bindparam("vid")),
-            [{"iid": i, "vid": v} for i, v in zip(item_ids, version_ids, strict=True)],
-        )
+                update(items)
+                .where(items.c.id.in_(item_ids[start : start + _IN_CHUNK]))
+                .values(current_version_id=first_version)
+            )
         return [SaveOutcome(sid, 1, created=True, changed=True) for sid in short_ids]
 
     def _add_version(
@@ -385,12 +388,25 @@ class Store:
         return SaveOutcome(short_id, number, created=False, changed=shown)
 
     @staticmethod
+    def _item_ids(conn: Connection, source_id: str, guids: list[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for start in range(0, len(guids), _IN_CHUNK):
+            rows = conn.execute(
+                select(items.c.guid, items.c.id).where(
+                    items.c.source_id == source_id,
+                    items.c.guid.in_(guids[start : start + _IN_CHUNK]),
+                )
+            )
+            found.update((guid, int(item_id)) for guid, item_id in rows)
+        return found
+
+    @staticmethod
     def _free_short_ids(conn: Connection, source_id: str, guids: list[str]) -> list[str]:
         """Short ids for a batch of new stories: one query in the usual case of no collision."""
         wanted = [short_id_for(source_id, g) for g in guids]
         taken: set[str] = set()
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
+        for start in range(0, len(wanted), _IN_CHUNK):
+            chunk = wanted[start : start + _IN_CHUNK]
             taken.update(
                 conn.execute(select(items.c.short_id).where(items.c.short_id.in_(chunk))).scalars()
             )

@@ -175,6 +175,8 @@ async def run_async(
             )
         for extra in extras:
             side_tasks.append(asyncio.create_task(extra(store)))
+        for task in side_tasks:
+            task.add_done_callback(_log_failure)
         waiter = asyncio.create_task(stop.wait())
         # Stop when asked to, or when the site stops on its own (e.g. its start-up failed).
         # With no site, the scheduler is the main task.
@@ -189,6 +191,12 @@ async def run_async(
     for result in results:
         if isinstance(result, BaseException) and not isinstance(result, asyncio.CancelledError):
             raise result
+
+
+def _log_failure(task: asyncio.Task[Any]) -> None:
+    """A poller that dies must not die silently while the site keeps serving stale news."""
+    if not task.cancelled() and task.exception() is not None:
+        log.error("%s stopped: %s", task.get_name(), task.exception(), exc_info=task.exception())
 
 
 class _Server(uvicorn.Server):

@@ -190,3 +190,9 @@ def test_a_big_first_poll_files_every_story_under_its_own_content(store: Store) 
     assert [v.version for v in updated.versions] == [2, 1]
     assert store.count_stories(now, source_id="ians") == 1203
     assert store.count_stories(now, source_id="pti") == 3
+
+
+def test_source_state_first_write_may_set_every_column(store: Store) -> None:
+    store.update_source_state("pti", consecutive_failures=3, last_error="HTTP 500")
+    st = store.source_state("pti")
+    assert st.consecutive_failures == 3 and st.last_error == "HTTP 500"

@@ -452,7 +452,7 @@ class Store:
             if not done:
                 conn.execute(
                     insert(source_state).values(
-                        source_id=source_id, consecutive_failures=0, **values
+                        {"consecutive_failures": 0, **values, "source_id": source_id}
                     )
                 )
 

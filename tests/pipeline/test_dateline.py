@@ -39,6 +39,48 @@ def test_leading_dateline_is_lifted_and_removed(
     assert place not in out.body_text
 
 
+@pytest.mark.parametrize(
+    ("body", "place", "date", "rest"),
+    [
+        (
+            "केसरगढ़ (राजस्थान), 4 फरवरी (एसबी)। पश्चिमी राजस्थान के केसरगढ़ कस्बे की महिलाओं ने।",
+            "केसरगढ़ (राजस्थान)",
+            "4 फरवरी",
+            "पश्चिमी राजस्थान के केसरगढ़ कस्बे",
+        ),
+        ("केसरगढ़ (राजस्थान), 4 फरवरी। महिलाओं ने समूह बनाया।", "केसरगढ़ (राजस्थान)", "4 फरवरी", "महिलाओं"),
+        (
+            "KESARGARH (Rajasthan), Feb 4 (IWS) — Twenty-six women in a desert town.",
+            "KESARGARH (Rajasthan)",
+            "Feb 4",
+            "Twenty-six women",
+        ),
+        (
+            "PORT BLAIR (Andaman and Nicobar Islands), Feb 4 (IWS) — Ferries resumed.",
+            "PORT BLAIR (Andaman and Nicobar Islands)",
+            "Feb 4",
+            "Ferries resumed.",
+        ),
+    ],
+    ids=["hindi", "hindi-no-agency", "english", "english-long-state"],
+)
+def test_leading_dateline_with_the_state_in_brackets(
+    body: str, place: str, date: str, rest: str
+) -> None:
+    out = _lift(f"<p>{body}</p><p>दूसरा अनुच्छेद।</p>")
+    assert (out.dateline_place, out.dateline_date) == (place, date)
+    assert out.body_text.startswith(rest)
+    assert out.body_text.endswith("\n\nदूसरा अनुच्छेद।")
+    assert "(एसबी)" not in out.body_text and "(IWS)" not in out.body_text
+
+
+def test_bracketed_words_without_a_date_are_not_a_dateline() -> None:
+    item = normalize(Item(guid="g", body_html="<p>Apple (AAPL), shares rose on Feb 4.</p>"), CTX)
+    out = lift_dateline(item, CTX)
+    assert out.body_html == item.body_html
+    assert out.dateline_place is None
+
+
 def test_dateline_in_bold_keeps_the_rest_of_the_markup() -> None:
     out = _lift("<p><strong>NEW DELHI, Feb 5 (IANS)</strong> — The <em>big</em> news.</p>")
     assert out.body_html == "<p>The <em>big</em> news.</p>"

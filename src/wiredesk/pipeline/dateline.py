@@ -39,21 +39,28 @@ _KNOWN_AGENCIES = (
     r"|Bernama|WAM|APP|BSS|RSS|Thomson Reuters Foundation"
 )
 _HI_DATE = rf"{_DIGITS}{{1,2}}\s+{_HI_MONTHS}(?:,?\s+{_DIGITS}{{4}})?"
+# The state or country after a lesser-known place: `KESARGARH (Rajasthan),`, `केसरगढ़ (राजस्थान),`.
+# Only in patterns that also need a date, so "Apple (AAPL) -" stays no dateline.
+_EN_REGION = r"\s*\([A-Z][A-Za-z.'&\-]*(?:\s+[A-Za-z.'&\-]+){0,3}\)"
+_HI_REGION = rf"\s*\({_DEVA_WORD}(?:\s+{_DEVA_WORD}){{0,3}}\)"
 _AGENCY = r"\((?P<agency>[^()]{1,30})\)"
 _END = r"(?:\s*[-–—:|।]+\s*|\s*$)"
 
 _LEADING_PATTERNS = [
     # NEW DELHI, Feb 5 (IANS) —   Mumbai, February 5 (PTI):   WASHINGTON, D.C., Jan 5 -
+    # KESARGARH (Rajasthan), Feb 4 (IWS) —
     re.compile(
-        rf"^\s*(?P<place>{_EN_PLACE})(?:,\s*[A-Z][A-Za-z.']{{1,20}})?,\s+(?P<date>{_EN_DATE})"
+        rf"^\s*(?P<place>{_EN_PLACE}(?:{_EN_REGION})?)(?:,\s*[A-Z][A-Za-z.']{{1,20}})?,"
+        rf"\s+(?P<date>{_EN_DATE})"
         rf"(?:\s*{_AGENCY}\s*(?:[-–—:|]+\s*)?|{_END})"
     ),
     # LONDON (Reuters) -   (an all-caps place, or a known agency, so "Apple (AAPL) -" is not one)
     re.compile(rf"^\s*(?P<place>{_EN_CAPS_PLACE})\s*{_AGENCY}\s*[-–—:|]+\s*"),
     re.compile(rf"^\s*(?P<place>{_EN_PLACE})\s*\((?P<agency>{_KNOWN_AGENCIES})\)\s*[-–—:|]+\s*"),
-    # नई दिल्ली, 5 फरवरी (आईएएनएस)।   मुंबई, 5 फरवरी।
+    # नई दिल्ली, 5 फरवरी (आईएएनएस)।   मुंबई, 5 फरवरी।   केसरगढ़ (राजस्थान), 4 फरवरी (एसबी)।
     re.compile(
-        rf"^\s*(?P<place>{_DEVA_WORD}(?:[\s/]+{_DEVA_WORD}){{0,3}})\s*,\s*(?P<date>{_HI_DATE})"
+        rf"^\s*(?P<place>{_DEVA_WORD}(?:[\s/]+{_DEVA_WORD}){{0,3}}(?:{_HI_REGION})?)\s*,"
+        rf"\s*(?P<date>{_HI_DATE})"
         rf"(?:\s*{_AGENCY}\s*(?:[-–—:|।]+\s*)?|{_END})"
     ),
     # नई दिल्ली (आईएएनएस)।

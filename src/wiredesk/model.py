@@ -37,10 +37,61 @@ class EnvelopeStatus(StrEnum):
 
 
 class ItemState(StrEnum):
-    """Where a story stands for the public. Issue 2 uses published and held only."""
+    """Where a story stands by our own decision (routing, editors), apart from the agency's."""
 
     PUBLISHED = "published"
     HELD = "held"  # the source has auto_publish = false: editors must approve
+
+
+class PubStatus(StrEnum):
+    """The agency's word on a version (IPTC `pubStatus`): may it be used?"""
+
+    USABLE = "usable"
+    WITHHELD = "withheld"  # hidden until a later usable version
+    CANCELED = "canceled"  # killed: take it down everywhere
+
+
+class Signal(StrEnum):
+    """What a version says about the ones before it (IPTC `signal`, ANPA/7901 codes)."""
+
+    UPDATE = "update"
+    CORRECTION = "correction"
+    KILL = "kill"
+
+
+@dataclass(slots=True)
+class Subject:
+    """A subject code with its scheme (`medtop`, `subj`, ...) and its name where given."""
+
+    code: str
+    name: str | None = None
+    scheme: str | None = None
+
+
+@dataclass(slots=True)
+class Hop:
+    """One step in a story's provenance chain, earliest first.
+
+    `role` is "originator" (who wrote it), "distributor" (an agency passing it on) or "hop"
+    (a system step from NewsML-G2 `hopHistory`).
+    """
+
+    role: str
+    name: str
+    uri: str | None = None
+    time: datetime | None = None
+    action: str | None = None
+
+
+@dataclass(slots=True)
+class ImageLink:
+    """An associated image, kept as a link: wiredesk does not host agency pictures."""
+
+    href: str
+    caption: str | None = None
+    width: int | None = None
+    height: int | None = None
+    mime: str | None = None
 
 
 @dataclass(slots=True)
@@ -80,7 +131,23 @@ class Item:
     language: str | None = None  # BCP 47 as sent (item, or feed-level fallback)
     byline: str | None = None
     categories: list[str] = field(default_factory=list)
-    format: str = ""  # which parser produced it: "rss", "atom", "rdf", "jsonfeed", ...
+    format: str = ""  # which parser produced it: "rss", "atom", "ninjs", "newsml-g2", ...
+
+    # --- agency metadata (ninjs, NewsML-G2, NITF, IPTC 7901 / ANPA) --------------------
+    pub_status: PubStatus = PubStatus.USABLE
+    signals: list[Signal] = field(default_factory=list)
+    embargo_until: datetime | None = None  # not to be shown anywhere before this time
+    urgency: int | None = None  # 1 (most urgent) .. 9, as the agency sent it
+    priority: int | None = None  # 1 .. 9, as the agency sent it
+    subheadline: str | None = None
+    slugline: str | None = None  # the agency's short label, e.g. "CHINA-KAZAKHSTAN/"
+    subjects: list[Subject] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    copyright: str | None = None
+    usage_terms: str | None = None
+    provenance: list[Hop] = field(default_factory=list)  # originator ... distributor
+    images: list[ImageLink] = field(default_factory=list)
+    correction_note: str | None = None  # the agency's note on what was corrected
 
     # --- lifted by the pipeline ------------------------------------------------------
     body_text: str = ""  # plain text of the final body, for hashing, search and teasers
@@ -94,9 +161,23 @@ class Item:
     section: str | None = None  # the site section the story is filed under
 
     def content_hash(self) -> str:
-        """Identity of a version's content: what a reader would see change."""
+        """Identity of a version: what a reader would see change, and the agency's lifecycle
+        word on it. The same text re-sent as withheld, embargoed, killed or as a numbered new
+        version is a different version; the same payload replayed is not.
+        """
         h = hashlib.sha256()
-        for part in (self.headline, self.body_html, self.summary, self.byline or ""):
+        parts = (
+            self.headline,
+            self.body_html,
+            self.summary,
+            self.byline or "",
+            "" if self.version is None else str(self.version),
+            self.pub_status.value if self.pub_status is not PubStatus.USABLE else "",
+            self.embargo_until.isoformat() if self.embargo_until else "",
+            ",".join(sorted(s.value for s in self.signals)),
+            self.correction_note or "",
+        )
+        for part in parts:
             h.update(part.encode("utf-8"))
             h.update(b"\x00")
         return h.hexdigest()

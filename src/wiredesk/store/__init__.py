@@ -1,10 +1,25 @@
 """Storage: schema, migrations, the visibility gate, and the `Store` that uses them."""
 
 from wiredesk.store.engine import make_engine, migrate
-from wiredesk.store.store import Article, SaveOutcome, SourceState, Store, Story, VersionInfo
+from wiredesk.store.store import (
+    ITEM_STATES,
+    Article,
+    AuditEntry,
+    Correction,
+    ItemRow,
+    SaveOutcome,
+    SourceState,
+    Store,
+    Story,
+    VersionInfo,
+)
 
 __all__ = [
+    "ITEM_STATES",
     "Article",
+    "AuditEntry",
+    "Correction",
+    "ItemRow",
     "SaveOutcome",
     "SourceState",
     "Store",

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     Column,
     DateTime,
     ForeignKey,
@@ -109,6 +110,14 @@ items = Table(
     Column("published_at", UTCDateTime, nullable=False),  # first published (source's or ours)
     Column("updated_at", UTCDateTime),  # time of the current version if it is not the first
     Column("first_seen_at", UTCDateTime, nullable=False),
+    # Lifecycle, derived from the current version (the newest by the agency's order) and
+    # from editors' actions; the visibility gate reads these columns and nothing else.
+    Column("pub_status", String(16), nullable=False, default="usable"),
+    Column("embargo_until", UTCDateTime),
+    Column("killed_at", UTCDateTime),
+    Column("killed_by", Text),  # "agency <source id>" or "editor <name>"
+    Column("kill_reason", Text),
+    Column("kill_manual", Boolean, nullable=False, default=False),  # editors' kills are final
     UniqueConstraint("source_id", "guid"),
     Index(None, "state", "published_at"),
     Index(None, "section", "state", "published_at"),
@@ -142,6 +151,33 @@ item_versions = Table(
     Column("upstream_source", Text),
     Column("dateline_place", Text),
     Column("dateline_date", Text),
+    Column("pub_status", String(16), nullable=False, default="usable"),
+    Column("signals", Text, nullable=False, default="[]"),  # JSON list of Signal values
+    Column("embargo_until", UTCDateTime),
+    Column("urgency", Integer),
+    Column("priority", Integer),
+    Column("subheadline", Text),
+    Column("slugline", Text),
+    Column("subjects", Text, nullable=False, default="[]"),  # JSON [{code, name, scheme}]
+    Column("keywords", Text, nullable=False, default="[]"),
+    Column("copyright", Text),
+    Column("usage_terms", Text),
+    Column("provenance", Text, nullable=False, default="[]"),  # JSON [{role, name, ...}]
+    Column("images", Text, nullable=False, default="[]"),
+    Column("correction_note", Text),
     UniqueConstraint("item_id", "version"),
     UniqueConstraint("item_id", "content_hash"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("item_id", Integer, ForeignKey("items.id", ondelete="CASCADE"), nullable=False),
+    Column("action", String(32), nullable=False),  # kill, revive, ...
+    Column("actor", Text, nullable=False),  # "agency <source id>", "editor <name>"
+    Column("reason", Text),
+    Column("envelope_id", Integer, ForeignKey("envelopes.id")),
+    Index(None, "item_id", "at"),
 )

@@ -10,16 +10,17 @@ import base64
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from wiredesk.model import Envelope, EnvelopeStatus, Item, ItemState, utcnow
+from wiredesk.model import Envelope, EnvelopeStatus, Hop, Item, ItemState, Signal, utcnow
 from wiredesk.store.engine import make_engine, migrate
-from wiredesk.store.schema import envelopes, item_versions, items, source_state
+from wiredesk.store.lifecycle import VersionOrder, derive, newer
+from wiredesk.store.schema import audit_log, envelopes, item_versions, items, source_state
 from wiredesk.store.visibility import public_clause
 
 # Rows per `IN (...)` list: well under SQLite's 32,766 bound parameters, and a plan stays cheap.
@@ -52,7 +53,17 @@ _STORY_COLUMNS = (
     item_versions.c.upstream_source,
     item_versions.c.dateline_place,
     item_versions.c.dateline_date,
+    item_versions.c.subheadline,
+    item_versions.c.slugline,
+    item_versions.c.urgency,
+    item_versions.c.subjects,
+    item_versions.c.keywords,
+    item_versions.c.copyright,
+    item_versions.c.usage_terms,
+    item_versions.c.provenance,
+    item_versions.c.images,
 )
+_JSON_FIELDS = ("categories", "subjects", "keywords", "provenance", "images")
 
 
 @dataclass(slots=True, frozen=True)
@@ -84,6 +95,15 @@ class Story:
     upstream_source: str | None
     dateline_place: str | None
     dateline_date: str | None
+    subheadline: str | None = None
+    slugline: str | None = None
+    urgency: int | None = None
+    subjects: list[dict[str, Any]] = field(default_factory=list)  # {code, name, scheme}
+    keywords: list[str] = field(default_factory=list)
+    copyright: str | None = None
+    usage_terms: str | None = None
+    provenance: list[dict[str, Any]] = field(default_factory=list)  # {role, name, uri, ...}
+    images: list[dict[str, Any]] = field(default_factory=list)  # {href, caption, ...}
 
     @property
     def path(self) -> str:
@@ -111,9 +131,43 @@ class VersionInfo:
 
 
 @dataclass(slots=True, frozen=True)
+class Correction:
+    """A dated correction note: when the correcting version arrived and what the agency said."""
+
+    time: datetime
+    note: str | None
+    version: int
+
+
+@dataclass(slots=True, frozen=True)
 class Article:
     story: Story
     versions: list[VersionInfo] = field(default_factory=list)  # newest first
+    corrections: list[Correction] = field(default_factory=list)  # oldest first
+
+
+@dataclass(slots=True, frozen=True)
+class ItemRow:
+    """One story as an operator sees it, whatever the public may see."""
+
+    short_id: str
+    source_id: str
+    guid: str
+    path: str
+    headline: str
+    version_count: int
+    state: str  # published, held, withheld, embargoed, killed, scheduled
+    published_at: datetime
+    killed_at: datetime | None
+    kill_reason: str | None
+
+
+@dataclass(slots=True, frozen=True)
+class AuditEntry:
+    at: datetime
+    action: str
+    actor: str
+    reason: str | None
 
 
 @dataclass(slots=True, frozen=True)
@@ -313,10 +367,10 @@ class Store:
                 "state": state,
                 "language": it.language,
                 "version_count": 1,
-                # a story dated in the future by its source is shown as of its arrival
-                "published_at": min(it.published_at or it.updated_at or now, now),
+                "published_at": _first_public(it, now),
                 "updated_at": None,
                 "first_seen_at": now,
+                **_lifecycle_columns(it, source_id, now),
             }
             for it, sid in zip(batch, short_ids, strict=True)
         ]
@@ -341,20 +395,37 @@ class Store:
                 .where(items.c.id.in_(item_ids[start : start + _IN_CHUNK]))
                 .values(current_version_id=first_version)
             )
+        kills = [
+            {
+                "at": now,
+                "item_id": iid,
+                "action": "kill",
+                "actor": row["killed_by"],
+                "reason": row["kill_reason"],
+                "envelope_id": envelope_id,
+            }
+            for iid, row in zip(item_ids, item_rows, strict=True)
+            if row["killed_at"] is not None
+        ]
+        if kills:  # a kill that arrived before the story it kills
+            conn.execute(insert(audit_log), kills)
         return [SaveOutcome(sid, 1, created=True, changed=True) for sid in short_ids]
 
     def _add_version(
         self, conn: Connection, source_id: str, item: Item, envelope_id: int, now: datetime
     ) -> SaveOutcome:
-        item_id, short_id, current_id, count, first_published = conn.execute(
+        row = conn.execute(
             select(
                 items.c.id,
                 items.c.short_id,
                 items.c.current_version_id,
                 items.c.version_count,
                 items.c.published_at,
+                items.c.killed_at,
+                items.c.kill_manual,
             ).where(items.c.source_id == source_id, items.c.guid == item.guid)
         ).one()
+        item_id, short_id = row.id, row.short_id
         seen = conn.execute(
             select(item_versions.c.version).where(
                 item_versions.c.item_id == item_id,
@@ -364,28 +435,81 @@ class Store:
         if seen is not None:
             return SaveOutcome(short_id, int(seen), created=False, changed=False)
 
-        number = int(count) + 1
+        number = int(row.version_count) + 1
         version_id = conn.execute(
             insert(item_versions).returning(item_versions.c.id),
             _version_row(item_id, number, item, envelope_id, now),
         ).scalar_one()
         current = conn.execute(
             select(
+                item_versions.c.version,
                 item_versions.c.source_version,
                 item_versions.c.source_updated_at,
                 item_versions.c.source_published_at,
-            ).where(item_versions.c.id == current_id)
+            ).where(item_versions.c.id == row.current_version_id)
         ).first()
         values: dict[str, Any] = {"version_count": number}
-        shown = current is None or not _is_older(item, current)
+        shown = current is None or newer(_order(item, number), _stored_order(current))
         if shown:
             values.update(
                 current_version_id=version_id,
-                updated_at=_update_time(item, first_published, now),
+                updated_at=_update_time(item, row.published_at, now),
                 language=item.language,
             )
+            if row.published_at > now:  # not public yet (an embargo): it may have moved
+                values["published_at"] = _first_public(item, now)
+            lifecycle = _lifecycle_columns(item, source_id, now)
+            values["pub_status"] = lifecycle["pub_status"]
+            values["embargo_until"] = lifecycle["embargo_until"]
+            if not row.kill_manual:  # an editor's kill is final; the agency's is not
+                was_killed = row.killed_at is not None
+                killed = lifecycle["killed_at"] is not None
+                if killed and not was_killed:
+                    values.update(lifecycle)
+                    self._audit(
+                        conn,
+                        item_id,
+                        "kill",
+                        lifecycle["killed_by"],
+                        lifecycle["kill_reason"],
+                        envelope_id,
+                        now,
+                    )
+                elif was_killed and not killed:
+                    values.update(killed_at=None, killed_by=None, kill_reason=None)
+                    self._audit(
+                        conn,
+                        item_id,
+                        "revive",
+                        f"agency {source_id}",
+                        f"a newer version ({_describe(item, number)}) re-issued it",
+                        envelope_id,
+                        now,
+                    )
         conn.execute(update(items).where(items.c.id == item_id).values(**values))
         return SaveOutcome(short_id, number, created=False, changed=shown)
+
+    @staticmethod
+    def _audit(
+        conn: Connection,
+        item_id: int,
+        action: str,
+        actor: str,
+        reason: str | None,
+        envelope_id: int | None,
+        now: datetime,
+    ) -> None:
+        conn.execute(
+            insert(audit_log),
+            {
+                "at": now,
+                "item_id": item_id,
+                "action": action,
+                "actor": actor,
+                "reason": reason,
+                "envelope_id": envelope_id,
+            },
+        )
 
     @staticmethod
     def _item_ids(conn: Connection, source_id: str, guids: list[str]) -> dict[str, int]:
@@ -515,7 +639,42 @@ class Store:
                 .order_by(item_versions.c.version.desc())
             )
             versions = [VersionInfo(**r._mapping) for r in history]
-        return Article(story=story, versions=versions)
+            fixes = conn.execute(
+                select(
+                    item_versions.c.version,
+                    item_versions.c.received_at,
+                    item_versions.c.source_updated_at,
+                    item_versions.c.correction_note,
+                )
+                .where(
+                    item_versions.c.item_id == story.item_id,
+                    item_versions.c.signals.like(f'%"{Signal.CORRECTION.value}"%'),
+                )
+                .order_by(item_versions.c.version)
+            )
+            corrections = [
+                Correction(
+                    time=r.source_updated_at or r.received_at,
+                    note=r.correction_note,
+                    version=r.version,
+                )
+                for r in fixes
+            ]
+        return Article(story=story, versions=versions, corrections=corrections)
+
+    def article_status(self, short_id: str, now: datetime | None = None) -> str | None:
+        """ "public", "killed" (the URL answers 410), "hidden" (404 for now), or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(items.c.killed_at, public_clause(now or utcnow()).label("public")).where(
+                    items.c.short_id == short_id
+                )
+            ).first()
+        if row is None:
+            return None
+        if row.killed_at is not None:
+            return "killed"
+        return "public" if row.public else "hidden"
 
     def sections(self, now: datetime | None = None) -> list[tuple[str, int]]:
         """Sections that have public stories, with counts, busiest first."""
@@ -536,6 +695,96 @@ class Store:
         if source_id is not None:
             clauses.append(items.c.source_id == source_id)
         return clauses
+
+    # --- editors and operators (not public) ---------------------------------------------
+
+    def find_item(self, ref: str) -> int | None:
+        """An item id from what a person would paste: an article URL or path, a short id, or
+        `source:guid`."""
+        ref = ref.strip()
+        short = ref.rstrip("/").rsplit("/", 1)[-1].rsplit("-", 1)[-1]
+        with self.engine.connect() as conn:
+            found = conn.execute(select(items.c.id).where(items.c.short_id == short)).scalar()
+            if found is None and ":" in ref and "/" not in ref.split(":", 1)[0]:
+                source_id, guid = ref.split(":", 1)
+                found = conn.execute(
+                    select(items.c.id).where(items.c.source_id == source_id, items.c.guid == guid)
+                ).scalar()
+        return None if found is None else int(found)
+
+    def kill(self, item_id: int, *, reason: str, actor: str, now: datetime | None = None) -> bool:
+        """Take a story down everywhere, for good: an editor's kill is never undone by the
+        agency. Returns False if it was already killed by an editor."""
+        now = now or utcnow()
+        with self.engine.begin() as conn:
+            manual = conn.execute(
+                select(items.c.kill_manual).where(items.c.id == item_id)
+            ).scalar_one()
+            if manual:
+                return False
+            conn.execute(
+                update(items)
+                .where(items.c.id == item_id)
+                .values(killed_at=now, killed_by=actor, kill_reason=reason, kill_manual=True)
+            )
+            self._audit(conn, item_id, "kill", actor, reason, None, now)
+        return True
+
+    def audit(self, item_id: int) -> list[AuditEntry]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(audit_log.c.at, audit_log.c.action, audit_log.c.actor, audit_log.c.reason)
+                .where(audit_log.c.item_id == item_id)
+                .order_by(audit_log.c.at, audit_log.c.id)
+            )
+            return [AuditEntry(**r._mapping) for r in rows]
+
+    def list_items(
+        self, now: datetime | None = None, *, state: str | None = None, limit: int = 1000
+    ) -> list[ItemRow]:
+        """Every story with its state for operators, newest first; `state` filters."""
+        now = now or utcnow()
+        q = (
+            select(
+                items.c.short_id,
+                items.c.source_id,
+                items.c.guid,
+                items.c.slug,
+                items.c.section,
+                items.c.version_count,
+                items.c.state,
+                items.c.pub_status,
+                items.c.embargo_until,
+                items.c.published_at,
+                items.c.killed_at,
+                items.c.kill_reason,
+                item_versions.c.headline,
+            )
+            .select_from(
+                items.join(item_versions, item_versions.c.id == items.c.current_version_id)
+            )
+            .order_by(items.c.published_at.desc(), items.c.id.desc())
+        )
+        out: list[ItemRow] = []
+        with self.engine.connect() as conn:
+            for r in conn.execute(q):
+                row = ItemRow(
+                    short_id=r.short_id,
+                    source_id=r.source_id,
+                    guid=r.guid,
+                    path=f"/{r.section}/{r.slug}-{r.short_id}",
+                    headline=r.headline,
+                    version_count=r.version_count,
+                    state=_operator_state(r, now),
+                    published_at=r.published_at,
+                    killed_at=r.killed_at,
+                    kill_reason=r.kill_reason,
+                )
+                if state is None or row.state == state:
+                    out.append(row)
+                    if len(out) >= limit:
+                        break
+        return out
 
     # --- operator views (not public) ----------------------------------------------------
 
@@ -572,16 +821,67 @@ def _version_row(
         "upstream_source": item.upstream_source,
         "dateline_place": item.dateline_place,
         "dateline_date": item.dateline_date,
+        "pub_status": item.pub_status.value,
+        "signals": json.dumps([sig.value for sig in item.signals]),
+        "embargo_until": item.embargo_until,
+        "urgency": item.urgency,
+        "priority": item.priority,
+        "subheadline": item.subheadline,
+        "slugline": item.slugline,
+        "subjects": json.dumps([asdict(x) for x in item.subjects], ensure_ascii=False),
+        "keywords": json.dumps(item.keywords, ensure_ascii=False),
+        "copyright": item.copyright,
+        "usage_terms": item.usage_terms,
+        "provenance": json.dumps([_hop_json(h) for h in item.provenance], ensure_ascii=False),
+        "images": json.dumps([asdict(x) for x in item.images], ensure_ascii=False),
+        "correction_note": item.correction_note,
     }
 
 
-def _is_older(item: Item, current: Any) -> bool:
-    """Is the incoming version older than the one shown? Source version numbers win over times."""
-    if item.version is not None and current.source_version is not None:
-        return item.version < current.source_version
-    mine = item.updated_at or item.published_at
-    theirs = current.source_updated_at or current.source_published_at
-    return mine is not None and theirs is not None and mine < theirs
+def _hop_json(hop: Hop) -> dict[str, Any]:
+    data = asdict(hop)
+    data["time"] = hop.time.isoformat() if hop.time else None
+    return data
+
+
+def _order(item: Item, arrival: int) -> VersionOrder:
+    return VersionOrder(item.version, item.updated_at or item.published_at, arrival)
+
+
+def _stored_order(row: Any) -> VersionOrder:
+    return VersionOrder(
+        row.source_version, row.source_updated_at or row.source_published_at, row.version
+    )
+
+
+def _first_public(item: Item, now: datetime) -> datetime:
+    """When the story becomes public: the agency's time (a future date counts as now),
+    or the end of its embargo if that is later."""
+    when = min(item.published_at or item.updated_at or now, now)
+    if item.embargo_until is not None and item.embargo_until > when:
+        return item.embargo_until
+    return when
+
+
+def _lifecycle_columns(item: Item, source_id: str, now: datetime) -> dict[str, Any]:
+    d = derive(item.pub_status.value, [s.value for s in item.signals], item.embargo_until)
+    return {
+        "pub_status": d.pub_status,
+        "embargo_until": d.embargo_until,
+        "killed_at": now if d.killed else None,
+        "killed_by": f"agency {source_id}" if d.killed else None,
+        "kill_reason": _kill_reason(item) if d.killed else None,
+    }
+
+
+def _kill_reason(item: Item) -> str:
+    why = "kill signal" if Signal.KILL in item.signals else "pubStatus canceled"
+    note = f": {item.correction_note}" if item.correction_note else ""
+    return f"{why} in version {item.version}{note}" if item.version else f"{why}{note}"
+
+
+def _describe(item: Item, number: int) -> str:
+    return f"version {item.version}" if item.version is not None else f"arrival {number}"
 
 
 def _update_time(item: Item, first_published: datetime, now: datetime) -> datetime:
@@ -598,5 +898,24 @@ def _update_time(item: Item, first_published: datetime, now: datetime) -> dateti
 
 def _story(m: Any) -> Story:
     data = dict(m)
-    data["categories"] = json.loads(data["categories"] or "[]")
+    for name in _JSON_FIELDS:
+        data[name] = json.loads(data[name] or "[]")
     return Story(**data)
+
+
+ITEM_STATES = ("published", "held", "withheld", "embargoed", "scheduled", "killed")
+
+
+def _operator_state(r: Any, now: datetime) -> str:
+    """One word for where a story stands, in the order the gate checks it."""
+    if r.killed_at is not None:
+        return "killed"
+    if r.state != ItemState.PUBLISHED.value:
+        return r.state
+    if r.pub_status != "usable":
+        return r.pub_status
+    if r.embargo_until is not None and r.embargo_until > now:
+        return "embargoed"
+    if r.published_at > now:
+        return "scheduled"
+    return "published"

@@ -1,0 +1,178 @@
+"""Reading agency XML (NewsML-G2, NITF) without letting the document make us do anything.
+
+Agency documents come from outside, so the parser never fetches (no DTDs, no external
+entities, no network), never expands entities (a "billion laughs" document stays small: its
+entity references are left as unexpanded nodes that the text helpers here skip), and refuses
+pathologically deep or large trees. Comments are dropped at parse time because IPTC examples
+put them inside otherwise empty content elements.
+
+The helpers work on local names so the same code reads a namespaced NITF (inside NewsML-G2)
+and a DTD-era NITF without a namespace.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from wiredesk.errors import FormatError
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+_PROLOG_RE = re.compile(
+    r"""\A(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]*\[.*?\])?[^>]*>)*""", re.DOTALL
+)
+_START_TAG_RE = re.compile(r"<(?:([A-Za-z_][\w.\-]*):)?([A-Za-z_][\w.\-]*)([^>]*)")
+_XMLNS_RE = re.compile(r"""xmlns(?::([\w.\-]+))?\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def safe_parser() -> etree.XMLParser:
+    """A fresh parser per document: lxml parsers must not be shared between threads."""
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+
+
+def parse_xml(payload: bytes, what: str) -> etree._Element:
+    """The root element; `FormatError` naming `what` and the parser's complaint otherwise."""
+    if not payload or not payload.strip():
+        raise FormatError(f"{what} document is empty")
+    try:
+        root = etree.fromstring(payload, safe_parser())
+    except etree.XMLSyntaxError as e:
+        raise FormatError(f"{what} document is not well-formed XML: {one_line(str(e))}") from None
+    except ValueError as e:  # e.g. an encoding declaration lxml cannot honour
+        raise FormatError(f"{what} document cannot be read: {one_line(str(e))}") from None
+    if root is None:
+        raise FormatError(f"{what} document has no root element")
+    return root
+
+
+def root_element(head: bytes) -> tuple[str | None, str] | None:
+    """(namespace URI, local name) of the root element, from a cheap scan of the head bytes.
+
+    Used to decide the format before parsing anything; None when no start tag is visible.
+    """
+    text = _decode_head(head)
+    prolog = _PROLOG_RE.match(text)
+    m = _START_TAG_RE.match(text, prolog.end() if prolog else 0)
+    if m is None:
+        return None
+    prefix, local, attributes = m.group(1), m.group(2), m.group(3)
+    for decl in _XMLNS_RE.finditer(attributes):
+        if decl.group(1) == prefix:
+            return decl.group(2) if decl.group(2) is not None else decl.group(3), local
+    return None, local
+
+
+def _decode_head(head: bytes) -> str:
+    for bom, codec in _BOMS:
+        if head.startswith(bom):
+            return head[len(bom) :].decode(codec, errors="replace")
+    if len(head) >= 2 and head[0] == 0 and head[1] != 0:
+        return head.decode("utf-16-be", errors="replace")
+    if len(head) >= 2 and head[1] == 0 and head[0] != 0:
+        return head.decode("utf-16-le", errors="replace")
+    return head.decode("latin-1")  # the markup we look for is ASCII
+
+
+def local_name(el: etree._Element) -> str:
+    """The element's name without its namespace; "" for entity references and the like."""
+    tag = el.tag
+    if not isinstance(tag, str):
+        return ""
+    return tag.rpartition("}")[2]
+
+
+def namespace(el: etree._Element) -> str | None:
+    tag = el.tag
+    if isinstance(tag, str) and tag.startswith("{"):
+        return tag[1:].partition("}")[0]
+    return None
+
+
+def children(el: etree._Element | None, name: str) -> list[etree._Element]:
+    """Direct children with this local name, in any namespace."""
+    if el is None:
+        return []
+    return [c for c in el if local_name(c) == name]
+
+
+def child(el: etree._Element | None, name: str) -> etree._Element | None:
+    if el is None:
+        return None
+    for c in el:
+        if local_name(c) == name:
+            return c
+    return None
+
+
+def descendants(el: etree._Element | None, name: str) -> list[etree._Element]:
+    if el is None:
+        return []
+    return [d for d in el.iterdescendants() if local_name(d) == name]
+
+
+def raw_text(el: etree._Element | None) -> str:
+    """All character data inside, skipping unexpanded entity references."""
+    if el is None:
+        return ""
+    parts: list[str] = [el.text or ""]
+    for c in el:
+        if isinstance(c.tag, str):
+            parts.append(raw_text(c))
+        parts.append(c.tail or "")
+    return "".join(parts)
+
+
+def text(el: etree._Element | None) -> str:
+    """The element's text as a reader sees it: whitespace runs collapsed, ends trimmed."""
+    return " ".join(raw_text(el).split())
+
+
+def lang_of(el: etree._Element | None) -> str | None:
+    """`xml:lang` of the element or its nearest ancestor that declares one."""
+    while el is not None:
+        value = el.get(XML_LANG)
+        if value and value.strip():
+            return value.strip()
+        el = el.getparent()
+    return None
+
+
+def as_int(value: str | None) -> int | None:
+    if value is None:
+        return None
+    try:
+        return int(value.strip())
+    except ValueError:
+        return None
+
+
+def one_line(message: str) -> str:
+    return " ".join(message.split())[:300]
+
+
+def attr(el: etree._Element | None, name: str) -> str | None:
+    """An attribute's trimmed value; None when the element or the value is missing or blank.
+
+    (lxml elements without children are falsy, so `el or default` must never be used.)
+    """
+    if el is None:
+        return None
+    value = el.get(name)
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None

@@ -114,6 +114,7 @@ class _Read:
     pictures: dict[str, ImageLink | None] = field(default_factory=dict)  # guid -> best image
     packages: list[_Package] = field(default_factory=list)
     links: dict[str, list[etree._Element]] = field(default_factory=dict)  # guid -> itemMeta/link
+    attached: set[str] = field(default_factory=set)  # picture guids some text item uses
 
 
 def _read_elements(elements: list[etree._Element], result: ParseResult, in_message: bool) -> None:
@@ -140,6 +141,12 @@ def _read_elements(elements: list[etree._Element], result: ParseResult, in_messa
             image = _linked_image(link, read)
             if image is not None and image not in item.images:
                 item.images.append(image)
+    for guid in read.pictures:
+        if guid not in read.attached:
+            result.problems.append(
+                f"newsItem {guid}: a picture, not a story, and no text item here refers to it; "
+                "skipped"
+            )
     for item in read.texts:
         empty = not item.headline and not item.body_html.strip() and not item.summary
         if empty and item.pub_status is PubStatus.USABLE:
@@ -170,8 +177,10 @@ def _apply_package(
             ref_id = _ref_id(ref)
             if ref_id in by_guid:
                 texts.append((by_guid[ref_id], ref))
-            elif ref_id in read.pictures and read.pictures[ref_id] is not None:
-                images.append(read.pictures[ref_id])  # type: ignore[arg-type]
+            elif ref_id in read.pictures:
+                read.attached.add(ref_id)
+                if (picture := read.pictures[ref_id]) is not None:
+                    images.append(picture)
             elif (image := _direct_image(ref)) is not None:
                 images.append(image)
         for item, ref in texts:
@@ -203,7 +212,8 @@ def _direct_image(ref: etree._Element) -> ImageLink | None:
 
 def _linked_image(link: etree._Element, read: _Read) -> ImageLink | None:
     target = _ref_id(link)
-    if target and read.pictures.get(target) is not None:
+    if target and target in read.pictures:
+        read.attached.add(target)
         return read.pictures[target]
     return _direct_image(link)
 
@@ -232,13 +242,10 @@ def _read_news_item(el: etree._Element, read: _Read, result: ParseResult) -> Non
         raise FormatError(f"NewsML-G2 newsItem {guid} has no itemMeta")
     item_class = _code_local(child(item_meta, "itemClass"))
     if item_class not in (None, "text"):
-        read.pictures[guid] = _best_picture(el) if item_class in ("picture", "graphic") else None
-        result.problems.append(
-            f"newsItem {guid}: a {item_class} item, not a story; "
-            "attached as an image where a text item refers to it"
-            if item_class in ("picture", "graphic")
-            else f"newsItem {guid}: a {item_class} item, not a story; skipped"
-        )
+        if item_class in ("picture", "graphic"):
+            read.pictures[guid] = _best_picture(el)  # a problem line later if nothing uses it
+        else:
+            result.problems.append(f"newsItem {guid}: a {item_class} item, not a story; skipped")
         return
     read.links[guid] = children(item_meta, "link")
     read.texts.append(_news_item(el, guid, item_meta))

@@ -64,7 +64,7 @@ _SAME_BLOCKS = {
 _SAME_INLINE = {"em": "em", "q": "q", "sub": "sub", "sup": "sup"}
 _VOID = {"br": "br", "hr": "hr"}
 _KEPT_ATTRIBUTES = ("colspan", "rowspan")
-_SPACES_RE = re.compile(r"\s+")
+_SPACES_RE = re.compile(r"[ \t\r\n]+")  # XML whitespace only: keep no-break spaces
 _SKIPPED = frozenset({"nitf-table-metadata", "media-object", "media-metadata", "media-producer"})
 
 
@@ -110,7 +110,7 @@ def parse_nitf(payload: bytes) -> ParseResult:
     headline = body.headline or text(child(head, "title"))
     issued = _date(child(docdata, "date.issue"))
     pubdata = child(head, "pubdata")
-    published_at = issued or parse_iso_datetime(attr(pubdata, "date.publication"))
+    published_at = parse_iso_datetime(attr(pubdata, "date.publication")) or issued
     guid = _guid(docdata)
     if guid is None:
         if not headline:
@@ -140,7 +140,7 @@ def parse_nitf(payload: bytes) -> ParseResult:
         summary=body.abstract,
         version=as_int(attr(child(docdata, "du-key"), "version")),
         published_at=published_at,
-        updated_at=max((h.time for h in revisions if h.time), default=None),
+        updated_at=max((h.time for h in revisions if h.time), default=issued),
         language=language,
         byline=body.byline,
         categories=_unique([s.name for s in subjects if s.name]),
@@ -243,6 +243,8 @@ def _element(el: etree._Element) -> str:
         return _inner(el)
     if name == "media":
         return _figure(el)
+    if name == "credit":  # the source of a block quote
+        return f"<p><cite>{_inner(el)}</cite></p>"
     if name == "frac":
         return _esc(f"{text(child(el, 'numer'))}/{text(child(el, 'denom'))}")
     return _inner(el)  # block, nitf-table, fn, note and inline semantics: their content

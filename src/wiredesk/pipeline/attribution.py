@@ -14,10 +14,11 @@ and a sentence that merely mentions a source is not a source line.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from wiredesk.model import Item
+from wiredesk.pipeline.evolve import evolve
 from wiredesk.pipeline.html_text import Line, html_to_text, lines, remove_spans
 from wiredesk.pipeline.normalize import sanitize_html
 
@@ -126,7 +127,7 @@ def lift_attribution(item: Item, ctx: StageContext | None = None) -> Item:
     body_html = remove_spans(item.body_html, removed)
     if any("<" in item.body_html[start:end] for start, end in removed):
         body_html = sanitize_html(body_html)  # a cut through inline tags may leave one unclosed
-    return replace(
+    return evolve(
         item,
         body_html=body_html,
         body_text=html_to_text(body_html),

@@ -9,10 +9,10 @@ that sentence is left alone and the fields are filled only when a conservative p
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from wiredesk.model import Item
+from wiredesk.pipeline.evolve import evolve
 from wiredesk.pipeline.html_text import cut_text, html_to_text, lines, text_offsets, tidy
 
 if TYPE_CHECKING:
@@ -127,7 +127,7 @@ def lift_dateline(item: Item, ctx: StageContext | None = None) -> Item:
         # cut_text keeps every tag it passes, so the markup stays balanced: tidying is enough.
         body_html = tidy(item.body_html[: first.start] + cut + item.body_html[first.end :])
         groups = match.groupdict()
-        return replace(
+        return evolve(
             item,
             body_html=body_html,
             body_text=html_to_text(body_html),
@@ -139,4 +139,4 @@ def lift_dateline(item: Item, ctx: StageContext | None = None) -> Item:
     place, date = _inline_dateline(first.text)
     if place is None:
         return item
-    return replace(item, dateline_place=place, dateline_date=date)
+    return evolve(item, dateline_place=place, dateline_date=date)

@@ -8,12 +8,12 @@ what the feed says; only then do we guess, offline, from the text itself.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import pycld2
 
 from wiredesk.model import Item
+from wiredesk.pipeline.evolve import evolve
 
 if TYPE_CHECKING:
     from wiredesk.pipeline.pipeline import StageContext
@@ -73,4 +73,4 @@ def settle_language(item: Item, ctx: StageContext) -> Item:
     )
     if code == item.language:
         return item
-    return replace(item, language=code)
+    return evolve(item, language=code)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import fields, replace
+from dataclasses import fields
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 import nh3
 
 from wiredesk.model import Item
+from wiredesk.pipeline.evolve import evolve
 from wiredesk.pipeline.html_text import html_to_text, tidy
 from wiredesk.pipeline.nfc import to_nfc
 
@@ -95,6 +97,10 @@ def body_to_html(body: str) -> str:
     return sanitize_html("".join(paragraphs))
 
 
+_FIELDS = tuple(f.name for f in fields(Item))
+_get_fields = attrgetter(*_FIELDS)
+
+
 def _nfc(value: object) -> object:
     if isinstance(value, str):
         return to_nfc(value)
@@ -105,7 +111,7 @@ def _nfc(value: object) -> object:
 
 def normalize(item: Item, ctx: StageContext) -> Item:
     """NFC every text field, sanitize the body, and flatten headline-like fields to text."""
-    changes = {f.name: _nfc(getattr(item, f.name)) for f in fields(item)}
+    changes = {name: _nfc(value) for name, value in zip(_FIELDS, _get_fields(item), strict=True)}
     body_html = body_to_html(changes["body_html"])  # type: ignore[arg-type]
     byline = changes["byline"]
     categories = [plain_text(c) for c in changes["categories"]]  # type: ignore[attr-defined]
@@ -117,4 +123,4 @@ def normalize(item: Item, ctx: StageContext) -> Item:
         body_html=body_html,
         body_text=html_to_text(body_html),
     )
-    return replace(item, **changes)
+    return evolve(item, **changes)

@@ -7,11 +7,11 @@ composition) files the story there; otherwise it goes where its source is config
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from wiredesk.model import Item
+from wiredesk.pipeline.evolve import evolve
 from wiredesk.pipeline.nfc import to_nfc
 
 if TYPE_CHECKING:
@@ -38,5 +38,5 @@ def choose_section(item: Item, ctx: StageContext) -> Item:
     for category in item.categories:
         slug = by_name.get(_key(category))
         if slug is not None:
-            return replace(item, section=slug)
-    return replace(item, section=ctx.default_section)
+            return evolve(item, section=slug)
+    return evolve(item, section=ctx.default_section)

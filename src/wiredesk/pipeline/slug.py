@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from wiredesk.model import Item
+from wiredesk.pipeline.evolve import evolve
 from wiredesk.pipeline.nfc import to_nfc
 
 if TYPE_CHECKING:
@@ -176,4 +176,4 @@ def slugify(headline: str) -> str:
 def make_slug(item: Item, ctx: StageContext | None = None) -> Item:
     """Set the item's slug from its headline (or its summary/body when it has none)."""
     source = item.headline or item.summary or item.body_text[:200]
-    return replace(item, slug=slugify(source))
+    return evolve(item, slug=slugify(source))

@@ -122,6 +122,22 @@ def test_plain_text_body_becomes_paragraphs() -> None:
     assert item.summary == ""  # the teaser only repeats the body's opening words
 
 
+def test_ninjs_2x_richtext_body_is_preferred_to_a_plain_main_body() -> None:
+    # The shape of IPTC's own 2.4 "complex text article" example.
+    doc = {
+        "uri": "http://ninjs.example.com/newsitems/1",
+        "headlines": [{"role": "main", "value": "Captain on trial"}],
+        "bodies": [
+            {"role": "main", "contenttype": "text/plain", "value": "One. Two."},
+            {"role": "richtext", "contenttype": "application/xhtml+xml", "value": "<p>One.</p>"},
+        ],
+        "organisations": [{"name": "Costa Crociere SpA", "rel": "mentions"}],
+    }
+    [item] = parse_ninjs(json.dumps(doc).encode()).items
+    assert item.body_html == "<p>One.</p>"
+    assert item.subjects == [Subject("Costa Crociere SpA", "Costa Crociere SpA", None)]
+
+
 def test_lifecycle_canceled_withheld_embargoed_and_correction() -> None:
     result = parse_ninjs(_sample("ninjs-2x-lifecycle.json"))
     by_guid = {item.guid: item for item in result.items}

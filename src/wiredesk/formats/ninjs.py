@@ -59,6 +59,7 @@ _SIGNALS = {
 }
 _PICTURE_TYPES = ("picture", "graphic")
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "application/nitf+xml")
+_MAIN_BODY_ROLES = ("main", "body", "richtext", "html", "full", "")
 _SUB_HEADLINE_ROLES = ("sub", "subheadline", "subhead", "subtitle", "deck", "secondary")
 _SUMMARY_ROLES = ("summary", "abstract", "teaser", "lead", "description", "")
 # 1.x / 2.x subject-like lists: all are nar:subject in the ninjs schema.
@@ -253,14 +254,15 @@ def _body(obj: dict[str, Any]) -> str:
     if text and text.strip():
         return text_to_html(text)
     bodies = [b for b in _dicts(obj.get("bodies")) if _str(b.get("value"))]
-    main = [b for b in bodies if (_str(b.get("role")) or "main").lower() in ("main", "body")]
-    for group in (main, bodies):
-        for entry in group:
-            if (_str(entry.get("contenttype")) or "").lower() in _HTML_TYPES:
-                return entry["value"]
+    main = [b for b in bodies if (_str(b.get("role")) or "").lower() in _MAIN_BODY_ROLES]
+    # The richest main body first: IPTC's own example sends role "main" as text/plain and the
+    # same text with paragraphs as role "richtext" in XHTML.
+    for group, want_html in ((main, True), (main, False), (bodies, True), (bodies, False)):
         for entry in group:
             contenttype = (_str(entry.get("contenttype")) or "text/plain").lower()
-            if contenttype.startswith("text/"):
+            if want_html and contenttype in _HTML_TYPES:
+                return entry["value"]
+            if not want_html and contenttype.startswith("text/") and contenttype != "text/html":
                 return text_to_html(entry["value"])
     for key, value in obj.items():  # any other 1.x body_* variant, as text
         if key.startswith("body_") and isinstance(value, str) and value.strip():

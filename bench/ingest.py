@@ -40,7 +40,7 @@ def phase_feedparser(files: list[Path]) -> dict[str, float]:
 def phase_wiredesk(files: list[Path]) -> dict[str, float]:
     from wiredesk.config import parse_settings
     from wiredesk.model import Envelope, Transport
-    from wiredesk.runtime.ingest import _store_and_process as store_and_process
+    from wiredesk.runtime.ingest import store_and_process
     from wiredesk.store import Store
 
     with tempfile.TemporaryDirectory() as tmp:

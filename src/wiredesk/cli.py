@@ -8,20 +8,25 @@ its traceback goes to a log file and the command exits with code 3.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import sys
 import tempfile
 import traceback
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from wiredesk import __version__
 from wiredesk.config import DEFAULT_CONFIG_NAME, Settings, find_config_path, load_settings
 from wiredesk.errors import WiredeskError
+
+if TYPE_CHECKING:
+    from wiredesk.store import Store
 
 log = logging.getLogger("wiredesk")
 
@@ -201,11 +206,130 @@ def ingest(config: str | None, once: bool) -> None:
     finally:
         store.close()
     if not reports:
-        click.echo("no sources configured; add a [[sources]] table to the settings file")
+        click.echo(
+            "no polled sources configured; add a [[sources]] table with url or folder "
+            "(push-only sources receive at POST /ingest/<id>)"
+        )
     for report in reports:
         click.echo(report.line())
     if any(not r.ok for r in reports):
         click.get_current_context().exit(EXIT_SOURCE_FAILED)
+
+
+@cli.command()
+@config_option
+@click.option("--state", default=None, help="Only stories in this state (e.g. killed).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+def items(config: str | None, state: str | None, as_json: bool) -> None:
+    """List stories with their state, whatever the public may see."""
+    from wiredesk.runtime import embedded
+    from wiredesk.store import ITEM_STATES
+
+    if state is not None and state not in ITEM_STATES:
+        raise WiredeskError(
+            f"--state: unknown state {state!r}; use one of: {', '.join(ITEM_STATES)}"
+        )
+    settings = _settings(config)
+    store = embedded.open_store(settings)
+    try:
+        rows = store.list_items(state=state)
+    finally:
+        store.close()
+    base = settings.site.base_url
+    if as_json:
+        for r in rows:
+            record = {
+                "short_id": r.short_id,
+                "source": r.source_id,
+                "guid": r.guid,
+                "versions": r.version_count,
+                "state": r.state,
+                "url": base + r.path,
+                "headline": r.headline,
+                "published_at": r.published_at.isoformat(),
+                "killed_at": r.killed_at.isoformat() if r.killed_at else None,
+                "kill_reason": r.kill_reason,
+            }
+            click.echo(json.dumps(record, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("no stories" + (f" in state {state}" if state else ""), err=True)
+        return
+    table = [
+        (r.short_id, r.source_id, str(r.version_count), r.state, base + r.path, r.headline)
+        for r in rows
+    ]
+    header = ("ID", "SOURCE", "VER", "STATE", "URL", "HEADLINE")
+    if sys.stdout.isatty():
+        _rich_table(header, table)
+        return
+    # Plain text for pipes: columns padded, the headline last so its script's width
+    # (Devanagari combining marks) cannot break the alignment.
+    widths = [max(len(row[i]) for row in [header, *table]) for i in range(len(header) - 1)]
+    for row in [header, *table]:
+        cells = [cell.ljust(w) for cell, w in zip(row, widths, strict=False)]
+        click.echo("  ".join([*cells, row[-1]]))
+
+
+def _rich_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(*header, box=None, header_style="bold")
+    for row in rows:
+        table.add_row(*row)
+    Console().print(table)
+
+
+@cli.command()
+@click.argument("ref")
+@click.option("--reason", required=True, help="Why it is taken down (kept in the audit log).")
+@config_option
+def kill(ref: str, reason: str, config: str | None) -> None:
+    """Take a story down on every channel, for good.
+
+    REF is the article URL or path, its short id, or SOURCE:GUID. Its URL then answers
+    410 Gone, and no later agency version brings it back.
+    """
+    from wiredesk.model import utcnow
+    from wiredesk.runtime import embedded
+
+    if not reason.strip():
+        raise WiredeskError("--reason: must not be empty; say why the story is taken down")
+    settings = _settings(config)
+    store = embedded.open_store(settings)
+    try:
+        item_id = store.find_item(ref)
+        if item_id is None:
+            raise WiredeskError(
+                f"no story matches {ref!r}; pass its URL, path, short id or SOURCE:GUID "
+                "(see `wiredesk items`)"
+            )
+        short_id, path, was_down = _item_where(store, item_id)
+        url = settings.site.base_url + path
+        actor = f"editor {os.environ.get('USER') or 'cli'}"
+        if not store.kill(item_id, reason=reason.strip(), actor=actor, now=utcnow()):
+            click.echo(f"{short_id} is already killed ({url}); nothing to do")
+            return
+    finally:
+        store.close()
+    if was_down:
+        click.echo(f"{short_id} was already down (agency kill); now killed for good: {url}")
+    else:
+        click.echo(f"killed {short_id}: {url} now answers 410 Gone on every channel")
+
+
+def _item_where(store: Store, item_id: int) -> tuple[str, str, bool]:
+    """(short id, article path, already killed) of one item, for the kill command's answer."""
+    from sqlalchemy import select
+
+    from wiredesk.store.schema import items as t
+
+    with store.engine.connect() as conn:
+        r = conn.execute(
+            select(t.c.short_id, t.c.section, t.c.slug, t.c.killed_at).where(t.c.id == item_id)
+        ).one()
+    return r.short_id, f"/{r.section}/{r.slug}-{r.short_id}", r.killed_at is not None
 
 
 @cli.command()

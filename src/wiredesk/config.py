@@ -22,9 +22,16 @@ from wiredesk.errors import ConfigError
 DEFAULT_CONFIG_NAME = "wiredesk.toml"
 ENV_VAR = "WIREDESK_CONFIG"
 SUPPORTED_LANGUAGES = ("hi", "en")
-FORMATS = ("auto", "rss", "atom", "rdf", "jsonfeed")
+FORMATS = (
+    "auto", "rss", "atom", "rdf", "jsonfeed",
+    "ninjs", "newsml-g2", "nitf", "iptc7901", "anpa1312",
+)  # fmt: skip
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 _SECTION_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+# A bearer token travels in an HTTP header: printable ASCII, no spaces.
+_TOKEN_RE = re.compile(r"^[\x21-\x7e]+$")
+MIN_TOKEN_CHARS = 16
+DEFAULT_PUSH_MAX_BYTES = 16 * 1024 * 1024
 # Paths the site itself uses at the top level; a section may not take them.
 RESERVED_SECTIONS = frozenset(
     {"static", "source", "feed.xml", "atom.xml", "feed.json", "health", "ingest", "admin", "api"}
@@ -41,6 +48,7 @@ class SiteSettings:
     database: str
     page_size: int = 20
     sections: dict[str, str] = field(default_factory=dict)  # slug -> display name
+    push_max_bytes: int = DEFAULT_PUSH_MAX_BYTES  # largest body POST /ingest/<id> accepts
 
     def section_name(self, slug: str) -> str:
         return self.sections.get(slug) or slug.replace("-", " ").title()
@@ -58,10 +66,18 @@ class SourceSettings:
     disclaimer: str = ""
     auto_publish: bool = True
     timeout: float = 30.0
+    push_token: str | None = None  # set: the agency may POST to /ingest/<id> with it
+
+    @property
+    def polled(self) -> bool:
+        """Whether the poller reads this source; a push-only source only receives."""
+        return self.url is not None or self.folder is not None
 
     @property
     def location(self) -> str:
-        return self.url if self.url is not None else str(self.folder)
+        if self.url is not None:
+            return self.url
+        return str(self.folder) if self.folder is not None else "push"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +98,7 @@ _SITE_KEYS = {
     "data_dir": str,
     "database": str,
     "page_size": int,
+    "push_max_bytes": int,
 }
 _SOURCE_KEYS = {
     "id": str,
@@ -94,6 +111,7 @@ _SOURCE_KEYS = {
     "disclaimer": str,
     "auto_publish": bool,
     "timeout": (int, float),
+    "push_token": str,
 }
 _TOP_KEYS = {"site", "sources", "sections"}
 
@@ -229,6 +247,11 @@ def _parse_site(
     page_size = raw.get("page_size", 20)
     if not 1 <= page_size <= 200:
         raise ConfigError(shown, "must be between 1 and 200", "site.page_size")
+    push_max_bytes = raw.get("push_max_bytes", DEFAULT_PUSH_MAX_BYTES)
+    if push_max_bytes < 1:
+        raise ConfigError(
+            shown, "must be a positive number of bytes (e.g. 16777216)", "site.push_max_bytes"
+        )
     return SiteSettings(
         name=name,
         language=language,
@@ -238,6 +261,7 @@ def _parse_site(
         database=database,
         page_size=page_size,
         sections=sections,
+        push_max_bytes=push_max_bytes,
     )
 
 
@@ -255,9 +279,17 @@ def _parse_source(shown: str, raw: Any, i: int, base_dir: Path) -> SourceSetting
             shown, "must be lowercase letters, digits, - or _ (e.g. ians)", prefix + "id"
         )
     prefix = f"sources.{sid}."  # from here on, name the source by its id
-    url, folder = raw.get("url"), raw.get("folder")
-    if (url is None) == (folder is None):
-        raise ConfigError(shown, "set exactly one of url or folder", prefix + "url")
+    url, folder, token = raw.get("url"), raw.get("folder"), raw.get("push_token")
+    if url is not None and folder is not None:
+        raise ConfigError(shown, "set only one of url or folder, not both", prefix + "url")
+    if url is None and folder is None and token is None:
+        raise ConfigError(
+            shown,
+            "set one of url or folder (to poll), or push_token (to receive pushes)",
+            prefix + "url",
+        )
+    if token is not None:
+        _check_token(shown, prefix + "push_token", token)
     if url is not None and urlsplit(url).scheme not in ("http", "https", "file"):
         raise ConfigError(shown, "must be an http://, https:// or file:// URL", prefix + "url")
     fmt = raw.get("format", "auto")
@@ -282,7 +314,22 @@ def _parse_source(shown: str, raw: Any, i: int, base_dir: Path) -> SourceSetting
         disclaimer=raw.get("disclaimer", "").strip(),
         auto_publish=raw.get("auto_publish", True),
         timeout=timeout,
+        push_token=token,
     )
+
+
+def _check_token(shown: str, key: str, token: str) -> None:
+    if len(token) < MIN_TOKEN_CHARS:
+        raise ConfigError(
+            shown,
+            f"must be at least {MIN_TOKEN_CHARS} characters; generate one with "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`",
+            key,
+        )
+    if not _TOKEN_RE.match(token):
+        raise ConfigError(
+            shown, "must be printable ASCII without spaces (it is sent in a header)", key
+        )
 
 
 def _check_section(shown: str, key: str, section: str) -> None:

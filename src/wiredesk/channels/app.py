@@ -5,11 +5,19 @@ which apply the visibility gate; so a page, a feed and a health check all agree 
 the public may see at that moment, and tests can move time by passing their own clock.
 Handlers are plain functions: Starlette runs them in its thread pool, so blocking database
 calls never stall the event loop.
+
+The pages and feeds only read. The one writer is the push endpoint (`channels/push.py`), which
+hands payloads to the same ingest path the poller uses, under a write lock the process shares.
+
+A killed story's URL answers 410 Gone with a short notice and nothing of the story; a story
+that is hidden for now (withheld, embargoed, held) answers the ordinary 404, so its existence
+is not revealed before its time.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,10 +35,18 @@ from starlette.routing import Route
 from wiredesk.channels import feeds_out
 from wiredesk.channels.assets import FONT_URL, css_url, static_file
 from wiredesk.channels.i18n import strings
+from wiredesk.channels.push import PushEndpoint
+from wiredesk.channels.story_extras import (
+    correction_text,
+    image_links,
+    provenance_chain,
+    safe_href,
+    topic_names,
+)
 from wiredesk.channels.timefmt import iso, local_date, local_time
 from wiredesk.config import Settings
 from wiredesk.model import utcnow
-from wiredesk.store import Store, Story
+from wiredesk.store import Correction, Store, Story
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # Pages change when the wire does; a short cache keeps kills and updates prompt.
@@ -78,6 +94,8 @@ class _Site:
             when=self.when,
             section_name=self.site.section_name,
             source_name=self.source_name,
+            safe_href=safe_href,
+            correction_text=lambda c: correction_text(c, self.site, self.t),
         )
 
     # --- helpers ---------------------------------------------------------------------
@@ -204,19 +222,26 @@ class _Site:
         now = self.clock()
         article = self.store.get_article(short_id, now) if short_id else None
         if article is None:
+            if short_id and self.store.article_status(short_id, now) == "killed":
+                return self.gone(short_id, now)
             raise HTTPException(status_code=404)
         story = article.story
         if section != story.section or slug != story.slug:
             return RedirectResponse(story.path, status_code=301)
         updated = _updated(story, article.versions)
         place_date = [p for p in (story.dateline_place, story.dateline_date) if p]
+        source = self.source_name(story.source_id)
         return self.render(
             "article.html",
             story=story,
             versions=article.versions,
+            corrections=article.corrections,
+            chain=provenance_chain(story, source, self.site.name),
+            topics=topic_names(story),
+            images=image_links(story, self.t["image"]),
             updated=updated,
             dateline=", ".join(place_date),
-            source=self.source_name(story.source_id),
+            source=source,
             disclaimer=feeds_out.disclaimer(self.settings, story.source_id),
             description=_shorten(story.teaser, 200),
             lang=story.language or self.site.language,
@@ -224,6 +249,18 @@ class _Site:
             nav=self.nav(now),
             active=story.section,
             feeds=self.feed_links(story.section),
+        )
+
+    def gone(self, short_id: str, now: datetime) -> HTMLResponse:
+        """410 with a notice in the site's language: who took it down, a way home, no story."""
+        item_id = self.store.find_item(short_id)
+        kills = [e for e in self.store.audit(item_id) if e.action == "kill"] if item_id else []
+        by_editor = bool(kills) and kills[-1].actor.startswith("editor")
+        return self.render(
+            "gone.html",
+            status=410,
+            notice=self.t["gone_text_editor" if by_editor else "gone_text"],
+            nav=self.nav(now),
         )
 
     # --- feeds -----------------------------------------------------------------------
@@ -246,8 +283,19 @@ class _Site:
             now=now,
         )
         stories = self.store.list_stories(now, section=section, limit=feeds_out.FEED_SIZE)
-        body = build(self.settings, info, stories)
+        body = build(self.settings, info, stories, self.corrections(stories, now))
         return Response(body, media_type=media_type, headers={"Cache-Control": PAGE_CACHE})
+
+    def corrections(self, stories: Sequence[Story], now: datetime) -> dict[str, list[Correction]]:
+        """Correction notes for a feed's stories; only a story with several versions can have
+        one, so most feeds cost no extra query."""
+        out: dict[str, list[Correction]] = {}
+        for story in stories:
+            if story.version_count > 1:
+                article = self.store.get_article(story.short_id, now)
+                if article is not None and article.corrections:
+                    out[story.short_id] = article.corrections
+        return out
 
     # --- health and errors ------------------------------------------------------------
 
@@ -294,13 +342,23 @@ def _shorten(text: str, limit: int) -> str:
 
 
 def create_app(
-    settings: Settings, store: Store, *, clock: Callable[[], datetime] = utcnow
+    settings: Settings,
+    store: Store,
+    *,
+    clock: Callable[[], datetime] = utcnow,
+    write_lock: threading.Lock | None = None,
 ) -> Starlette:
-    """The public site and feeds over `store`; `clock()` must return aware UTC "now"."""
+    """The public site, its feeds and the push endpoint over `store`.
+
+    `clock()` must return aware UTC "now". `write_lock` is held around every write the push
+    endpoint makes; pass the one the process's poller uses so SQLite sees one writer.
+    """
     site = _Site(settings, store, clock)
+    push = PushEndpoint(settings, store, write_lock or threading.Lock())
     routes = [
         Route("/", site.home, name="home"),
         Route("/health", site.health, name="health"),
+        Route("/ingest/{source_id}", push.handle, methods=["POST"], name="ingest"),
         Route("/static/{path:path}", static_file, name="static"),
         Route("/feed.xml", site.feed, name="rss"),
         Route("/atom.xml", site.feed, name="atom"),

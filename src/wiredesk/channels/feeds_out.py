@@ -1,16 +1,17 @@
 """Outbound feeds: RSS 2.0, Atom 1.0 and JSON Feed 1.1 from the same public stories.
 
-Subscribers downstream get what a reader of the site gets: the body, the originator's credit
-line, the site's disclaimer for that agency and the agency's name, so provenance survives
-syndication. XML is built with lxml so escaping is never hand-rolled; every URL is absolute
-(from `site.base_url`) because feed readers resolve nothing.
+Subscribers downstream get what a reader of the site gets: dated correction notes, the body,
+the originator's credit line, the site's disclaimer for that agency and the agency's name, so
+provenance (and what was corrected) survives syndication. XML is built with lxml so escaping
+is never hand-rolled; every URL is absolute (from `site.base_url`) because feed readers
+resolve nothing.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,9 +19,14 @@ from typing import Any
 from lxml import etree
 from markupsafe import escape
 
+from wiredesk.channels.i18n import strings
+from wiredesk.channels.story_extras import correction_text
 from wiredesk.channels.timefmt import iso, rfc822
 from wiredesk.config import Settings
-from wiredesk.store import Story
+from wiredesk.store import Correction, Story
+
+# short id -> that story's corrections, oldest first; stories without any may be absent.
+Corrections = Mapping[str, Sequence[Correction]]
 
 FEED_SIZE = 50
 RSS_TYPE = "application/rss+xml; charset=utf-8"
@@ -55,9 +61,15 @@ def disclaimer(settings: Settings, source_id: str) -> str:
     return src.disclaimer if src else ""
 
 
-def content_html(settings: Settings, story: Story) -> str:
-    """The body as the article page shows it, with credit, disclaimer and source appended."""
-    parts = [story.body_html]
+def content_html(settings: Settings, story: Story, corrections: Sequence[Correction] = ()) -> str:
+    """The body as the article page shows it: correction notes first, then the body with
+    credit, disclaimer and source appended."""
+    t = strings(settings.site.language)
+    parts = [
+        f'<p class="correction">{escape(correction_text(c, settings.site, t))}</p>'
+        for c in corrections
+    ]
+    parts.append(story.body_html)
     if story.credit_line:
         parts.append(f'<p class="credit-line">{escape(story.credit_line)}</p>')
     text = disclaimer(settings, story.source_id)
@@ -98,7 +110,13 @@ def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrib: st
     return el
 
 
-def rss(settings: Settings, info: FeedInfo, stories: Sequence[Story]) -> bytes:
+def rss(
+    settings: Settings,
+    info: FeedInfo,
+    stories: Sequence[Story],
+    corrections: Corrections | None = None,
+) -> bytes:
+    fixes = corrections or {}
     site = settings.site
     root = etree.Element(
         "rss",
@@ -127,14 +145,24 @@ def rss(settings: Settings, info: FeedInfo, stories: Sequence[Story]) -> bytes:
         _sub(item, "guid", url, isPermaLink="true")
         _sub(item, "pubDate", rfc822(story.published_at))
         _sub(item, "description", story.teaser)
-        _sub(item, f"{{{_CONTENT_NS}}}encoded", content_html(settings, story))
+        _sub(
+            item,
+            f"{{{_CONTENT_NS}}}encoded",
+            content_html(settings, story, fixes.get(story.short_id, ())),
+        )
         _sub(item, f"{{{_DC_NS}}}creator", _author(settings, story))
         for tag in _tags(settings, story):
             _sub(item, "category", tag)
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
 
 
-def atom(settings: Settings, info: FeedInfo, stories: Sequence[Story]) -> bytes:
+def atom(
+    settings: Settings,
+    info: FeedInfo,
+    stories: Sequence[Story],
+    corrections: Corrections | None = None,
+) -> bytes:
+    fixes = corrections or {}
     a = f"{{{_ATOM_NS}}}"
     root = etree.Element(a + "feed", nsmap={None: _ATOM_NS})
     root.set("{http://www.w3.org/XML/1998/namespace}lang", settings.site.language)
@@ -167,11 +195,22 @@ def atom(settings: Settings, info: FeedInfo, stories: Sequence[Story]) -> bytes:
         for tag in _tags(settings, story):
             _sub(entry, a + "category", term=tag)
         _sub(entry, a + "summary", story.teaser, type="text")
-        _sub(entry, a + "content", content_html(settings, story), type="html")
+        _sub(
+            entry,
+            a + "content",
+            content_html(settings, story, fixes.get(story.short_id, ())),
+            type="html",
+        )
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
 
 
-def json_feed(settings: Settings, info: FeedInfo, stories: Sequence[Story]) -> bytes:
+def json_feed(
+    settings: Settings,
+    info: FeedInfo,
+    stories: Sequence[Story],
+    corrections: Corrections | None = None,
+) -> bytes:
+    fixes = corrections or {}
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": info.title,
@@ -184,7 +223,7 @@ def json_feed(settings: Settings, info: FeedInfo, stories: Sequence[Story]) -> b
                 "id": _url(settings, s.path),
                 "url": _url(settings, s.path),
                 "title": s.headline,
-                "content_html": content_html(settings, s),
+                "content_html": content_html(settings, s, fixes.get(s.short_id, ())),
                 "summary": s.teaser,
                 "date_published": iso(s.published_at),
                 "date_modified": iso(_modified(s)),

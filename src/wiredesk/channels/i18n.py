@@ -38,6 +38,18 @@ _EN: dict[str, str] = {
     "auto_published": "Stories on this site are published automatically from news agency feeds.",
     "font_license": "Font licence",
     "skip": "Skip to content",
+    "gone_title": "Story withdrawn",
+    "gone_text": "This story has been withdrawn by the agency.",
+    "gone_text_editor": "This story has been taken down by the editors.",
+    "correction": "Correction",
+    "corrections": "Corrections",
+    "correction_default": "An earlier version of this story contained an error that has been "
+    "corrected.",
+    "images": "Images",
+    "image": "Image",
+    "copyright": "Copyright",
+    "usage_terms": "Terms of use",
+    "this_site": "this site",
 }
 
 _HI: dict[str, str] = {
@@ -70,6 +82,17 @@ _HI: dict[str, str] = {
     "auto_published": "इस साइट पर ख़बरें समाचार एजेंसियों की फ़ीड से स्वतः प्रकाशित होती हैं।",
     "font_license": "फ़ॉन्ट लाइसेंस",
     "skip": "सामग्री पर जाएँ",
+    "gone_title": "ख़बर वापस ली गई",
+    "gone_text": "यह खबर एजेंसी ने वापस ले ली है।",
+    "gone_text_editor": "यह खबर संपादकों ने हटा दी है।",
+    "correction": "सुधार",
+    "corrections": "सुधार",
+    "correction_default": "इस ख़बर के पिछले संस्करण में एक ग़लती थी, जिसे सुधार दिया गया है।",
+    "images": "तस्वीरें",
+    "image": "तस्वीर",
+    "copyright": "कॉपीराइट",
+    "usage_terms": "उपयोग की शर्तें",
+    "this_site": "यह साइट",
 }
 
 # Text in this file may have been typed with precomposed nukta letters; pages are NFC.

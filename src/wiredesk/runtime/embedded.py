@@ -14,6 +14,7 @@ import errno
 import logging
 import signal
 import socket
+import threading
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
@@ -151,8 +152,12 @@ async def run_async(
     poll: bool = True,
     extras: tuple[Extra, ...] = (),
 ) -> None:
-    """Run the site (on `sock`), the scheduler and any extras until a stop signal."""
+    """Run the site (on `sock`), the scheduler and any extras until a stop signal.
+
+    The site's push endpoint and the scheduler share one write lock: one writer at a time.
+    """
     stop = asyncio.Event()
+    write_lock = threading.Lock()
     server: _Server | None = None
     main_tasks: list[asyncio.Task[Any]] = []
     side_tasks: list[asyncio.Task[Any]] = []
@@ -161,7 +166,7 @@ async def run_async(
             from wiredesk.channels.app import create_app  # the site is optional for pollers
 
             config = uvicorn.Config(
-                create_app(settings, store, clock=utcnow),
+                create_app(settings, store, clock=utcnow, write_lock=write_lock),
                 log_config=None,  # keep the CLI's logging setup
                 access_log=False,
                 lifespan="auto",
@@ -171,7 +176,9 @@ async def run_async(
             main_tasks.append(asyncio.create_task(server.serve(sockets=[sock]), name="site"))
         if poll:
             side_tasks.append(
-                asyncio.create_task(Scheduler(settings, store).run(), name="scheduler")
+                asyncio.create_task(
+                    Scheduler(settings, store, write_lock=write_lock).run(), name="scheduler"
+                )
             )
         for extra in extras:
             side_tasks.append(asyncio.create_task(extra(store)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -66,8 +67,11 @@ class SourceReport:
 
 
 @dataclass(slots=True)
-class _EnvelopeOutcome:
-    new: bool
+class EnvelopeOutcome:
+    """What storing and processing one payload did (polled, dropped or pushed alike)."""
+
+    envelope_id: int
+    new: bool  # False: the same bytes were already stored; nothing was done again
     error: str | None = None  # the payload as a whole could not be read
     new_stories: int = 0
     new_versions: int = 0
@@ -78,7 +82,10 @@ class _EnvelopeOutcome:
 
 
 def ingest_once(settings: Settings, store: Store) -> list[SourceReport]:
-    """Poll every configured source once (concurrently), in config order of the reports."""
+    """Poll every polled source once (concurrently), in config order of the reports.
+
+    Push-only sources have nothing to poll and are left out.
+    """
     return asyncio.run(ingest_all_async(settings, store))
 
 
@@ -95,14 +102,19 @@ def ingest_source(
 # --- async core -------------------------------------------------------------------------
 
 
-async def ingest_all_async(settings: Settings, store: Store) -> list[SourceReport]:
+async def ingest_all_async(
+    settings: Settings, store: Store, *, write_lock: threading.Lock | None = None
+) -> list[SourceReport]:
     lock = asyncio.Lock()
     async with make_client(settings) as client:
         return list(
             await asyncio.gather(
                 *(
-                    ingest_source_async(settings, store, s, client=client, store_lock=lock)
+                    ingest_source_async(
+                        settings, store, s, client=client, store_lock=lock, write_lock=write_lock
+                    )
                     for s in settings.sources
+                    if s.polled
                 )
             )
         )
@@ -116,19 +128,24 @@ async def ingest_source_async(
     client: httpx.AsyncClient,
     now: datetime | None = None,
     store_lock: asyncio.Lock | None = None,
+    write_lock: threading.Lock | None = None,
 ) -> SourceReport:
     """Poll one source. Never raises for a source's own failures: they go in the report.
 
     `store_lock` serializes database work between sources polled at the same time, so
-    SQLite sees one writer at a time instead of retrying on locks.
+    SQLite sees one writer at a time instead of retrying on locks. `write_lock` is held in
+    the worker thread around each database call; the embedded runtime shares it with the push
+    endpoint, whose requests run in other threads and another lock's reach.
     """
     lock = store_lock or asyncio.Lock()
     now = now or utcnow()
     report = SourceReport(source.id)
+    if not source.polled:  # push-only: payloads arrive at POST /ingest/<id>
+        return report
 
     async def in_store(fn: Callable[..., T], *args: object, **kwargs: object) -> T:
         async with lock:
-            return await asyncio.to_thread(fn, *args, **kwargs)
+            return await asyncio.to_thread(locked, write_lock, fn, *args, **kwargs)
 
     state = await in_store(store.source_state, source.id)
     fresh_state = state is None or state.url != source.location  # URL changed: forget validators
@@ -147,7 +164,7 @@ async def ingest_source_async(
             else:
                 etag, last_modified = fetched.etag, fetched.last_modified
                 outcome = await in_store(
-                    _store_and_process, settings, store, source, _envelope(source, fetched, now)
+                    store_and_process, settings, store, source, _envelope(source, fetched, now)
                 )
                 _add(report, outcome)
                 if outcome.error:
@@ -212,8 +229,8 @@ async def _ingest_folder(
             report.problems.append(str(e))
             continue
         env = _envelope(source, fetched, now)
-        outcome: _EnvelopeOutcome = await in_store(  # type: ignore[assignment]
-            _store_and_process, settings, store, source, env
+        outcome: EnvelopeOutcome = await in_store(  # type: ignore[assignment]
+            store_and_process, settings, store, source, env
         )
         _add(report, outcome)
         await asyncio.to_thread(files.move_done, path, error=outcome.error)
@@ -225,21 +242,33 @@ async def _ingest_folder(
         report.error = f"{failed[0]} (moved to {source.folder}/failed/{more})"
 
 
-def _store_and_process(
+def locked(lock: threading.Lock | None, fn: Callable[..., T], *args: object, **kw: object) -> T:
+    """Run `fn` holding `lock` (if any): one writer at a time, whichever thread asks."""
+    if lock is None:
+        return fn(*args, **kw)
+    with lock:
+        return fn(*args, **kw)
+
+
+def store_and_process(
     settings: Settings, store: Store, source: SourceSettings, env: Envelope
-) -> _EnvelopeOutcome:
-    """Raw first, then parse and process; the envelope records how it ended."""
+) -> EnvelopeOutcome:
+    """Raw first, then parse and process; the envelope records how it ended.
+
+    The one path every payload takes, however it arrived (poll, folder drop, push).
+    Blocking: call it from a worker thread, one at a time per database.
+    """
     envelope_id, is_new = store.record_envelope(env)
     if not is_new:
         earlier = store.envelope(envelope_id) or {}
         error = earlier.get("error") if earlier.get("status") == EnvelopeStatus.FAILED else None
-        return _EnvelopeOutcome(new=False, error=error)
+        return EnvelopeOutcome(envelope_id, new=False, error=error)
     try:
         result = formats.parse(env, source.format)
     except FormatError as e:
         error = _one_line(f"cannot read the payload: {e}")
         store.finish_envelope(envelope_id, EnvelopeStatus.FAILED, error=error)
-        return _EnvelopeOutcome(new=True, error=error)
+        return EnvelopeOutcome(envelope_id, new=True, error=error)
     ctx = pipeline.StageContext(
         source_name=source.name,
         default_section=source.section,
@@ -265,7 +294,8 @@ def _store_and_process(
         fmt=result.format,
         item_count=len(ready),
     )
-    return _EnvelopeOutcome(
+    return EnvelopeOutcome(
+        envelope_id,
         new=True,
         new_stories=sum(o.created for o in outcomes),
         new_versions=sum(o.changed and not o.created for o in outcomes),
@@ -290,7 +320,7 @@ def _envelope(source: SourceSettings, fetched: Fetched, now: datetime) -> Envelo
     )
 
 
-def _add(report: SourceReport, outcome: _EnvelopeOutcome) -> None:
+def _add(report: SourceReport, outcome: EnvelopeOutcome) -> None:
     report.envelopes += int(outcome.new)
     report.new_stories += outcome.new_stories
     report.new_versions += outcome.new_versions

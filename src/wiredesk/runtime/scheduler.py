@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -33,21 +34,26 @@ class Scheduler:
         max_parallel: int = 4,
         on_report: Callable[[SourceReport], None] | None = None,
         clock: Callable[[], datetime] = utcnow,
+        write_lock: threading.Lock | None = None,
     ) -> None:
+        """`write_lock` is shared with anything else writing to the same store in this process
+        (the push endpoint), so SQLite sees one writer at a time."""
         self.settings = settings
         self.store = store
         self.on_report = on_report
         self.clock = clock
         self._slots = asyncio.Semaphore(max_parallel)
         self._store_lock = asyncio.Lock()
+        self._write_lock = write_lock
+        self._polled = [s for s in settings.sources if s.polled]  # push-only: nothing to poll
 
     async def run(self) -> None:
         """Run until cancelled."""
-        if not self.settings.sources:
-            log.warning("no sources configured; nothing to poll")
+        if not self._polled:
+            log.warning("no polled sources configured; nothing to poll")
             return
         first_due = await asyncio.to_thread(self._first_due)
-        order = sorted(self.settings.sources, key=lambda s: first_due[s.id])
+        order = sorted(self._polled, key=lambda s: first_due[s.id])
         async with make_client(self.settings) as client, asyncio.TaskGroup() as group:
             for source in order:
                 group.create_task(self._loop(source, first_due[source.id], client))
@@ -55,7 +61,7 @@ class Scheduler:
     def _first_due(self) -> dict[str, datetime]:
         now = self.clock()
         due: dict[str, datetime] = {}
-        for s in self.settings.sources:
+        for s in self._polled:
             state = self.store.source_state(s.id)
             if state is None or state.next_poll_at is None or state.url != s.location:
                 due[s.id] = now
@@ -76,6 +82,7 @@ class Scheduler:
                         source,
                         client=client,
                         store_lock=self._store_lock,
+                        write_lock=self._write_lock,
                     )
                 except Exception:  # e.g. the database went away: log, wait, try again
                     log.exception("polling source %r failed", source.id)

@@ -1,0 +1,100 @@
+"""The agency metadata an article page shows beside the story: provenance, topics, images,
+corrections.
+
+These are small pure functions over a stored `Story` so the page and the outbound feeds say
+the same thing, and so the rules (names only, no hot-linked pictures, only http(s) links)
+live in one place rather than in template logic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from wiredesk.channels.timefmt import local_time
+from wiredesk.config import SiteSettings
+from wiredesk.store import Correction, Story
+
+# Roles of a provenance hop that name an organization a reader would recognise; "hop" steps
+# (NewsML-G2 hopHistory) are system steps and only clutter the chain.
+_CHAIN_ROLES = ("originator", "distributor")
+
+
+@dataclass(frozen=True, slots=True)
+class ImageView:
+    href: str
+    caption: str
+    size: str | None  # "1024×768", when the agency said
+
+
+def safe_href(url: str | None) -> str | None:
+    """An agency-supplied URL we may put in an href: http(s) only, never javascript: or data:."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url.strip()
+
+
+def provenance_chain(story: Story, source_name: str, site_name: str) -> list[str]:
+    """Who handled the story, earliest first: originator, distributor(s), then this site.
+
+    From the agency's own provenance when it sent one; otherwise from the credit line the
+    pipeline lifted (originator) and the agency we received it from. Empty when neither says
+    more than "the agency sent it", which the page shows already.
+    """
+    names: list[str] = []
+    hops = [h for h in story.provenance if h.get("role") in _CHAIN_ROLES and h.get("name")]
+    if hops:
+        names = [str(h["name"]) for h in hops]
+        if not any(h.get("role") == "distributor" for h in hops):
+            names.append(source_name)
+    elif story.originator:
+        names = [story.originator, source_name]
+    else:
+        return []
+    names.append(site_name)
+    chain: list[str] = []
+    for name in names:  # the same organization twice in a row is one step
+        if not chain or chain[-1].casefold() != name.casefold():
+            chain.append(name)
+    return chain
+
+
+def topic_names(story: Story) -> list[str]:
+    """Keywords and named subjects, each once; codes without a name mean nothing to readers."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for name in [*(_subject_name(s) for s in story.subjects), *story.keywords]:
+        if name and name.casefold() not in seen:
+            seen.add(name.casefold())
+            out.append(name)
+    return out
+
+
+def _subject_name(subject: dict[str, Any]) -> str | None:
+    name = subject.get("name")
+    return str(name).strip() if name else None
+
+
+def image_links(story: Story, default_caption: str) -> list[ImageView]:
+    """Associated images as links with their captions: agency pictures are licensed per use,
+    so the site does not hot-link or host them by default."""
+    out: list[ImageView] = []
+    for img in story.images:
+        href = safe_href(img.get("href"))
+        if href is None:
+            continue
+        w, h = img.get("width"), img.get("height")
+        size = f"{w}×{h}" if w and h else None
+        out.append(ImageView(href, (img.get("caption") or "").strip() or default_caption, size))
+    return out
+
+
+def correction_text(c: Correction, site: SiteSettings, t: dict[str, str]) -> str:
+    """`Correction (5 Feb 2026, 15:30 IST): <note>` in the site's language and zone."""
+    when = local_time(c.time, site.timezone, site.language)
+    note = (c.note or "").strip() or t["correction_default"]
+    return f"{t['correction']} ({when}): {note}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from pathlib import Path
 
 import pytest
 
@@ -78,7 +79,7 @@ def test_json_feed_whose_version_comes_late_is_still_found() -> None:
         (b'{"title": "not a feed", "items": []}', "not a JSON Feed"),
         (b'{"title": "x", ', "invalid JSON"),
         (b"[1, 2, 3]", "JSON array"),
-        (b"<newsItem xmlns='http://iptc.org/std/nar/2006-10-01/'/>", "<newsItem>"),
+        (b"<newsItem xmlns='urn:not-iptc'/>", "<newsItem>"),
         (b"Service Unavailable", "neither XML nor JSON"),
         (b"<?xml version='1.0'?>\n<!-- nothing else", "without a root element"),
     ],
@@ -93,3 +94,42 @@ def test_non_feeds_are_refused_with_a_clear_reason(payload: bytes, message: str)
 def test_the_content_type_is_named_when_refusing() -> None:
     with pytest.raises(FormatError, match=r"looks like HTML.*\(served as text/html\)$"):
         detect(b"<html><body>Login</body></html>", "text/html; charset=utf-8")
+
+
+@pytest.mark.parametrize(
+    ("payload", "expected"),
+    [
+        (b"<newsItem xmlns='http://iptc.org/std/nar/2006-10-01/' guid='x'/>", "newsml-g2"),
+        (
+            b"<?xml version='1.0'?><newsMessage xmlns='http://iptc.org/std/nar/2006-10-01/'/>",
+            "newsml-g2",
+        ),
+        (b"<?xml version='1.0'?><nitf><head><title>t</title></head></nitf>", "nitf"),
+        (b'{"uri": "urn:x", "type": "text", "headline": "h", "body_text": "b"}', "ninjs"),
+        (b'[{"uri": "urn:x", "headlines": [{"value": "h"}], "bodies": []}]', "ninjs"),
+    ],
+)
+def test_agency_formats_are_detected_from_content(payload: bytes, expected: str) -> None:
+    assert detect(payload) == expected
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "anpa-story.txt",
+        "iptc7901-story.txt",
+        "ninjs-2x-text.json",
+        "nitf-hindi-story.xml",
+        "newsml-hindi-story.xml",
+    ],
+)
+def test_agency_samples_are_detected(name: str) -> None:
+    path = Path(__file__).parent / "samples" / name
+    expected = {
+        "anpa": "iptc7901",
+        "iptc7901": "iptc7901",
+        "ninjs": "ninjs",
+        "nitf": "nitf",
+        "newsml": "newsml-g2",
+    }
+    assert detect(path.read_bytes()) == expected[name.split("-")[0]]

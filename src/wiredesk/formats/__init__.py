@@ -8,21 +8,36 @@ A payload that is not a readable feed raises `FormatError` naming where it came 
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
 from wiredesk.errors import FormatError
-from wiredesk.formats.detect import FEED_FORMATS, detect
+from wiredesk.formats.detect import AGENCY_FORMATS, ALL_FORMATS, FEED_FORMATS, detect
 from wiredesk.formats.feeds import parse_xml_feed
+from wiredesk.formats.iptc7901 import parse_wire_text
 from wiredesk.formats.jsonfeed import parse_jsonfeed
+from wiredesk.formats.newsml_g2 import parse_newsml_g2
+from wiredesk.formats.ninjs import parse_ninjs
+from wiredesk.formats.nitf import parse_nitf
 from wiredesk.model import Envelope, ParseResult
 
-__all__ = ["FEED_FORMATS", "FormatError", "detect", "parse", "parse_payload"]
+__all__ = [
+    "AGENCY_FORMATS",
+    "ALL_FORMATS",
+    "FEED_FORMATS",
+    "FormatError",
+    "detect",
+    "parse",
+    "parse_payload",
+]
 
 
 def parse(envelope: Envelope, format: str = "auto") -> ParseResult:
-    """Items of one received payload. `format` is "auto" (detect) or one of `FEED_FORMATS`."""
+    """Items of one received payload. `format` is "auto" (detect) or one of `ALL_FORMATS`."""
     try:
-        result = parse_payload(envelope.payload, format, envelope.content_type)
+        result = parse_payload(
+            envelope.payload, format, envelope.content_type, received_at=envelope.received_at
+        )
     except FormatError as e:
         raise FormatError(f"{envelope.location}: {e}") from None
     if urlsplit(envelope.location).scheme in ("http", "https"):
@@ -33,15 +48,30 @@ def parse(envelope: Envelope, format: str = "auto") -> ParseResult:
 
 
 def parse_payload(
-    payload: bytes, format: str = "auto", content_type: str | None = None
+    payload: bytes,
+    format: str = "auto",
+    content_type: str | None = None,
+    *,
+    received_at: datetime | None = None,
 ) -> ParseResult:
-    """`parse` for bare bytes, for callers (tests, tools) that have no envelope."""
+    """`parse` for bare bytes, for callers (tests, tools) that have no envelope.
+
+    `received_at` gives the year to wire formats whose headers carry only month and day.
+    """
     if format == "auto":
         format = detect(payload, content_type)
-    elif format not in FEED_FORMATS:
-        raise FormatError(
-            f"unknown format {format!r}; use auto or one of {', '.join(FEED_FORMATS)}"
-        )
+    elif format == "anpa1312":
+        format = "iptc7901"
+    elif format not in ALL_FORMATS:
+        raise FormatError(f"unknown format {format!r}; use auto or one of {', '.join(ALL_FORMATS)}")
     if format == "jsonfeed":
         return parse_jsonfeed(payload)
+    if format == "ninjs":
+        return parse_ninjs(payload)
+    if format == "newsml-g2":
+        return parse_newsml_g2(payload)
+    if format == "nitf":
+        return parse_nitf(payload)
+    if format == "iptc7901":
+        return parse_wire_text(payload, received_at=received_at)
     return parse_xml_feed(payload, format, content_type)

@@ -1,4 +1,4 @@
-"""Which feed format a payload is, judged from its bytes.
+"""Which format a payload is, judged from its bytes.
 
 Agencies and web servers label feeds badly (`text/html` for RSS, `application/octet-stream`
 for everything), so the content decides and the Content-Type is only used to explain a
@@ -13,8 +13,15 @@ import json
 import re
 
 from wiredesk.errors import FormatError
+from wiredesk.formats.iptc7901 import looks_like_wire_text
+from wiredesk.formats.newsml_g2 import looks_like_newsml_g2
+from wiredesk.formats.ninjs import looks_like_ninjs
+from wiredesk.formats.nitf import looks_like_nitf
 
 FEED_FORMATS = ("rss", "rdf", "atom", "jsonfeed")
+# Agency formats; "iptc7901" covers ANPA-1312 too (the parser tells them apart).
+AGENCY_FORMATS = ("ninjs", "newsml-g2", "nitf", "iptc7901")
+ALL_FORMATS = FEED_FORMATS + AGENCY_FORMATS
 
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 JSONFEED_VERSION_PREFIX = "https://jsonfeed.org/version/"
@@ -64,7 +71,7 @@ def head_text(payload: bytes, limit: int | None = _HEAD_BYTES) -> str:
 
 
 def detect(payload: bytes, content_type: str | None = None) -> str:
-    """The feed format of `payload`: "rss", "rdf", "atom" or "jsonfeed".
+    """The format of `payload`: one of `ALL_FORMATS`.
 
     Raises `FormatError` with one line saying what the payload looks like instead.
     """
@@ -84,10 +91,14 @@ def _detect(payload: bytes) -> str:
         raise FormatError("empty payload: the source sent only whitespace")
     if head[0] == "<":
         return _detect_xml(payload, head)
-    if head[0] == "{":
+    if head[0] in "{[":
+        if looks_like_ninjs(payload[:_HEAD_BYTES]):
+            return "ninjs"
+        if head[0] == "[":
+            raise FormatError("not a feed: a JSON array, but not of ninjs news items")
         return _detect_json(payload, head)
-    if head[0] == "[":
-        raise FormatError("not a feed: a JSON array, where a JSON Feed is an object")
+    if looks_like_wire_text(payload[:4096]):
+        return "iptc7901"
     if payload.startswith(b"\x1f\x8b"):
         raise FormatError("not a feed: gzip-compressed data; it must be decompressed first")
     start = _XML_START_RE.search(head, 0, 4096)
@@ -142,10 +153,15 @@ def _detect_xml(payload: bytes, head: str) -> str:
         return "rdf"
     if local == "feed":  # Atom 1.0, 0.3 and the drafts before them; the parsers sort it out
         return "atom"
+    if looks_like_newsml_g2(payload[:_HEAD_BYTES]):
+        return "newsml-g2"
+    if lowered == "nitf" or looks_like_nitf(payload[:_HEAD_BYTES]):
+        return "nitf"
     if lowered == "html":
         raise FormatError("not a feed: looks like HTML (a web page, not RSS, Atom or JSON Feed)")
     raise FormatError(
-        f"not a feed: the XML root element is <{root}>, where a feed has <rss>, <rdf:RDF> or <feed>"
+        f"not a feed: the XML root element is <{root}>, where a feed has <rss>, <rdf:RDF> or "
+        "<feed>, NewsML-G2 a newsItem, newsMessage or packageItem, and NITF <nitf>"
     )
 
 

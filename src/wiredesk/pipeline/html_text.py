@@ -55,23 +55,34 @@ class Line:
     text: str  # its plain text: tags dropped, entities decoded, whitespace collapsed
 
 
-@lru_cache(maxsize=256)
+# Fragments longer than this are converted every time, so the cache stays a few megabytes.
+_CACHED_FRAGMENT_CHARS = 4096
+
+
 def chunk_text(fragment: str) -> str:
     """Plain text of an inline HTML fragment, whitespace collapsed to single spaces.
 
     Memoized because the stages read the same paragraphs again and again: normalize converts
     the whole body, then attribution and dateline each cut one line and convert the body once
-    more, and line scanning reads the first and last lines. Collapsing whitespace (`str.split`)
-    allocates one string per word, which for a long Devanagari paragraph costs tens of
-    microseconds; a cache hit costs a hash of the fragment. The function is pure, so caching
-    cannot change a result.
+    more, and line scanning reads the first and last lines. A cache hit costs a hash of the
+    fragment, well below tag stripping, unescaping and collapsing. The conversion is pure, so
+    caching cannot change a result.
     """
+    if len(fragment) > _CACHED_FRAGMENT_CHARS:
+        return _chunk_text(fragment)
+    return _cached_chunk_text(fragment)
+
+
+def _chunk_text(fragment: str) -> str:
     text = fragment
     if "<" in text:
         text = _TAG_RE.sub("", text)
     if "&" in text:
         text = html.unescape(text)
     return collapse_spaces(text)
+
+
+_cached_chunk_text = lru_cache(maxsize=256)(_chunk_text)
 
 
 def collapse_spaces(text: str) -> str:

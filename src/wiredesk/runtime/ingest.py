@@ -286,7 +286,9 @@ def store_and_process(
                 "item %r of source %r failed in the pipeline", item.guid, source.id, exc_info=True
             )
             problems.append(_one_line(f"item {item.guid}: {type(e).__name__}: {e}"))
-    outcomes = store.save_items(source.id, ready, envelope_id, auto_publish=source.auto_publish)
+    outcomes = store.save_items(
+        source.id, ready, envelope_id, auto_publish=source.auto_publish, now=env.received_at
+    )
     store.finish_envelope(
         envelope_id,
         EnvelopeStatus.PROCESSED,

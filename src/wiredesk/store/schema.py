@@ -65,6 +65,9 @@ source_state = Table(
     metadata,
     Column("source_id", String(64), primary_key=True),
     Column("url", Text),  # the URL currently polled (may differ from config after redirects)
+    # the URL in the settings when `url` and the validators were recorded: a change in the
+    # settings starts afresh, a permanent redirect only changes `url`
+    Column("configured_url", Text),
     Column("etag", Text),
     Column("last_modified", Text),
     Column("last_polled_at", UTCDateTime),
@@ -180,4 +183,21 @@ audit_log = Table(
     Column("reason", Text),
     Column("envelope_id", Integer, ForeignKey("envelopes.id")),
     Index(None, "item_id", "at"),
+)
+
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("envelope_id", Integer, ForeignKey("envelopes.id"), nullable=False),
+    Column("source_id", String(64), nullable=False),
+    Column("item_index", Integer),  # position in the payload; None: the payload as a whole
+    Column("guid", Text),
+    Column("stage", String(32), nullable=False),  # parse, pipeline, store
+    Column("reason", Text, nullable=False),
+    Column("raw_item", Text),  # what the parser read, as JSON, when there was an item
+    Column("quarantined_at", UTCDateTime, nullable=False),
+    Column("resolved_at", UTCDateTime),  # set when a reprocess got it through
+    Index(None, "resolved_at", "quarantined_at"),
+    Index(None, "envelope_id"),
 )

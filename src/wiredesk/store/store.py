@@ -192,6 +192,7 @@ class SourceState:
     last_error_at: datetime | None
     next_poll_at: datetime | None
     consecutive_failures: int
+    configured_url: str | None = None
 
 
 def short_id_for(source_id: str, guid: str, length: int = 8) -> str:

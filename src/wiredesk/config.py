@@ -32,6 +32,12 @@ _SECTION_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _TOKEN_RE = re.compile(r"^[\x21-\x7e]+$")
 MIN_TOKEN_CHARS = 16
 DEFAULT_PUSH_MAX_BYTES = 16 * 1024 * 1024
+# Fetching limits (see docs/operations.md, "Limits and their settings").
+DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024  # counted after decompression
+DEFAULT_FETCH_TOTAL_TIMEOUT = 120.0  # seconds for a whole fetch: every redirect hop, all the body
+DEFAULT_MAX_CONCURRENT_POLLS = 16
+DEFAULT_MAX_REQUESTS_PER_HOST = 2
+DEFAULT_MAX_BACKOFF = 3600.0  # a failing source is still retried at least hourly
 # Paths the site itself uses at the top level; a section may not take them.
 RESERVED_SECTIONS = frozenset(
     {"static", "source", "feed.xml", "atom.xml", "feed.json", "health", "ingest", "admin", "api"}
@@ -49,6 +55,11 @@ class SiteSettings:
     page_size: int = 20
     sections: dict[str, str] = field(default_factory=dict)  # slug -> display name
     push_max_bytes: int = DEFAULT_PUSH_MAX_BYTES  # largest body POST /ingest/<id> accepts
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES  # largest polled response, after decompression
+    fetch_total_timeout: float = DEFAULT_FETCH_TOTAL_TIMEOUT
+    max_concurrent_polls: int = DEFAULT_MAX_CONCURRENT_POLLS
+    max_requests_per_host: int = DEFAULT_MAX_REQUESTS_PER_HOST
+    max_backoff: float = DEFAULT_MAX_BACKOFF
 
     def section_name(self, slug: str) -> str:
         return self.sections.get(slug) or slug.replace("-", " ").title()
@@ -67,6 +78,7 @@ class SourceSettings:
     auto_publish: bool = True
     timeout: float = 30.0
     push_token: str | None = None  # set: the agency may POST to /ingest/<id> with it
+    allow_private: bool = False  # may poll loopback/private/link-local addresses (SSRF guard off)
 
     @property
     def polled(self) -> bool:
@@ -99,6 +111,11 @@ _SITE_KEYS = {
     "database": str,
     "page_size": int,
     "push_max_bytes": int,
+    "max_body_bytes": int,
+    "fetch_total_timeout": (int, float),
+    "max_concurrent_polls": int,
+    "max_requests_per_host": int,
+    "max_backoff": (int, float),
 }
 _SOURCE_KEYS = {
     "id": str,
@@ -112,6 +129,7 @@ _SOURCE_KEYS = {
     "auto_publish": bool,
     "timeout": (int, float),
     "push_token": str,
+    "allow_private": bool,
 }
 _TOP_KEYS = {"site", "sources", "sections"}
 
@@ -252,6 +270,7 @@ def _parse_site(
         raise ConfigError(
             shown, "must be a positive number of bytes (e.g. 16777216)", "site.push_max_bytes"
         )
+    limits = _parse_fetch_limits(shown, raw)
     return SiteSettings(
         name=name,
         language=language,
@@ -262,7 +281,26 @@ def _parse_site(
         page_size=page_size,
         sections=sections,
         push_max_bytes=push_max_bytes,
+        **limits,
     )
+
+
+def _parse_fetch_limits(shown: str, raw: dict[str, Any]) -> dict[str, Any]:
+    """The poller's safety limits; each range keeps a typo from disabling a guard."""
+    checks: dict[str, tuple[Any, float, float, str]] = {
+        "max_body_bytes": (DEFAULT_MAX_BODY_BYTES, 1, 2**40, "a positive number of bytes"),
+        "fetch_total_timeout": (DEFAULT_FETCH_TOTAL_TIMEOUT, 0.001, 3600, "0-3600 seconds"),
+        "max_concurrent_polls": (DEFAULT_MAX_CONCURRENT_POLLS, 1, 1000, "between 1 and 1000"),
+        "max_requests_per_host": (DEFAULT_MAX_REQUESTS_PER_HOST, 1, 100, "between 1 and 100"),
+        "max_backoff": (DEFAULT_MAX_BACKOFF, 1, 7 * 86400, "1 to 604800 seconds"),
+    }
+    out: dict[str, Any] = {}
+    for key, (default, low, high, wanted) in checks.items():
+        value = raw.get(key, default)
+        if not low <= value <= high:
+            raise ConfigError(shown, f"must be {wanted}, not {value!r}", f"site.{key}")
+        out[key] = float(value) if isinstance(default, float) else value
+    return out
 
 
 def _parse_source(shown: str, raw: Any, i: int, base_dir: Path) -> SourceSettings:
@@ -315,6 +353,7 @@ def _parse_source(shown: str, raw: Any, i: int, base_dir: Path) -> SourceSetting
         auto_publish=raw.get("auto_publish", True),
         timeout=timeout,
         push_token=token,
+        allow_private=raw.get("allow_private", False),
     )
 
 

@@ -355,6 +355,85 @@ def demo(port: int, no_update: bool, directory: str | None, update_after: float)
     )
 
 
+@cli.command()
+@config_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+def sources(config: str | None, as_json: bool) -> None:
+    """Show each source's health: state, last success and error, next poll, recent items."""
+    from wiredesk.model import utcnow
+    from wiredesk.runtime import embedded
+    from wiredesk.store.health import source_health
+
+    settings = _settings(config)
+    store = embedded.open_store(settings)
+    now = utcnow()
+    try:
+        rows = source_health(store, settings, now)
+    finally:
+        store.close()
+    if as_json:
+        for r in rows:
+            click.echo(json.dumps(r.as_json(), ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("no sources configured; add a [[sources]] table to the settings file", err=True)
+        return
+    tz = settings.site.timezone
+    header = ("SOURCE", "STATE", "LAST SUCCESS", "NEXT POLL", "24H", "URL", "LAST ERROR")
+    table = [
+        (
+            r.id,
+            r.state,
+            _when(r.last_success_at, now, tz),
+            _when(r.next_poll_at, now, tz),
+            str(r.items_24h),
+            f"{r.url} (moved from {r.configured_url})" if r.moved else r.url,
+            r.last_error or "",
+        )
+        for r in rows
+    ]
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.markup import escape
+        from rich.table import Table
+
+        grid = Table(box=None, header_style="bold")
+        for name in header:  # times and URLs stay whole; the error wraps
+            grid.add_column(name, no_wrap=name != "LAST ERROR", overflow="fold")
+        colour = {"ok": "green", "failing": "red", "backing off": "red", "never polled": "yellow"}
+        for row in table:
+            state = f"[{colour.get(row[1], 'default')}]{row[1]}[/]"
+            grid.add_row(row[0], state, *(escape(cell) for cell in row[2:]))
+        Console().print(grid)
+        return
+    widths = [max(len(row[i]) for row in [header, *table]) for i in range(len(header) - 1)]
+    for row in [header, *table]:
+        cells = [cell.ljust(w) for cell, w in zip(row, widths, strict=False)]
+        click.echo("  ".join([*cells, row[-1]]).rstrip())
+
+
+def _when(value: datetime | None, now: datetime, tz: Any) -> str:
+    """A time in the site's zone with how long ago (or until) it is: what an operator asks."""
+    if value is None:
+        return "-"
+    local = value.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
+    return f"{local} ({_relative(value - now)})"
+
+
+def _relative(delta: Any) -> str:
+    seconds = int(delta.total_seconds())
+    future, seconds = seconds > 0, abs(seconds)
+    if seconds < 60:
+        return "due now" if future else "just now"
+    if seconds < 3600:
+        amount = f"{seconds // 60} min"
+    elif seconds < 86400:
+        amount = f"{seconds // 3600} h"
+    else:
+        amount = f"{seconds // 86400} d"
+    return f"in {amount}" if future else f"{amount} ago"
+
+
 def _shown_url(host: str, port: int) -> str:
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}/"

@@ -47,6 +47,7 @@ from wiredesk.channels.timefmt import iso, local_date, local_time
 from wiredesk.config import Settings
 from wiredesk.model import utcnow
 from wiredesk.store import Correction, Store, Story
+from wiredesk.store.health import health_report
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # Pages change when the wire does; a short cache keeps kills and updates prompt.
@@ -300,11 +301,11 @@ class _Site:
     # --- health and errors ------------------------------------------------------------
 
     def health(self, request: Request) -> JSONResponse:
-        try:
-            self.store.count_stories(self.clock())
-        except Exception:
-            return JSONResponse({"status": "error", "database": False}, status_code=503)
-        return JSONResponse({"status": "ok", "database": True})
+        """For monitors: 200 "ok" or "degraded" (sources failing), 503 "down" (no database).
+
+        Fields are documented in docs/operations.md ("Source health")."""
+        body, status = health_report(self.store, self.settings, self.clock())
+        return JSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
 
     def not_found(self, request: Request, exc: Exception) -> Response:
         try:

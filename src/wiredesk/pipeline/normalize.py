@@ -63,6 +63,8 @@ _DIV_OPEN_RE = re.compile(r"<(?:div|section|article|header|footer|main|aside)\b[
 _DIV_CLOSE_RE = re.compile(r"</(?:div|section|article|header|footer|main|aside)\s*>", re.I)
 _ENTITY_RE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
 _H1_RE = re.compile(r"<(/?)h1\b([^>]*)>", re.I)
+# Any tag the three patterns above rewrite: one scan, so a body without any skips all three.
+_RENAMED_TAG_RE = re.compile(r"</?(?:div|section|article|header|footer|main|aside|h1)\b", re.I)
 
 
 def sanitize_html(fragment: str) -> str:
@@ -80,9 +82,10 @@ def plain_text(fragment: str) -> str:
 def body_to_html(body: str) -> str:
     """Sanitized body HTML; plain text (or inline-only HTML) becomes one `<p>` per line."""
     if _BLOCKISH_RE.search(body):
-        body = _DIV_OPEN_RE.sub("<p>", body)
-        body = _DIV_CLOSE_RE.sub("</p>", body)
-        body = _H1_RE.sub(r"<\1h2\2>", body)
+        if _RENAMED_TAG_RE.search(body):
+            body = _DIV_OPEN_RE.sub("<p>", body)
+            body = _DIV_CLOSE_RE.sub("</p>", body)
+            body = _H1_RE.sub(r"<\1h2\2>", body)
         cleaned = sanitize_html(body)
         if not cleaned or _BLOCKISH_RE.search(cleaned):
             return cleaned

@@ -32,7 +32,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # Namespace and spec URIs that appear in the files but are never fetched.
-SPEC_HOSTS = {"purl.org", "www.w3.org", "jsonfeed.org"}
+SPEC_HOSTS = {"iptc.org", "purl.org", "www.w3.org", "jsonfeed.org"}
 
 FEED_FILES = {
     "samachar": sorted((SAMPLES / "samachar").glob("*.xml")),

@@ -1,9 +1,11 @@
 """`wiredesk demo`: a live Hindi news site from the bundled sample feeds, in one command.
 
-It sets up what an operator would: a settings file, a drop folder for the Hindi agency, and
-`file://` URLs for the English agency and the portal; then runs the embedded runtime. About
-20 seconds in it drops an update of one story into the folder, so the visitor sees a story
-change in place ("Updated", history kept) without doing anything.
+It sets up what an operator would: a settings file, drop folders for the two Hindi agencies
+(one sends RSS, one NewsML-G2), and `file://` URLs for the English agency and the portal; then
+runs the embedded runtime. While it runs, the lifecycle plays out with no one touching
+anything: about 20 seconds in one story gets an update ("Updated", history kept), then another
+a correction (a dated note), then a third is killed by its agency (its URL answers 410), and
+finally an embargoed story appears by itself when its embargo ends.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 
@@ -28,7 +31,14 @@ from wiredesk.store import Store
 HOST = "127.0.0.1"
 MARKER = ".wiredesk-demo"  # marks a folder the demo made, so a rerun may clear it
 UPDATE_FILE = "003-update.xml"
+G2_FIRST = "001-message.xml"
+CORRECTION_FILE = "002-correction.xml"
+KILL_FILE = "003-kill.xml"
+EMBARGO_MARK = "__EMBARGO__"
 POLL_EVERY = 5
+# After the first update: when the correction and the kill are dropped, and when the
+# embargoed story's embargo ends, in seconds.
+CORRECTION_AT, KILL_AT, EMBARGO_AT = 10.0, 20.0, 30.0
 
 _SECTIONS = {
     "desh": "देश",
@@ -52,6 +62,14 @@ _SOURCES = (
         "format": "rss",
         "section": "desh",
         "disclaimer": "डिस्क्लेमरः यह समाचार भारती (एसबी) न्यूज फीड से सीधे पब्लिश हुई खबर है। "
+        + _EDITING.format(who="न्यूज एजेंसी"),
+    },
+    {
+        "id": "vartavahini",
+        "name": "वार्ता वाहिनी",
+        "folder": "inbox/vartavahini",
+        "section": "desh",
+        "disclaimer": "डिस्क्लेमरः यह वार्ता वाहिनी (वीवी) न्यूज फीड से सीधे पब्लिश हुई खबर है। "
         + _EDITING.format(who="न्यूज एजेंसी"),
     },
     {
@@ -86,7 +104,8 @@ def run_demo(
     """Set up the demo folder, run the site and poller, drop the update, clean up on exit."""
     root = _prepare_folder(directory)
     try:
-        config = write_demo_files(root, port)
+        embargo_end = datetime.now(UTC) + timedelta(seconds=update_after + EMBARGO_AT)
+        config = write_demo_files(root, port, embargo_until=embargo_end if update else None)
         settings = load_settings(config)
         base = settings.site.base_url
 
@@ -94,12 +113,16 @@ def run_demo(
             where = "removed when the demo stops" if directory is None else "kept"
             say(f"wiredesk demo: files in {root} ({where})")
             say(
-                "wiredesk demo: sources: samachar (RSS drop folder), indiawire (Atom file), "
-                "portal (JSON Feed file)"
+                "wiredesk demo: sources: samachar (RSS drop folder), vartavahini (NewsML-G2 "
+                "drop folder), indiawire (Atom file), portal (JSON Feed file)"
             )
             say(f"wiredesk demo: open {base}/")
             if update:
-                say(f"wiredesk demo: in about {update_after:g} s one story gets an update")
+                say(
+                    f"wiredesk demo: in about {update_after:g} s one story gets an update, "
+                    f"then a correction, then a kill; an embargoed story appears at about "
+                    f"{update_after + EMBARGO_AT:g} s"
+                )
             say("wiredesk demo: press Ctrl-C to stop")
 
         extras = ()
@@ -116,6 +139,17 @@ def run_demo(
                     say(f"wiredesk demo: see it at {base}{path}")
                 else:
                     say("wiredesk demo: the update has not shown up yet; check the log above")
+                await asyncio.sleep(CORRECTION_AT)
+                path = await asyncio.to_thread(_drop_g2, root, store, CORRECTION_FILE, "ropeway")
+                say(f"wiredesk demo: the agency corrected a story: {base}{path}")
+                await asyncio.sleep(KILL_AT - CORRECTION_AT)
+                path = await asyncio.to_thread(_drop_g2, root, store, KILL_FILE, "stadium")
+                say(
+                    f"wiredesk demo: the agency killed a story; its URL now answers 410: "
+                    f"{base}{path}"
+                )
+                await asyncio.sleep(EMBARGO_AT - KILL_AT)
+                say("wiredesk demo: an embargo ended; the embargoed story is on the home page")
 
             extras = (drop_update,)
         try:
@@ -130,8 +164,12 @@ def run_demo(
     say("wiredesk demo: stopped")
 
 
-def write_demo_files(root: Path, port: int) -> Path:
-    """Copy the samples into `root`, fill the drop folder, write wiredesk.toml; return its path."""
+def write_demo_files(root: Path, port: int, *, embargo_until: datetime | None = None) -> Path:
+    """Copy the samples into `root`, fill the drop folders, write wiredesk.toml; return its path.
+
+    The NewsML-G2 agency's embargoed story is embargoed until `embargo_until` (by default an
+    hour from now, so a demo without the lifecycle events still shows the embargo holding).
+    """
     samples = root / "samples"
     with resources.as_file(resources.files("wiredesk.demo") / "samples") as bundled:
         shutil.copytree(bundled, samples, dirs_exist_ok=True)
@@ -139,6 +177,15 @@ def write_demo_files(root: Path, port: int) -> Path:
     inbox.mkdir(parents=True, exist_ok=True)
     for feed in sorted((samples / "samachar").glob("*.xml")):
         _place(feed, inbox / feed.name)
+    g2_inbox = root / "inbox" / "vartavahini"
+    g2_inbox.mkdir(parents=True, exist_ok=True)
+    until = embargo_until or datetime.now(UTC) + timedelta(hours=1)
+    first = samples / "vartavahini" / G2_FIRST
+    first.write_text(
+        first.read_text(encoding="utf-8").replace(EMBARGO_MARK, until.isoformat()),
+        encoding="utf-8",
+    )
+    _place(first, g2_inbox / G2_FIRST)
     lines = [
         "# Written by `wiredesk demo`. The agencies and stories are fictional.",
         "[site]",
@@ -194,6 +241,15 @@ def _drop_update_file(root: Path) -> None:
         root / "samples" / "samachar-updates" / UPDATE_FILE,
         root / "inbox" / "samachar" / UPDATE_FILE,
     )
+
+
+def _drop_g2(root: Path, store: Store, name: str, guid_end: str) -> str:
+    """Drop one of the NewsML-G2 agency's later files; the path of the story it is about."""
+    _place(root / "samples" / "vartavahini-updates" / name, root / "inbox" / "vartavahini" / name)
+    for row in store.all_items():
+        if row["source_id"] == "vartavahini" and row["guid"].endswith(guid_end):
+            return f"/{row['section']}/{row['slug']}-{row['short_id']}"
+    return "/"
 
 
 async def _wait_for_update(store: Store, *, timeout: float) -> tuple[str, str] | None:

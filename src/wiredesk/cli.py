@@ -412,6 +412,102 @@ def sources(config: str | None, as_json: bool) -> None:
         click.echo("  ".join([*cells, row[-1]]).rstrip())
 
 
+@cli.command("quarantine")
+@config_option
+@click.option("--all", "include_resolved", is_flag=True, help="Also rows already resolved.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+def quarantine_cmd(config: str | None, include_resolved: bool, as_json: bool) -> None:
+    """List items (and payloads) held back because they could not go through, with why.
+
+    Fix the cause (or upgrade), then `wiredesk reprocess ENVELOPE` or `--all`.
+    """
+    from wiredesk.runtime import embedded
+    from wiredesk.store import quarantine
+
+    settings = _settings(config)
+    store = embedded.open_store(settings)
+    try:
+        rows = quarantine.list_rows(store, include_resolved=include_resolved)
+    finally:
+        store.close()
+    if as_json:
+        for r in rows:
+            click.echo(json.dumps(r.as_json(), ensure_ascii=False))
+        return
+    if not rows:
+        click.echo(
+            "nothing quarantined" if not include_resolved else "no quarantine rows", err=True
+        )
+        return
+    tz = settings.site.timezone
+    header = ("ID", "WHEN", "SOURCE", "ENVELOPE", "GUID", "STAGE", "REASON")
+    table = [
+        (
+            str(r.id),
+            r.quarantined_at.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z"),
+            r.source_id,
+            str(r.envelope_id),
+            _clip(r.guid or "(whole payload)", 60),
+            r.stage + (" (resolved)" if r.resolved_at else ""),
+            r.reason,
+        )
+        for r in rows
+    ]
+    if sys.stdout.isatty():
+        _rich_table(header, table)
+        return
+    widths = [max(len(row[i]) for row in [header, *table]) for i in range(len(header) - 1)]
+    for row in [header, *table]:
+        cells = [cell.ljust(w) for cell, w in zip(row, widths, strict=False)]
+        click.echo("  ".join([*cells, row[-1]]).rstrip())
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@cli.command()
+@config_option
+@click.argument("envelope_id", type=int, required=False)
+@click.option("--all", "every", is_flag=True, help="Every failed or quarantined envelope.")
+def reprocess(config: str | None, envelope_id: int | None, every: bool) -> None:
+    """Read stored payloads again: ENVELOPE_ID, or --all failed and quarantined ones.
+
+    Use after fixing a source's settings or upgrading wiredesk. Items already saved are not
+    changed; quarantined items that now go through are marked resolved.
+    """
+    from wiredesk.runtime import embedded
+    from wiredesk.runtime.ingest import reprocess_envelope
+    from wiredesk.store import quarantine
+
+    if (envelope_id is None) == (not every):
+        raise WiredeskError(
+            "give one envelope id or --all (see `wiredesk quarantine` for the envelopes)"
+        )
+    settings = _settings(config)
+    store = embedded.open_store(settings)
+    try:
+        ids = quarantine.envelopes_to_retry(store) if every else [envelope_id]
+        results = [reprocess_envelope(settings, store, i) for i in ids if i is not None]
+    finally:
+        store.close()
+    if not results:
+        click.echo("nothing to reprocess: no failed envelopes and nothing quarantined")
+        return
+    failed = [r for r in results if r.error]
+    still = sum(r.still_quarantined for r in results if not r.error)
+    click.echo(
+        f"reprocessed {len(results)} envelope(s): {sum(r.saved for r in results)} item(s) in "
+        f"({sum(r.new_stories for r in results)} new stories, "
+        f"{sum(r.new_versions for r in results)} new versions), "
+        f"{sum(r.resolved for r in results)} quarantine row(s) resolved, "
+        f"{still} item(s) still quarantined, {len(failed)} payload(s) still unreadable"
+        + (f" (first: envelope {failed[0].envelope_id}: {failed[0].error})" if failed else "")
+    )
+    if failed or still:
+        click.get_current_context().exit(EXIT_SOURCE_FAILED)
+
+
 def _when(value: datetime | None, now: datetime, tz: Any) -> str:
     """A time in the site's zone with how long ago (or until) it is: what an operator asks."""
     if value is None:

@@ -16,9 +16,11 @@ from wiredesk.formats.detect import AGENCY_FORMATS, ALL_FORMATS, FEED_FORMATS, d
 from wiredesk.formats.feeds import parse_xml_feed
 from wiredesk.formats.iptc7901 import parse_wire_text
 from wiredesk.formats.jsonfeed import parse_jsonfeed
+from wiredesk.formats.limits import check_document_size, check_item_count
 from wiredesk.formats.newsml_g2 import parse_newsml_g2
 from wiredesk.formats.ninjs import parse_ninjs
 from wiredesk.formats.nitf import parse_nitf
+from wiredesk.formats.scrub import payload_may_need_scrub, scrub_item
 from wiredesk.model import Envelope, ParseResult
 
 __all__ = [
@@ -33,13 +35,22 @@ __all__ = [
 
 
 def parse(envelope: Envelope, format: str = "auto") -> ParseResult:
-    """Items of one received payload. `format` is "auto" (detect) or one of `ALL_FORMATS`."""
+    """Items of one received payload. `format` is "auto" (detect) or one of `ALL_FORMATS`.
+
+    Payloads over the limits in `formats.limits` are refused before or right after parsing;
+    items come out with text every later step can store and serialize (`formats.scrub`).
+    """
     try:
+        check_document_size(envelope.payload)
         result = parse_payload(
             envelope.payload, format, envelope.content_type, received_at=envelope.received_at
         )
+        check_item_count(len(result.items))
     except FormatError as e:
         raise FormatError(f"{envelope.location}: {e}") from None
+    if payload_may_need_scrub(envelope.payload):
+        for item in result.items:
+            scrub_item(item)
     if urlsplit(envelope.location).scheme in ("http", "https"):
         for item in result.items:
             if item.link and not urlsplit(item.link).scheme:

@@ -14,6 +14,7 @@ import re
 
 from wiredesk.errors import FormatError
 from wiredesk.formats.iptc7901 import looks_like_wire_text
+from wiredesk.formats.limits import check_json_depth
 from wiredesk.formats.newsml_g2 import looks_like_newsml_g2
 from wiredesk.formats.ninjs import looks_like_ninjs
 from wiredesk.formats.nitf import looks_like_nitf
@@ -117,8 +118,12 @@ def _looks_binary(text: str) -> bool:
 def _detect_json(payload: bytes, head: str) -> str:
     if _JSONFEED_VERSION_RE.search(head):
         return "jsonfeed"
+    text = head_text(payload, limit=None)
+    check_json_depth(text, "JSON")
     try:
-        doc = json.loads(head_text(payload, limit=None))
+        doc = json.loads(text)
+    except RecursionError:
+        raise FormatError("not a feed: JSON nested too deeply") from None
     except ValueError as e:
         raise FormatError(f"not a feed: invalid JSON ({e})") from None
     if not isinstance(doc, dict):

@@ -12,14 +12,23 @@ from typing import Any
 
 from wiredesk.errors import FormatError
 from wiredesk.formats.fields import build_item, parse_iso_datetime, text_to_html
+from wiredesk.formats.limits import check_json_depth
 from wiredesk.model import Item, ParseResult
 
 
 def parse_jsonfeed(payload: bytes) -> ParseResult:
-    """Items of a JSON Feed; `FormatError` when the payload is not a JSON Feed object."""
+    """Items of a JSON Feed; `FormatError` when the payload is not a JSON Feed object.
+
+    Bytes that are not valid in the detected encoding become U+FFFD rather than refusing the
+    feed; nesting is bounded before decoding (`limits.MAX_JSON_DEPTH`).
+    """
+    text = _decode(payload)
+    check_json_depth(text, "JSON Feed")
     try:
-        doc = json.loads(payload)
-    except (ValueError, UnicodeDecodeError) as e:
+        doc = json.loads(text)
+    except RecursionError:  # defence in depth: the depth check should have caught it
+        raise FormatError("not a readable JSON Feed: JSON nested too deeply") from None
+    except ValueError as e:
         raise FormatError(f"not a readable JSON Feed: invalid JSON ({e})") from None
     if not isinstance(doc, dict):
         raise FormatError("not a readable JSON Feed: the document is not a JSON object")
@@ -76,6 +85,15 @@ def _item(
         categories=[t for t in tags if isinstance(t, str)] if isinstance(tags, list) else [],
         problems=problems,
     )
+
+
+def _decode(payload: bytes) -> str:
+    """Text of a JSON payload: UTF-8/16/32 as RFC 8259 detects it, a BOM dropped."""
+    try:
+        codec = json.detect_encoding(payload)
+    except (TypeError, ValueError):
+        codec = "utf-8"
+    return payload.decode(codec, errors="replace").lstrip("\ufeff")
 
 
 def _string(value: Any) -> str | None:

@@ -37,7 +37,8 @@ _NINJS_KEY_RE = re.compile(
     r'|embargoed|associations|renditions|byline|by|slugline)"\s*:'
 )
 # Strings are matched whole so brackets inside them do not count towards the depth.
-_DEPTH_TOKEN_RE = re.compile(r'"(?:[^"\\]+|\\.)*"|[\[\]{}]')
+# Possessive, so an unterminated string costs linear time rather than exponential backtracking.
+_DEPTH_TOKEN_RE = re.compile(r'"(?:[^"\\]++|\\.)*+"|[\[\]{}]')
 
 _PUB_STATUS = {
     "usable": PubStatus.USABLE,

@@ -17,16 +17,18 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 import httpx
+from sqlalchemy import select
 
 from wiredesk import formats
 from wiredesk.config import Settings, SourceSettings
-from wiredesk.errors import FormatError, SourceError
+from wiredesk.errors import FormatError, SourceError, WiredeskError
+from wiredesk.formats.scrub import may_decode_to_controls, scrub_item
 from wiredesk.model import Envelope, EnvelopeStatus, Item, Transport, utcnow
 from wiredesk.pipeline import pipeline
 from wiredesk.sources import files
 from wiredesk.sources.fetched import Fetched
 from wiredesk.sources.http import fetch_http, make_client
-from wiredesk.store import Store
+from wiredesk.store import SaveOutcome, Store, quarantine
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -76,6 +78,8 @@ class EnvelopeOutcome:
     new_stories: int = 0
     new_versions: int = 0
     problems: list[str] = field(default_factory=list)
+    quarantined: int = 0  # items (or, on a parse failure, the payload) put in quarantine
+    saved: int = 0  # items that went into the store (replays included)
 
 
 # --- sync entry points ------------------------------------------------------------------
@@ -263,12 +267,97 @@ def store_and_process(
         earlier = store.envelope(envelope_id) or {}
         error = earlier.get("error") if earlier.get("status") == EnvelopeStatus.FAILED else None
         return EnvelopeOutcome(envelope_id, new=False, error=error)
+    outcome, _ = _process_stored(settings, store, source, envelope_id, env)
+    return outcome
+
+
+# --- quarantine and reprocess -------------------------------------------------------------
+
+SAVE_BATCH = 1000  # items saved per transaction: bounds memory on big payloads
+
+
+@dataclass(slots=True)
+class ReprocessOutcome:
+    """What reading one stored payload again did."""
+
+    envelope_id: int
+    source_id: str
+    error: str | None = None  # the payload still cannot be read
+    saved: int = 0  # items that went through (replays of saved items included)
+    new_stories: int = 0
+    new_versions: int = 0
+    resolved: int = 0  # quarantine rows this run got through
+    still_quarantined: int = 0
+
+
+def reprocess_envelope(settings: Settings, store: Store, envelope_id: int) -> ReprocessOutcome:
+    """Parse, process and save a stored payload again, after a fix or an upgrade.
+
+    Items already saved change nothing (the store treats them as replays), so any envelope may
+    be reprocessed any number of times. Quarantine rows of this envelope whose item (or, for a
+    parse failure, the payload) now goes through are marked resolved; items that fail again
+    keep their row, with the new reason.
+    """
+    row = store.envelope(envelope_id)
+    if row is None:
+        raise WiredeskError(
+            f"no envelope {envelope_id} in the database; `wiredesk quarantine` lists the "
+            "envelopes with quarantined items"
+        )
+    source = settings.source(row["source_id"])
+    if source is None:
+        raise WiredeskError(
+            f"envelope {envelope_id} came from source {row['source_id']!r}, which is no longer "
+            f"in {settings.path}; add the source back to reprocess its payloads"
+        )
+    env = Envelope(
+        source_id=row["source_id"],
+        payload=row["payload"],
+        transport=Transport(row["transport"]),
+        location=row["location"],
+        received_at=row["received_at"],
+        content_type=row["content_type"],
+        id=envelope_id,
+    )
+    before = quarantine.list_rows(store, envelope_id=envelope_id)
+    outcome, failing = _process_stored(settings, store, source, envelope_id, env)
+    through = [r.id for r in before if r.item_index not in failing]
+    resolved = quarantine.resolve(store, through)
+    return ReprocessOutcome(
+        envelope_id=envelope_id,
+        source_id=source.id,
+        error=outcome.error,
+        saved=outcome.saved,
+        new_stories=outcome.new_stories,
+        new_versions=outcome.new_versions,
+        resolved=resolved,
+        still_quarantined=len(failing),
+    )
+
+
+def _process_stored(
+    settings: Settings, store: Store, source: SourceSettings, envelope_id: int, env: Envelope
+) -> tuple[EnvelopeOutcome, set[int | None]]:
+    """Parse, process and save one stored payload; bad items are quarantined, the rest saved.
+
+    Returns the outcome and the item positions quarantined this time (None: the payload).
+    """
     try:
         result = formats.parse(env, source.format)
-    except FormatError as e:
-        error = _one_line(f"cannot read the payload: {e}")
+    except Exception as e:  # a malformed document, or a parser bug: either way, this payload
+        if isinstance(e, FormatError):
+            error = _one_line(f"cannot read the payload: {e}")
+        else:
+            log.exception("parsing envelope %s of source %r failed", envelope_id, source.id)
+            error = _one_line(
+                f"cannot read the payload: the parser failed ({type(e).__name__}: {e}); "
+                f"the raw payload is kept: `wiredesk reprocess {envelope_id}` after an upgrade"
+            )
+        quarantine.record(
+            store, envelope_id=envelope_id, source_id=source.id, stage="parse", reason=error
+        )
         store.finish_envelope(envelope_id, EnvelopeStatus.FAILED, error=error)
-        return EnvelopeOutcome(envelope_id, new=True, error=error)
+        return EnvelopeOutcome(envelope_id, new=True, error=error, quarantined=1), {None}
     ctx = pipeline.StageContext(
         source_name=source.name,
         default_section=source.section,
@@ -277,32 +366,116 @@ def store_and_process(
         feed_language=result.language,
     )
     problems = list(result.problems)
-    ready: list[Item] = []
-    for item in result.items:
+    failing: set[int | None] = set()
+
+    def hold(index: int, item: Item, stage: str, reason: str) -> None:
+        """Quarantine one item with its reason; the others carry on."""
+        quarantine.record(
+            store,
+            envelope_id=envelope_id,
+            source_id=source.id,
+            stage=stage,
+            reason=reason,
+            item_index=index,
+            item=item,
+        )
+        failing.add(index)
+        problems.append(_one_line(f"item {item.guid}: {reason}"))
+
+    ready: list[tuple[int, Item, Item]] = []  # (position, as parsed, processed)
+    for index, item in enumerate(result.items):
         try:
-            ready.append(pipeline.process(item, ctx))
+            processed = pipeline.process(item, ctx)
         except Exception as e:  # one bad item is quarantined, never the whole payload
             log.debug(
                 "item %r of source %r failed in the pipeline", item.guid, source.id, exc_info=True
             )
-            problems.append(_one_line(f"item {item.guid}: {type(e).__name__}: {e}"))
-    outcomes = store.save_items(
-        source.id, ready, envelope_id, auto_publish=source.auto_publish, now=env.received_at
-    )
+            hold(index, item, "pipeline", f"{type(e).__name__}: {e}")
+            continue
+        if may_decode_to_controls(item.body_html):  # `&#1;` in a body decodes to a control
+            scrub_item(processed)
+        refusal = quarantine.store_refusal(processed)
+        if refusal is not None:
+            hold(index, item, "store", refusal)
+            continue
+        ready.append((index, item, processed))
+    outcomes: list[SaveOutcome] = []
+    for start in range(0, len(ready), SAVE_BATCH):
+        outcomes += _save_batch(
+            store, source, envelope_id, env, ready[start : start + SAVE_BATCH], hold
+        )
+    note = f"{_n(len(failing), 'item')} quarantined" if failing else None
     store.finish_envelope(
         envelope_id,
         EnvelopeStatus.PROCESSED,
-        error="\n".join(problems)[:_MAX_ERROR_CHARS] or None,
+        error="\n".join(p for p in (note, *problems) if p)[:_MAX_ERROR_CHARS] or None,
         fmt=result.format,
-        item_count=len(ready),
+        item_count=len(outcomes),
     )
-    return EnvelopeOutcome(
+    outcome = EnvelopeOutcome(
         envelope_id,
         new=True,
         new_stories=sum(o.created for o in outcomes),
         new_versions=sum(o.changed and not o.created for o in outcomes),
         problems=problems,
+        quarantined=len(failing),
+        saved=len(outcomes),
     )
+    return outcome, failing
+
+
+def _save_batch(
+    store: Store,
+    source: SourceSettings,
+    envelope_id: int,
+    env: Envelope,
+    batch: list[tuple[int, Item, Item]],
+    hold: Callable[[int, Item, str, str], None],
+) -> list[SaveOutcome]:
+    """Save a batch in one transaction; if the store refuses it, save item by item so one
+    refused item is quarantined and the others are kept.
+
+    The fast path is one transaction for the whole batch; only a failed batch pays for one
+    transaction per item. A database that is down is not an item's fault: that error goes
+    up, and the envelope stays "received" for a retry.
+    """
+
+    def save(items: list[Item]) -> list[SaveOutcome]:
+        return store.save_items(
+            source.id, items, envelope_id, auto_publish=source.auto_publish, now=env.received_at
+        )
+
+    try:
+        return save([processed for _, _, processed in batch])
+    except Exception:
+        if not _database_answers(store):
+            raise
+        log.info("a batch of envelope %s was refused; saving its items one by one", envelope_id)
+    outcomes: list[SaveOutcome] = []
+    for index, item, processed in batch:
+        try:
+            outcomes += save([processed])
+        except Exception as e:
+            if not _database_answers(store):
+                raise
+            hold(index, item, "store", _db_reason(e))
+    return outcomes
+
+
+def _database_answers(store: Store) -> bool:
+    try:
+        with store.engine.connect() as conn:
+            conn.execute(select(1))
+    except Exception:
+        return False
+    return True
+
+
+def _db_reason(e: Exception) -> str:
+    """The driver's own words, without the SQL and parameters SQLAlchemy appends."""
+    orig = getattr(e, "orig", None)
+    text = str(orig) if orig is not None else str(e)
+    return f"{type(orig or e).__name__}: {text}"
 
 
 def _envelope(source: SourceSettings, fetched: Fetched, now: datetime) -> Envelope:

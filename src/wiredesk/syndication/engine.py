@@ -1,0 +1,163 @@
+"""The near-duplicate engine wiredesk runs: fingerprint an item, look it up, remember it.
+
+    fp = fingerprint(item.headline, item.body_text, item.language)
+    match = index.match(fp, item.published_at)     # best verified match in the window, or None
+    index.add(item_key, fp, item.published_at)
+
+Pure: no database, no I/O. The store persists `Fingerprint.to_row()` and rebuilds the index
+from `Fingerprint.from_row()` at start. How it works and why each parameter has its value:
+docs/syndication.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from array import array
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from wiredesk.syndication import fingerprint as fpmod
+from wiredesk.syndication.index import Buckets, band_keys
+from wiredesk.syndication.normalize import match_key
+from wiredesk.syndication.verify import compare
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    exact: str  # hash of the normalized text: equal -> exact duplicate
+    signature: bytes  # MinHash signature, packed (store it as a blob)
+    features: bytes  # sentence hashes and token counts for verification, packed
+    language: str | None
+
+    def to_row(self) -> dict[str, object]:
+        """Columns to persist: exact (text), signature and features (blobs), language."""
+        return {
+            "exact": self.exact,
+            "signature": self.signature,
+            "features": self.features,
+            "language": self.language,
+        }
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, object]) -> Fingerprint:
+        """From the persisted columns (blobs may come back as memoryview or bytearray)."""
+        try:
+            exact, sig, feats = row["exact"], row["signature"], row["features"]
+        except KeyError as exc:
+            raise ValueError(
+                f"syndication fingerprint row lacks column {exc.args[0]!r}; expected the "
+                "columns of Fingerprint.to_row(): exact, signature, features, language"
+            ) from None
+        if not isinstance(exact, str) or not isinstance(sig, bytes | bytearray | memoryview):
+            raise ValueError(
+                "syndication fingerprint row: exact must be text and signature a blob; "
+                f"got {type(exact).__name__} and {type(sig).__name__}"
+            )
+        if not isinstance(feats, bytes | bytearray | memoryview):
+            raise ValueError(f"syndication fingerprint row: features must be a blob, not {feats!r}")
+        language = row.get("language")
+        fp = cls(exact, bytes(sig), bytes(feats), str(language) if language else None)
+        fpmod.unpack_signature(fp.signature)  # fails with what to do if the scheme changed
+        fpmod.unpack_features(fp.features)
+        return fp
+
+
+def fingerprint(headline: str, body_text: str, language: str | None) -> Fingerprint:
+    """The fingerprint of one story (headline and plain-text body, paragraphs on lines)."""
+    key = match_key(headline, body_text)
+    exact = hashlib.blake2b(key.text().encode(), digest_size=16).hexdigest()
+    return Fingerprint(exact, fpmod.signature(key), fpmod.features(key), language)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    key: str  # the matched stored item's key
+    score: float
+    reason: str  # one line: why these are the same story (for logs and editors)
+
+
+class SyndicationIndex:
+    """In-memory LSH index over stored items; rebuilt from persisted fingerprints at start."""
+
+    def __init__(self, *, window: timedelta = timedelta(hours=72)) -> None:
+        if window <= timedelta(0):
+            raise ValueError(f"syndication window must be positive, got {window}")
+        self.window = window
+        self._window_s = window.total_seconds()
+        self._buckets = Buckets(self._window_s)
+        self._ids: dict[str, int] = {}
+        self._keys: list[str | None] = []  # id -> key; None once removed
+        self._times = array("d")
+        self._exact = array("q")  # first 8 bytes of the exact hash
+        self._languages: list[str | None] = []
+        self._features: list[bytes] = []
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def add(self, key: str, fp: Fingerprint, published_at: datetime) -> None:
+        """Remember an item; adding a key again replaces its fingerprint and time."""
+        if key in self._ids:
+            self.remove(key)
+        values = fpmod.unpack_signature(fp.signature)
+        item = len(self._keys)
+        ts = published_at.timestamp()
+        self._ids[key] = item
+        self._keys.append(key)
+        self._times.append(ts)
+        self._exact.append(_exact_prefix(fp.exact))
+        self._languages.append(fp.language)
+        self._features.append(fp.features)
+        self._buckets.add(item, band_keys(values, fpmod.DOC_PERM), ts)
+
+    def remove(self, key: str) -> None:
+        """Forget an item (a killed story); unknown keys are ignored."""
+        item = self._ids.pop(key, None)
+        if item is not None:
+            self._keys[item] = None
+            self._features[item] = b""
+
+    def match(self, fp: Fingerprint, published_at: datetime) -> Match | None:
+        """The best verified match within the time window, or None."""
+        ts = published_at.timestamp()
+        keys = band_keys(fpmod.unpack_signature(fp.signature), fpmod.DOC_PERM)
+        exact = _exact_prefix(fp.exact)
+        query = None
+        best = None
+        best_score = -1.0
+        seen: set[int] = set()
+        for item in self._buckets.candidates(keys, ts):
+            if item in seen:
+                continue
+            seen.add(item)
+            key = self._keys[item]
+            if key is None or abs(self._times[item] - ts) > self._window_s:
+                continue
+            lang = self._languages[item]
+            if lang and fp.language and lang != fp.language:
+                continue
+            if self._exact[item] == exact:
+                hours = abs(self._times[item] - ts) / 3600
+                return Match(key, 2.0, f"exact duplicate of {key} after normalization, {hours:.1f} h apart")
+            if query is None:
+                query = fpmod.unpack_features(fp.features)
+            verdict = compare(query, fpmod.unpack_features(self._features[item]))
+            if verdict.same and verdict.score > best_score:
+                best, best_score = (item, verdict), verdict.score
+        if best is None:
+            return None
+        item, v = best
+        key = self._keys[item]
+        assert key is not None
+        hours = abs(self._times[item] - ts) / 3600
+        return Match(
+            key,
+            round(v.score, 4),
+            f"{v.shared_sentences} sentences shared with {key}: {v.covered_query:.0%} of this "
+            f"story is in it, {v.covered_stored:.0%} of it is in this story, {hours:.1f} h apart",
+        )
+
+
+def _exact_prefix(exact: str) -> int:
+    return int.from_bytes(bytes.fromhex(exact[:16]), "little", signed=True)

@@ -1,0 +1,106 @@
+"""From a matching key to what is stored: an exact hash, a MinHash signature, and features.
+
+The signature has two parts, because one MinHash cannot find both kinds of copy:
+
+- **document** MinHash over word 3-shingles of headline and body: finds copies that kept most
+  of the text (dropped, added or reordered paragraphs, a new lead, spelling changes);
+- **lead** MinHash over 3-shingles of the first `LEAD_TOKENS` body tokens: finds teasers
+  (headline and first paragraph only), whose document Jaccard against the full story is near
+  zero because the teaser is a sixth of it, but whose opening is the story's opening.
+
+The features are what verification needs: one 32-bit hash and a token count for the headline
+and for each sentence. Sentences are compared whole, so a sentence with a different number,
+weekday or name never counts as shared (that is what separates one day's market close from the
+next), while merged, split, dropped and reordered paragraphs change nothing.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from dataclasses import dataclass
+
+import rensa
+
+from wiredesk.syndication.normalize import MatchKey
+
+SCHEME = 1  # bump when shingling, seeds or packing change: stored fingerprints must be redone
+SHINGLE = 3
+DOC_PERM = 64
+LEAD_PERM = 32
+LEAD_TOKENS = 24
+DOC_SEED = 5
+LEAD_SEED = 11
+NUM_PERM = DOC_PERM + LEAD_PERM
+
+_SIG = struct.Struct(f"<B{NUM_PERM}I")
+_HEAD = struct.Struct("<BIBH")  # scheme, headline hash, headline weight, sentence count
+
+
+def _shingles(tokens: list[str]) -> list[str]:
+    if len(tokens) <= SHINGLE:
+        return [" ".join(tokens)] if tokens else []
+    return [" ".join(tokens[i : i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)]
+
+
+def _minhash(shingles: list[str], num_perm: int, seed: int) -> list[int]:
+    m = rensa.RMinHash(num_perm=num_perm, seed=seed)
+    if shingles:
+        m.update(shingles)
+    return m.digest()
+
+
+def signature(key: MatchKey) -> bytes:
+    """The packed MinHash signature: DOC_PERM values, then LEAD_PERM values (uint32)."""
+    body = key.body_tokens()
+    doc = _minhash(_shingles([*key.headline, *body]), DOC_PERM, DOC_SEED)
+    lead = _minhash(_shingles(body[:LEAD_TOKENS]), LEAD_PERM, LEAD_SEED)
+    return _SIG.pack(SCHEME, *doc, *lead)
+
+
+def unpack_signature(blob: bytes) -> tuple[int, ...]:
+    if len(blob) != _SIG.size or blob[0] != SCHEME:
+        raise ValueError(
+            f"syndication signature of {len(blob)} bytes, scheme {blob[:1].hex() or '-'}: "
+            f"expected {_SIG.size} bytes of scheme {SCHEME}; recompute the fingerprints "
+            "(they were made by another version of wiredesk)"
+        )
+    return _SIG.unpack(blob)[1:]
+
+
+def _hash(tokens: tuple[str, ...]) -> int:
+    return zlib.crc32(" ".join(tokens).encode())
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """Verification's view of a story: headline and sentence hashes with their token counts."""
+
+    headline: int
+    headline_weight: int
+    sentences: dict[int, int]  # sentence hash -> tokens (repeated sentences counted once)
+
+    @property
+    def weight(self) -> int:
+        return self.headline_weight + sum(self.sentences.values())
+
+
+def features(key: MatchKey) -> bytes:
+    sentences: dict[int, int] = {}
+    for s in key.sentences:
+        sentences.setdefault(_hash(s), min(len(s), 255))
+    hashes = list(sentences)
+    return _HEAD.pack(
+        SCHEME, _hash(key.headline), min(len(key.headline), 255), len(hashes)
+    ) + struct.pack(f"<{len(hashes)}I{len(hashes)}B", *hashes, *sentences.values())
+
+
+def unpack_features(blob: bytes) -> Features:
+    if len(blob) < _HEAD.size or blob[0] != SCHEME:
+        raise ValueError(
+            f"syndication features of scheme {blob[:1].hex() or '-'}: expected scheme {SCHEME}; "
+            "recompute the fingerprints (they were made by another version of wiredesk)"
+        )
+    _, head, head_w, n = _HEAD.unpack_from(blob)
+    values = struct.unpack_from(f"<{n}I{n}B", blob, _HEAD.size)
+    return Features(head, head_w, dict(zip(values[:n], values[n:], strict=True)))

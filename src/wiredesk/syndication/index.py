@@ -1,0 +1,81 @@
+"""LSH buckets keyed by band and by time slot, so a lookup costs the same at any index size.
+
+Banding: the document signature is cut into `DOC_BANDS` bands of `DOC_ROWS` values and the lead
+signature into `LEAD_BANDS` bands of `LEAD_ROWS`; two items are candidates when any band is
+equal. The probability that a pair of Jaccard J collides in at least one of b bands of r rows
+is 1 - (1 - J^r)^b; the parameters are chosen in docs/syndication.md from that curve and the
+evaluation.
+
+Time slots: every bucket belongs to a slot of `slot` seconds (the match window), and a lookup
+reads only the slots that can hold items within the window (the item's slot and its two
+neighbours). Without slots, a bucket that every day's market close falls into would grow with
+the archive and make each lookup slower the longer wiredesk runs; with them, the work per
+lookup depends on how many items arrive in three windows, not on how many are stored.
+
+Memory per item: one dict entry per band (the bucket key is a Python int; a bucket holding one
+item stores the item's id itself, not a list) plus the item's key, time and packed features.
+`remove` marks the id dead; its bucket entries are skipped and stay until the slot is dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+DOC_ROWS = 4
+DOC_BANDS = 16
+LEAD_ROWS = 4
+LEAD_BANDS = 8
+
+
+def band_keys(values: Sequence[int], doc_perm: int) -> list[int]:
+    """One int per band: the band's number and its rows, hashed (ints hash the same in every
+    process, and the buckets are rebuilt at start, so Python's hash is enough)."""
+    keys = []
+    for b in range(DOC_BANDS):
+        start = b * DOC_ROWS
+        keys.append(hash((b, *values[start : start + DOC_ROWS])))
+    for b in range(LEAD_BANDS):
+        start = doc_perm + b * LEAD_ROWS
+        keys.append(hash((DOC_BANDS + b, *values[start : start + LEAD_ROWS])))
+    return keys
+
+
+class Buckets:
+    """Band key -> item ids, one table per time slot."""
+
+    __slots__ = ("_slots", "slot_seconds")
+
+    def __init__(self, slot_seconds: float) -> None:
+        self.slot_seconds = slot_seconds
+        self._slots: dict[int, dict[int, int | list[int]]] = {}
+
+    def slot_of(self, timestamp: float) -> int:
+        return int(timestamp // self.slot_seconds)
+
+    def add(self, item: int, keys: list[int], timestamp: float) -> None:
+        table = self._slots.setdefault(self.slot_of(timestamp), {})
+        for k in keys:
+            held = table.get(k)
+            if held is None:
+                table[k] = item
+            elif isinstance(held, list):
+                held.append(item)
+            else:
+                table[k] = [held, item]
+
+    def candidates(self, keys: list[int], timestamp: float) -> Iterator[int]:
+        """Ids in any bucket with one of `keys`, in slots within one slot of `timestamp`
+        (repeats possible)."""
+        s = self.slot_of(timestamp)
+        for slot in (s - 1, s, s + 1):
+            table = self._slots.get(slot)
+            if not table:
+                continue
+            for k in keys:
+                held = table.get(k)
+                if held is None:
+                    continue
+                if isinstance(held, list):
+                    yield from held
+                else:
+                    yield held

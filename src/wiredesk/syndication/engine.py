@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from wiredesk.syndication import fingerprint as fpmod
-from wiredesk.syndication.index import Buckets, band_keys
+from wiredesk.syndication.index import Buckets, band_keys, band_spans
 from wiredesk.syndication.normalize import match_key
 from wiredesk.syndication.verify import compare
 
@@ -92,6 +92,9 @@ class SyndicationIndex:
         self._exact = array("q")  # first 8 bytes of the exact hash
         self._languages: list[str | None] = []
         self._features: list[bytes] = []
+        # The band keys of the last signature seen: match() then add() of one item (the usual
+        # sequence) hash the bands once.
+        self._last: tuple[bytes, list[int]] = (b"", [])
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -100,7 +103,7 @@ class SyndicationIndex:
         """Remember an item; adding a key again replaces its fingerprint and time."""
         if key in self._ids:
             self.remove(key)
-        values = fpmod.unpack_signature(fp.signature)
+        keys = self._band_keys(fp.signature)
         item = len(self._keys)
         ts = published_at.timestamp()
         self._ids[key] = item
@@ -109,7 +112,15 @@ class SyndicationIndex:
         self._exact.append(_exact_prefix(fp.exact))
         self._languages.append(fp.language)
         self._features.append(fp.features)
-        self._buckets.add(item, band_keys(values, fpmod.DOC_PERM), ts)
+        self._buckets.add(item, keys, ts)
+
+    def _band_keys(self, signature: bytes) -> list[int]:
+        if self._last[0] is signature or self._last[0] == signature:
+            return self._last[1]
+        _check_signature(signature)
+        keys = band_keys(signature, _SPANS)
+        self._last = (signature, keys)
+        return keys
 
     def remove(self, key: str) -> None:
         """Forget an item (a killed story); unknown keys are ignored."""
@@ -121,7 +132,7 @@ class SyndicationIndex:
     def match(self, fp: Fingerprint, published_at: datetime) -> Match | None:
         """The best verified match within the time window, or None."""
         ts = published_at.timestamp()
-        keys = band_keys(fpmod.unpack_signature(fp.signature), fpmod.DOC_PERM)
+        keys = self._band_keys(fp.signature)
         exact = _exact_prefix(fp.exact)
         query = None
         best = None
@@ -139,7 +150,9 @@ class SyndicationIndex:
                 continue
             if self._exact[item] == exact:
                 hours = abs(self._times[item] - ts) / 3600
-                return Match(key, 2.0, f"exact duplicate of {key} after normalization, {hours:.1f} h apart")
+                return Match(
+                    key, 2.0, f"exact duplicate of {key} after normalization, {hours:.1f} h apart"
+                )
             if query is None:
                 query = fpmod.unpack_features(fp.features)
             verdict = compare(query, fpmod.unpack_features(self._features[item]))
@@ -157,6 +170,14 @@ class SyndicationIndex:
             f"{v.shared_sentences} sentences shared with {key}: {v.covered_query:.0%} of this "
             f"story is in it, {v.covered_stored:.0%} of it is in this story, {hours:.1f} h apart",
         )
+
+
+_SPANS = band_spans(fpmod.DOC_PERM)
+
+
+def _check_signature(blob: bytes) -> None:
+    if len(blob) != fpmod.SIGNATURE_BYTES or blob[0] != fpmod.SCHEME:
+        fpmod.unpack_signature(blob)  # raises with what to do
 
 
 def _exact_prefix(exact: str) -> int:

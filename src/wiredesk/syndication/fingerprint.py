@@ -17,7 +17,9 @@ next), while merged, split, dropped and reordered paragraphs change nothing.
 from __future__ import annotations
 
 import struct
+import sys
 import zlib
+from array import array
 from dataclasses import dataclass
 
 import rensa
@@ -25,7 +27,7 @@ import rensa
 from wiredesk.syndication.normalize import MatchKey
 
 SCHEME = 1  # bump when shingling, seeds or packing change: stored fingerprints must be redone
-SHINGLE = 3
+SHINGLE = 3  # _shingles zips three token lists; change both together
 DOC_PERM = 64
 LEAD_PERM = 32
 LEAD_TOKENS = 24
@@ -34,13 +36,14 @@ LEAD_SEED = 11
 NUM_PERM = DOC_PERM + LEAD_PERM
 
 _SIG = struct.Struct(f"<B{NUM_PERM}I")
+SIGNATURE_BYTES = _SIG.size
 _HEAD = struct.Struct("<BIBH")  # scheme, headline hash, headline weight, sentence count
 
 
 def _shingles(tokens: list[str]) -> list[str]:
     if len(tokens) <= SHINGLE:
         return [" ".join(tokens)] if tokens else []
-    return [" ".join(tokens[i : i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)]
+    return list(map(" ".join, zip(tokens, tokens[1:], tokens[2:], strict=False)))
 
 
 def _minhash(shingles: list[str], num_perm: int, seed: int) -> list[int]:
@@ -52,7 +55,7 @@ def _minhash(shingles: list[str], num_perm: int, seed: int) -> list[int]:
 
 def signature(key: MatchKey) -> bytes:
     """The packed MinHash signature: DOC_PERM values, then LEAD_PERM values (uint32)."""
-    body = key.body_tokens()
+    body = key.tokens
     doc = _minhash(_shingles([*key.headline, *body]), DOC_PERM, DOC_SEED)
     lead = _minhash(_shingles(body[:LEAD_TOKENS]), LEAD_PERM, LEAD_SEED)
     return _SIG.pack(SCHEME, *doc, *lead)
@@ -68,8 +71,18 @@ def unpack_signature(blob: bytes) -> tuple[int, ...]:
     return _SIG.unpack(blob)[1:]
 
 
-def _hash(tokens: tuple[str, ...]) -> int:
-    return zlib.crc32(" ".join(tokens).encode())
+def _hash(text: str) -> int:
+    return zlib.crc32(text.encode())
+
+
+_LITTLE = sys.byteorder == "little"
+
+
+def _uint32s(blob: bytes) -> array[int]:
+    values = array("I", blob)
+    if not _LITTLE:
+        values.byteswap()
+    return values
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,10 +101,10 @@ class Features:
 def features(key: MatchKey) -> bytes:
     sentences: dict[int, int] = {}
     for s in key.sentences:
-        sentences.setdefault(_hash(s), min(len(s), 255))
+        sentences.setdefault(_hash(s), min(s.count(" ") + 1, 255))
     hashes = list(sentences)
     return _HEAD.pack(
-        SCHEME, _hash(key.headline), min(len(key.headline), 255), len(hashes)
+        SCHEME, _hash(" ".join(key.headline)), min(len(key.headline), 255), len(hashes)
     ) + struct.pack(f"<{len(hashes)}I{len(hashes)}B", *hashes, *sentences.values())
 
 
@@ -102,5 +115,6 @@ def unpack_features(blob: bytes) -> Features:
             "recompute the fingerprints (they were made by another version of wiredesk)"
         )
     _, head, head_w, n = _HEAD.unpack_from(blob)
-    values = struct.unpack_from(f"<{n}I{n}B", blob, _HEAD.size)
-    return Features(head, head_w, dict(zip(values[:n], values[n:], strict=True)))
+    end = _HEAD.size + 4 * n
+    hashes = _uint32s(blob[_HEAD.size : end])
+    return Features(head, head_w, dict(zip(hashes, blob[end : end + n], strict=True)))

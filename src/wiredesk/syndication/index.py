@@ -19,7 +19,7 @@ item stores the item's id itself, not a list) plus the item's key, time and pack
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
 DOC_ROWS = 4
 DOC_BANDS = 16
@@ -27,17 +27,19 @@ LEAD_ROWS = 4
 LEAD_BANDS = 8
 
 
-def band_keys(values: Sequence[int], doc_perm: int) -> list[int]:
-    """One int per band: the band's number and its rows, hashed (ints hash the same in every
-    process, and the buckets are rebuilt at start, so Python's hash is enough)."""
-    keys = []
-    for b in range(DOC_BANDS):
-        start = b * DOC_ROWS
-        keys.append(hash((b, *values[start : start + DOC_ROWS])))
-    for b in range(LEAD_BANDS):
-        start = doc_perm + b * LEAD_ROWS
-        keys.append(hash((DOC_BANDS + b, *values[start : start + LEAD_ROWS])))
-    return keys
+def band_spans(doc_perm: int) -> list[tuple[int, int]]:
+    """Byte ranges of each band in a packed signature (one scheme byte, then uint32s)."""
+    spans = [(1 + 4 * b * DOC_ROWS, 1 + 4 * (b + 1) * DOC_ROWS) for b in range(DOC_BANDS)]
+    lead = 1 + 4 * doc_perm
+    spans += [(lead + 4 * b * LEAD_ROWS, lead + 4 * (b + 1) * LEAD_ROWS) for b in range(LEAD_BANDS)]
+    return spans
+
+
+def band_keys(signature: bytes, spans: list[tuple[int, int]]) -> list[int]:
+    """One int per band: the band's bytes hashed, plus the band's number so equal values in
+    different bands do not share a bucket. Python's bytes hash differs between processes,
+    which is fine: buckets live in memory and are rebuilt at start."""
+    return [hash(signature[a:b]) + i for i, (a, b) in enumerate(spans)]
 
 
 class Buckets:

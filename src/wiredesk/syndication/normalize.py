@@ -30,10 +30,10 @@ from dataclasses import dataclass
 # Private helpers of the pipeline's stages, reused so that "what is an attribution line" and
 # "what is a dateline" have one definition in wiredesk.
 from wiredesk.pipeline.attribution import (
+    _SOURCE_PATTERN,
     MAX_TRAILING_LINES,
     _is_disclaimer,
     _match_credit,
-    _SOURCE_PATTERN,
 )
 from wiredesk.pipeline.dateline import _LEADING_PATTERNS
 
@@ -50,7 +50,19 @@ _TRAILING_PAREN = re.compile(r"\s+(\([^()]{1,120}\))\s*[.।]?\s*$")
 _TRAILING_SOURCE = re.compile(r"\s+(?:Source|स्रोत|सोर्स)\s*[:ः\-–—]+\s*[^\s.।:]{1,40}\s*$", re.I)
 
 
+# Cheap tests that must pass before the pipeline's attribution patterns are tried: most lines
+# are story, and running a dozen Unicode, case-insensitive patterns on each costs more than
+# everything else here together.
+_ATTRIBUTION_HINTS = (
+    "साभार", "सौजन्य", "इनपुट", "स्रोत", "सोर्स", "डिस्क्लेमर", "डिसक्लेमर", "अस्वीकरण", "फीड",
+    "ourtesy", "redit", "nput", "ource", "isclaimer", "yndicated", "eadline", "Via", "via",
+)  # fmt: skip
+_DISCLAIMER_WORDS = ("डिस्क्लेमर", "डिसक्लेमर", "अस्वीकरण", "isclaimer", "ISCLAIMER")
+
+
 def _is_attribution(line: str) -> bool:
+    if len(line) > 400 or not (line[:1] == "(" or any(h in line for h in _ATTRIBUTION_HINTS)):
+        return False
     return bool(
         _match_credit(line)
         or _SOURCE_PATTERN.match(line)
@@ -59,15 +71,33 @@ def _is_attribution(line: str) -> bool:
     )
 
 
+def _strip_dateline(first: str) -> str:
+    head = first[:160]
+    if "," not in head and "(" not in head:
+        return first
+    for pattern in _LEADING_PATTERNS:
+        m = pattern.match(head)
+        if m and m.end() < len(head):
+            return first[m.end() :].lstrip(" .।|-–—:")
+    return first
+
+
 def story_lines(body_text: str) -> list[str]:
     """The body's non-empty lines without trailing attribution, a leading credit and a
     leading dateline: the apparatus portals add or drop while the story stays the same."""
-    lines = [" ".join(line.split()) for line in body_text.splitlines()]
-    lines = [line for line in lines if line]
+    lines = [line for line in body_text.splitlines() if line and not line.isspace()]
     if not lines:
         return lines
+    # Only the lines the patterns look at get their spacing normalized, and only when it is
+    # irregular: splitting every line here would cost as much as tokenizing the story.
+    for i in {0, *range(max(0, len(lines) - MAX_TRAILING_LINES), len(lines))}:
+        line = lines[i]
+        if "  " in line or "\xa0" in line or "\t" in line or line[:1] == " " or line[-1:] == " ":
+            lines[i] = " ".join(line.split())
     # Everything from a disclaimer on is apparatus, even when a CMS split it into lines.
     for i in range(len(lines) - 1, max(0, len(lines) - MAX_TRAILING_LINES) - 1, -1):
+        if not any(w in lines[i] for w in _DISCLAIMER_WORDS):
+            continue
         m = _DISCLAIMER_START.search(lines[i])
         if m and i > 0 and m.start() == 0:
             del lines[i:]
@@ -80,20 +110,17 @@ def story_lines(body_text: str) -> list[str]:
     while len(lines) > 1 and removed < MAX_TRAILING_LINES and _is_attribution(lines[-1]):
         lines.pop()
         removed += 1
-    if lines:
-        last = _TRAILING_SOURCE.sub("", lines[-1])
-        m = _TRAILING_PAREN.search(last)
+    last = lines[-1]
+    if any(h in last[-60:] for h in ("ource", "स्रोत", "सोर्स")):
+        last = _TRAILING_SOURCE.sub("", last)
+    if last.endswith((")", ").", ")।")):
+        m = _TRAILING_PAREN.search(last[-130:])
         if m and _is_attribution(m.group(1)):
-            last = last[: m.start()]
-        lines[-1] = last
-    if len(lines) > 1 and _match_credit(lines[0]):
+            last = last[: len(last) - len(last[-130:]) + m.start()]
+    lines[-1] = last
+    if len(lines) > 1 and _is_attribution(lines[0]) and _match_credit(lines[0]):
         lines.pop(0)
-    if lines:
-        for pattern in _LEADING_PATTERNS:
-            m = pattern.match(lines[0])
-            if m and lines[0][m.end() :].strip():
-                lines[0] = lines[0][m.end() :].lstrip(" .।|-–—:")
-                break
+    lines[0] = _strip_dateline(lines[0])
     return lines
 
 
@@ -119,15 +146,19 @@ _DEVANAGARI_DIGITS = re.compile("[०-९]+")
 _TO_LATIN = str.maketrans("०१२३४५६७८९", "0123456789")
 _DIGIT_GROUPING = re.compile(r"(?<=\d),(?=\d)")
 _INVISIBLE = ("\u200c", "\u200d", "\u200b", "\u00ad", "\ufeff", "\u2060")
-_QUOTES = re.compile("[\"'`\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb\u2032\u2033]")
+_QUOTES = "\"'`\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb\u2032\u2033"
+# Marks that separate words. Each is replaced only when present (`str.replace` is a fast scan;
+# a regex or `str.translate` over a Hindi text costs ten times more).
+_SEPARATORS = ",;()[]{}<>/\\—–-…•·*#&+=~^_%$€£₹@"
+# Sentence ends, when followed by a space: the danda and the ways portals type it.
 
-# Words and names that agencies spell two ways; left side folded to the right. Phrases (with
-# a space or a dot inside) are replaced in the text, single words token by token.
-PHRASE_VARIANTS: dict[str, str] = {
-    "कि.मी.": "किलोमीटर",
-    "per cent": "percent",
-    "ulan bator": "ulaanbaatar",
+# Words and names that agencies spell two ways; left side folded to the right. Two-word
+# variants are folded after tokenizing, single words (`कि.मी.` is one) token by token.
+PHRASE_PAIRS: dict[tuple[str, str], str] = {
+    ("per", "cent"): "percent",
+    ("ulan", "bator"): "ulaanbaatar",
 }
+_PHRASE_TRIGGERS = tuple(f" {b}" for _, b in PHRASE_PAIRS)
 WORD_VARIANTS: dict[str, str] = {
     # Hindi
     "पेइचिंग": "बीजिंग",
@@ -135,6 +166,7 @@ WORD_VARIANTS: dict[str, str] = {
     "फीसदी": "प्रतिशत",
     "फीसद": "प्रतिशत",
     "किमी": "किलोमीटर",
+    "कि.मी.": "किलोमीटर",
     # English: British and American spelling
     "organisers": "organizers",
     "organiser": "organizer",
@@ -179,12 +211,6 @@ WORD_VARIANTS: dict[str, str] = {
     "calcutta": "kolkata",
     "madras": "chennai",
 }
-_PHRASE_RE = re.compile("|".join(re.escape(p) for p in PHRASE_VARIANTS))
-
-# Tokens are runs of letters, digits and Devanagari signs (\w alone would cut Hindi words at
-# every vowel sign, which are marks, not letters).
-_TOKEN = re.compile(r"[\w\u0900-\u0963\u0966-\u097f]+")
-_SENTENCE_END = re.compile(r"(?<=[।॥|.?!])\s+|\n")
 
 
 def fold(text: str) -> str:
@@ -206,49 +232,104 @@ def fold(text: str) -> str:
         text = text.replace("िस्तान", "स्तान")  # कजाकिस्तान/कजाकस्तान, -istan either way
     if _DEVANAGARI_DIGITS.search(text):
         text = _DEVANAGARI_DIGITS.sub(lambda m: m.group().translate(_TO_LATIN), text)
-    if "," in text:
+    if "," in text and _DIGIT_GROUPING.search(text):
         text = _DIGIT_GROUPING.sub("", text)  # 12,500 / 12500; 1,25,000 / 125000
-    text = _QUOTES.sub("", text)
+    for ch in _QUOTES:
+        if ch in text:
+            text = text.replace(ch, "")
     # The visarga typed as a colon (नि:शुल्क/निःशुल्क): both go, without leaving a word break.
     text = text.replace(":", "").replace("ः", "")
     text = text.lower()
-    if _PHRASE_RE.search(text):
-        text = _PHRASE_RE.sub(lambda m: PHRASE_VARIANTS[m.group()], text)
     return text
 
 
-def tokens(text: str) -> list[str]:
-    """Folded text to tokens, with word spelling variants folded."""
+_ENDERS = "।॥|.?!"
+_CLOSERS = _QUOTES + ")]}"
+# Tokens ending in a dot that do not end a sentence.
+_ABBREVIATIONS = frozenset(
+    {"कि.मी.", "डॉ.", "mr.", "mrs.", "ms.", "dr.", "rs.", "st.", "no.", "vs.", "prof.", "lt."}
+)
+_MARK = "\x00"  # a sentence boundary among folded tokens; no token contains it
+_CACHE: dict[str, str] = {_MARK: _MARK}
+_CACHE_LIMIT = 200_000
+
+
+def _fold_token(raw: str) -> str:
+    """One whitespace-separated piece of text to its folded tokens (space-separated, maybe
+    none), followed by the boundary mark when a sentence ends after it."""
+    bare = raw.rstrip(_CLOSERS)
+    ends = bare[-1:] in _ENDERS and bare.lower() not in _ABBREVIATIONS if bare else False
+    text = fold(raw)
+    whole = text.strip(_ENDERS + _SEPARATORS)
+    variant = WORD_VARIANTS.get(whole) or WORD_VARIANTS.get(whole + ".")
+    if variant:  # `कि.मी.` before its dots become word breaks
+        text = variant
+    for ch in _SEPARATORS:
+        if ch in text:
+            text = text.replace(ch, " ")
+    for ch in _ENDERS:
+        if ch in text:
+            text = text.replace(ch, " ")
     get = WORD_VARIANTS.get
-    return [get(t, t) for t in _TOKEN.findall(text)]
+    folded = " ".join([get(t, t) for t in text.split()])
+    return f"{folded} {_MARK}" if ends else folded
+
+
+def _folded(words: list[str]) -> list[str]:
+    """Folded tokens of whitespace-separated words, with boundary marks.
+
+    Cached per word: a story's words are mostly words every story uses, so each distinct word
+    is folded once and a story costs a dictionary lookup per word, done by `map` in C.
+    """
+    pieces = list(map(_CACHE.get, words))
+    if None in pieces:
+        if len(_CACHE) > _CACHE_LIMIT:
+            _CACHE.clear()
+            _CACHE[_MARK] = _MARK
+        for i, piece in enumerate(pieces):
+            if piece is None:
+                pieces[i] = _CACHE[words[i]] = _fold_token(words[i])
+    text = " ".join(pieces)  # type: ignore[arg-type]
+    if any(t in text for t in _PHRASE_TRIGGERS):
+        padded = f" {text} "
+        for (a, b), one in PHRASE_PAIRS.items():
+            padded = padded.replace(f" {a} {b} ", f" {one} ")
+        text = padded
+    return text.split()
+
+
+def tokens(text: str) -> list[str]:
+    """A text's matching tokens: folded, split at separators, spelling variants folded."""
+    return [t for t in _folded(text.split()) if t != _MARK]
 
 
 @dataclass(frozen=True, slots=True)
 class MatchKey:
-    """A story as its copies share it: the headline's tokens, then each sentence's tokens."""
+    """A story as its copies share it: headline tokens, body tokens, and each body sentence
+    as its tokens joined by single spaces."""
 
     headline: tuple[str, ...]
-    sentences: tuple[tuple[str, ...], ...]
-
-    def body_tokens(self) -> list[str]:
-        return [t for s in self.sentences for t in s]
+    tokens: tuple[str, ...]
+    sentences: tuple[str, ...]
 
     def text(self) -> str:
         """One string for the exact hash: sentences joined with a separator no token has."""
-        return " ".join(self.headline) + "\n" + "\n".join(" ".join(s) for s in self.sentences)
+        return " ".join(self.headline) + "\n" + "\n".join(self.sentences)
 
 
 # A desk's label in front of a headline (`Breaking:`, `बड़ी ख़बर:`): up to three words and a colon.
 _HEADLINE_LABEL = re.compile(r"^\s*[^\s:ः]+(?:\s+[^\s:ः]+){0,2}\s*[:ः]\s+(?=\S)")
+_JOIN_LINES = f" {_MARK} "
 
 
 def match_key(headline: str, body_text: str) -> MatchKey:
     """The matching key of a story: apparatus removed, text folded, cut into sentences."""
     headline = _HEADLINE_LABEL.sub("", headline)
-    body = fold("\n".join(story_lines(body_text)))
-    sentences = []
-    for piece in _SENTENCE_END.split(body):
-        toks = tokens(piece)
-        if toks:
-            sentences.append(tuple(toks))
-    return MatchKey(tuple(tokens(fold(headline))), tuple(sentences))
+    folded = _folded(_JOIN_LINES.join(story_lines(body_text)).split())
+    sentences = [s for s in " ".join(folded).split(_MARK) if s and not s.isspace()]
+    return MatchKey(
+        tuple(tokens(headline)),
+        tuple([t for t in folded if t != _MARK]),
+        tuple([" ".join(s.split()) if "  " in s or s[:1] == " " or s[-1:] == " " else s
+               for s in sentences]),
+    )  # fmt: skip

@@ -37,10 +37,7 @@ class Verdict:
 def compare(query: Features, stored: Features) -> Verdict:
     """Token-weighted sentence coverage both ways; the better side decides."""
     q, s = query.sentences, stored.sentences
-    if len(q) > len(s):
-        common = [h for h in s if h in q]
-    else:
-        common = [h for h in q if h in s]
+    common = [h for h in s if h in q] if len(q) > len(s) else [h for h in q if h in s]
     shared_q = sum(q[h] for h in common)
     shared_s = sum(s[h] for h in common)
     if query.headline == stored.headline:

@@ -70,7 +70,11 @@ def parse_xml_feed(payload: bytes, fmt: str, content_type: str | None = None) ->
     if any(not e.get("title") for e in entries) and b"xhtml" in payload:
         return _parse_with_feedparser(payload, fmt, content_type, first_error=None)
     result = _from_fastfeedparser(feed, entries, fmt, payload)
-    if _has_replacement_chars(result.items) and b"\xef\xbf\xbd" not in payload:
+    if (
+        _has_replacement_chars(result.items)
+        and b"\xef\xbf\xbd" not in payload
+        and not _mostly_utf8(payload)
+    ):
         return _parse_with_feedparser(payload, fmt, content_type, first_error=None)
     if result.problems:  # entries that look empty may hold markup fastfeedparser skips
         try:
@@ -260,6 +264,21 @@ def _without_entity_declarations(payload: bytes) -> bytes:
         return payload
     subset = _ENTITY_DECL_RE.sub(b"", payload[start:end])
     return payload[:start] + subset + payload[end:]
+
+
+def _mostly_utf8(payload: bytes) -> bool:
+    """Whether a payload with invalid UTF-8 is still UTF-8 text with a few broken bytes.
+
+    A windows-1252 feed that says UTF-8 has invalid sequences and almost no valid multi-byte
+    ones; a Hindi feed with one stray byte has thousands of valid ones. The first is
+    feedparser's to decode (it falls back to windows-1252); the second keeps fastfeedparser's
+    reading, with U+FFFD for the stray byte, instead of turning every Devanagari letter
+    into windows-1252 mojibake.
+    """
+    text = payload.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
+    return non_ascii - bad > bad
 
 
 def _has_replacement_chars(items: list[Item]) -> bool:

@@ -13,7 +13,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 import httpx
@@ -394,6 +394,7 @@ def _process_stored(
             continue
         if may_decode_to_controls(item.body_html):  # `&#1;` in a body decodes to a control
             scrub_item(processed)
+        _drop_unbelievable_times(processed, env.received_at)
         refusal = quarantine.store_refusal(processed)
         if refusal is not None:
             hold(index, item, "store", refusal)
@@ -469,6 +470,33 @@ def _database_answers(store: Store) -> bool:
     except Exception:
         return False
     return True
+
+
+# A source time later than this after arrival is a clock error, not news from the future.
+FUTURE_TOLERANCE = timedelta(days=1)
+EARLIEST_SOURCE_TIME = datetime(1000, 1, 1, tzinfo=UTC)
+
+
+def _drop_unbelievable_times(item: Item, received_at: datetime) -> None:
+    """Forget a source's publish and update times (and hop times) that cannot be true: after
+    arrival (beyond a day's clock skew) or before the year 1000.
+
+    A version dated 9999 would otherwise sort as the newest forever, hiding every real
+    update, and a time at the edge of the calendar cannot even be shown in some time zones.
+    Without them the story is dated by its arrival; the raw payload keeps what was sent.
+    Embargo times are left alone: a distant embargo is the agency's word, not a clock error.
+    """
+    latest = received_at + FUTURE_TOLERANCE
+
+    def believable(when: datetime | None) -> datetime | None:
+        if when is None or EARLIEST_SOURCE_TIME <= when <= latest:
+            return when
+        return None
+
+    item.published_at = believable(item.published_at)
+    item.updated_at = believable(item.updated_at)
+    for hop in item.provenance:
+        hop.time = believable(hop.time)
 
 
 def _db_reason(e: Exception) -> str:

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-DOC_ROWS = 4
-DOC_BANDS = 16
+DOC_ROWS = 3
+DOC_BANDS = 21
 LEAD_ROWS = 4
 LEAD_BANDS = 8
 

@@ -162,6 +162,7 @@ _PHRASE_TRIGGERS = tuple(f" {b}" for _, b in PHRASE_PAIRS)
 WORD_VARIANTS: dict[str, str] = {
     # Hindi
     "पेइचिंग": "बीजिंग",
+    "उजबेकस्तान": "उज्बेकस्तान",  # उज़्बेकिस्तान/उजबेकिस्तान, after nukta and -istan folding
     "पेकिंग": "बीजिंग",
     "फीसदी": "प्रतिशत",
     "फीसद": "प्रतिशत",

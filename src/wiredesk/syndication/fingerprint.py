@@ -99,6 +99,7 @@ class Features:
 
 
 def features(key: MatchKey) -> bytes:
+    """Headline hash and weight, then each distinct sentence's hash and weight, in order."""
     sentences: dict[int, int] = {}
     for s in key.sentences:
         sentences.setdefault(_hash(s), min(s.count(" ") + 1, 255))

@@ -502,3 +502,91 @@ def test_push_works_under_serve_and_run(tmp_path: Path, command: str) -> None:
         assert store.count_envelopes() == 1
     finally:
         store.close()
+
+
+# --- quarantine and reprocess ----------------------------------------------------------------
+
+
+def two_item_rss(long_headline: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
+        "<link>https://agency.example/</link><description>d</description>"
+        '<item><guid isPermaLink="false">ok-1</guid><title>ठीक खबर</title>'
+        "<description>नई दिल्ली, 5 फरवरी (एसबी)। पाठ।</description></item>"
+        f'<item><guid isPermaLink="false">too-long</guid><title>{long_headline}</title>'
+        "<description>पाठ।</description></item></channel></rss>"
+    )
+
+
+def quarantine_json(cfg: Path, *extra: str) -> list[dict[str, object]]:
+    result = invoke("quarantine", "--config", str(cfg), "--json", *extra)
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_quarantine_lists_what_was_held_back_and_why(tmp_path: Path, db_url: str) -> None:
+    feed = tmp_path / "feed.xml"
+    feed.write_text(two_item_rss("लंबा " * 400), encoding="utf-8")
+    cfg = write_config(tmp_path, db_url, file_source("wire", feed))
+    assert invoke("ingest", "--once", "--config", str(cfg)).exit_code == 0
+
+    [row] = quarantine_json(cfg)
+    assert (row["source"], row["envelope"], row["guid"], row["stage"]) == (
+        "wire",
+        1,
+        "too-long",
+        "store",
+    )
+    assert "headline is 1,999 characters" in str(row["reason"])  # trailing space trimmed
+    plain = invoke("quarantine", "--config", str(cfg))
+    header, line = plain.stdout.splitlines()
+    assert header.split() == ["ID", "WHEN", "SOURCE", "ENVELOPE", "GUID", "STAGE", "REASON"]
+    assert "wire" in line and "too-long" in line and "headline is" in line
+
+    # Still too long on a retry: it stays quarantined, and the exit code says so.
+    again = invoke("reprocess", "--config", str(cfg), "1")
+    assert again.exit_code == 1
+    assert again.stdout.strip() == (
+        "reprocessed 1 envelope(s): 1 item(s) in (0 new stories, 0 new versions), "
+        "0 quarantine row(s) resolved, 1 item(s) still quarantined, 0 payload(s) still unreadable"
+    )
+    assert len(quarantine_json(cfg)) == 1
+
+
+def test_reprocess_all_gets_a_payload_in_after_the_settings_are_fixed(
+    tmp_path: Path, db_url: str
+) -> None:
+    feed = tmp_path / "feed.xml"
+    feed.write_text(RSS.format(title="पहली खबर"), encoding="utf-8")
+    wrong = file_source("wire", feed) + 'format = "jsonfeed"\n'  # it is RSS
+    cfg = write_config(tmp_path, db_url, wrong)
+    assert invoke("ingest", "--once", "--config", str(cfg)).exit_code == 1
+    [row] = quarantine_json(cfg)
+    assert row["stage"] == "parse" and row["guid"] is None and row["item_index"] is None
+
+    cfg = write_config(tmp_path, db_url, file_source("wire", feed))  # the fix
+    fixed = invoke("reprocess", "--config", str(cfg), "--all")
+    assert fixed.exit_code == 0, fixed.output
+    assert fixed.stdout.startswith("reprocessed 1 envelope(s): 1 item(s) in (1 new stories")
+    assert "1 quarantine row(s) resolved" in fixed.stdout
+    assert quarantine_json(cfg) == []
+    assert [r["stage"] for r in quarantine_json(cfg, "--all")] == ["parse"]
+    assert [r["headline"] for r in items_json(cfg)] == ["पहली खबर"]
+    nothing = invoke("reprocess", "--config", str(cfg), "--all")
+    assert nothing.stdout.strip() == (
+        "nothing to reprocess: no failed envelopes and nothing quarantined"
+    )
+
+
+def test_reprocess_refuses_an_unknown_envelope_and_a_missing_argument(tmp_path: Path) -> None:
+    cfg = write_config(tmp_path, f"sqlite:///{tmp_path / 'w.db'}", "")
+    unknown = invoke("reprocess", "--config", str(cfg), "999")
+    assert unknown.exit_code == 2
+    assert unknown.stderr.strip() == (
+        "wiredesk: error: no envelope 999 in the database; `wiredesk quarantine` lists the "
+        "envelopes with quarantined items"
+    )
+    for args in ((), ("7", "--all")):
+        result = invoke("reprocess", "--config", str(cfg), *args)
+        assert result.exit_code == 2
+        assert "give one envelope id or --all" in result.stderr

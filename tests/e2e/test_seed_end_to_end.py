@@ -73,6 +73,7 @@ desh = "देश"
 id = "ians"
 name = "IANS"
 url = "{feed_url}"
+allow_private = true
 section = "desh"
 poll_every = 60
 disclaimer = "{SITE_DISCLAIMER}"

@@ -19,8 +19,8 @@ from wiredesk import __version__
 from wiredesk.config import parse_settings
 from wiredesk.errors import SourceError
 from wiredesk.runtime.ingest import ingest_source
-from wiredesk.sources.fetched import Fetched
-from wiredesk.sources.http import fetch_http, make_client
+from wiredesk.sources.fetched import Fetched, NotModified
+from wiredesk.sources.http import HttpFetcher
 from wiredesk.store import Store
 
 RSS = """<?xml version="1.0" encoding="utf-8"?>
@@ -108,7 +108,9 @@ def server() -> Iterator[Server]:
 def settings_for(tmp_path: Path, url: str, *, database: str | None = None, timeout: float = 5):
     data = {
         "site": {"language": "hi", "base_url": "https://news.example", "data_dir": "data"},
-        "sources": [{"id": "ians", "name": "IANS", "url": url, "timeout": timeout}],
+        "sources": [
+            {"id": "ians", "name": "IANS", "url": url, "timeout": timeout, "allow_private": True}
+        ],
     }
     if database:
         data["site"]["database"] = database
@@ -119,8 +121,9 @@ def fetch(tmp_path: Path, url: str, *, timeout: float = 5, **validators: str) ->
     settings = settings_for(tmp_path, url, timeout=timeout)
 
     async def go() -> Fetched | None:
-        async with make_client(settings) as client:
-            return await fetch_http(client, settings.sources[0], **validators)
+        async with HttpFetcher(settings) as fetcher:
+            got = await fetcher.fetch(settings.sources[0], **validators)
+        return None if isinstance(got, NotModified) else got
 
     return asyncio.run(go())
 
@@ -185,7 +188,20 @@ def test_redirects_are_followed_and_the_final_url_kept(server: Server, tmp_path:
 def test_a_redirect_loop_is_one_clear_line(server: Server, tmp_path: Path) -> None:
     server.routes["/loop"] = Route(status=302, location="/loop")
     message = fetch_error(tmp_path, server.url("/loop"))
+    assert "redirect loop" in message and "sources.ians.url" in message
+    assert [path for path, _ in server.requests] == ["/loop"]  # noticed on the first repeat
+
+
+def test_six_redirects_are_one_too_many(server: Server, tmp_path: Path) -> None:
+    for i in range(6):
+        server.routes[f"/r{i}"] = Route(status=307, location=f"/r{i + 1}")
+    server.routes["/r6"] = Route(b"<rss/>")
+    message = fetch_error(tmp_path, server.url("/r0"))
     assert "more than 5 redirects" in message and "sources.ians.url" in message
+    assert "/r6" not in [path for path, _ in server.requests]
+    server.routes["/r5"] = Route(b"<rss/>")  # exactly five redirects are fine
+    got = fetch(tmp_path, server.url("/r0"))
+    assert got is not None and got.payload == b"<rss/>"
 
 
 def test_404_names_the_status_and_url(server: Server, tmp_path: Path) -> None:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
-import httpx
 from sqlalchemy import select
 
 from wiredesk import formats
@@ -26,14 +26,15 @@ from wiredesk.formats.scrub import may_decode_to_controls, scrub_item
 from wiredesk.model import Envelope, EnvelopeStatus, Item, Transport, utcnow
 from wiredesk.pipeline import pipeline
 from wiredesk.sources import files
-from wiredesk.sources.fetched import Fetched
-from wiredesk.sources.http import fetch_http, make_client
+from wiredesk.sources.backoff import backoff_delay
+from wiredesk.sources.fetched import Fetched, NotModified
+from wiredesk.sources.http import HttpFetcher, RateLimited
 from wiredesk.store import SaveOutcome, Store, quarantine
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-MAX_BACKOFF_SECONDS = 900.0  # a failing source is retried at least every 15 minutes
+_jitter = random.Random()  # backoff jitter; tests pass their own seeded Random
 _MAX_ERROR_CHARS = 2000
 
 
@@ -97,8 +98,8 @@ def ingest_source(
     settings: Settings, store: Store, source: SourceSettings, *, now: datetime | None = None
 ) -> SourceReport:
     async def _one() -> SourceReport:
-        async with make_client(settings) as client:
-            return await ingest_source_async(settings, store, source, client=client, now=now)
+        async with HttpFetcher(settings) as fetcher:
+            return await ingest_source_async(settings, store, source, fetcher=fetcher, now=now)
 
     return asyncio.run(_one())
 
@@ -110,18 +111,17 @@ async def ingest_all_async(
     settings: Settings, store: Store, *, write_lock: threading.Lock | None = None
 ) -> list[SourceReport]:
     lock = asyncio.Lock()
-    async with make_client(settings) as client:
-        return list(
-            await asyncio.gather(
-                *(
-                    ingest_source_async(
-                        settings, store, s, client=client, store_lock=lock, write_lock=write_lock
-                    )
-                    for s in settings.sources
-                    if s.polled
-                )
+    slots = asyncio.Semaphore(settings.site.max_concurrent_polls)
+
+    async def one(source: SourceSettings, fetcher: HttpFetcher) -> SourceReport:
+        async with slots:
+            return await ingest_source_async(
+                settings, store, source, fetcher=fetcher, store_lock=lock, write_lock=write_lock
             )
-        )
+
+    async with HttpFetcher(settings) as fetcher:
+        polled = [s for s in settings.sources if s.polled]
+        return list(await asyncio.gather(*(one(s, fetcher) for s in polled)))
 
 
 async def ingest_source_async(
@@ -129,10 +129,11 @@ async def ingest_source_async(
     store: Store,
     source: SourceSettings,
     *,
-    client: httpx.AsyncClient,
+    fetcher: HttpFetcher,
     now: datetime | None = None,
     store_lock: asyncio.Lock | None = None,
     write_lock: threading.Lock | None = None,
+    rng: random.Random | None = None,
 ) -> SourceReport:
     """Poll one source. Never raises for a source's own failures: they go in the report.
 
@@ -152,18 +153,30 @@ async def ingest_source_async(
             return await asyncio.to_thread(locked, write_lock, fn, *args, **kwargs)
 
     state = await in_store(store.source_state, source.id)
-    fresh_state = state is None or state.url != source.location  # URL changed: forget validators
-    etag = None if fresh_state or state is None else state.etag
-    last_modified = None if fresh_state or state is None else state.last_modified
-    failures = 0 if state is None else state.consecutive_failures
+    # `configured_url` is the settings' URL the stored state belongs to (older rows: `url`).
+    # Changed settings start afresh; a permanent redirect changes only `url`, the one polled.
+    configured = None if state is None else (state.configured_url or state.url)
+    fresh = state is None or configured != source.location
+    poll_url = source.location if fresh or state is None else (state.url or source.location)
+    etag = None if fresh or state is None else state.etag
+    last_modified = None if fresh or state is None else state.last_modified
+    failures = 0 if fresh or state is None else state.consecutive_failures
     fetch_failed = False
+    retry_at: datetime | None = None
 
     try:
         if source.folder is not None:
             await _ingest_folder(settings, store, source, report, in_store, now)
         else:
-            fetched = await _fetch(client, source, etag, last_modified)
-            if fetched is None:
+            fetched = await _fetch(fetcher, source, poll_url, etag, last_modified, now)
+            if fetched.moved_to and fetched.moved_to != poll_url:
+                log.info(
+                    "source %r moved permanently: %s -> %s (polling the new URL from now on; "
+                    "update sources.%s.url to match)",
+                    source.id, poll_url, fetched.moved_to, source.id,
+                )  # fmt: skip
+                poll_url = fetched.moved_to
+            if isinstance(fetched, NotModified):
                 report.not_modified = True
             else:
                 etag, last_modified = fetched.etag, fetched.last_modified
@@ -176,6 +189,8 @@ async def ingest_source_async(
     except SourceError as e:
         fetch_failed = True
         report.ok, report.error = False, _one_line(str(e))
+        if isinstance(e, RateLimited):  # the server said when: not before then
+            retry_at = e.retry_at
     except Exception as e:  # a bug or a database outage: keep other sources going, log it all
         log.exception("ingesting source %r failed unexpectedly", source.id)
         fetch_failed = True
@@ -186,9 +201,15 @@ async def ingest_source_async(
         log.info("source %r: %s", source.id, problem)
 
     failures = failures + 1 if fetch_failed else 0
-    report.next_poll_at = now + timedelta(seconds=_delay(source.poll_every, failures))
+    delay = backoff_delay(
+        source.poll_every, failures, cap=settings.site.max_backoff, rng=rng or _jitter
+    )
+    report.next_poll_at = now + timedelta(seconds=delay)
+    if retry_at is not None and retry_at > report.next_poll_at:
+        report.next_poll_at = retry_at
     values: dict[str, object] = {
-        "url": source.location,
+        "url": poll_url,
+        "configured_url": source.location,
         "last_polled_at": now,
         "next_poll_at": report.next_poll_at,
         "consecutive_failures": failures,
@@ -206,14 +227,20 @@ async def ingest_source_async(
 
 
 async def _fetch(
-    client: httpx.AsyncClient, source: SourceSettings, etag: str | None, last_modified: str | None
-) -> Fetched | None:
+    fetcher: HttpFetcher,
+    source: SourceSettings,
+    url: str,
+    etag: str | None,
+    last_modified: str | None,
+    now: datetime,
+) -> Fetched | NotModified:
     assert source.url is not None
-    if source.url.startswith("file:"):
-        return await asyncio.to_thread(
+    if source.url.startswith("file:"):  # the operator's own files: no address guard applies
+        got = await asyncio.to_thread(
             files.read_file_url, source, fingerprint=last_modified, content_hash=etag
         )
-    return await fetch_http(client, source, etag=etag, last_modified=last_modified)
+        return NotModified() if got is None else got
+    return await fetcher.fetch(source, url=url, etag=etag, last_modified=last_modified, now=now)
 
 
 async def _ingest_folder(
@@ -528,13 +555,6 @@ def _add(report: SourceReport, outcome: EnvelopeOutcome) -> None:
     report.new_stories += outcome.new_stories
     report.new_versions += outcome.new_versions
     report.problems.extend(outcome.problems)
-
-
-def _delay(poll_every: float, failures: int) -> float:
-    """Back off on repeated failures so a dead feed is not hammered, capped so it recovers."""
-    if failures <= 0:
-        return poll_every
-    return min(poll_every * 2 ** (failures - 1), max(poll_every, MAX_BACKOFF_SECONDS))
 
 
 def _one_line(text: str) -> str:

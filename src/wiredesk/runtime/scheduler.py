@@ -1,8 +1,9 @@
 """Polls every source on its own `poll_every`, forever, inside whatever event loop runs it.
 
 Each source gets its own small loop, so a slow agency never delays a fast one; a shared
-semaphore bounds how many polls run at once, and one lock keeps database writes one at a time
-(SQLite has one writer). Sources that are overdue at start-up (per the stored `next_poll_at`)
+semaphore bounds how many polls run at once (`[site] max_concurrent_polls`; the fetcher also
+limits requests per host), and one lock keeps database writes one at a time (SQLite has one
+writer). Sources that are overdue at start-up (per the stored `next_poll_at`)
 are polled first, which is what an operator expects after a restart.
 """
 
@@ -14,12 +15,10 @@ import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-import httpx
-
 from wiredesk.config import Settings, SourceSettings
 from wiredesk.model import utcnow
 from wiredesk.runtime.ingest import SourceReport, ingest_source_async
-from wiredesk.sources.http import make_client
+from wiredesk.sources.http import HttpFetcher
 from wiredesk.store import Store
 
 log = logging.getLogger(__name__)
@@ -31,7 +30,7 @@ class Scheduler:
         settings: Settings,
         store: Store,
         *,
-        max_parallel: int = 4,
+        max_parallel: int | None = None,
         on_report: Callable[[SourceReport], None] | None = None,
         clock: Callable[[], datetime] = utcnow,
         write_lock: threading.Lock | None = None,
@@ -42,7 +41,7 @@ class Scheduler:
         self.store = store
         self.on_report = on_report
         self.clock = clock
-        self._slots = asyncio.Semaphore(max_parallel)
+        self._slots = asyncio.Semaphore(max_parallel or settings.site.max_concurrent_polls)
         self._store_lock = asyncio.Lock()
         self._write_lock = write_lock
         self._polled = [s for s in settings.sources if s.polled]  # push-only: nothing to poll
@@ -54,22 +53,23 @@ class Scheduler:
             return
         first_due = await asyncio.to_thread(self._first_due)
         order = sorted(self._polled, key=lambda s: first_due[s.id])
-        async with make_client(self.settings) as client, asyncio.TaskGroup() as group:
+        async with HttpFetcher(self.settings) as fetcher, asyncio.TaskGroup() as group:
             for source in order:
-                group.create_task(self._loop(source, first_due[source.id], client))
+                group.create_task(self._loop(source, first_due[source.id], fetcher))
 
     def _first_due(self) -> dict[str, datetime]:
         now = self.clock()
         due: dict[str, datetime] = {}
         for s in self._polled:
             state = self.store.source_state(s.id)
-            if state is None or state.next_poll_at is None or state.url != s.location:
+            configured = None if state is None else (state.configured_url or state.url)
+            if state is None or state.next_poll_at is None or configured != s.location:
                 due[s.id] = now
             else:
                 due[s.id] = state.next_poll_at
         return due
 
-    async def _loop(self, source: SourceSettings, due: datetime, client: httpx.AsyncClient) -> None:
+    async def _loop(self, source: SourceSettings, due: datetime, fetcher: HttpFetcher) -> None:
         while True:
             wait = (due - self.clock()).total_seconds()
             if wait > 0:
@@ -80,7 +80,7 @@ class Scheduler:
                         self.settings,
                         self.store,
                         source,
-                        client=client,
+                        fetcher=fetcher,
                         store_lock=self._store_lock,
                         write_lock=self._write_lock,
                     )

@@ -1,7 +1,7 @@
 """What a transport hands to ingest: bytes plus what we need to ask again cheaply next time.
 
-Transports return `None` instead of a `Fetched` when the source says nothing changed, so ingest
-never has to store, hash or parse a payload it has already seen.
+Files return `None` and HTTP returns `NotModified` instead of a `Fetched` when the source says
+nothing changed, so ingest never has to store, hash or parse a payload it has already seen.
 """
 
 from __future__ import annotations
@@ -16,3 +16,11 @@ class Fetched:
     content_type: str | None = None
     etag: str | None = None  # validators to send next time (HTTP), or the file's fingerprint
     last_modified: str | None = None
+    moved_to: str | None = None  # a permanent redirect (301/308): poll this URL from now on
+
+
+@dataclass(frozen=True, slots=True)
+class NotModified:
+    """HTTP 304: nothing new; `moved_to` as in `Fetched`, since a 301 may lead to a 304."""
+
+    moved_to: str | None = None

@@ -8,9 +8,10 @@ every record is fingerprinted and added to one `SyndicationIndex`, as the site d
 index holds a checkpoint's number of items, the next `--probes` records of the stream (the
 items that would arrive next, in the same days as the newest stored ones) are fingerprinted,
 then each is looked up with `match()` and added, as the site does; the time of the `match()`
-calls alone is the lookup cost per item at that size. Fingerprinting is timed on its own, so the report shows both and their sum:
-"fingerprint + LSH lookup" items/s on one core (the process is single-threaded; CPU time is
-reported beside wall time because a shared machine inflates wall time).
+calls alone is the lookup cost per item at that size. Fingerprinting is timed on its own, so
+the report shows both and their sum: "fingerprint + LSH lookup" items/s on one core (the
+process is single-threaded; CPU time is reported beside wall time because a shared machine
+inflates wall time).
 
 Memory: the index keeps only band keys, times, keys and the packed sentence features; the
 report gives the process's peak RSS at each checkpoint.
@@ -119,6 +120,48 @@ def run(seed: int, checkpoints: list[int], probes: int, log: bool = True) -> dic
     }
 
 
+def compare_libraries(seed: int, n: int = 1000) -> dict[str, float]:
+    """µs per item (CPU) to MinHash the same shingles with rensa and with datasketch."""
+    import zlib
+
+    import datasketch
+    import rensa
+
+    from wiredesk.syndication import fingerprint as fpmod
+    from wiredesk.syndication.normalize import match_key
+
+    keys = [match_key(r["headline"], r["body_text"]) for r in iter_records(seed, n)]
+    docs = [fpmod._shingles([*k.headline, *k.tokens]) for k in keys]
+
+    def crc(b: bytes) -> int:
+        return zlib.crc32(b)
+
+    def with_rensa(d: list[str]) -> object:
+        m = rensa.RMinHash(num_perm=fpmod.DOC_PERM, seed=1)
+        m.update(d)
+        return m.digest()
+
+    def with_datasketch(d: list[str], **kw: Any) -> object:
+        m = datasketch.MinHash(num_perm=fpmod.DOC_PERM, seed=1, **kw)
+        m.update_batch([s.encode() for s in d])
+        return m.digest()
+
+    out = {}
+    for name, fn in (
+        ("rensa RMinHash", with_rensa),
+        ("datasketch MinHash (sha1)", with_datasketch),
+        ("datasketch MinHash (crc32)", lambda d: with_datasketch(d, hashfunc=crc)),
+    ):
+        best = float("inf")
+        for _ in range(3):
+            c0 = time.process_time()
+            for d in docs:
+                fn(d)
+            best = min(best, time.process_time() - c0)
+        out[name] = best / len(docs) * 1e6
+    return out
+
+
 def render(result: dict[str, Any]) -> str:
     lines = [
         f"seed {result['seed']}, {result['probes']} probe items per size; "
@@ -144,6 +187,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--checkpoints", default="10000,100000,300000,1000000")
     ap.add_argument("--probes", type=int, default=2000)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument(
+        "--libraries", action="store_true", help="only compare rensa and datasketch MinHash"
+    )
     args = ap.parse_args(argv)
     try:
         checkpoints = [int(x) for x in args.checkpoints.split(",") if x.strip()]
@@ -153,6 +199,10 @@ def main(argv: list[str] | None = None) -> int:
     if not checkpoints or min(checkpoints) <= 0 or args.probes <= 0:
         print("scaling: --checkpoints and --probes must be positive")
         return 2
+    if args.libraries:
+        for name, us in compare_libraries(args.seed).items():
+            print(f"{name:<28} {us:8.1f} µs CPU per item (document signature)")
+        return 0
     result = run(args.seed, checkpoints, args.probes)
     print(json.dumps(result, indent=1) if args.json else render(result))
     return 0

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import chain
 
 # Private helpers of the pipeline's stages, reused so that "what is an attribution line" and
 # "what is a dateline" have one definition in wiredesk.
@@ -61,7 +62,9 @@ _DISCLAIMER_WORDS = ("डिस्क्लेमर", "डिसक्लेम
 
 
 def _is_attribution(line: str) -> bool:
-    if len(line) > 400 or not (line[:1] == "(" or any(h in line for h in _ATTRIBUTION_HINTS)):
+    if len(line) > 400:
+        return False
+    if line[:1] != "(" and not any(h in line for h in _ATTRIBUTION_HINTS):
         return False
     return bool(
         _match_credit(line)
@@ -95,7 +98,10 @@ def story_lines(body_text: str) -> list[str]:
         if "  " in line or "\xa0" in line or "\t" in line or line[:1] == " " or line[-1:] == " ":
             lines[i] = " ".join(line.split())
     # Everything from a disclaimer on is apparatus, even when a CMS split it into lines.
+    tail = "\n".join(lines[-MAX_TRAILING_LINES:])
     for i in range(len(lines) - 1, max(0, len(lines) - MAX_TRAILING_LINES) - 1, -1):
+        if not any(w in tail for w in _DISCLAIMER_WORDS):
+            break
         if not any(w in lines[i] for w in _DISCLAIMER_WORDS):
             continue
         m = _DISCLAIMER_START.search(lines[i])
@@ -158,7 +164,7 @@ PHRASE_PAIRS: dict[tuple[str, str], str] = {
     ("per", "cent"): "percent",
     ("ulan", "bator"): "ulaanbaatar",
 }
-_PHRASE_TRIGGERS = tuple(f" {b}" for _, b in PHRASE_PAIRS)
+_PHRASE_TRIGGERS = frozenset(b for _, b in PHRASE_PAIRS)
 WORD_VARIANTS: dict[str, str] = {
     # Hindi
     "पेइचिंग": "बीजिंग",
@@ -251,13 +257,13 @@ _ABBREVIATIONS = frozenset(
     {"कि.मी.", "डॉ.", "mr.", "mrs.", "ms.", "dr.", "rs.", "st.", "no.", "vs.", "prof.", "lt."}
 )
 _MARK = "\x00"  # a sentence boundary among folded tokens; no token contains it
-_CACHE: dict[str, str] = {_MARK: _MARK}
+_CACHE: dict[str, tuple[str, ...]] = {_MARK: (_MARK,)}
 _CACHE_LIMIT = 200_000
 
 
-def _fold_token(raw: str) -> str:
-    """One whitespace-separated piece of text to its folded tokens (space-separated, maybe
-    none), followed by the boundary mark when a sentence ends after it."""
+def _fold_token(raw: str) -> tuple[str, ...]:
+    """One whitespace-separated piece of text to its folded tokens (maybe none), followed by
+    the boundary mark when a sentence ends after it."""
     bare = raw.rstrip(_CLOSERS)
     ends = bare[-1:] in _ENDERS and bare.lower() not in _ABBREVIATIONS if bare else False
     text = fold(raw)
@@ -272,8 +278,8 @@ def _fold_token(raw: str) -> str:
         if ch in text:
             text = text.replace(ch, " ")
     get = WORD_VARIANTS.get
-    folded = " ".join([get(t, t) for t in text.split()])
-    return f"{folded} {_MARK}" if ends else folded
+    folded = [get(t, t) for t in text.split()]
+    return (*folded, _MARK) if ends else tuple(folded)
 
 
 def _folded(words: list[str]) -> list[str]:
@@ -286,17 +292,25 @@ def _folded(words: list[str]) -> list[str]:
     if None in pieces:
         if len(_CACHE) > _CACHE_LIMIT:
             _CACHE.clear()
-            _CACHE[_MARK] = _MARK
+            _CACHE[_MARK] = (_MARK,)
         for i, piece in enumerate(pieces):
             if piece is None:
                 pieces[i] = _CACHE[words[i]] = _fold_token(words[i])
-    text = " ".join(pieces)  # type: ignore[arg-type]
-    if any(t in text for t in _PHRASE_TRIGGERS):
-        padded = f" {text} "
-        for (a, b), one in PHRASE_PAIRS.items():
-            padded = padded.replace(f" {a} {b} ", f" {one} ")
-        text = padded
-    return text.split()
+    flat = list(chain.from_iterable(pieces))  # type: ignore[arg-type]
+    if not _PHRASE_TRIGGERS.isdisjoint(flat):
+        flat = _phrases(flat)
+    return flat
+
+
+def _phrases(flat: list[str]) -> list[str]:
+    """Two-word variants folded to one word (`per cent` -> `percent`)."""
+    out: list[str] = []
+    for t in flat:
+        if out and (out[-1], t) in PHRASE_PAIRS:
+            out[-1] = PHRASE_PAIRS[(out[-1], t)]
+        else:
+            out.append(t)
+    return out
 
 
 def tokens(text: str) -> list[str]:
@@ -327,10 +341,11 @@ def match_key(headline: str, body_text: str) -> MatchKey:
     """The matching key of a story: apparatus removed, text folded, cut into sentences."""
     headline = _HEADLINE_LABEL.sub("", headline)
     folded = _folded(_JOIN_LINES.join(story_lines(body_text)).split())
-    sentences = [s for s in " ".join(folded).split(_MARK) if s and not s.isspace()]
+    # Tokens are joined by single spaces, so each piece between marks is one sentence with at
+    # most a space on either side.
+    sentences = [s.strip() for s in " ".join(folded).split(_MARK)]
     return MatchKey(
         tuple(tokens(headline)),
         tuple([t for t in folded if t != _MARK]),
-        tuple([" ".join(s.split()) if "  " in s or s[:1] == " " or s[-1:] == " " else s
-               for s in sentences]),
-    )  # fmt: skip
+        tuple([s for s in sentences if s]),
+    )

@@ -358,6 +358,43 @@ def demo(port: int, no_update: bool, directory: str | None, update_after: float)
 @cli.command()
 @config_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+def stories(config: str | None, as_json: bool) -> None:
+    """List every story copy with the story it belongs to and that story's lead.
+
+    One line per item, tab-separated: URL, GUID (as the source sent it), SOURCE, STORY ID,
+    LEAD URL, ORIGINATOR. The lead is the one the public sees now (`[site] duplicates`).
+    """
+    from wiredesk.model import utcnow
+    from wiredesk.runtime import embedded
+    from wiredesk.store.stories import story_rows
+
+    settings = _settings(config)
+    store = embedded.open_store(settings)
+    try:
+        rows = story_rows(store, utcnow())
+    finally:
+        store.close()
+    base = settings.site.base_url
+    for r in rows:
+        record = {
+            "uri": base + r.path,
+            "guid": r.guid,
+            "source": r.source_id,
+            "story_id": r.story_id,
+            "lead_uri": base + r.lead_path,
+            "originator": r.originator,
+        }
+        if as_json:
+            click.echo(json.dumps(record, ensure_ascii=False))
+        else:
+            click.echo("\t".join("" if v is None else str(v) for v in record.values()))
+    if not rows and not as_json:
+        click.echo("no stories yet", err=True)
+
+
+@cli.command()
+@config_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 def sources(config: str | None, as_json: bool) -> None:
     """Show each source's health: state, last success and error, next poll, recent items."""
     from wiredesk.model import utcnow

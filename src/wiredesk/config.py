@@ -38,9 +38,23 @@ DEFAULT_FETCH_TOTAL_TIMEOUT = 120.0  # seconds for a whole fetch: every redirect
 DEFAULT_MAX_CONCURRENT_POLLS = 16
 DEFAULT_MAX_REQUESTS_PER_HOST = 2
 DEFAULT_MAX_BACKOFF = 3600.0  # a failing source is still retried at least hourly
+# The same story from several wires: "link" (one entry, "Also reported by"), "suppress" (only
+# the lead; the copies' URLs redirect to it), "publish" (every copy). See docs/user-guide.md.
+DUPLICATE_POLICIES = ("link", "suppress", "publish")
 # Paths the site itself uses at the top level; a section may not take them.
 RESERVED_SECTIONS = frozenset(
-    {"static", "source", "feed.xml", "atom.xml", "feed.json", "health", "ingest", "admin", "api"}
+    {
+        "static",
+        "source",
+        "originator",
+        "feed.xml",
+        "atom.xml",
+        "feed.json",
+        "health",
+        "ingest",
+        "admin",
+        "api",
+    }
 )
 
 
@@ -60,6 +74,8 @@ class SiteSettings:
     max_concurrent_polls: int = DEFAULT_MAX_CONCURRENT_POLLS
     max_requests_per_host: int = DEFAULT_MAX_REQUESTS_PER_HOST
     max_backoff: float = DEFAULT_MAX_BACKOFF
+    duplicates: str = "link"  # one of DUPLICATE_POLICIES
+    preferred_sources: tuple[str, ...] = ()  # source ids that lead a story, in this order
 
     def section_name(self, slug: str) -> str:
         return self.sections.get(slug) or slug.replace("-", " ").title()
@@ -116,6 +132,8 @@ _SITE_KEYS = {
     "max_concurrent_polls": int,
     "max_requests_per_host": int,
     "max_backoff": (int, float),
+    "duplicates": str,
+    "preferred_sources": list,
 }
 _SOURCE_KEYS = {
     "id": str,
@@ -204,6 +222,14 @@ def parse_settings(data: dict[str, Any], path: Path) -> Settings:
             )
         seen.add(src.id)
         sources.append(src)
+    for i, sid in enumerate(site.preferred_sources):
+        if sid not in seen:
+            known = ", ".join(sorted(seen)) or "none configured"
+            raise ConfigError(
+                shown,
+                f"{sid!r} is not a source id in this file (known: {known})",
+                f"site.preferred_sources[{i}]",
+            )
     return Settings(path=path, site=site, sources=tuple(sources))
 
 
@@ -224,7 +250,13 @@ def _typed(shown: str, table: dict[str, Any], spec: dict[str, Any], prefix: str)
         if not isinstance(value, names) or (isinstance(value, bool) and bool not in names):
             kind = " or ".join(
                 sorted(
-                    {int: "a number", float: "a number", str: "a string", bool: "true or false"}[t]
+                    {
+                        int: "a number",
+                        float: "a number",
+                        str: "a string",
+                        bool: "true or false",
+                        list: "a list",
+                    }[t]
                     for t in names
                 )
             )
@@ -271,6 +303,16 @@ def _parse_site(
             shown, "must be a positive number of bytes (e.g. 16777216)", "site.push_max_bytes"
         )
     limits = _parse_fetch_limits(shown, raw)
+    duplicates = raw.get("duplicates", "link")
+    if duplicates not in DUPLICATE_POLICIES:
+        raise ConfigError(
+            shown, f"must be one of {', '.join(DUPLICATE_POLICIES)}", "site.duplicates"
+        )
+    preferred = raw.get("preferred_sources", [])
+    if not all(isinstance(p, str) for p in preferred):
+        raise ConfigError(
+            shown, 'must be a list of source ids, e.g. ["pti", "ians"]', "site.preferred_sources"
+        )
     return SiteSettings(
         name=name,
         language=language,
@@ -281,6 +323,8 @@ def _parse_site(
         page_size=page_size,
         sections=sections,
         push_max_bytes=push_max_bytes,
+        duplicates=duplicates,
+        preferred_sources=tuple(preferred),
         **limits,
     )
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
@@ -41,7 +41,7 @@ from wiredesk.channels.push import PushEndpoint
 from wiredesk.channels.story_extras import (
     correction_text,
     image_links,
-    provenance_chain,
+    provenance_steps,
     safe_href,
     topic_names,
 )
@@ -49,7 +49,9 @@ from wiredesk.channels.timefmt import iso, local_date, local_time
 from wiredesk.config import Settings
 from wiredesk.model import utcnow
 from wiredesk.store import Correction, Store, Story
+from wiredesk.store import stories as story_groups
 from wiredesk.store.health import health_report
+from wiredesk.store.visibility import policy_for
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # Pages change when the wire does; a short cache keeps kills and updates prompt.
@@ -99,6 +101,7 @@ class _Site:
             source_name=self.source_name,
             safe_href=safe_href,
             correction_text=lambda c: correction_text(c, self.site, self.t),
+            originator_href=originator_href,
         )
 
     # --- helpers ---------------------------------------------------------------------
@@ -108,6 +111,15 @@ class _Site:
 
     def source_name(self, source_id: str) -> str:
         return feeds_out.source_name(self.settings, source_id)
+
+    def also_links(self, members: Sequence[story_groups.Member]) -> list[tuple[str, str]]:
+        """ "Also reported by" as (agency name, href): each agency's page, or under
+        `duplicates = "publish"` the copy itself (it is listed and public there)."""
+        publish = self.site.duplicates == "publish"
+        return [
+            (self.source_name(m.source_id), m.path if publish else f"/source/{m.source_id}/")
+            for m in members
+        ]
 
     def nav(self, now: datetime) -> list[tuple[str, str]]:
         """Configured sections in their configured order, then any others that have stories."""
@@ -156,17 +168,18 @@ class _Site:
         active: str | None,
         section: str | None = None,
         source_id: str | None = None,
+        originator: str | None = None,
     ) -> HTMLResponse:
         now = self.clock()
         page = _page_number(request)
         size = self.site.page_size
-        total = self.store.count_stories(now, section=section, source_id=source_id)
+        scope = {"section": section, "source_id": source_id, "originator": originator}
+        total = self.store.count_stories(now, **scope)
         pages = max(1, math.ceil(total / size))
         if page > pages:
             raise HTTPException(status_code=404)
-        stories = self.store.list_stories(
-            now, section=section, source_id=source_id, limit=size, offset=(page - 1) * size
-        )
+        stories = self.store.list_stories(now, **scope, limit=size, offset=(page - 1) * size)
+        also = story_groups.also_reported_many(self.store, stories, now)
 
         def page_url(n: int) -> str:
             return path if n == 1 else f"{path}?{urlencode({'page': n})}"
@@ -176,6 +189,7 @@ class _Site:
             heading=heading,
             heading_is_title=heading_is_title,
             stories=stories,
+            also={sid: self.also_links(members) for sid, members in also.items()},
             page=page,
             pages=pages,
             page_url=page_url,
@@ -218,6 +232,20 @@ class _Site:
             source_id=source_id,
         )
 
+    def originator(self, request: Request) -> HTMLResponse:
+        """Stories whose originator (credit line or agency provenance) is this name."""
+        name = story_groups.normalize_name(request.path_params["name"])
+        if not name or not self.store.count_stories(self.clock(), originator=name):
+            raise HTTPException(status_code=404)
+        return self.listing(
+            request,
+            heading=f"{self.t['originator']}: {name}",
+            heading_is_title=True,
+            path=originator_href(name),
+            active=None,
+            originator=name,
+        )
+
     def article(self, request: Request) -> Response:
         section = request.path_params["section"]
         rest = request.path_params["rest"]
@@ -225,8 +253,13 @@ class _Site:
         now = self.clock()
         article = self.store.get_article(short_id, now) if short_id else None
         if article is None:
-            if short_id and self.store.article_status(short_id, now) == "killed":
+            status = self.store.article_status(short_id, now) if short_id else None
+            if status == "killed":
                 return self.gone(short_id, now)
+            if status == "duplicate":  # duplicates = "suppress": the story's lead tells it
+                lead = story_groups.lead_path(self.store, short_id, now)
+                if lead is not None:
+                    return RedirectResponse(lead, status_code=301)
             raise HTTPException(status_code=404)
         story = article.story
         if section != story.section or slug != story.slug:
@@ -234,12 +267,15 @@ class _Site:
         updated = _updated(story, article.versions)
         place_date = [p for p in (story.dateline_place, story.dateline_date) if p]
         source = self.source_name(story.source_id)
+        also = story_groups.also_reported_many(self.store, [story], now)
         return self.render(
             "article.html",
+            also=self.also_links(also.get(story.short_id, [])),
             story=story,
             versions=article.versions,
             corrections=article.corrections,
-            chain=provenance_chain(story, source, self.site.name),
+            chain=provenance_steps(story, source, self.site.name),
+            originator=story_groups.normalize_name(story.originator or "") or None,
             topics=topic_names(story),
             images=image_links(story, self.t["image"]),
             updated=updated,
@@ -286,7 +322,14 @@ class _Site:
             now=now,
         )
         stories = self.store.list_stories(now, section=section, limit=feeds_out.FEED_SIZE)
-        body = build(self.settings, info, stories, self.corrections(stories, now))
+        also = story_groups.also_reported_many(self.store, stories, now)
+        body = build(
+            self.settings,
+            info,
+            stories,
+            self.corrections(stories, now),
+            also={sid: [m.source_id for m in ms] for sid, ms in also.items()},
+        )
         return Response(body, media_type=media_type, headers={"Cache-Control": PAGE_CACHE})
 
     def corrections(self, stories: Sequence[Story], now: datetime) -> dict[str, list[Correction]]:
@@ -323,6 +366,11 @@ class _Site:
         detail = getattr(exc, "detail", "") or ""
         headers = getattr(exc, "headers", None)
         return Response(detail, status_code=status, media_type="text/plain", headers=headers)
+
+
+def originator_href(name: str) -> str:
+    """/originator/<name>, the name percent-encoded (Devanagari, commas and spaces too)."""
+    return "/originator/" + quote(story_groups.normalize_name(name), safe="")
 
 
 def _page_number(request: Request) -> int:
@@ -392,6 +440,7 @@ def create_app(
     `clock()` must return aware UTC "now". `write_lock` is held around every write the push
     endpoint makes; pass the one the process's poller uses so SQLite sees one writer.
     """
+    store.duplicates = policy_for(settings.site)  # the gate follows the site's policy
     site = _Site(settings, store, clock)
     push = PushEndpoint(settings, store, write_lock or threading.Lock())
     routes = [
@@ -403,6 +452,7 @@ def create_app(
         Route("/atom.xml", site.feed, name="atom"),
         Route("/feed.json", site.feed, name="json_feed"),
         Route("/source/{source_id}/", site.source, name="source"),
+        Route("/originator/{name:path}", site.originator, name="originator"),
         Route("/{section}/", site.section, name="section"),
         Route("/{section}/feed.xml", site.feed, name="section_rss"),
         Route("/{section}/atom.xml", site.feed, name="section_atom"),

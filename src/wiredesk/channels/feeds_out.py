@@ -20,13 +20,15 @@ from lxml import etree
 from markupsafe import escape
 
 from wiredesk.channels.i18n import strings
-from wiredesk.channels.story_extras import correction_text
+from wiredesk.channels.story_extras import correction_text, provenance_steps
 from wiredesk.channels.timefmt import iso, rfc822
 from wiredesk.config import Settings
 from wiredesk.store import Correction, Story
 
 # short id -> that story's corrections, oldest first; stories without any may be absent.
 Corrections = Mapping[str, Sequence[Correction]]
+# short id -> source ids of the other agencies that reported the same story (store/stories.py).
+AlsoReported = Mapping[str, Sequence[str]]
 
 FEED_SIZE = 50
 RSS_TYPE = "application/rss+xml; charset=utf-8"
@@ -36,6 +38,9 @@ JSON_TYPE = "application/feed+json; charset=utf-8"
 _ATOM_NS = "http://www.w3.org/2005/Atom"
 _CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 _DC_NS = "http://purl.org/dc/elements/1.1/"
+# Our extension for provenance and syndication in RSS and Atom (JSON Feed: `_wiredesk`);
+# documented in docs/formats.md, "Outbound feeds".
+WIREDESK_NS = "urn:wiredesk:provenance:1"
 # Characters XML 1.0 forbids; lxml refuses them, and a stray one must not take the feed down.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -103,6 +108,35 @@ def _modified(story: Story) -> datetime:
     return story.updated_at or story.published_at
 
 
+def provenance_json(settings: Settings, story: Story, also: Sequence[str] = ()) -> dict[str, Any]:
+    """The `_wiredesk` object of a JSON Feed item; RSS and Atom carry the same in elements."""
+    steps = provenance_steps(story, source_name(settings, story.source_id), settings.site.name)
+    return {
+        "originator": story.originator,
+        "provenance": [{"role": st.role, "name": st.name} for st in steps],
+        "also_reported_by": [{"source": sid, "name": source_name(settings, sid)} for sid in also],
+    }
+
+
+def _provenance_elements(
+    settings: Settings, parent: etree._Element, story: Story, also: Sequence[str]
+) -> None:
+    """<wiredesk:provenance><wiredesk:step role="originator">...</wiredesk:step>...</...> and
+    <wiredesk:alsoReportedBy><wiredesk:agency source="pti">PTI</wiredesk:agency>...</...>."""
+    w = f"{{{WIREDESK_NS}}}"
+    data = provenance_json(settings, story, also)
+    if data["originator"]:
+        _sub(parent, w + "originator", data["originator"])
+    if data["provenance"]:
+        chain = _sub(parent, w + "provenance")
+        for step in data["provenance"]:
+            _sub(chain, w + "step", step["name"], role=step["role"])
+    if data["also_reported_by"]:
+        others = _sub(parent, w + "alsoReportedBy")
+        for other in data["also_reported_by"]:
+            _sub(others, w + "agency", other["name"], source=other["source"])
+
+
 def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrib: str) -> Any:
     el = etree.SubElement(parent, tag, {k.rstrip("_"): v for k, v in attrib.items()})
     if text is not None:
@@ -115,13 +149,15 @@ def rss(
     info: FeedInfo,
     stories: Sequence[Story],
     corrections: Corrections | None = None,
+    *,
+    also: AlsoReported | None = None,
 ) -> bytes:
     fixes = corrections or {}
     site = settings.site
     root = etree.Element(
         "rss",
         {"version": "2.0"},
-        nsmap={"atom": _ATOM_NS, "content": _CONTENT_NS, "dc": _DC_NS},
+        nsmap={"atom": _ATOM_NS, "content": _CONTENT_NS, "dc": _DC_NS, "wiredesk": WIREDESK_NS},
     )
     channel = _sub(root, "channel")
     _sub(channel, "title", info.title)
@@ -151,8 +187,11 @@ def rss(
             content_html(settings, story, fixes.get(story.short_id, ())),
         )
         _sub(item, f"{{{_DC_NS}}}creator", _author(settings, story))
+        if story.originator:  # the resource this one derives from: who wrote it first
+            _sub(item, f"{{{_DC_NS}}}source", story.originator)
         for tag in _tags(settings, story):
             _sub(item, "category", tag)
+        _provenance_elements(settings, item, story, (also or {}).get(story.short_id, ()))
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
 
 
@@ -161,10 +200,12 @@ def atom(
     info: FeedInfo,
     stories: Sequence[Story],
     corrections: Corrections | None = None,
+    *,
+    also: AlsoReported | None = None,
 ) -> bytes:
     fixes = corrections or {}
     a = f"{{{_ATOM_NS}}}"
-    root = etree.Element(a + "feed", nsmap={None: _ATOM_NS})
+    root = etree.Element(a + "feed", nsmap={None: _ATOM_NS, "wiredesk": WIREDESK_NS})
     root.set("{http://www.w3.org/XML/1998/namespace}lang", settings.site.language)
     _sub(root, a + "id", _url(settings, info.home_path))
     _sub(root, a + "title", info.title)
@@ -201,6 +242,7 @@ def atom(
             content_html(settings, story, fixes.get(story.short_id, ())),
             type="html",
         )
+        _provenance_elements(settings, entry, story, (also or {}).get(story.short_id, ()))
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
 
 
@@ -209,6 +251,8 @@ def json_feed(
     info: FeedInfo,
     stories: Sequence[Story],
     corrections: Corrections | None = None,
+    *,
+    also: AlsoReported | None = None,
 ) -> bytes:
     fixes = corrections or {}
     feed = {
@@ -230,6 +274,7 @@ def json_feed(
                 "language": s.language or settings.site.language,
                 "authors": [{"name": _author(settings, s)}],
                 "tags": _tags(settings, s),
+                "_wiredesk": provenance_json(settings, s, (also or {}).get(s.short_id, ())),
             }
             for s in stories
         ],

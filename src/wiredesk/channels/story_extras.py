@@ -38,29 +38,47 @@ def safe_href(url: str | None) -> str | None:
     return url.strip()
 
 
-def provenance_chain(story: Story, source_name: str, site_name: str) -> list[str]:
-    """Who handled the story, earliest first: originator, distributor(s), then this site.
+@dataclass(frozen=True, slots=True)
+class ProvenanceStep:
+    role: str  # "originator", "distributor" or "site"
+    name: str
 
-    From the agency's own provenance when it sent one; otherwise from the credit line the
-    pipeline lifted (originator) and the agency we received it from. Empty when neither says
-    more than "the agency sent it", which the page shows already.
+
+def provenance_steps(story: Story, source_name: str, site_name: str) -> list[ProvenanceStep]:
+    """Who handled the story, earliest first: originator(s), distributor(s), then this site.
+
+    Put together from everything the item carries: the agency's own provenance (ninjs
+    `infosources`, NewsML-G2 `provider`/`hopHistory`, NITF `doc.copyright`/`distributor`), the
+    credit line the pipeline lifted (originator), a "Source : X" line another website
+    appended (a distributor before us), and the agency we received it from (the last
+    distributor). Each organization appears once, at its earliest place. Empty when nothing
+    says more than "the agency sent it", which the page shows already.
     """
-    names: list[str] = []
     hops = [h for h in story.provenance if h.get("role") in _CHAIN_ROLES and h.get("name")]
-    if hops:
-        names = [str(h["name"]) for h in hops]
-        if not any(h.get("role") == "distributor" for h in hops):
-            names.append(source_name)
-    elif story.originator:
-        names = [story.originator, source_name]
-    else:
+    originators = [str(h["name"]) for h in hops if h.get("role") == "originator"]
+    if story.originator and not originators:
+        originators = [story.originator]
+    distributors = [str(h["name"]) for h in hops if h.get("role") == "distributor"]
+    if story.upstream_source:
+        distributors.append(story.upstream_source)
+    if not originators and not hops and not story.upstream_source:
         return []
-    names.append(site_name)
-    chain: list[str] = []
-    for name in names:  # the same organization twice in a row is one step
-        if not chain or chain[-1].casefold() != name.casefold():
-            chain.append(name)
-    return chain
+    distributors.append(source_name)
+    steps: list[ProvenanceStep] = []
+    seen: set[str] = set()
+    for role, names in (("originator", originators), ("distributor", distributors)):
+        for name in names:
+            key = " ".join(name.split()).casefold()
+            if key and key not in seen:
+                seen.add(key)
+                steps.append(ProvenanceStep(role, " ".join(name.split())))
+    steps.append(ProvenanceStep("site", site_name))
+    return steps
+
+
+def provenance_chain(story: Story, source_name: str, site_name: str) -> list[str]:
+    """The names of `provenance_steps`, as the article page lists them."""
+    return [step.name for step in provenance_steps(story, source_name, site_name)]
 
 
 def topic_names(story: Story) -> list[str]:

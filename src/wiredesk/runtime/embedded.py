@@ -25,6 +25,7 @@ from wiredesk.errors import WiredeskError
 from wiredesk.model import utcnow
 from wiredesk.runtime.scheduler import Scheduler
 from wiredesk.store import Store
+from wiredesk.store.visibility import policy_for
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ def open_store(settings: Settings) -> Store:
             f"({e.strerror}); fix the path or its permissions"
         ) from None
     try:
-        return Store.open(settings.site.database)
+        return Store.open(settings.site.database, duplicates=policy_for(settings.site))
     except WiredeskError:
         raise
     except Exception as e:

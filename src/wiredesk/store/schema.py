@@ -121,10 +121,14 @@ items = Table(
     Column("killed_by", Text),  # "agency <source id>" or "editor <name>"
     Column("kill_reason", Text),
     Column("kill_manual", Boolean, nullable=False, default=False),  # editors' kills are final
+    # The story this item tells (one row in `stories` per story; most have one member).
+    # NULL only for rows written before migration 0004 ran: the gate treats them as alone.
+    Column("story_id", Integer),
     UniqueConstraint("source_id", "guid"),
     Index(None, "state", "published_at"),
     Index(None, "section", "state", "published_at"),
     Index(None, "source_id", "state", "published_at"),
+    Index(None, "story_id"),
 )
 
 item_versions = Table(
@@ -200,4 +204,34 @@ quarantine = Table(
     Column("resolved_at", UTCDateTime),  # set when a reprocess got it through
     Index(None, "resolved_at", "quarantined_at"),
     Index(None, "envelope_id"),
+)
+
+# A story: the same news told by one or more items (copies from several wires). The lead the
+# public sees is decided at query time (store/stories.py); `lead_item_id` records the lead as of
+# the last change, for operators. No foreign keys to items, so deleting items never fails on it.
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("lead_item_id", Integer),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+# Near-duplicate fingerprints of each item's current version, so a new process can rebuild its
+# syndication index without re-reading every body.
+item_fingerprints = Table(
+    "item_fingerprints",
+    metadata,
+    Column(
+        "item_id",
+        Integer,
+        ForeignKey("items.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("exact", String(64), nullable=False),
+    Column("signature", LargeBinary, nullable=False),
+    Column("features", LargeBinary, nullable=False),
+    Column("language", String(16)),
+    Column("published_at", UTCDateTime, nullable=False),
+    Index(None, "published_at"),
 )

@@ -18,10 +18,18 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from wiredesk.model import Envelope, EnvelopeStatus, Hop, Item, ItemState, Signal, utcnow
+from wiredesk.store import stories as story_groups
 from wiredesk.store.engine import make_engine, migrate
 from wiredesk.store.lifecycle import VersionOrder, derive, newer
 from wiredesk.store.schema import audit_log, envelopes, item_versions, items, source_state
-from wiredesk.store.visibility import public_clause
+from wiredesk.store.visibility import (
+    DEFAULT_POLICY,
+    DuplicatePolicy,
+    listed_clause,
+    outranked,
+    public_clause,
+    usable_clause,
+)
 
 # Rows per `IN (...)` list: well under SQLite's 32,766 bound parameters, and a plan stays cheap.
 _IN_CHUNK = 500
@@ -62,6 +70,7 @@ _STORY_COLUMNS = (
     item_versions.c.usage_terms,
     item_versions.c.provenance,
     item_versions.c.images,
+    items.c.story_id,
 )
 _JSON_FIELDS = ("categories", "subjects", "keywords", "provenance", "images")
 
@@ -104,6 +113,7 @@ class Story:
     usage_terms: str | None = None
     provenance: list[dict[str, Any]] = field(default_factory=list)  # {role, name, uri, ...}
     images: list[dict[str, Any]] = field(default_factory=list)  # {href, caption, ...}
+    story_id: int | None = None  # the story this copy belongs to (store/stories.py)
 
     @property
     def path(self) -> str:
@@ -202,12 +212,21 @@ def short_id_for(source_id: str, guid: str, length: int = 8) -> str:
 
 
 class Store:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, duplicates: DuplicatePolicy = DEFAULT_POLICY) -> None:
         self.engine = engine
+        # The site's duplicates policy is part of the visibility gate (store/visibility.py);
+        # the site sets it from `[site] duplicates` and `preferred_sources`.
+        self.duplicates = duplicates
 
     @classmethod
-    def open(cls, url: str, *, run_migrations: bool = True) -> Store:
-        store = cls(make_engine(url))
+    def open(
+        cls,
+        url: str,
+        *,
+        run_migrations: bool = True,
+        duplicates: DuplicatePolicy = DEFAULT_POLICY,
+    ) -> Store:
+        store = cls(make_engine(url), duplicates=duplicates)
         if run_migrations:
             migrate(store.engine)
         return store
@@ -380,6 +399,7 @@ class Store:
         conn.execute(insert(items), item_rows)
         id_of = self._item_ids(conn, source_id, [it.guid for it in batch])
         item_ids = [id_of[it.guid] for it in batch]
+        story_groups.create_singletons(conn, item_ids, now)  # every item belongs to a story
         version_rows = [
             _version_row(iid, 1, it, envelope_id, now)
             for iid, it in zip(item_ids, batch, strict=True)
@@ -589,6 +609,7 @@ class Store:
         *,
         section: str | None = None,
         source_id: str | None = None,
+        originator: str | None = None,
         limit: int = 20,
         offset: int = 0,
     ) -> list[Story]:
@@ -597,7 +618,7 @@ class Store:
             .select_from(
                 items.join(item_versions, item_versions.c.id == items.c.current_version_id)
             )
-            .where(*self._filters(now, section, source_id))
+            .where(*self._filters(now, section, source_id, originator))
             .order_by(items.c.published_at.desc(), items.c.id.desc())
             .limit(limit)
             .offset(offset)
@@ -611,8 +632,12 @@ class Store:
         *,
         section: str | None = None,
         source_id: str | None = None,
+        originator: str | None = None,
     ) -> int:
-        q = select(func.count()).select_from(items).where(*self._filters(now, section, source_id))
+        q = select(func.count()).select_from(items)
+        if originator is not None:
+            q = q.join(item_versions, item_versions.c.id == items.c.current_version_id)
+        q = q.where(*self._filters(now, section, source_id, originator))
         with self.engine.connect() as conn:
             return int(conn.execute(q).scalar_one())
 
@@ -622,7 +647,7 @@ class Store:
             .select_from(
                 items.join(item_versions, item_versions.c.id == items.c.current_version_id)
             )
-            .where(items.c.short_id == short_id, public_clause(now or utcnow()))
+            .where(items.c.short_id == short_id, public_clause(now or utcnow(), self.duplicates))
         )
         with self.engine.connect() as conn:
             row = conn.execute(q).first()
@@ -664,37 +689,61 @@ class Store:
         return Article(story=story, versions=versions, corrections=corrections)
 
     def article_status(self, short_id: str, now: datetime | None = None) -> str | None:
-        """ "public", "killed" (the URL answers 410), "hidden" (404 for now), or None."""
+        """ "public", "killed" (the URL answers 410), "hidden" (404 for now), "duplicate" (a
+        copy the duplicates policy suppresses: its URL redirects to its story's lead), or
+        None."""
+        now = now or utcnow()
         with self.engine.connect() as conn:
             row = conn.execute(
-                select(items.c.killed_at, public_clause(now or utcnow()).label("public")).where(
-                    items.c.short_id == short_id
-                )
+                select(
+                    items.c.killed_at,
+                    public_clause(now, self.duplicates).label("public"),
+                    usable_clause(now).label("usable"),
+                    outranked(now, self.duplicates).label("outranked"),
+                ).where(items.c.short_id == short_id)
             ).first()
         if row is None:
             return None
         if row.killed_at is not None:
             return "killed"
-        return "public" if row.public else "hidden"
+        if row.public:
+            return "public"
+        if row.usable and row.outranked and self.duplicates.mode == "suppress":
+            return "duplicate"
+        return "hidden"
 
     def sections(self, now: datetime | None = None) -> list[tuple[str, int]]:
         """Sections that have public stories, with counts, busiest first."""
         q = (
             select(items.c.section, func.count())
-            .where(public_clause(now or utcnow()))
+            .where(listed_clause(now or utcnow(), self.duplicates))
             .group_by(items.c.section)
             .order_by(func.count().desc(), items.c.section)
         )
         with self.engine.connect() as conn:
             return [(s, int(n)) for s, n in conn.execute(q)]
 
-    @staticmethod
-    def _filters(now: datetime | None, section: str | None, source_id: str | None) -> list[Any]:
-        clauses: list[Any] = [public_clause(now or utcnow())]
+    def _filters(
+        self,
+        now: datetime | None,
+        section: str | None,
+        source_id: str | None,
+        originator: str | None = None,
+    ) -> list[Any]:
+        """Lists and feeds: the gate's listing clause (one entry per story unless the policy
+        is "publish"), then the page's own scope. An agency's own list shows every public copy
+        of that agency, so "Also reported by" leads to the agency's copy under "link"."""
+        now = now or utcnow()
+        if source_id is None:
+            clauses: list[Any] = [listed_clause(now, self.duplicates)]
+        else:
+            clauses = [public_clause(now, self.duplicates)]
         if section is not None:
             clauses.append(items.c.section == section)
         if source_id is not None:
             clauses.append(items.c.source_id == source_id)
+        if originator is not None:  # callers join the current version
+            clauses.append(item_versions.c.originator == story_groups.normalize_name(originator))
         return clauses
 
     # --- editors and operators (not public) ---------------------------------------------

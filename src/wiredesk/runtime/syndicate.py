@@ -1,0 +1,170 @@
+"""After a save: put each new or changed story version into its story.
+
+The step ingest runs after `Store.save_items` commits: fingerprint the current version of every
+new or changed item, match new ones against the syndication index, and move a match into the
+story it matched (`store.stories.attach`). The index is the near-duplicate engine's
+(`wiredesk.syndication.engine`); it lives in memory, one per store per process, built lazily
+from the fingerprints persisted in `item_fingerprints` (those published within its window) on
+first use. So `wiredesk run` keeps one index; a second process (`wiredesk ingest` beside
+`wiredesk serve`) builds its own from the database when it starts.
+
+Membership sticks: an update of a member keeps it in its story (its fingerprint is replaced so
+later copies match the newest text), and only an item that is still alone in its story is
+matched again when it changes (a flash followed by the full text can still find its story).
+
+Syndication is an improvement, not a gate: if anything here fails, the items are already
+saved, each in a story of its own, and the error is logged; ingest carries on.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import weakref
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from wiredesk.model import Item, PubStatus, utcnow
+from wiredesk.store import SaveOutcome, Store
+from wiredesk.store import stories as story_groups
+
+log = logging.getLogger(__name__)
+
+WINDOW = timedelta(hours=72)  # the engine's default: copies of one story arrive within days
+_MAX_STALE = 8  # index entries whose item was deleted, skipped before giving up on a match
+
+_lock = threading.Lock()
+_indexes: weakref.WeakKeyDictionary[Store, Any] = weakref.WeakKeyDictionary()
+_engine_missing_logged = False
+
+
+def _engine() -> Any:
+    """The near-duplicate engine module, or None (logged once) if this build lacks it."""
+    global _engine_missing_logged
+    try:
+        from wiredesk.syndication import engine
+    except ImportError:
+        if not _engine_missing_logged:
+            log.warning("wiredesk.syndication.engine is not available; stories are not merged")
+            _engine_missing_logged = True
+        return None
+    return engine
+
+
+def index_for(store: Store, now: datetime) -> Any:
+    """This process's index for `store`, built from persisted fingerprints on first use."""
+    index = _indexes.get(store)
+    if index is not None:
+        return index
+    engine = _engine()
+    if engine is None:
+        return None
+    index = engine.SyndicationIndex(window=WINDOW)
+    with store.engine.connect() as conn:
+        rows = story_groups.load_fingerprints(conn, now - WINDOW)
+    unreadable = 0
+    for short_id, row, published_at in rows:
+        try:
+            fp = engine.Fingerprint.from_row(row)
+        except ValueError:  # an older fingerprint scheme: that item is redone when it changes
+            unreadable += 1
+            continue
+        index.add(short_id, fp, published_at)
+    if unreadable:
+        log.warning("syndication: %d stored fingerprints are of an older scheme", unreadable)
+    _indexes[store] = index
+    log.debug("syndication index for %s: %d fingerprints loaded", store.engine.url, len(rows))
+    return index
+
+
+def forget_index(store: Store) -> None:
+    """Drop this process's index for `store` (it is rebuilt from the database on next use)."""
+    with _lock:
+        _indexes.pop(store, None)
+
+
+def syndicate(
+    store: Store,
+    saved: Sequence[Item],
+    outcomes: Sequence[SaveOutcome],
+    now: datetime | None = None,
+) -> int:
+    """Group the just-saved items into stories; returns how many joined an existing story.
+
+    `saved[i]` is the processed item whose save gave `outcomes[i]`. Never raises.
+    """
+    todo = [(it, out) for it, out in zip(saved, outcomes, strict=False) if out.changed]
+    if not todo:
+        return 0
+    try:
+        with _lock:
+            return _syndicate(store, todo, now or utcnow())
+    except Exception:
+        log.exception("grouping stories failed; the items are saved, each as its own story")
+        forget_index(store)  # it may be out of step with the database now
+        return 0
+
+
+def _syndicate(
+    store: Store,
+    todo: list[tuple[Item, SaveOutcome]],
+    now: datetime,
+) -> int:
+    """Decide per item, write in bulk: the common case (a new item that matches nothing) costs
+    one fingerprint row and no other statement."""
+    engine = _engine()
+    index = index_for(store, now)
+    if engine is None or index is None:
+        return 0
+    policy = store.duplicates  # for the recorded lead; the gate ranks again at each query
+    joined = 0
+    fresh: list[tuple[int, dict[str, object], datetime]] = []
+    changed: list[tuple[int, dict[str, object], datetime]] = []
+    with store.engine.begin() as conn:
+        facts = story_groups.items_by_short_id(conn, [out.short_id for _, out in todo])
+        for item, out in todo:
+            row = facts.get(out.short_id)
+            if row is None:
+                continue
+            if row.pub_status != PubStatus.USABLE.value or row.killed_at is not None:
+                # a kill notice or a withheld version says nothing about the text: keep the
+                # fingerprint of the last real text so later copies still find the story
+                if not out.created:
+                    story_id = story_groups.story_of(conn, row.id, now)
+                    story_groups.refresh_lead(conn, story_id, policy, now)
+                continue
+            fp = engine.fingerprint(item.headline, item.body_text, item.language)
+            if out.created:
+                target = _match(conn, index, fp, row.published_at)
+                if target is not None and target != row.id:
+                    story_groups.attach(conn, row.id, target, policy, now)
+                    joined += 1
+                fresh.append((row.id, fp.to_row(), row.published_at))
+            else:
+                index.remove(out.short_id)
+                story_id = story_groups.story_of(conn, row.id, now)
+                if story_groups.member_count(conn, story_id) == 1:  # alone: may find its story
+                    target = _match(conn, index, fp, row.published_at)
+                    if target is not None and target != row.id:
+                        story_id = story_groups.attach(conn, row.id, target, policy, now)
+                        joined += 1
+                story_groups.refresh_lead(conn, story_id, policy, now)
+                changed.append((row.id, fp.to_row(), row.published_at))
+            index.add(out.short_id, fp, row.published_at)
+        story_groups.save_fingerprints(conn, fresh, replace=False)
+        story_groups.save_fingerprints(conn, changed, replace=True)
+    return joined
+
+
+def _match(conn: Any, index: Any, fp: Any, published_at: datetime) -> int | None:
+    """The item id the index matches, skipping entries whose item no longer exists."""
+    for _ in range(_MAX_STALE):
+        match = index.match(fp, published_at)
+        if match is None:
+            return None
+        found = story_groups.item_by_short_id(conn, match.key)
+        if found is not None:
+            return int(found.id)
+        index.remove(match.key)  # deleted since it was indexed
+    return None

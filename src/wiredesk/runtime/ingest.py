@@ -25,6 +25,7 @@ from wiredesk.errors import FormatError, SourceError, WiredeskError
 from wiredesk.formats.scrub import may_decode_to_controls, scrub_item
 from wiredesk.model import Envelope, EnvelopeStatus, Item, Transport, utcnow
 from wiredesk.pipeline import pipeline
+from wiredesk.runtime.syndicate import syndicate
 from wiredesk.sources import files
 from wiredesk.sources.backoff import backoff_delay
 from wiredesk.sources.fetched import Fetched, NotModified
@@ -469,9 +470,11 @@ def _save_batch(
     """
 
     def save(items: list[Item]) -> list[SaveOutcome]:
-        return store.save_items(
+        saved = store.save_items(
             source.id, items, envelope_id, auto_publish=source.auto_publish, now=env.received_at
         )
+        syndicate(store, items, saved, env.received_at)  # stories: never raises
+        return saved
 
     try:
         return save([processed for _, _, processed in batch])

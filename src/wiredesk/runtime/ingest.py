@@ -293,8 +293,13 @@ def store_and_process(
     envelope_id, is_new = store.record_envelope(env)
     if not is_new:
         earlier = store.envelope(envelope_id) or {}
-        error = earlier.get("error") if earlier.get("status") == EnvelopeStatus.FAILED else None
-        return EnvelopeOutcome(envelope_id, new=False, error=error)
+        # Still "received": the process that stored it died before finishing it (a crash, a
+        # SIGKILL). Process it now, or its stories would never appear; saving is idempotent.
+        if earlier.get("status") != EnvelopeStatus.RECEIVED:
+            failed = earlier.get("status") == EnvelopeStatus.FAILED
+            return EnvelopeOutcome(
+                envelope_id, new=False, error=earlier.get("error") if failed else None
+            )
     outcome, _ = _process_stored(settings, store, source, envelope_id, env)
     return outcome
 

@@ -57,5 +57,11 @@ def migrate(engine: Engine) -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(resources.files("wiredesk.store") / "migrations"))
     with engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            # pysqlite runs DDL outside any transaction unless told: a crash (or a kill) in the
+            # middle of the first start would leave half the tables and no alembic_version,
+            # and every later start would fail on "table already exists". One explicit
+            # transaction makes a migration all or nothing, as on PostgreSQL.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")

@@ -297,3 +297,60 @@ def test_sigkill_at_random_moments_loses_nothing_and_shows_nothing_half_written(
     assert wrong == {}, list(wrong.items())[:5]
     delivered = sum(p.count(b"<item>") for p in everything)
     assert delivered > 2000, delivered  # thousands of items in all
+
+
+# --- the two windows the random kills found, each pinned down deterministically ------------
+
+
+def test_a_payload_stored_by_a_process_that_died_is_processed_when_it_comes_again(
+    tmp_path: Path, db_url: str
+) -> None:
+    from wiredesk.model import Envelope, Transport
+    from wiredesk.runtime.ingest import ingest_once
+
+    payload = drop_files("wire", 1, PER_FILE)[0]
+    write_drops(tmp_path / "inbox", [payload])
+    cfg = tmp_path / "wiredesk.toml"
+    cfg.write_text(
+        f'[site]\ndatabase = "{db_url}"\n\n[[sources]]\nid = "wire"\nname = "Wire"\n'
+        'folder = "inbox"\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(cfg)
+    store = Store.open(db_url)
+    try:
+        # What the killed process left: the raw payload stored, nothing parsed, file not moved.
+        store.record_envelope(
+            Envelope("wire", payload, Transport.FOLDER, str(tmp_path / "inbox" / "wire-0000.xml"))
+        )
+        assert store.count_stories() == 0
+        (report,) = ingest_once(settings, store)
+        assert report.ok and store.count_envelopes() == 1
+        assert store.count_stories() == PER_FILE  # five new stories, now on the site
+        with store.engine.connect() as conn:
+            assert conn.execute(select(envelopes.c.status)).scalar_one() == "processed"
+    finally:
+        store.close()
+    assert [p.name for p in (tmp_path / "inbox" / "processed").iterdir()] == ["wire-0000.xml"]
+
+
+def test_a_first_start_killed_during_its_migrations_still_starts(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'wiredesk.db'}"
+    die_midway = (
+        "import os, signal\n"
+        "from alembic import command\n"
+        "from wiredesk.store import engine\n"
+        "real = command.upgrade\n"
+        "def upgrade(cfg, _head):\n"
+        "    real(cfg, '0001')  # the first migration's tables are created ...\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)  # ... and the process dies\n"
+        "engine.command.upgrade = upgrade\n"
+        f"engine.migrate(engine.make_engine({url!r}))\n"
+    )
+    died = subprocess.run([sys.executable, "-c", die_midway], capture_output=True, check=False)
+    assert died.returncode == -signal.SIGKILL, died.stderr.decode()
+    store = Store.open(url)  # before the fix: "table source_state already exists", every time
+    try:
+        assert store.count_stories() == 0
+    finally:
+        store.close()

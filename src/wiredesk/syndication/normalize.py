@@ -320,8 +320,9 @@ def tokens(text: str) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class MatchKey:
-    """A story as its copies share it: headline tokens, body tokens, and each body sentence
-    as its tokens joined by single spaces."""
+    """A story as its copies share it: headline tokens, body tokens (with a `\\x00` mark
+    after each sentence: shingles across a boundary are the same in every copy, and leaving
+    the marks in saves a pass), and each body sentence as its tokens joined by spaces."""
 
     headline: tuple[str, ...]
     tokens: tuple[str, ...]
@@ -339,13 +340,14 @@ _JOIN_LINES = f" {_MARK} "
 
 def match_key(headline: str, body_text: str) -> MatchKey:
     """The matching key of a story: apparatus removed, text folded, cut into sentences."""
-    headline = _HEADLINE_LABEL.sub("", headline)
+    if ":" in headline or "ः" in headline:
+        headline = _HEADLINE_LABEL.sub("", headline)
     folded = _folded(_JOIN_LINES.join(story_lines(body_text)).split())
     # Tokens are joined by single spaces, so each piece between marks is one sentence with at
     # most a space on either side.
     sentences = [s.strip() for s in " ".join(folded).split(_MARK)]
     return MatchKey(
         tuple(tokens(headline)),
-        tuple([t for t in folded if t != _MARK]),
+        tuple(folded),
         tuple([s for s in sentences if s]),
     )

@@ -95,6 +95,9 @@ class SyndicationIndex:
         self._exact = array("q")  # first 8 bytes of the exact hash
         self._languages: list[str | None] = []
         self._features: list[bytes] = []
+        # Decoded features of recently verified items: a story's copies arrive together, so
+        # the same few stored items are verified again and again.
+        self._decoded: dict[int, fpmod.Features] = {}
         # The band keys of the last signature seen: match() then add() of one item (the usual
         # sequence) hash the bands once.
         self._last: tuple[bytes, list[int]] = (b"", [])
@@ -131,6 +134,7 @@ class SyndicationIndex:
         if item is not None:
             self._keys[item] = None
             self._features[item] = b""
+            self._decoded.pop(item, None)
 
     def match(self, fp: Fingerprint, published_at: datetime) -> Match | None:
         """The best verified match within the time window, or None."""
@@ -140,11 +144,7 @@ class SyndicationIndex:
         query = None
         best = None
         best_score = -1.0
-        seen: set[int] = set()
         for item in self._buckets.candidates(keys, ts):
-            if item in seen:
-                continue
-            seen.add(item)
             key = self._keys[item]
             if key is None or abs(self._times[item] - ts) > self._window_s:
                 continue
@@ -158,7 +158,12 @@ class SyndicationIndex:
                 )
             if query is None:
                 query = fpmod.unpack_features(fp.features)
-            verdict = compare(query, fpmod.unpack_features(self._features[item]))
+            stored = self._decoded.get(item)
+            if stored is None:
+                if len(self._decoded) >= _DECODED_LIMIT:
+                    self._decoded.clear()
+                stored = self._decoded[item] = fpmod.unpack_features(self._features[item])
+            verdict = compare(query, stored)
             if verdict.same and verdict.score > best_score:
                 best, best_score = (item, verdict), verdict.score
         if best is None:
@@ -176,6 +181,7 @@ class SyndicationIndex:
 
 
 _SPANS = band_spans(fpmod.DOC_PERM)
+_DECODED_LIMIT = 20_000  # decoded features kept (~1 KB each)
 
 
 def _check_signature(blob: bytes) -> None:

@@ -19,8 +19,6 @@ item stores the item's id itself, not a list) plus the item's key, time and pack
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 DOC_ROWS = 3
 DOC_BANDS = 21
 LEAD_ROWS = 4
@@ -65,19 +63,17 @@ class Buckets:
             else:
                 table[k] = [held, item]
 
-    def candidates(self, keys: list[int], timestamp: float) -> Iterator[int]:
-        """Ids in any bucket with one of `keys`, in slots within one slot of `timestamp`
-        (repeats possible)."""
+    def candidates(self, keys: list[int], timestamp: float) -> set[int]:
+        """Ids in any bucket with one of `keys`, in slots within one slot of `timestamp`."""
+        found: set[int] = set()
         s = self.slot_of(timestamp)
         for slot in (s - 1, s, s + 1):
             table = self._slots.get(slot)
             if not table:
                 continue
-            for k in keys:
-                held = table.get(k)
-                if held is None:
-                    continue
-                if isinstance(held, list):
-                    yield from held
+            for held in [h for h in map(table.get, keys) if h is not None]:
+                if type(held) is int:
+                    found.add(held)
                 else:
-                    yield held
+                    found.update(held)
+        return found

@@ -596,3 +596,25 @@ def test_requests_per_host_are_limited(hostile: Hostile, tmp_path: Path) -> None
     assert [r.ok for r in reports] == [True] * 10
     assert len(hostile.requests) == 10
     assert 1 <= hostile.most_active <= 2
+
+
+def test_an_international_host_name_is_checked_and_reached(
+    hostile: Hostile, tmp_path: Path
+) -> None:
+    asked: list[str] = []
+
+    async def resolver(host: str, port: int) -> list[str]:
+        asked.append(host)
+        return ["127.0.0.1"]
+
+    hostile.routes["/feed"] = lambda h: respond(h, body=RSS)
+    url = hostile.url("/feed", host="समाचार.example")
+    got = fetch(
+        settings_for(tmp_path, url, allow_private=False),
+        resolver=resolver,
+        address_allowed=_public_looking("xn--61b3bh3a5ab.example"),
+    )
+    assert isinstance(got, Fetched) and got.payload == RSS
+    assert asked == ["xn--61b3bh3a5ab.example"]  # the name as DNS knows it
+    message = fetch_error(settings_for(tmp_path, url, allow_private=False), resolver=resolver)
+    assert "समाचार.example resolves to 127.0.0.1, a loopback address" in message

@@ -65,6 +65,7 @@ class HttpFetcher:
 
     `resolver` and `address_allowed` are the SSRF guard's two questions (what addresses does
     this host have; is this address acceptable for it); tests replace them, nothing else should.
+    Both get the host as DNS knows it (an international name in its ASCII "xn--" form).
     """
 
     def __init__(
@@ -134,7 +135,7 @@ class HttpFetcher:
         came_from: httpx.URL | None = None
         for _hop in range(MAX_REDIRECTS + 1):
             await self._vet(source, current, came_from)
-            async with self._slot(current.host):
+            async with self._slot(current.raw_host.decode("ascii")):
                 deadline = deadline or loop.time() + total  # time queued for a slot is free
                 try:
                     async with asyncio.timeout_at(deadline):
@@ -174,7 +175,8 @@ class HttpFetcher:
         self, source: SourceSettings, url: httpx.URL, came_from: httpx.URL | None
     ) -> None:
         """The SSRF guard for one hop: resolve once, refuse any non-public address."""
-        host = url.host
+        host = url.raw_host.decode("ascii")  # as the transport will see it (IDNA: punycode)
+        shown = url.host  # as a person wrote it
         literal = parse_ip(host)
         if literal is not None:
             addresses = [str(literal)]
@@ -184,13 +186,13 @@ class HttpFetcher:
                     addresses = list(await self.resolver(host, url.port or _default_port(url)))
             except TimeoutError:
                 raise SourceError(
-                    source.id, f"cannot connect to {host}: looking up the name timed out"
+                    source.id, f"cannot connect to {shown}: looking up the name timed out"
                 ) from None
             except (OSError, UnicodeError):
                 addresses = []
             if not addresses:
                 raise SourceError(
-                    source.id, f"cannot connect to {host}: host name not found; check the URL"
+                    source.id, f"cannot connect to {shown}: host name not found; check the URL"
                 )
         if not source.allow_private:
             for address in addresses:
@@ -198,9 +200,9 @@ class HttpFetcher:
                 if ip is None or not self.address_allowed(host, ip):
                     kind = (address_kind(ip) if ip is not None else None) or "non-public"
                     what = (
-                        f"{host} is a {kind} address"
+                        f"{shown} is a {kind} address"
                         if literal is not None
-                        else f"{host} resolves to {address}, a {kind} address"
+                        else f"{shown} resolves to {address}, a {kind} address"
                     )
                     hop = f"redirect from {came_from} to {url}" if came_from else f"{url}"
                     raise SourceError(

@@ -419,15 +419,15 @@ def _process_stored(
     for index, item in enumerate(result.items):
         try:
             processed = pipeline.process(item, ctx)
+            if may_decode_to_controls(item.body_html):  # `&#1;` in a body decodes to a control
+                scrub_item(processed)
+            _drop_unbelievable_times(processed, env.received_at)
         except Exception as e:  # one bad item is quarantined, never the whole payload
             log.debug(
                 "item %r of source %r failed in the pipeline", item.guid, source.id, exc_info=True
             )
             hold(index, item, "pipeline", f"{type(e).__name__}: {e}")
             continue
-        if may_decode_to_controls(item.body_html):  # `&#1;` in a body decodes to a control
-            scrub_item(processed)
-        _drop_unbelievable_times(processed, env.received_at)
         refusal = quarantine.store_refusal(processed)
         if refusal is not None:
             hold(index, item, "store", refusal)
@@ -524,7 +524,9 @@ def _drop_unbelievable_times(item: Item, received_at: datetime) -> None:
     latest = received_at + FUTURE_TOLERANCE
 
     def believable(when: datetime | None) -> datetime | None:
-        if when is None or EARLIEST_SOURCE_TIME <= when <= latest:
+        if when is None or when.tzinfo is None:  # naive: the store refuses it, by name
+            return when
+        if EARLIEST_SOURCE_TIME <= when <= latest:
             return when
         return None
 

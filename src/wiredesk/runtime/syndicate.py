@@ -119,8 +119,10 @@ def _syndicate(
         return 0
     policy = store.duplicates  # for the recorded lead; the gate ranks again at each query
     joined = 0
-    fresh: list[tuple[int, dict[str, object], datetime]] = []
-    changed: list[tuple[int, dict[str, object], datetime]] = []
+    # item id -> (fingerprint row, published): the last version of a batch wins, since one
+    # payload may carry the same story twice
+    fresh: dict[int, tuple[dict[str, object], datetime]] = {}
+    changed: dict[int, tuple[dict[str, object], datetime]] = {}
     with store.engine.begin() as conn:
         facts = story_groups.items_by_short_id(conn, [out.short_id for _, out in todo])
         for item, out in todo:
@@ -140,7 +142,7 @@ def _syndicate(
                 if target is not None and target != row.id:
                     story_groups.attach(conn, row.id, target, policy, now)
                     joined += 1
-                fresh.append((row.id, fp.to_row(), row.published_at))
+                fresh[row.id] = (fp.to_row(), row.published_at)
             else:
                 index.remove(out.short_id)
                 story_id = story_groups.story_of(conn, row.id, now)
@@ -150,10 +152,13 @@ def _syndicate(
                         story_id = story_groups.attach(conn, row.id, target, policy, now)
                         joined += 1
                 story_groups.refresh_lead(conn, story_id, policy, now)
-                changed.append((row.id, fp.to_row(), row.published_at))
+                if row.id in fresh:  # created by this batch: not stored yet, just newer
+                    fresh[row.id] = (fp.to_row(), row.published_at)
+                else:
+                    changed[row.id] = (fp.to_row(), row.published_at)
             index.add(out.short_id, fp, row.published_at)
-        story_groups.save_fingerprints(conn, fresh, replace=False)
-        story_groups.save_fingerprints(conn, changed, replace=True)
+        story_groups.save_fingerprints(conn, [(i, *v) for i, v in fresh.items()], replace=False)
+        story_groups.save_fingerprints(conn, [(i, *v) for i, v in changed.items()], replace=True)
     return joined
 
 

@@ -12,6 +12,7 @@ docs/syndication.md.
 from __future__ import annotations
 
 import hashlib
+import heapq
 from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -144,7 +145,9 @@ class SyndicationIndex:
         query = None
         best = None
         best_score = -1.0
-        for item in self._buckets.candidates(keys, ts):
+        found = self._buckets.candidates(keys, ts)
+        eligible: list[int] = []
+        for item in found:
             key = self._keys[item]
             if key is None or abs(self._times[item] - ts) > self._window_s:
                 continue
@@ -156,6 +159,13 @@ class SyndicationIndex:
                 return Match(
                     key, 2.0, f"exact duplicate of {key} after normalization, {hours:.1f} h apart"
                 )
+            eligible.append(item)
+        if len(eligible) > MAX_VERIFIED:
+            # Look-alike text (a day's template reports, a wire's boilerplate) can put hundreds
+            # of items in the query's buckets; the copies of the same story share the most
+            # bands, so verifying the best-placed few keeps a lookup's cost bounded.
+            eligible = heapq.nlargest(MAX_VERIFIED, eligible, key=found.__getitem__)
+        for item in eligible:
             if query is None:
                 query = fpmod.unpack_features(fp.features)
             stored = self._decoded.get(item)
@@ -181,6 +191,8 @@ class SyndicationIndex:
 
 
 _SPANS = band_spans(fpmod.DOC_PERM)
+# Candidates verified per lookup, those sharing the most LSH bands with the query first.
+MAX_VERIFIED = 8
 _DECODED_LIMIT = 20_000  # decoded features kept (~1 KB each)
 
 

@@ -19,6 +19,11 @@ item stores the item's id itself, not a list) plus the item's key, time and pack
 
 from __future__ import annotations
 
+# A bucket holding more items than this within three windows says only "this text is
+# boilerplate" (a wire's stock paragraph, a template report's fixed sentences); like a stop
+# word, it is skipped. Copies of one story also share rarer bands, so they are still found.
+MAX_BUCKET = 64
+
 DOC_ROWS = 3
 DOC_BANDS = 21
 LEAD_ROWS = 4
@@ -63,9 +68,11 @@ class Buckets:
             else:
                 table[k] = [held, item]
 
-    def candidates(self, keys: list[int], timestamp: float) -> set[int]:
-        """Ids in any bucket with one of `keys`, in slots within one slot of `timestamp`."""
-        found: set[int] = set()
+    def candidates(self, keys: list[int], timestamp: float) -> dict[int, int]:
+        """Ids in any bucket with one of `keys`, in slots within one slot of `timestamp`, with
+        how many bands each shares with the query (more shared bands: more shared text)."""
+        found: dict[int, int] = {}
+        get = found.get
         s = self.slot_of(timestamp)
         for slot in (s - 1, s, s + 1):
             table = self._slots.get(slot)
@@ -73,7 +80,8 @@ class Buckets:
                 continue
             for held in [h for h in map(table.get, keys) if h is not None]:
                 if type(held) is int:
-                    found.add(held)
-                else:
-                    found.update(held)
+                    found[held] = get(held, 0) + 1
+                elif len(held) <= MAX_BUCKET:
+                    for item in held:
+                        found[item] = get(item, 0) + 1
         return found

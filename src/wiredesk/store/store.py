@@ -21,7 +21,14 @@ from wiredesk.model import Envelope, EnvelopeStatus, Hop, Item, ItemState, Signa
 from wiredesk.store import stories as story_groups
 from wiredesk.store.engine import make_engine, migrate
 from wiredesk.store.lifecycle import VersionOrder, derive, newer
-from wiredesk.store.schema import audit_log, envelopes, item_versions, items, source_state
+from wiredesk.store.schema import (
+    audit_log,
+    envelope_payloads,
+    envelopes,
+    item_versions,
+    items,
+    source_state,
+)
 from wiredesk.store.visibility import (
     DEFAULT_POLICY,
     DuplicatePolicy,
@@ -260,12 +267,15 @@ class Store:
                             location=env.location,
                             content_type=env.content_type,
                             sha256=sha,
-                            payload=env.payload,
+                            size=len(env.payload),
                             received_at=env.received_at,
                             status=EnvelopeStatus.RECEIVED.value,
                             item_count=0,
                         )
                     ).inserted_primary_key[0]
+                    conn.execute(
+                        insert(envelope_payloads).values(envelope_id=new_id, payload=env.payload)
+                    )
             except IntegrityError:  # a concurrent writer stored the same bytes first
                 existing = conn.execute(
                     select(envelopes.c.id).where(
@@ -298,8 +308,17 @@ class Store:
             )
 
     def envelope(self, envelope_id: int) -> dict[str, Any] | None:
+        """The envelope's bookkeeping and, under "payload", the raw bytes as received."""
         with self.engine.connect() as conn:
-            row = conn.execute(select(envelopes).where(envelopes.c.id == envelope_id)).first()
+            row = conn.execute(
+                select(envelopes, envelope_payloads.c.payload)
+                .select_from(
+                    envelopes.join(
+                        envelope_payloads, envelope_payloads.c.envelope_id == envelopes.c.id
+                    )
+                )
+                .where(envelopes.c.id == envelope_id)
+            ).first()
         return dict(row._mapping) if row else None
 
     def count_envelopes(self, source_id: str | None = None) -> int:

@@ -120,6 +120,7 @@ async def ingest_all_async(
                 settings, store, source, fetcher=fetcher, store_lock=lock, write_lock=write_lock
             )
 
+    await asyncio.to_thread(locked, write_lock, recover_unfinished, settings, store)
     async with HttpFetcher(settings) as fetcher:
         polled = [s for s in settings.sources if s.polled]
         return list(await asyncio.gather(*(one(s, fetcher) for s in polled)))
@@ -321,6 +322,28 @@ class ReprocessOutcome:
     new_versions: int = 0
     resolved: int = 0  # quarantine rows this run got through
     still_quarantined: int = 0
+
+
+def recover_unfinished(settings: Settings, store: Store) -> int:
+    """Process payloads a previous process stored but did not live to process.
+
+    Raw first means a crash between storing and processing leaves an envelope "received";
+    its feed may have moved on by the next poll, so nothing else would ever bring it back.
+    Run before polling starts; saving is idempotent, so a payload processed twice is harmless.
+    Returns how many were processed.
+    """
+    done = 0
+    for envelope_id, source_id in store.unfinished_envelopes():
+        if settings.source(source_id) is None:
+            continue  # its source was removed from the settings: `reprocess` after adding it
+        try:
+            reprocess_envelope(settings, store, envelope_id)
+            done += 1
+        except Exception:  # one bad leftover must not stop polling
+            log.exception("recovering unfinished envelope %s failed", envelope_id)
+    if done:
+        log.info("processed %d payload(s) left unfinished by an earlier run", done)
+    return done
 
 
 def reprocess_envelope(settings: Settings, store: Store, envelope_id: int) -> ReprocessOutcome:

@@ -17,7 +17,12 @@ from datetime import datetime, timedelta
 
 from wiredesk.config import Settings, SourceSettings
 from wiredesk.model import utcnow
-from wiredesk.runtime.ingest import SourceReport, ingest_source_async
+from wiredesk.runtime.ingest import (
+    SourceReport,
+    ingest_source_async,
+    locked,
+    recover_unfinished,
+)
 from wiredesk.sources.http import HttpFetcher
 from wiredesk.store import Store
 
@@ -51,6 +56,9 @@ class Scheduler:
         if not self._polled:
             log.warning("no polled sources configured; nothing to poll")
             return
+        await asyncio.to_thread(
+            locked, self._write_lock, recover_unfinished, self.settings, self.store
+        )
         first_due = await asyncio.to_thread(self._first_due)
         order = sorted(self._polled, key=lambda s: first_due[s.id])
         async with HttpFetcher(self.settings) as fetcher, asyncio.TaskGroup() as group:

@@ -321,6 +321,17 @@ class Store:
             ).first()
         return dict(row._mapping) if row else None
 
+    def unfinished_envelopes(self) -> list[tuple[int, str]]:
+        """(id, source id) of payloads stored but never processed: the process that received
+        them died in between. Oldest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(envelopes.c.id, envelopes.c.source_id)
+                .where(envelopes.c.status == EnvelopeStatus.RECEIVED.value)
+                .order_by(envelopes.c.id)
+            )
+            return [(int(i), str(sid)) for i, sid in rows]
+
     def count_envelopes(self, source_id: str | None = None) -> int:
         q = select(func.count()).select_from(envelopes)
         if source_id is not None:

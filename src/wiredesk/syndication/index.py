@@ -22,7 +22,7 @@ from __future__ import annotations
 # A bucket holding more items than this within three windows says only "this text is
 # boilerplate" (a wire's stock paragraph, a template report's fixed sentences); like a stop
 # word, it is skipped. Copies of one story also share rarer bands, so they are still found.
-MAX_BUCKET = 64
+MAX_BUCKET = 16
 
 DOC_ROWS = 3
 DOC_BANDS = 21

@@ -691,7 +691,13 @@ class Store:
                     item_versions.c.received_at,
                     item_versions.c.source_updated_at,
                 )
-                .where(item_versions.c.item_id == story.item_id)
+                # Each statement may see a newer database than the story row above (no shared
+                # snapshot across statements); versions are numbered in arrival order, so the
+                # ones the story row counts are exactly the history that goes with it.
+                .where(
+                    item_versions.c.item_id == story.item_id,
+                    item_versions.c.version <= story.version_count,
+                )
                 .order_by(item_versions.c.version.desc())
             )
             versions = [VersionInfo(**r._mapping) for r in history]
@@ -704,6 +710,7 @@ class Store:
                 )
                 .where(
                     item_versions.c.item_id == story.item_id,
+                    item_versions.c.version <= story.version_count,
                     item_versions.c.signals.like(f'%"{Signal.CORRECTION.value}"%'),
                 )
                 .order_by(item_versions.c.version)

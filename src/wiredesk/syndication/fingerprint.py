@@ -21,6 +21,7 @@ import sys
 import zlib
 from array import array
 from dataclasses import dataclass
+from itertools import repeat
 
 import rensa
 
@@ -54,10 +55,21 @@ def _minhash(shingles: list[str], num_perm: int, seed: int) -> list[int]:
 
 
 def signature(key: MatchKey) -> bytes:
-    """The packed MinHash signature: DOC_PERM values, then LEAD_PERM values (uint32)."""
+    """The packed MinHash signature: DOC_PERM values, then LEAD_PERM values (uint32).
+
+    The lead's shingles are a run of the document's (the body follows the headline), so they
+    are sliced from the document's list rather than joined a second time.
+    """
     body = key.tokens
-    doc = _minhash(_shingles([*key.headline, *body]), DOC_PERM, DOC_SEED)
-    lead = _minhash(_shingles(body[:LEAD_TOKENS]), LEAD_PERM, LEAD_SEED)
+    doc_shingles = _shingles([*key.headline, *body])
+    n = min(len(body), LEAD_TOKENS)
+    if n >= SHINGLE:
+        start = len(key.headline)
+        lead_shingles = doc_shingles[start : start + n - SHINGLE + 1]
+    else:
+        lead_shingles = _shingles(list(body[:LEAD_TOKENS]))
+    doc = _minhash(doc_shingles, DOC_PERM, DOC_SEED)
+    lead = _minhash(lead_shingles, LEAD_PERM, LEAD_SEED)
     return _SIG.pack(SCHEME, *doc, *lead)
 
 
@@ -69,6 +81,9 @@ def unpack_signature(blob: bytes) -> tuple[int, ...]:
             "(they were made by another version of wiredesk)"
         )
     return _SIG.unpack(blob)[1:]
+
+
+_crc32 = zlib.crc32
 
 
 def _hash(text: str) -> int:
@@ -99,14 +114,20 @@ class Features:
 
 
 def features(key: MatchKey) -> bytes:
-    """Headline hash and weight, then each distinct sentence's hash and weight, in order."""
-    sentences: dict[int, int] = {}
-    for s in key.sentences:
-        sentences.setdefault(_hash(s), min(s.count(" ") + 1, 255))
+    """Headline hash and weight, then each distinct sentence's hash and weight, in order.
+
+    Hashes and space counts are computed with `map` (the loop runs in C; a story has dozens
+    of sentences). A repeated sentence keeps its first position in the dict; its weight
+    depends only on its text, so which copy sets it does not matter.
+    """
+    ss = key.sentences
+    hashed = map(_crc32, map(str.encode, ss))
+    sentences = dict(zip(hashed, map(str.count, ss, repeat(" ")), strict=True))
     hashes = list(sentences)
+    weights = [w + 1 if w < 255 else 255 for w in sentences.values()]
     return _HEAD.pack(
         SCHEME, _hash(" ".join(key.headline)), min(len(key.headline), 255), len(hashes)
-    ) + struct.pack(f"<{len(hashes)}I{len(hashes)}B", *hashes, *sentences.values())
+    ) + struct.pack(f"<{len(hashes)}I{len(hashes)}B", *hashes, *weights)
 
 
 def unpack_features(blob: bytes) -> Features:

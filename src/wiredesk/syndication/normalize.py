@@ -287,16 +287,20 @@ def _folded(words: list[str]) -> list[str]:
 
     Cached per word: a story's words are mostly words every story uses, so each distinct word
     is folded once and a story costs a dictionary lookup per word, done by `map` in C.
+    A miss (None) makes `chain` raise TypeError: catching that is cheaper than scanning the
+    list for None first, which compares every tuple with None.
     """
     pieces = list(map(_CACHE.get, words))
-    if None in pieces:
+    try:
+        flat = list(chain.from_iterable(pieces))  # type: ignore[arg-type]
+    except TypeError:
         if len(_CACHE) > _CACHE_LIMIT:
             _CACHE.clear()
             _CACHE[_MARK] = (_MARK,)
         for i, piece in enumerate(pieces):
             if piece is None:
                 pieces[i] = _CACHE[words[i]] = _fold_token(words[i])
-    flat = list(chain.from_iterable(pieces))  # type: ignore[arg-type]
+        flat = list(chain.from_iterable(pieces))  # type: ignore[arg-type]
     if not _PHRASE_TRIGGERS.isdisjoint(flat):
         flat = _phrases(flat)
     return flat
@@ -345,9 +349,5 @@ def match_key(headline: str, body_text: str) -> MatchKey:
     folded = _folded(_JOIN_LINES.join(story_lines(body_text)).split())
     # Tokens are joined by single spaces, so each piece between marks is one sentence with at
     # most a space on either side.
-    sentences = [s.strip() for s in " ".join(folded).split(_MARK)]
-    return MatchKey(
-        tuple(tokens(headline)),
-        tuple(folded),
-        tuple([s for s in sentences if s]),
-    )
+    sentences = map(str.strip, " ".join(folded).split(_MARK))
+    return MatchKey(tuple(tokens(headline)), tuple(folded), tuple(filter(None, sentences)))

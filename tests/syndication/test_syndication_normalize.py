@@ -74,9 +74,9 @@ def test_sentences_survive_merged_and_split_paragraphs() -> None:
         match_key("h", a).sentences
         == match_key("h", b).sentences
         == (
-            "rain fell",
-            "roads flooded",
-            "schools shut",
+            b"rain fell",
+            b"roads flooded",
+            b"schools shut",
         )
     )
 

@@ -121,8 +121,8 @@ def features(key: MatchKey) -> bytes:
     depends only on its text, so which copy sets it does not matter.
     """
     ss = key.sentences
-    hashed = map(_crc32, map(str.encode, ss))
-    sentences = dict(zip(hashed, map(str.count, ss, repeat(" ")), strict=True))
+    hashed = map(_crc32, ss)
+    sentences = dict(zip(hashed, map(bytes.count, ss, repeat(b" ")), strict=True))
     hashes = list(sentences)
     weights = [w + 1 if w < 255 else 255 for w in sentences.values()]
     return _HEAD.pack(

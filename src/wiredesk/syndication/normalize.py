@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, repeat
 
 # Private helpers of the pipeline's stages, reused so that "what is an attribution line" and
 # "what is a dateline" have one definition in wiredesk.
@@ -257,6 +257,7 @@ _ABBREVIATIONS = frozenset(
     {"कि.मी.", "डॉ.", "mr.", "mrs.", "ms.", "dr.", "rs.", "st.", "no.", "vs.", "prof.", "lt."}
 )
 _MARK = "\x00"  # a sentence boundary among folded tokens; no token contains it
+_MARK_BYTES = _MARK.encode()
 _CACHE: dict[str, tuple[str, ...]] = {_MARK: (_MARK,)}
 _CACHE_LIMIT = 200_000
 
@@ -326,15 +327,17 @@ def tokens(text: str) -> list[str]:
 class MatchKey:
     """A story as its copies share it: headline tokens, body tokens (with a `\\x00` mark
     after each sentence: shingles across a boundary are the same in every copy, and leaving
-    the marks in saves a pass), and each body sentence as its tokens joined by spaces."""
+    the marks in saves a pass), and each body sentence as its tokens joined by spaces, in
+    UTF-8: the sentences are only ever hashed, and cutting them from one encoded text costs
+    less than encoding each sentence on its own."""
 
     headline: tuple[str, ...]
     tokens: tuple[str, ...]
-    sentences: tuple[str, ...]
+    sentences: tuple[bytes, ...]
 
     def text(self) -> str:
         """One string for the exact hash: sentences joined with a separator no token has."""
-        return " ".join(self.headline) + "\n" + "\n".join(self.sentences)
+        return " ".join(self.headline) + "\n" + b"\n".join(self.sentences).decode()
 
 
 # A desk's label in front of a headline (`Breaking:`, `बड़ी ख़बर:`): up to three words and a colon.
@@ -349,5 +352,6 @@ def match_key(headline: str, body_text: str) -> MatchKey:
     folded = _folded(_JOIN_LINES.join(story_lines(body_text)).split())
     # Tokens are joined by single spaces, so each piece between marks is one sentence with at
     # most a space on either side.
-    sentences = map(str.strip, " ".join(folded).split(_MARK))
+    pieces = " ".join(folded).encode().split(_MARK_BYTES)
+    sentences = map(bytes.strip, pieces, repeat(b" "))
     return MatchKey(tuple(tokens(headline)), tuple(folded), tuple(filter(None, sentences)))

@@ -319,6 +319,39 @@ def kill(ref: str, reason: str, config: str | None) -> None:
         click.echo(f"killed {short_id}: {url} now answers 410 Gone on every channel")
 
 
+@cli.command()
+@click.argument("ref")
+@config_option
+def approve(ref: str, config: str | None) -> None:
+    """Publish a story held for editors (from a source with auto_publish = false).
+
+    REF is the article URL or path, its short id, or SOURCE:GUID (`wiredesk items --state
+    held` lists them). The agency's own word still applies: an embargo or a kill is kept.
+    """
+    from wiredesk.model import utcnow
+    from wiredesk.runtime import embedded
+
+    settings = _settings(config)
+    store = embedded.open_store(settings)
+    try:
+        item_id = store.find_item(ref)
+        if item_id is None:
+            raise WiredeskError(
+                f"no story matches {ref!r}; pass its URL, path, short id or SOURCE:GUID "
+                "(see `wiredesk items --state held`)"
+            )
+        short_id, path, _ = _item_where(store, item_id)
+        actor = f"editor {os.environ.get('USER') or 'cli'}"
+        approved = store.approve(item_id, actor=actor, now=utcnow())
+    finally:
+        store.close()
+    url = settings.site.base_url + path
+    if approved:
+        click.echo(f"approved {short_id}: {url}")
+    else:
+        click.echo(f"{short_id} was not held; nothing to do ({url})")
+
+
 def _item_where(store: Store, item_id: int) -> tuple[str, str, bool]:
     """(short id, article path, already killed) of one item, for the kill command's answer."""
     from sqlalchemy import select

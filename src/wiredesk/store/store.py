@@ -799,6 +799,23 @@ class Store:
                 ).scalar()
         return None if found is None else int(found)
 
+    def approve(self, item_id: int, *, actor: str, now: datetime | None = None) -> bool:
+        """Publish a story held for editors (its source has `auto_publish = false`).
+
+        Approval lifts only our own hold: the agency's word (withheld, embargo, kill) still
+        applies through the gate. Returns False if the story was not held.
+        """
+        now = now or utcnow()
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                update(items)
+                .where(items.c.id == item_id, items.c.state == ItemState.HELD.value)
+                .values(state=ItemState.PUBLISHED.value)
+            ).rowcount
+            if done:
+                self._audit(conn, item_id, "approve", actor, None, None, now)
+        return bool(done)
+
     def kill(self, item_id: int, *, reason: str, actor: str, now: datetime | None = None) -> bool:
         """Take a story down everywhere, for good: an editor's kill is never undone by the
         agency. Returns False if it was already killed by an editor."""

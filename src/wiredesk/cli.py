@@ -299,12 +299,7 @@ def kill(ref: str, reason: str, config: str | None) -> None:
     settings = _settings(config)
     store = embedded.open_store(settings)
     try:
-        item_id = store.find_item(ref)
-        if item_id is None:
-            raise WiredeskError(
-                f"no story matches {ref!r}; pass its URL, path, short id or SOURCE:GUID "
-                "(see `wiredesk items`)"
-            )
+        item_id = _find_story(store, ref, "wiredesk items")
         short_id, path, was_down = _item_where(store, item_id)
         url = settings.site.base_url + path
         actor = f"editor {os.environ.get('USER') or 'cli'}"
@@ -334,12 +329,7 @@ def approve(ref: str, config: str | None) -> None:
     settings = _settings(config)
     store = embedded.open_store(settings)
     try:
-        item_id = store.find_item(ref)
-        if item_id is None:
-            raise WiredeskError(
-                f"no story matches {ref!r}; pass its URL, path, short id or SOURCE:GUID "
-                "(see `wiredesk items --state held`)"
-            )
+        item_id = _find_story(store, ref, "wiredesk items --state held")
         short_id, path, _ = _item_where(store, item_id)
         actor = f"editor {os.environ.get('USER') or 'cli'}"
         approved = store.approve(item_id, actor=actor, now=utcnow())
@@ -350,6 +340,17 @@ def approve(ref: str, config: str | None) -> None:
         click.echo(f"approved {short_id}: {url}")
     else:
         click.echo(f"{short_id} was not held; nothing to do ({url})")
+
+
+def _find_story(store: Store, ref: str, listing: str) -> int:
+    """The item a person named, or one line saying how to name it (`listing` shows them)."""
+    item_id = store.find_item(ref)
+    if item_id is None:
+        raise WiredeskError(
+            f"no story matches {ref!r}; pass its URL, path, short id or SOURCE:GUID "
+            f"(see `{listing}`)"
+        )
+    return item_id
 
 
 def _item_where(store: Store, item_id: int) -> tuple[str, str, bool]:

@@ -79,3 +79,37 @@ def test_a_match_whose_item_was_deleted_is_skipped_not_joined(
     send(store, settings, "ians", rss_items(("ians-1", story, T0)), T0 + timedelta(minutes=2))
     [row] = story_rows(store, T0 + timedelta(hours=1))
     assert row.source_id == "ians" and row.lead_path == row.path
+
+
+def test_fingerprints_of_an_older_wiredesk_are_redone_so_old_stories_still_gather_copies(
+    setup: tuple[Store, object], caplog: pytest.LogCaptureFixture
+) -> None:
+    """An upgrade that changes the fingerprint scheme must not orphan the stories already
+    stored: the index rebuilds their fingerprints from the stored text at start."""
+    store, settings = setup
+    story = seed_lines()[:5]
+    send(store, settings, "pti", rss_items(("pti-1", story, T0)), T0)
+    with store.engine.begin() as conn:  # what an older wiredesk left: scheme byte 1
+        for item_id, sig, feats in conn.execute(
+            select(
+                item_fingerprints.c.item_id,
+                item_fingerprints.c.signature,
+                item_fingerprints.c.features,
+            )
+        ).all():
+            conn.execute(
+                item_fingerprints.update()
+                .where(item_fingerprints.c.item_id == item_id)
+                .values(signature=b"\x01" + bytes(sig)[1:], features=b"\x01" + bytes(feats)[1:])
+            )
+    syndicate_module.forget_index(store)  # as after a restart
+    caplog.set_level(logging.INFO, logger="wiredesk.runtime.syndicate")
+    send(store, settings, "ians", rss_items(("ians-1", story, T0)), T0 + timedelta(minutes=2))
+    assert "1 fingerprints of an older wiredesk recomputed" in caplog.text
+    rows = story_rows(store, T0 + timedelta(hours=1))
+    assert len(rows) == 2 and len({r.story_id for r in rows}) == 1  # the copy joined the story
+    with store.engine.connect() as conn:
+        schemes = {
+            bytes(s)[0] for s in conn.execute(select(item_fingerprints.c.signature)).scalars()
+        }
+    assert schemes == {2}  # the redone fingerprint was persisted, not only kept in memory

@@ -28,6 +28,7 @@ from typing import Any
 from wiredesk.model import Item, PubStatus, utcnow
 from wiredesk.store import SaveOutcome, Store
 from wiredesk.store import stories as story_groups
+from wiredesk.syndication import engine
 
 log = logging.getLogger(__name__)
 
@@ -35,44 +36,27 @@ WINDOW = timedelta(hours=72)  # the engine's default: copies of one story arrive
 _MAX_STALE = 8  # index entries whose item was deleted, skipped before giving up on a match
 
 _lock = threading.Lock()
-_indexes: weakref.WeakKeyDictionary[Store, Any] = weakref.WeakKeyDictionary()
-_engine_missing_logged = False
+_indexes: weakref.WeakKeyDictionary[Store, engine.SyndicationIndex] = weakref.WeakKeyDictionary()
 
 
-def _engine() -> Any:
-    """The near-duplicate engine module, or None (logged once) if this build lacks it."""
-    global _engine_missing_logged
-    try:
-        from wiredesk.syndication import engine
-    except ImportError:
-        if not _engine_missing_logged:
-            log.warning("wiredesk.syndication.engine is not available; stories are not merged")
-            _engine_missing_logged = True
-        return None
-    return engine
-
-
-def index_for(store: Store, now: datetime) -> Any:
+def index_for(store: Store, now: datetime) -> engine.SyndicationIndex:
     """This process's index for `store`, built from persisted fingerprints on first use."""
     index = _indexes.get(store)
     if index is not None:
         return index
-    engine = _engine()
-    if engine is None:
-        return None
     index = engine.SyndicationIndex(window=WINDOW)
     with store.engine.connect() as conn:
         rows = story_groups.load_fingerprints(conn, now - WINDOW)
-    unreadable = 0
+    stale: dict[str, datetime] = {}
     for short_id, row, published_at in rows:
         try:
             fp = engine.Fingerprint.from_row(row)
-        except ValueError:  # an older fingerprint scheme: that item is redone when it changes
-            unreadable += 1
+        except ValueError:  # made by an older wiredesk: redone below from the stored text
+            stale[short_id] = published_at
             continue
         index.add(short_id, fp, published_at)
-    if unreadable:
-        log.warning("syndication: %d stored fingerprints are of an older scheme", unreadable)
+    if stale:
+        _redo_fingerprints(store, index, stale)
     _indexes[store] = index
     log.debug("syndication index for %s: %d fingerprints loaded", store.engine.url, len(rows))
     return index
@@ -82,6 +66,21 @@ def forget_index(store: Store) -> None:
     """Drop this process's index for `store` (it is rebuilt from the database on next use)."""
     with _lock:
         _indexes.pop(store, None)
+
+
+def _redo_fingerprints(
+    store: Store, index: engine.SyndicationIndex, stale: dict[str, datetime]
+) -> None:
+    """Recompute fingerprints of an older scheme from each item's current text and persist
+    them, so that stories stored before an upgrade still gather their later copies."""
+    with store.engine.begin() as conn:
+        redone = []
+        for item_id, short_id, r in story_groups.current_texts(conn, list(stale)):
+            fp = engine.fingerprint(r.headline or "", r.body_text or "", r.language)
+            index.add(short_id, fp, stale[short_id])
+            redone.append((item_id, fp.to_row(), stale[short_id]))
+        story_groups.save_fingerprints(conn, redone, replace=True)
+    log.info("syndication: %d fingerprints of an older wiredesk recomputed", len(redone))
 
 
 def syndicate(
@@ -113,10 +112,7 @@ def _syndicate(
 ) -> int:
     """Decide per item, write in bulk: the common case (a new item that matches nothing) costs
     one fingerprint row and no other statement."""
-    engine = _engine()
     index = index_for(store, now)
-    if engine is None or index is None:
-        return 0
     policy = store.duplicates  # for the recorded lead; the gate ranks again at each query
     joined = 0
     # item id -> (fingerprint row, published): the last version of a batch wins, since one
@@ -162,7 +158,9 @@ def _syndicate(
     return joined
 
 
-def _match(conn: Any, index: Any, fp: Any, published_at: datetime) -> int | None:
+def _match(
+    conn: Any, index: engine.SyndicationIndex, fp: engine.Fingerprint, published_at: datetime
+) -> int | None:
     """The item id the index matches, skipping entries whose item no longer exists."""
     for _ in range(_MAX_STALE):
         match = index.match(fp, published_at)

@@ -200,6 +200,29 @@ def items_by_short_id(conn: Connection, short_ids: Sequence[str]) -> dict[str, A
     return found
 
 
+def current_texts(conn: Connection, short_ids: Sequence[str]) -> list[tuple[int, str, Any]]:
+    """(item id, short id, row with headline, body_text, language) of each item's current
+    version: what a fingerprint is computed from, when a stored one must be redone."""
+    out: list[tuple[int, str, Any]] = []
+    unique = list(dict.fromkeys(short_ids))
+    for start in range(0, len(unique), _IN_CHUNK):
+        q = (
+            select(
+                items.c.id,
+                items.c.short_id,
+                item_versions.c.headline,
+                item_versions.c.body_text,
+                item_versions.c.language,
+            )
+            .select_from(
+                items.join(item_versions, item_versions.c.id == items.c.current_version_id)
+            )
+            .where(items.c.short_id.in_(unique[start : start + _IN_CHUNK]))
+        )
+        out += [(int(r.id), str(r.short_id), r) for r in conn.execute(q)]
+    return out
+
+
 def save_fingerprints(
     conn: Connection, rows: Sequence[tuple[int, Mapping[str, object], datetime]], replace: bool
 ) -> None:

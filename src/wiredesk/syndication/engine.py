@@ -12,7 +12,6 @@ docs/syndication.md.
 from __future__ import annotations
 
 import hashlib
-import heapq
 from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from datetime import datetime, timedelta
 
 from wiredesk.syndication import fingerprint as fpmod
 from wiredesk.syndication.index import Buckets, band_keys, band_spans
-from wiredesk.syndication.normalize import match_key
+from wiredesk.syndication.token_ids import match_ids
 from wiredesk.syndication.verify import compare
 
 
@@ -66,7 +65,7 @@ class Fingerprint:
 
 def fingerprint(headline: str, body_text: str, language: str | None) -> Fingerprint:
     """The fingerprint of one story (headline and plain-text body, paragraphs on lines)."""
-    key = match_key(headline, body_text)
+    key = match_ids(headline, body_text)
     features = fpmod.features(key)
     # The features hold the headline's and each sentence's hash in order, so hashing them is
     # hashing the normalized text, at a tenth of the cost of joining and hashing the text.
@@ -146,25 +145,27 @@ class SyndicationIndex:
         best = None
         best_score = -1.0
         found = self._buckets.candidates(keys, ts)
+        # Look-alike text (a day's template reports, a wire's boilerplate) can put hundreds of
+        # items in the query's buckets; the copies of the same story share the most bands,
+        # so only the best-placed few are verified, which bounds a lookup's cost. An exact
+        # duplicate has the query's very signature, shares every band, and so comes first.
         eligible: list[int] = []
-        for item in found:
+        times, languages, exacts, window = self._times, self._languages, self._exact, self._window_s
+        for item, _ in found:
             key = self._keys[item]
-            if key is None or abs(self._times[item] - ts) > self._window_s:
+            if key is None or abs(times[item] - ts) > window:
                 continue
-            lang = self._languages[item]
+            lang = languages[item]
             if lang and fp.language and lang != fp.language:
                 continue
-            if self._exact[item] == exact:
-                hours = abs(self._times[item] - ts) / 3600
+            if exacts[item] == exact:
+                hours = abs(times[item] - ts) / 3600
                 return Match(
                     key, 2.0, f"exact duplicate of {key} after normalization, {hours:.1f} h apart"
                 )
             eligible.append(item)
-        if len(eligible) > MAX_VERIFIED:
-            # Look-alike text (a day's template reports, a wire's boilerplate) can put hundreds
-            # of items in the query's buckets; the copies of the same story share the most
-            # bands, so verifying the best-placed few keeps a lookup's cost bounded.
-            eligible = heapq.nlargest(MAX_VERIFIED, eligible, key=found.__getitem__)
+            if len(eligible) == MAX_VERIFIED:
+                break
         for item in eligible:
             if query is None:
                 query = fpmod.unpack_features(fp.features)
@@ -192,7 +193,7 @@ class SyndicationIndex:
 
 _SPANS = band_spans(fpmod.DOC_PERM)
 # Candidates verified per lookup, those sharing the most LSH bands with the query first.
-MAX_VERIFIED = 8
+MAX_VERIFIED = 4
 _DECODED_LIMIT = 20_000  # decoded features kept (~1 KB each)
 
 

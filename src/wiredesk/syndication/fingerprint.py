@@ -12,6 +12,12 @@ The features are what verification needs: one 32-bit hash and a token count for 
 and for each sentence. Sentences are compared whole, so a sentence with a different number,
 weekday or name never counts as shared (that is what separates one day's market close from the
 next), while merged, split, dropped and reordered paragraphs change nothing.
+
+Everything here is arithmetic over the key's token ids (`token_ids.IdKey`): a shingle's hash
+mixes its three ids, a sentence's hash mixes each id with its position in the sentence, and
+rensa takes the shingle hashes as they are (`digest_matrix_from_flat_token_hashes`). No string
+is built or hashed per token, which is what made the fingerprint cheap enough to run inside
+ingest (docs/syndication.md, "Cost").
 """
 
 from __future__ import annotations
@@ -21,14 +27,14 @@ import sys
 import zlib
 from array import array
 from dataclasses import dataclass
-from itertools import repeat
 
+import numpy as np
 import rensa
 
-from wiredesk.syndication.normalize import MatchKey
+from wiredesk.syndication.token_ids import MARK_BYTES, IdKey, as_array
 
-SCHEME = 1  # bump when shingling, seeds or packing change: stored fingerprints must be redone
-SHINGLE = 3  # _shingles zips three token lists; change both together
+SCHEME = 2  # bump when shingling, hashing, seeds or packing change: fingerprints are redone
+SHINGLE = 3  # _shingle_hashes mixes three ids; change both together
 DOC_PERM = 64
 LEAD_PERM = 32
 LEAD_TOKENS = 24
@@ -40,37 +46,55 @@ _SIG = struct.Struct(f"<B{NUM_PERM}I")
 SIGNATURE_BYTES = _SIG.size
 _HEAD = struct.Struct("<BIBH")  # scheme, headline hash, headline weight, sentence count
 
-
-def _shingles(tokens: list[str]) -> list[str]:
-    if len(tokens) <= SHINGLE:
-        return [" ".join(tokens)] if tokens else []
-    return list(map(" ".join, zip(tokens, tokens[1:], tokens[2:], strict=False)))
-
-
-def _minhash(shingles: list[str], num_perm: int, seed: int) -> list[int]:
-    m = rensa.RMinHash(num_perm=num_perm, seed=seed)
-    if shingles:
-        m.update(shingles)
-    return m.digest()
+# Odd 64-bit constants for multiplicative mixing (splitmix64's).
+_K1 = np.uint64(0x9E3779B97F4A7C15)
+_K2 = np.uint64(0xBF58476D1CE4E5B9)
+_K3 = np.uint64(0x94D049BB133111EB)
+_S2 = np.uint64(32)
+_EMPTY = np.zeros(0, dtype=np.uint64)
 
 
-def signature(key: MatchKey) -> bytes:
+def _shingle_hashes(ids: np.ndarray) -> np.ndarray:
+    """One 64-bit hash per run of `SHINGLE` consecutive ids (one for all, if fewer).
+
+    Multiply-xor chains: the ids are already uniform 64-bit values (BLAKE2b), so two
+    multiplications by odd constants and a final shift are enough to make the hash depend on
+    each id and on their order; numpy does each step for all shingles at once (the whole
+    story costs a dozen array operations, ~10 µs).
+    """
+    if ids.size < SHINGLE:
+        if not ids.size:
+            return _EMPTY
+        ids = np.concatenate((ids, np.zeros(SHINGLE - ids.size, dtype=np.uint64)))
+    h = ((ids[:-2] * _K1) ^ ids[1:-1]) * _K2
+    h = (h ^ ids[2:]) * _K3
+    return h ^ (h >> _S2)
+
+
+def _minhash(hashes: np.ndarray, num_perm: int, seed: int) -> list[int]:
+    rows = rensa.RMinHash.digest_matrix_from_flat_token_hashes(
+        hashes, [0, hashes.size], num_perm, seed
+    ).to_rows()
+    return rows[0]  # type: ignore[no-any-return]
+
+
+def signature(key: IdKey) -> bytes:
     """The packed MinHash signature: DOC_PERM values, then LEAD_PERM values (uint32).
 
     The lead's shingles are a run of the document's (the body follows the headline), so they
-    are sliced from the document's list rather than joined a second time.
+    are sliced from the document's hashes.
     """
-    body = key.tokens
-    doc_shingles = _shingles([*key.headline, *body])
-    n = min(len(body), LEAD_TOKENS)
+    body = as_array(key.tokens)
+    doc = _shingle_hashes(as_array(key.headline + key.tokens))
+    n = min(body.size, LEAD_TOKENS)
     if n >= SHINGLE:
-        start = len(key.headline)
-        lead_shingles = doc_shingles[start : start + n - SHINGLE + 1]
+        start = len(key.headline) >> 3
+        lead = doc[start : start + n - SHINGLE + 1]
     else:
-        lead_shingles = _shingles(list(body[:LEAD_TOKENS]))
-    doc = _minhash(doc_shingles, DOC_PERM, DOC_SEED)
-    lead = _minhash(lead_shingles, LEAD_PERM, LEAD_SEED)
-    return _SIG.pack(SCHEME, *doc, *lead)
+        lead = _shingle_hashes(body[:n])
+    return _SIG.pack(
+        SCHEME, *_minhash(doc, DOC_PERM, DOC_SEED), *_minhash(lead, LEAD_PERM, LEAD_SEED)
+    )
 
 
 def unpack_signature(blob: bytes) -> tuple[int, ...]:
@@ -84,12 +108,6 @@ def unpack_signature(blob: bytes) -> tuple[int, ...]:
 
 
 _crc32 = zlib.crc32
-
-
-def _hash(text: str) -> int:
-    return zlib.crc32(text.encode())
-
-
 _LITTLE = sys.byteorder == "little"
 
 
@@ -107,27 +125,27 @@ class Features:
     headline: int
     headline_weight: int
     sentences: dict[int, int]  # sentence hash -> tokens (repeated sentences counted once)
-
-    @property
-    def weight(self) -> int:
-        return self.headline_weight + sum(self.sentences.values())
+    weight: int  # all tokens: the headline's and the sentences'
 
 
-def features(key: MatchKey) -> bytes:
+def features(key: IdKey) -> bytes:
     """Headline hash and weight, then each distinct sentence's hash and weight, in order.
 
-    Hashes and space counts are computed with `map` (the loop runs in C; a story has dozens
-    of sentences). A repeated sentence keeps its first position in the dict; its weight
-    depends only on its text, so which copy sets it does not matter.
+    A sentence is a run of ids between marks, hashed as its packed bytes (CRC-32) and weighed
+    by its token count; `map` runs both loops in C. A repeated sentence keeps its first
+    position in the dict; its weight depends only on its text, so which copy sets it does
+    not matter. (A mark's 8 bytes could in theory also occur across two ids; that would cut a
+    sentence in two the same way in every copy, so copies still agree.)
     """
-    ss = key.sentences
-    hashed = map(_crc32, ss)
-    sentences = dict(zip(hashed, map(bytes.count, ss, repeat(b" ")), strict=True))
-    hashes = list(sentences)
-    weights = [w + 1 if w < 255 else 255 for w in sentences.values()]
-    return _HEAD.pack(
-        SCHEME, _hash(" ".join(key.headline)), min(len(key.headline), 255), len(hashes)
-    ) + struct.pack(f"<{len(hashes)}I{len(hashes)}B", *hashes, *weights)
+    pieces = [p for p in key.tokens.split(MARK_BYTES) if p]
+    sentences = dict(zip(map(_crc32, pieces), map(len, pieces), strict=True))
+    weights = bytes([w >> 3 if w < 2040 else 255 for w in sentences.values()])
+    head = key.headline
+    return (
+        _HEAD.pack(SCHEME, _crc32(head), min(len(head) >> 3, 255), len(sentences))
+        + struct.pack(f"<{len(sentences)}I", *sentences)
+        + weights
+    )
 
 
 def unpack_features(blob: bytes) -> Features:
@@ -139,4 +157,5 @@ def unpack_features(blob: bytes) -> Features:
     _, head, head_w, n = _HEAD.unpack_from(blob)
     end = _HEAD.size + 4 * n
     hashes = _uint32s(blob[_HEAD.size : end])
-    return Features(head, head_w, dict(zip(hashes, blob[end : end + n], strict=True)))
+    weights = blob[end : end + n]
+    return Features(head, head_w, dict(zip(hashes, weights, strict=True)), head_w + sum(weights))

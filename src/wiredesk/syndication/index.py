@@ -19,6 +19,8 @@ item stores the item's id itself, not a list) plus the item's key, time and pack
 
 from __future__ import annotations
 
+from collections import Counter
+
 # A bucket holding more items than this within three windows says only "this text is
 # boilerplate" (a wire's stock paragraph, a template report's fixed sentences); like a stop
 # word, it is skipped. Copies of one story also share rarer bands, so they are still found.
@@ -68,20 +70,23 @@ class Buckets:
             else:
                 table[k] = [held, item]
 
-    def candidates(self, keys: list[int], timestamp: float) -> dict[int, int]:
+    def candidates(self, keys: list[int], timestamp: float) -> list[tuple[int, int]]:
         """Ids in any bucket with one of `keys`, in slots within one slot of `timestamp`, with
-        how many bands each shares with the query (more shared bands: more shared text)."""
-        found: dict[int, int] = {}
-        get = found.get
+        how many bands each shares with the query, most shared first (more shared bands:
+        more shared text). The ids are gathered in a list and counted by `Counter`, whose
+        counting loop runs in C."""
+        ids: list[int] = []
+        append, extend = ids.append, ids.extend
         s = self.slot_of(timestamp)
         for slot in (s - 1, s, s + 1):
             table = self._slots.get(slot)
             if not table:
                 continue
-            for held in [h for h in map(table.get, keys) if h is not None]:
+            for held in map(table.get, keys):
+                if held is None:
+                    continue
                 if type(held) is int:
-                    found[held] = get(held, 0) + 1
+                    append(held)
                 elif len(held) <= MAX_BUCKET:
-                    for item in held:
-                        found[item] = get(item, 0) + 1
-        return found
+                    extend(held)
+        return Counter(ids).most_common()

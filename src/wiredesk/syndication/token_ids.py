@@ -1,0 +1,122 @@
+"""The matching key as numbers: one stable 64-bit id per folded token, packed in bytes.
+
+`normalize.match_key` gives the key as strings, which is how a person reads it and how the
+tests state what folds to what. Fingerprinting does not need the strings, only something equal
+where they are equal: so each whitespace-separated word of a text is folded once (the same
+`_fold_token` the string key uses), its folded tokens are turned into ids, and the ids are
+cached as packed bytes per raw word. A story then costs one dictionary lookup per word and one
+`bytes.join`, both run by C, and every later step works on the packed ids: sentences are
+the runs between `MARK`s (`bytes.split`), and shingles are arithmetic over a numpy view.
+On the 8 KB stories of the ingest benchmark this took the fingerprint from about 520 µs to
+about 150 µs.
+
+Ids are the first 8 bytes of BLAKE2b of the folded token's UTF-8: the same in every process
+and on every machine, so fingerprints can be persisted. The sentence mark `\\x00` has its own
+id, `MARK`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from wiredesk.syndication.normalize import (
+    _HEADLINE_LABEL,
+    _JOIN_LINES,
+    _MARK,
+    PHRASE_PAIRS,
+    _fold_token,
+    story_lines,
+)
+
+_U64 = np.dtype("<u8")
+_CACHE_LIMIT = 200_000
+
+
+def token_id(token: str) -> int:
+    """The stable 64-bit id of one folded token."""
+    return int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "little")
+
+
+MARK = token_id(_MARK)
+MARK_BYTES = MARK.to_bytes(8, "little")
+
+
+def _packed(*tokens: str) -> bytes:
+    return b"".join(token_id(t).to_bytes(8, "little") for t in tokens)
+
+
+# Two-word variants (`per cent` -> `percent`) folded in the packed ids, as `_phrases` folds
+# them in strings: a 16-byte pattern cannot match across id boundaries by chance.
+_PHRASES = tuple((_packed(*pair), _packed(word)) for pair, word in PHRASE_PAIRS.items())
+
+_TOKEN_BYTES: dict[str, bytes] = {_MARK: MARK_BYTES}
+_WORD_BYTES: dict[str, bytes] = {_MARK: MARK_BYTES}
+
+
+def _token_bytes(token: str) -> bytes:
+    packed = _TOKEN_BYTES.get(token)
+    if packed is None:
+        packed = _TOKEN_BYTES[token] = token_id(token).to_bytes(8, "little")
+    return packed
+
+
+def _word_bytes(word: str) -> bytes:
+    return b"".join(map(_token_bytes, _fold_token(word)))
+
+
+def word_ids(words: list[str]) -> bytes:
+    """Ids of the folded tokens of whitespace-separated words, with `MARK` after each
+    sentence, as little-endian uint64s: `[token_id(t) for t in normalize._folded(words)]`,
+    computed from the cache.
+
+    A miss (None) makes `bytes.join` raise TypeError; catching that costs less than checking
+    every word first.
+    """
+    try:
+        packed = b"".join(map(_WORD_BYTES.get, words))  # type: ignore[arg-type]
+    except TypeError:
+        if len(_WORD_BYTES) > _CACHE_LIMIT:
+            _WORD_BYTES.clear()
+            _TOKEN_BYTES.clear()
+            _WORD_BYTES[_MARK] = _TOKEN_BYTES[_MARK] = MARK_BYTES
+        get = _WORD_BYTES.get
+        parts = []
+        for w in words:
+            packed = get(w)
+            if packed is None:
+                packed = _WORD_BYTES[w] = _word_bytes(w)
+            parts.append(packed)
+        packed = b"".join(parts)
+    for pair, word in _PHRASES:
+        if pair in packed:
+            packed = packed.replace(pair, word)
+    return packed
+
+
+def as_array(packed: bytes) -> np.ndarray:
+    """A read-only uint64 view of packed ids."""
+    return np.frombuffer(packed, dtype=_U64)
+
+
+@dataclass(frozen=True, slots=True)
+class IdKey:
+    """`normalize.MatchKey` as packed ids: the headline's (no marks) and the body's (with
+    `MARK` after each sentence, and between lines)."""
+
+    headline: bytes
+    tokens: bytes
+
+
+def match_ids(headline: str, body_text: str) -> IdKey:
+    """The matching key of a story as ids; equal, id for token, to `normalize.match_key`."""
+    if ":" in headline or "ः" in headline:
+        headline = _HEADLINE_LABEL.sub("", headline)
+    body = word_ids(_JOIN_LINES.join(story_lines(body_text)).split())
+    head = word_ids(headline.split())
+    if MARK_BYTES in head:
+        head = as_array(head)
+        head = head[head != MARK].tobytes()
+    return IdKey(head, body)

@@ -46,8 +46,8 @@ def phase_feedparser(files: list[Path]) -> dict[str, float]:
 def phase_wiredesk(files: list[Path]) -> dict[str, float]:
     from wiredesk.config import parse_settings
     from wiredesk.model import Envelope, Transport
+    from wiredesk.runtime.embedded import open_store
     from wiredesk.runtime.ingest import store_and_process
-    from wiredesk.store import Store
 
     with tempfile.TemporaryDirectory() as tmp:
         cfg = Path(tmp) / "wiredesk.toml"
@@ -59,7 +59,7 @@ def phase_wiredesk(files: list[Path]) -> dict[str, float]:
             },
             cfg,
         )
-        store = Store.open(settings.site.database)
+        store = open_store(settings)  # as `wiredesk run` and `wiredesk ingest` open it
         source = settings.sources[0]
         t0, c0 = time.perf_counter(), time.process_time()
         stories = 0

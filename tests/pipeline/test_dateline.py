@@ -8,6 +8,7 @@ import pytest
 
 from wiredesk.model import Item
 from wiredesk.pipeline.dateline import lift_dateline
+from wiredesk.pipeline.html_text import html_to_text
 from wiredesk.pipeline.normalize import normalize
 from wiredesk.pipeline.pipeline import StageContext
 
@@ -130,3 +131,27 @@ def test_a_dateline_already_known_is_kept() -> None:
     out = lift_dateline(item, CTX)
     assert out.dateline_place == "London"
     assert out.body_text == "Text."
+
+
+_OPENINGS = [
+    "नई दिल्ली, 5 फरवरी (आईएएनएस)। ",
+    "<strong>नई दिल्ली, 5 फरवरी (आईएएनएस)।</strong> ",
+    "<b>NEW DELHI, Feb 5 (IANS)</b> — ",
+    "LONDON (Reuters) - ",
+    "मुंबई, 5 फरवरी। ",
+]
+_FIRST = ["सरकार ने &amp; कहा।", "", "The <em>minister</em>  said.", "ताज़ा   ख़बर"]
+_REST = ["", "<p>दूसरा पैराग्राफ।</p>", "<p>Second</p><p>Third &lt;x&gt;</p>", "<br>after a break"]
+
+
+@pytest.mark.parametrize("opening", _OPENINGS)
+@pytest.mark.parametrize("first", _FIRST)
+@pytest.mark.parametrize("rest", _REST)
+@pytest.mark.parametrize("newline", ["", "\n"])
+def test_body_text_always_matches_the_edited_body(
+    opening: str, first: str, rest: str, newline: str
+) -> None:
+    """The stage works the new body_text out from the old one when only the first paragraph
+    changed; whatever the shape, it must be what converting the new body gives."""
+    out = _lift(f"<p>{opening}{first}{newline}</p>{rest}")
+    assert out.body_text == html_to_text(out.body_html)

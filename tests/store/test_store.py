@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 from sqlalchemy import inspect
 
@@ -196,3 +196,19 @@ def test_source_state_first_write_may_set_every_column(store: Store) -> None:
     store.update_source_state("pti", consecutive_failures=3, last_error="HTTP 500")
     st = store.source_state("pti")
     assert st.consecutive_failures == 3 and st.last_error == "HTTP 500"
+
+
+def test_times_keep_their_stored_form_and_come_back_as_aware_utc(store: Store) -> None:
+    """Databases written by earlier versions hold SQLAlchemy's DATETIME text; the store
+    must keep writing exactly that on SQLite (it compares times as text), and hand back
+    aware UTC times on both engines."""
+    ist = timezone(timedelta(hours=5, minutes=30))
+    sent = datetime(2026, 2, 5, 15, 30, 0, 250, ist)
+    store.save_items("ians", [_item(published_at=sent)], _env(store))
+    with store.engine.connect() as conn:
+        raw = conn.exec_driver_sql("SELECT published_at FROM items").scalar_one()
+    if store.engine.dialect.name == "sqlite":
+        assert raw == "2026-02-05 10:00:00.000250"
+    [row] = store.list_items(T0 + timedelta(days=1))
+    assert row.published_at == datetime(2026, 2, 5, 10, 0, 0, 250, UTC)
+    assert row.published_at.tzinfo is not None

@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING
 
 from wiredesk.model import Item
 from wiredesk.pipeline.evolve import evolve
-from wiredesk.pipeline.html_text import cut_text, html_to_text, lines, text_offsets, tidy
+from wiredesk.pipeline.html_text import (
+    cut_text,
+    html_to_text,
+    lines,
+    text_offsets,
+    text_with_first_line_replaced,
+    tidy,
+)
 
 if TYPE_CHECKING:
     from wiredesk.pipeline.pipeline import StageContext
@@ -126,11 +133,12 @@ def lift_dateline(item: Item, ctx: StageContext | None = None) -> Item:
         cut = cut_text(fragment, 0, offsets[match.end()])
         # cut_text keeps every tag it passes, so the markup stays balanced: tidying is enough.
         body_html = tidy(item.body_html[: first.start] + cut + item.body_html[first.end :])
+        body_text = text_with_first_line_replaced(item.body_html, item.body_text, first, cut)
         groups = match.groupdict()
         return evolve(
             item,
             body_html=body_html,
-            body_text=html_to_text(body_html),
+            body_text=html_to_text(body_html) if body_text is None else body_text,
             dateline_place=item.dateline_place or groups.get("place"),
             dateline_date=item.dateline_date or groups.get("date"),
         )

@@ -176,6 +176,32 @@ def html_to_text(body_html: str) -> str:
     return "\n\n".join(filter(None, paragraphs))
 
 
+def text_with_first_line_replaced(
+    body_html: str, body_text: str, first: Line, new_fragment: str
+) -> str | None:
+    """`html_to_text` of `body_html` with `first`'s span replaced by `new_fragment`, worked
+    out from the old text without converting the body again, or None when that is not sure.
+
+    Sure when the first line is a whole paragraph (no `<br>` in the body, no raw newline in
+    the paragraph): then the old text is that line's text, a blank line and the rest, and
+    only the first part changes (or goes, with its blank line, when nothing is left of it).
+    A stage that edits only the first line (the dateline) saves a whole-body conversion.
+    """
+    head = first.text
+    whole_block = (first.start == 0 or body_html[first.start - 1] == ">") and body_html[
+        first.end : first.end + 1
+    ] in ("", "<")
+    if not whole_block or not body_text.startswith(head) or _BR_BOUNDARY_RE.search(body_html):
+        return None
+    rest = body_text[len(head) :]
+    if rest and not rest.startswith("\n\n"):
+        return None
+    new_head = chunk_text(new_fragment)
+    if new_head:
+        return new_head + rest
+    return rest[2:]
+
+
 _PIECE_RE = re.compile(r"<[^>]*>|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);|[^<&]+|[<&]")
 
 

@@ -23,6 +23,7 @@ import uvicorn
 from wiredesk.config import Settings
 from wiredesk.errors import WiredeskError
 from wiredesk.model import utcnow
+from wiredesk.runtime.collector import tune_collector
 from wiredesk.runtime.scheduler import Scheduler
 from wiredesk.store import Store
 from wiredesk.store.visibility import policy_for
@@ -43,7 +44,8 @@ class PortInUseError(WiredeskError):
 
 
 def open_store(settings: Settings) -> Store:
-    """Open (and migrate) the configured database, creating the data folder on first run."""
+    """Open (and migrate) the configured database, creating the data folder on first run,
+    and set the cycle collector for a long-running process (`runtime.collector`)."""
     try:
         settings.site.data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -52,7 +54,7 @@ def open_store(settings: Settings) -> Store:
             f"({e.strerror}); fix the path or its permissions"
         ) from None
     try:
-        return Store.open(settings.site.database, duplicates=policy_for(settings.site))
+        store = Store.open(settings.site.database, duplicates=policy_for(settings.site))
     except WiredeskError:
         raise
     except Exception as e:
@@ -62,6 +64,8 @@ def open_store(settings: Settings) -> Store:
             f"{settings.path}: site.database: cannot open the database ({first}); "
             "check the URL and that the server is running"
         ) from e
+    tune_collector()  # every long-running wiredesk process opens its store here
+    return store
 
 
 def bind_socket(host: str, port: int) -> socket.socket:

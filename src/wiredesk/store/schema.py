@@ -24,7 +24,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 metadata = MetaData(
     naming_convention={
@@ -36,23 +38,40 @@ metadata = MetaData(
 )
 
 
+class _SQLiteDateTimeText(sqlite.DATETIME):
+    """SQLite's DATETIME, given its text ready-made by `UTCDateTime` (read back as usual)."""
+
+    def bind_processor(self, dialect: Dialect) -> None:
+        return None
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """Aware UTC in Python, whatever the engine keeps.
 
     SQLite has no time zones and hands back naive values; normalizing here means no caller
-    ever compares a naive time with an aware one.
+    ever compares a naive time with an aware one. For SQLite the text is written here, in
+    the very format SQLAlchemy's DATETIME writes (`2026-02-05 04:30:00.000000`), with
+    `isoformat`, which costs a fifth of SQLAlchemy's `%`-formatting of seven fields: a
+    stored story has a dozen times.
     """
 
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(_SQLiteDateTimeText())
+        return dialect.type_descriptor(self.impl)
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | str | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to the store; use aware UTC times")
         value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+        return value
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
@@ -232,6 +251,7 @@ stories = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("lead_item_id", Integer),
     Column("created_at", UTCDateTime, nullable=False),
+    Index(None, "lead_item_id"),
 )
 
 # Near-duplicate fingerprints of each item's current version, so a new process can rebuild its

@@ -916,7 +916,7 @@ def _version_row(
         "byline": item.byline,
         "link": item.link,
         "language": item.language,
-        "categories": json.dumps(item.categories, ensure_ascii=False),
+        "categories": _json_list(item.categories),
         "source_published_at": item.published_at,
         "source_updated_at": item.updated_at,
         "credit_line": item.credit_line,
@@ -926,20 +926,26 @@ def _version_row(
         "dateline_place": item.dateline_place,
         "dateline_date": item.dateline_date,
         "pub_status": item.pub_status.value,
-        "signals": json.dumps([sig.value for sig in item.signals]),
+        "signals": _json_list([sig.value for sig in item.signals]),
         "embargo_until": item.embargo_until,
         "urgency": item.urgency,
         "priority": item.priority,
         "subheadline": item.subheadline,
         "slugline": item.slugline,
-        "subjects": json.dumps([asdict(x) for x in item.subjects], ensure_ascii=False),
-        "keywords": json.dumps(item.keywords, ensure_ascii=False),
+        "subjects": _json_list([asdict(x) for x in item.subjects]),
+        "keywords": _json_list(item.keywords),
         "copyright": item.copyright,
         "usage_terms": item.usage_terms,
-        "provenance": json.dumps([_hop_json(h) for h in item.provenance], ensure_ascii=False),
-        "images": json.dumps([asdict(x) for x in item.images], ensure_ascii=False),
+        "provenance": _json_list([_hop_json(h) for h in item.provenance]),
+        "images": _json_list([asdict(x) for x in item.images]),
         "correction_note": item.correction_note,
     }
+
+
+def _json_list(values: list[Any]) -> str:
+    """A list column's JSON; most lists of most items are empty, and `json.dumps` of an
+    empty list costs as much as a short one."""
+    return json.dumps(values, ensure_ascii=False) if values else "[]"
 
 
 def _hop_json(hop: Hop) -> dict[str, Any]:

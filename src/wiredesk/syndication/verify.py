@@ -37,9 +37,9 @@ class Verdict:
 def compare(query: Features, stored: Features) -> Verdict:
     """Token-weighted sentence coverage both ways; the better side decides."""
     q, s = query.sentences, stored.sentences
-    common = [h for h in s if h in q] if len(q) > len(s) else [h for h in q if h in s]
-    shared_q = sum(q[h] for h in common)
-    shared_s = sum(s[h] for h in common)
+    common = q.keys() & s.keys()  # set operations and `map` run in C
+    shared_q = sum(map(q.__getitem__, common))
+    shared_s = sum(map(s.__getitem__, common))
     if query.headline == stored.headline:
         shared_q += query.headline_weight
         shared_s += stored.headline_weight

@@ -106,20 +106,54 @@ def lines(body_html: str, *, reverse: bool = False) -> Iterator[Line]:
     Lines end at block tags, `<br>` and raw newlines. Lazy, because the stages only look at
     the first or the last few lines and a body can have a hundred.
     """
-    spans = reversed(list(_raw_spans(body_html))) if reverse else _raw_spans(body_html)
+    if not reverse:
+        spans = _raw_spans(body_html, 0, len(body_html))
+    elif _LT_IN_TAG_RE.search(body_html):  # a `<` inside a tag: only a full scan is sure
+        spans = reversed(list(_raw_spans(body_html, 0, len(body_html))))
+    else:
+        spans = _raw_spans_backwards(body_html)
     for start, end in spans:
         text = chunk_text(body_html[start:end])
         if text:
             yield Line(start, end, text)
 
 
-def _raw_spans(body_html: str) -> Iterator[tuple[int, int]]:
+def _raw_spans(body_html: str, begin: int, stop: int) -> Iterator[tuple[int, int]]:
     # A generator, so that reading the first line does not scan the whole body.
-    pos = 0
-    for match in BOUNDARY_RE.finditer(body_html):
+    pos = begin
+    for match in BOUNDARY_RE.finditer(body_html, begin, stop):
         yield from _split_newlines(body_html, pos, match.start())
         pos = match.end()
-    yield from _split_newlines(body_html, pos, len(body_html))
+    yield from _split_newlines(body_html, pos, stop)
+
+
+# A `<` before the `>` that closes a tag (an attribute value holding one): then a boundary
+# found by searching backwards might be inside a tag the forward scan reads as one.
+_LT_IN_TAG_RE = re.compile(r"<[^<>]*<")
+# Boundaries taken per step when reading from the end: a paragraph is two, so a step covers
+# the last few lines, which is all the stages that read backwards ever look at.
+_BACK_STEP = 12
+
+
+def _raw_spans_backwards(body_html: str) -> Iterator[tuple[int, int]]:
+    """`_raw_spans` in reverse, scanning only as far back as the reader reads.
+
+    The body is read in pieces that begin where a boundary tag begins; when no tag holds a
+    `<` (the caller checks), spans of such a piece are exactly the full scan's spans in that
+    range, so the pieces' spans, last piece first, are the full scan's spans from the end.
+    """
+    stop = len(body_html)
+    while stop > 0:
+        begin, found = stop, 0
+        while found < _BACK_STEP:
+            begin = body_html.rfind("<", 0, begin)
+            if begin < 0:
+                begin = 0
+                break
+            if BOUNDARY_RE.match(body_html, begin):
+                found += 1
+        yield from reversed(list(_raw_spans(body_html, begin, stop)))
+        stop = begin
 
 
 def _split_newlines(body_html: str, start: int, end: int) -> Iterator[tuple[int, int]]:

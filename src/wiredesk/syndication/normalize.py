@@ -99,8 +99,9 @@ def story_lines(body_text: str) -> list[str]:
             lines[i] = " ".join(line.split())
     # Everything from a disclaimer on is apparatus, even when a CMS split it into lines.
     tail = "\n".join(lines[-MAX_TRAILING_LINES:])
+    in_tail = any(w in tail for w in _DISCLAIMER_WORDS)
     for i in range(len(lines) - 1, max(0, len(lines) - MAX_TRAILING_LINES) - 1, -1):
-        if not any(w in tail for w in _DISCLAIMER_WORDS):
+        if not in_tail:
             break
         if not any(w in lines[i] for w in _DISCLAIMER_WORDS):
             continue

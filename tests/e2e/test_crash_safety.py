@@ -344,7 +344,7 @@ def test_a_first_start_killed_during_its_migrations_still_starts(tmp_path: Path)
         "def upgrade(cfg, _head):\n"
         "    real(cfg, '0001')  # the first migration's tables are created ...\n"
         "    os.kill(os.getpid(), signal.SIGKILL)  # ... and the process dies\n"
-        "engine.command.upgrade = upgrade\n"
+        "command.upgrade = upgrade  # migrate() imports Alembic when it has work\n"
         f"engine.migrate(engine.make_engine({url!r}))\n"
     )
     died = subprocess.run([sys.executable, "-c", die_midway], capture_output=True, check=False)

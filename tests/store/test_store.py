@@ -212,3 +212,38 @@ def test_times_keep_their_stored_form_and_come_back_as_aware_utc(store: Store) -
     [row] = store.list_items(T0 + timedelta(days=1))
     assert row.published_at == datetime(2026, 2, 5, 10, 0, 0, 250, UTC)
     assert row.published_at.tzinfo is not None
+
+
+def test_the_head_revision_the_store_checks_is_alembics_head(store: Store) -> None:
+    """Starts skip Alembic when the database is at HEAD_REVISION: a migration added without
+    moving it would never run."""
+    from importlib import resources
+
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from wiredesk.store.engine import HEAD_REVISION, at_head
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("wiredesk.store") / "migrations"))
+    assert ScriptDirectory.from_config(cfg).get_current_head() == HEAD_REVISION
+    assert at_head(store.engine)  # the store migrated it
+
+
+def test_a_database_behind_head_is_migrated_at_the_next_start(db_url: str) -> None:
+    from wiredesk.store.engine import at_head, make_engine, migrate
+
+    engine = make_engine(db_url)
+    try:
+        migrate(engine)
+        with engine.begin() as conn:  # as if the last migration had not been released yet
+            conn.exec_driver_sql("DROP INDEX ix_stories_lead_item_id")
+            conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0005'")
+        assert not at_head(engine)
+        migrate(engine)
+        assert at_head(engine)
+        assert "ix_stories_lead_item_id" in {
+            ix["name"] for ix in inspect(engine).get_indexes("stories")
+        }
+    finally:
+        engine.dispose()

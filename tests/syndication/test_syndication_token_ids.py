@@ -12,19 +12,19 @@ import pytest
 
 from tests.syndication.test_syndication_normalize import SAME
 from wiredesk.syndication.normalize import match_key
-from wiredesk.syndication.token_ids import MARK, as_array, match_ids, token_id
+from wiredesk.syndication.token_ids import MARK, as_array, ids_of, match_ids, token_id
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "syndication"
 
 
-def ids_of(tokens: tuple[str, ...]) -> list[int]:
+def ids_of_tokens(tokens: tuple[str, ...]) -> list[int]:
     return [token_id(t) for t in tokens]
 
 
 def assert_same_key(headline: str, body: str) -> None:
     key, ids = match_key(headline, body), match_ids(headline, body)
-    assert as_array(ids.headline).tolist() == ids_of(key.headline)
-    assert as_array(ids.tokens).tolist() == ids_of(key.tokens)
+    assert ids_of(ids.headline) == ids_of_tokens(key.headline)
+    assert ids_of(ids.tokens) == ids_of_tokens(key.tokens)
 
 
 @pytest.mark.parametrize(("a", "b"), SAME)
@@ -49,9 +49,9 @@ def test_the_labelled_syndication_set_gives_the_string_key_for_every_story() -> 
 
 def test_sentences_are_marked_and_a_headline_has_no_marks() -> None:
     ids = match_ids("पहली बात। दूसरी बात", "एक वाक्य। दूसरा वाक्य।")
-    body = as_array(ids.tokens).tolist()
+    body = ids_of(ids.tokens)
     assert body.count(MARK) == 2
-    assert MARK not in as_array(ids.headline).tolist()
+    assert MARK not in ids_of(ids.headline)
 
 
 def test_ids_are_the_same_in_another_process() -> None:
@@ -66,3 +66,29 @@ def test_ids_are_the_same_in_another_process() -> None:
     )
     here = match_ids("बीजिंग में बैठक", "दोनों देशों ने समझौता किया।").tokens.hex()
     assert out.stdout.strip() == here
+
+
+def test_shingle_hashes_of_all_shingles_at_once_are_each_shingles_own() -> None:
+    """The array arithmetic must give, for every shingle, the mix of its own three ids, as a
+    loop over the shingles computes it (with 64-bit wrap-around)."""
+    from wiredesk.syndication.fingerprint import _K1, _K2, _K3
+    from wiredesk.syndication.fingerprint import _shingle_hashes as hashes_of_array
+
+    def _shingle_hashes(packed: bytes) -> list[int]:
+        return hashes_of_array(as_array(packed)).tolist()  # type: ignore[no-any-return]
+
+    m = 2**64 - 1
+    k1, k2, k3 = int(_K1), int(_K2), int(_K3)  # Python ints: exact, then masked
+
+    def mix(a: int, b: int, c: int) -> int:
+        h = (((a * k1 & m) ^ b) * k2 & m ^ c) * k3 & m
+        return h ^ (h >> 32)
+
+    packed = match_ids("एक दो तीन", "चार पांच छह सात। आठ नौ दस ग्यारह बारह।").tokens
+    ids = ids_of(packed)
+    expected = [mix(a, b, c) for a, b, c in zip(ids, ids[1:], ids[2:], strict=False)]
+    assert list(_shingle_hashes(packed)) == expected
+    assert len(set(expected)) == len(expected)
+    assert mix(ids[0], ids[1], ids[2]) != mix(ids[1], ids[0], ids[2])  # order matters
+    assert list(_shingle_hashes(packed[:16])) == [mix(ids[0], ids[1], 0)]  # two ids
+    assert list(_shingle_hashes(b"")) == []

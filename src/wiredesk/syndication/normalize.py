@@ -92,13 +92,23 @@ def story_lines(body_text: str) -> list[str]:
     if not lines:
         return lines
     # Only the lines the patterns look at get their spacing normalized, and only when it is
-    # irregular: splitting every line here would cost as much as tokenizing the story.
-    for i in {0, *range(max(0, len(lines) - MAX_TRAILING_LINES), len(lines))}:
-        line = lines[i]
-        if "  " in line or "\xa0" in line or "\t" in line or line[:1] == " " or line[-1:] == " ":
-            lines[i] = " ".join(line.split())
-    # Everything from a disclaimer on is apparatus, even when a CMS split it into lines.
+    # irregular: splitting every line here would cost as much as tokenizing the story. The
+    # lines are checked together first (one scan per mark, not one per line and mark).
     tail = "\n".join(lines[-MAX_TRAILING_LINES:])
+    probe = f"\n{lines[0]}\n{tail}\n"
+    if "  " in probe or "\xa0" in probe or "\t" in probe or "\n " in probe or " \n" in probe:
+        for i in {0, *range(max(0, len(lines) - MAX_TRAILING_LINES), len(lines))}:
+            line = lines[i]
+            if (
+                "  " in line
+                or "\xa0" in line
+                or "\t" in line
+                or line[:1] == " "
+                or line[-1:] == " "
+            ):
+                lines[i] = " ".join(line.split())
+        tail = "\n".join(lines[-MAX_TRAILING_LINES:])
+    # Everything from a disclaimer on is apparatus, even when a CMS split it into lines.
     in_tail = any(w in tail for w in _DISCLAIMER_WORDS)
     for i in range(len(lines) - 1, max(0, len(lines) - MAX_TRAILING_LINES) - 1, -1):
         if not in_tail:
@@ -125,7 +135,7 @@ def story_lines(body_text: str) -> list[str]:
         if m and _is_attribution(m.group(1)):
             last = last[: len(last) - len(last[-130:]) + m.start()]
     lines[-1] = last
-    if len(lines) > 1 and _is_attribution(lines[0]) and _match_credit(lines[0]):
+    if len(lines) > 1 and _match_credit(lines[0]) and _is_attribution(lines[0]):
         lines.pop(0)
     lines[0] = _strip_dateline(lines[0])
     return lines

@@ -59,7 +59,8 @@ _WORD_BYTES: dict[str, bytes] = {_MARK: MARK_BYTES}
 
 
 def _token_bytes(token: str) -> bytes:
-    return MARK_BYTES if token == _MARK else token_id(token).to_bytes(8, "little")
+    """`token_id(token)` as 8 little-endian bytes: the digest itself."""
+    return hashlib.blake2b(token.encode(), digest_size=8).digest()
 
 
 def _word_bytes(word: str) -> bytes:

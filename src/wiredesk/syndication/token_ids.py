@@ -44,8 +44,13 @@ MARK = token_id(_MARK)
 MARK_BYTES = MARK.to_bytes(8, "little")
 
 
+def _token_bytes(token: str) -> bytes:
+    """`token_id(token)` as 8 little-endian bytes: the digest itself."""
+    return hashlib.blake2b(token.encode(), digest_size=8).digest()
+
+
 def _packed(*tokens: str) -> bytes:
-    return b"".join(token_id(t).to_bytes(8, "little") for t in tokens)
+    return b"".join(map(_token_bytes, tokens))
 
 
 # Two-word variants (`per cent` -> `percent`) folded in the packed ids, as `_phrases` folds
@@ -58,13 +63,8 @@ _PHRASES = tuple((_packed(*pair), _packed(word)) for pair, word in PHRASE_PAIRS.
 _WORD_BYTES: dict[str, bytes] = {_MARK: MARK_BYTES}
 
 
-def _token_bytes(token: str) -> bytes:
-    """`token_id(token)` as 8 little-endian bytes: the digest itself."""
-    return hashlib.blake2b(token.encode(), digest_size=8).digest()
-
-
 def _word_bytes(word: str) -> bytes:
-    return b"".join(map(_token_bytes, _fold_token(word)))
+    return _packed(*_fold_token(word))
 
 
 def word_ids(words: list[str]) -> bytes:

@@ -165,7 +165,6 @@ class Item:
         word on it. The same text re-sent as withheld, embargoed, killed or as a numbered new
         version is a different version; the same payload replayed is not.
         """
-        h = hashlib.sha256()
         parts = (
             self.headline,
             self.body_html,
@@ -177,10 +176,9 @@ class Item:
             ",".join(sorted(s.value for s in self.signals)),
             self.correction_note or "",
         )
-        for part in parts:
-            h.update(part.encode("utf-8"))
-            h.update(b"\x00")
-        return h.hexdigest()
+        # Each part's UTF-8 followed by a NUL byte (the form every stored hash has), encoded
+        # and hashed in one call rather than two per part.
+        return hashlib.sha256(("\x00".join(parts) + "\x00").encode()).hexdigest()
 
 
 @dataclass(slots=True)

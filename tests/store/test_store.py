@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 from sqlalchemy import inspect
 
@@ -247,3 +248,42 @@ def test_a_database_behind_head_is_migrated_at_the_next_start(db_url: str) -> No
         }
     finally:
         engine.dispose()
+
+
+def test_short_ids_are_the_prefix_of_the_whole_digest_in_base32() -> None:
+    """Story URLs hold the short id: encoding only the bytes it needs must give exactly the
+    id every earlier version gave, at every length a collision may push it to."""
+    import base64
+    import hashlib
+
+    from wiredesk.store.store import short_id_for
+
+    for guid in ("urn:ians:1", "https://example.com/story?id=९", ""):
+        digest = hashlib.sha256(f"ians\x00{guid}".encode()).digest()
+        whole = base64.b32encode(digest).decode("ascii").lower()
+        for length in range(1, 52):
+            assert short_id_for("ians", guid, length) == whole[:length]
+
+
+def test_a_new_sqlite_database_has_16_kb_pages_and_an_old_one_keeps_its_own(
+    tmp_path: Path,
+) -> None:
+    """Bigger pages hold a version's body without overflow chains; a database created by an
+    earlier wiredesk keeps its page size (changing it would need a VACUUM)."""
+    import sqlite3
+
+    new = Store.open(f"sqlite:///{tmp_path / 'new.db'}")
+    with new.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA page_size").scalar_one() == 16384
+    new.engine.dispose()
+
+    old_path = tmp_path / "old.db"
+    with sqlite3.connect(old_path) as raw:
+        raw.execute("PRAGMA page_size=4096")
+        raw.execute("PRAGMA journal_mode=WAL")
+        raw.execute("CREATE TABLE t (x)")
+    old = Store.open(f"sqlite:///{old_path}")
+    with old.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA page_size").scalar_one() == 4096
+    assert old.count_envelopes() == 0  # migrated and usable
+    old.engine.dispose()

@@ -215,7 +215,9 @@ class SourceState:
 def short_id_for(source_id: str, guid: str, length: int = 8) -> str:
     """A short, URL-safe id that is stable for (source, guid): the same story keeps its URL."""
     digest = hashlib.sha256(f"{source_id}\x00{guid}".encode()).digest()
-    return base64.b32encode(digest).decode("ascii").lower()[:length]
+    # Base32 turns each 5 bytes into 8 characters on their own: encoding only the bytes the
+    # id needs gives the same prefix as encoding the whole digest, for a fraction of the cost.
+    return base64.b32encode(digest[: (length * 5 + 7) // 8]).decode("ascii").lower()[:length]
 
 
 class Store:

@@ -4,11 +4,13 @@
 tests state what folds to what. Fingerprinting does not need the strings, only something equal
 where they are equal: so each whitespace-separated word of a text is folded once (the same
 `_fold_token` the string key uses), its folded tokens are turned into ids, and the ids are
-cached as packed bytes per raw word. A story then costs one dictionary lookup per word and one
-`bytes.join`, both run by C, and every later step works on the packed ids: sentences are
-the runs between `MARK`s (`bytes.split`), and shingles are arithmetic over a numpy view.
-On the 8 KB stories of the ingest benchmark this took the fingerprint from about 520 µs to
-about 150 µs.
+kept as packed bytes per raw word in a word table. The table (`_words.c`) finds each word
+where it lies in the text and copies its ids into the result, with no Python object per word;
+every later step works on the packed ids: sentences are the runs between `MARK`s
+(`bytes.split`), and shingles are arithmetic over a numpy view. On the 8 KB stories of the
+ingest benchmark this took the fingerprint from about 520 µs (strings) to about 150 µs (a
+dict per word) to about 80 µs (the table). Without a C compiler at install time the same
+table is a dict (`_PythonWordTable`): the same ids, a third slower.
 
 Ids are the first 8 bytes of BLAKE2b of the folded token's UTF-8: the same in every process
 and on every machine, so fingerprints can be persisted. The sentence mark `\\x00` has its own
@@ -57,38 +59,67 @@ def _packed(*tokens: str) -> bytes:
 # them in strings: a 16-byte pattern cannot match across id boundaries by chance.
 _PHRASES = tuple((_packed(*pair), _packed(word)) for pair, word in PHRASE_PAIRS.items())
 
+class _PythonWordTable:
+    """The word table without the C extension (an install without a compiler): the same
+    results through `str.split`, a dict and `bytes.join`."""
+
+    def __init__(self) -> None:
+        self._words: dict[str, bytes] = {}
+
+    def packed(self, text: str) -> bytes | list[str]:
+        words = text.split()
+        try:
+            return b"".join(map(self._words.get, words))  # type: ignore[arg-type]
+        except TypeError:  # a miss (None): cheaper to catch than to check every word first
+            return [w for w in words if w not in self._words]
+
+    def add(self, word: str, value: bytes) -> None:
+        self._words[word] = value
+
+    def clear(self) -> None:
+        self._words.clear()
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+
+try:
+    from wiredesk.syndication._words import WordTable
+except ImportError:  # built without a C compiler: the same ids, found more slowly
+    NATIVE = False
+    WordTable = _PythonWordTable  # type: ignore[assignment,misc]
+else:
+    NATIVE = True
+
+
 # Raw word -> packed ids of its folded tokens. Only words are cached, not tokens: a word is
 # folded once, and a vocabulary of 200,000 words (a feed of made-up names and numbers) costs
 # ~30 MB here; a second table per token would double that for a few microseconds per miss.
-_WORD_BYTES: dict[str, bytes] = {_MARK: MARK_BYTES}
+_WORDS = WordTable()
+_WORDS.add(_MARK, MARK_BYTES)
 
 
 def _word_bytes(word: str) -> bytes:
     return _packed(*_fold_token(word))
 
 
-def word_ids(words: list[str]) -> bytes:
-    """Ids of the folded tokens of whitespace-separated words, with `MARK` after each
-    sentence, as little-endian uint64s: `[token_id(t) for t in normalize._folded(words)]`,
-    computed from the cache.
+def text_ids(text: str, table: WordTable | _PythonWordTable = _WORDS) -> bytes:
+    """Ids of the folded tokens of the whitespace-separated words of `text`, with `MARK`
+    after each sentence, as little-endian uint64s: `[token_id(t) for t in
+    normalize._folded(text.split())]`, computed from the word table.
 
-    A miss (None) makes `bytes.join` raise TypeError; catching that costs less than checking
-    every word first.
+    The table answers with the words it lacks instead of ids; they are folded, added, and
+    the text is looked up again.
     """
-    try:
-        packed = b"".join(map(_WORD_BYTES.get, words))  # type: ignore[arg-type]
-    except TypeError:
-        if len(_WORD_BYTES) > _CACHE_LIMIT:
-            _WORD_BYTES.clear()
-            _WORD_BYTES[_MARK] = MARK_BYTES
-        get = _WORD_BYTES.get
-        parts = []
-        for w in words:
-            packed = get(w)
-            if packed is None:
-                packed = _WORD_BYTES[w] = _word_bytes(w)
-            parts.append(packed)
-        packed = b"".join(parts)
+    packed = table.packed(text)
+    if type(packed) is list:
+        if len(table) > _CACHE_LIMIT:
+            table.clear()
+            table.add(_MARK, MARK_BYTES)
+        for word in dict.fromkeys(packed):
+            table.add(word, _word_bytes(word))
+        packed = table.packed(text)
+    assert type(packed) is bytes
     for pair, word in _PHRASES:
         if pair in packed:
             packed = packed.replace(pair, word)
@@ -118,8 +149,8 @@ def match_ids(headline: str, body_text: str) -> IdKey:
     """The matching key of a story as ids; equal, id for token, to `normalize.match_key`."""
     if ":" in headline or "ः" in headline:
         headline = _HEADLINE_LABEL.sub("", headline)
-    body = word_ids(_JOIN_LINES.join(story_lines(body_text)).split())
-    head = word_ids(headline.split())
+    body = text_ids(_JOIN_LINES.join(story_lines(body_text)))
+    head = text_ids(headline)
     if MARK_BYTES in head:
         head = as_array(head)
         head = head[head != MARK].tobytes()

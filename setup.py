@@ -1,0 +1,18 @@
+"""The one compiled part: wiredesk's word table (src/wiredesk/syndication/_words.c).
+
+Everything else is in pyproject.toml. The extension is optional: where no C compiler is
+available the install still succeeds and wiredesk uses its pure-Python path, which gives the
+same fingerprints, a little slower (docs/operations.md, "Installing").
+"""
+
+from setuptools import Extension, setup
+
+setup(
+    ext_modules=[
+        Extension(
+            "wiredesk.syndication._words",
+            ["src/wiredesk/syndication/_words.c"],
+            optional=True,
+        )
+    ]
+)

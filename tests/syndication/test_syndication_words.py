@@ -1,0 +1,108 @@
+"""The C word table must give what the pure-Python path gives, for any text: the two
+produce the ids that fingerprints are made of, and a site may run either."""
+
+from __future__ import annotations
+
+import shutil
+import sysconfig
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wiredesk.syndication import token_ids
+from wiredesk.syndication.token_ids import _PythonWordTable, text_ids
+
+words = pytest.importorskip("wiredesk.syndication._words") if token_ids.NATIVE else None
+
+# Every character `str.split()` splits at, and characters of each storage width.
+SPACES = (
+    " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2005\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+LETTERS = "abcXYZ12é\xffकखग़ज़क्ष।ँं़\u200d\u0915\u093c日本😀\U0001f600\x00"
+
+piece = st.text(alphabet=SPACES + LETTERS, max_size=60)
+
+
+def test_the_native_table_is_built_where_a_compiler_is() -> None:
+    """`pip install` builds it when it can; without it fingerprints are ~30 % slower, which
+    nothing else would reveal."""
+    compiler = sysconfig.get_config_var("CC") or "cc"
+    if shutil.which(compiler.split()[0]) is None:
+        pytest.skip(f"no C compiler ({compiler}) on this machine: the Python path is used")
+    assert token_ids.NATIVE, "the C extension wiredesk.syndication._words was not built"
+
+
+@pytest.mark.skipif(not token_ids.NATIVE, reason="the C extension is not built here")
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(piece, min_size=1, max_size=4), known=st.lists(piece, max_size=6))
+def test_native_and_python_tables_answer_alike(texts: list[str], known: list[str]) -> None:
+    native, python = words.WordTable(), _PythonWordTable()
+    for i, w in enumerate(w for k in known for w in k.split()):
+        for table in (native, python):
+            table.add(w, i.to_bytes(2, "little") * (i % 3))
+    assert len(native) == len(python)
+    for text in texts:
+        assert native.packed(text) == python.packed(text)
+
+
+@pytest.mark.skipif(not token_ids.NATIVE, reason="the C extension is not built here")
+@settings(max_examples=200, deadline=None)
+@given(text=piece)
+def test_ids_of_a_text_are_the_same_through_either_table(text: str) -> None:
+    assert text_ids(text, words.WordTable()) == text_ids(text, _PythonWordTable())
+    assert text_ids(text) == text_ids(text, _PythonWordTable())
+
+
+@pytest.mark.skipif(not token_ids.NATIVE, reason="the C extension is not built here")
+def test_a_word_is_found_whatever_the_width_of_the_text_it_is_in() -> None:
+    table = words.WordTable()
+    table.add("cat", b"C")
+    table.add("ज़मीन", b"Z")
+    assert table.packed("cat") == b"C"  # a one-byte text
+    assert table.packed("ज़मीन cat") == b"ZC"  # two bytes per character
+    assert table.packed("cat 😀") == ["😀"]  # four: the miss is reported, not guessed
+    table.add("cat", b"D")  # a word added again replaces its value
+    assert table.packed("cat cat") == b"DD" and len(table) == 2
+
+
+@pytest.mark.skipif(not token_ids.NATIVE, reason="the C extension is not built here")
+def test_the_table_grows_and_clears_without_losing_words() -> None:
+    table = words.WordTable()
+    for i in range(50_000):
+        table.add(f"शब्द{i}", i.to_bytes(4, "little"))
+    assert len(table) == 50_000
+    assert table.packed("शब्द0 शब्द49999") == (0).to_bytes(4, "little") + (49_999).to_bytes(
+        4, "little"
+    )
+    table.clear()
+    assert len(table) == 0 and table.packed("शब्द0") == ["शब्द0"]
+
+
+@pytest.mark.skipif(not token_ids.NATIVE, reason="the C extension is not built here")
+def test_bad_arguments_are_refused_with_what_was_wrong() -> None:
+    table = words.WordTable()
+    with pytest.raises(ValueError, match="one word"):
+        table.add("two words", b"x")
+    with pytest.raises(ValueError, match="empty"):
+        table.add("", b"x")
+    with pytest.raises(TypeError):
+        table.add("w", "not bytes")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="str"):
+        table.packed(b"bytes")  # type: ignore[arg-type]
+
+
+def test_the_cache_is_bounded_and_still_answers_after_it_is_emptied(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A feed of made-up words may not grow the table without end (issue 4's memory)."""
+    table = token_ids.WordTable()
+    monkeypatch.setattr(token_ids, "_CACHE_LIMIT", 100)
+    expected = {}
+    for i in range(300):
+        text = f"शब्द{i} और{i}"
+        expected[text] = text_ids(text, _PythonWordTable())
+        assert text_ids(text, table) == expected[text]
+        assert len(table) <= 100 + 3
+    for text, ids in expected.items():
+        assert text_ids(text, table) == ids

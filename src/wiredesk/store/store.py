@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from wiredesk.model import Envelope, EnvelopeStatus, Hop, Item, ItemState, Signal, utcnow
 from wiredesk.store import stories as story_groups
+from wiredesk.store.bulk import insert_many
 from wiredesk.store.engine import make_engine, migrate
 from wiredesk.store.lifecycle import VersionOrder, derive, newer
 from wiredesk.store.schema import (
@@ -428,7 +429,7 @@ class Store:
         ]
         # Plain executemany, then read the ids back by their unique keys: INSERT ... RETURNING
         # with sort_by_parameter_order makes SQLAlchemy send SQLite one row per statement.
-        conn.execute(insert(items), item_rows)
+        insert_many(conn, items, item_rows)
         id_of = self._item_ids(conn, source_id, [it.guid for it in batch])
         item_ids = [id_of[it.guid] for it in batch]
         story_groups.create_singletons(conn, item_ids, now)  # every item belongs to a story
@@ -436,7 +437,7 @@ class Store:
             _version_row(iid, 1, it, envelope_id, now)
             for iid, it in zip(item_ids, batch, strict=True)
         ]
-        conn.execute(insert(item_versions), version_rows)
+        insert_many(conn, item_versions, version_rows)
         first_version = (
             select(item_versions.c.id)
             .where(item_versions.c.item_id == items.c.id, item_versions.c.version == 1)

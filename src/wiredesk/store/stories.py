@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
+from wiredesk.store.bulk import insert_many
 from wiredesk.store.schema import item_fingerprints, item_versions, items, stories
 from wiredesk.store.visibility import DuplicatePolicy, preference_rank, usable_clause
 
@@ -76,7 +77,7 @@ def create_singletons(conn: Connection, item_ids: Sequence[int], now: datetime) 
     """A story of its own for each new item (two statements per chunk, whatever its size)."""
     for start in range(0, len(item_ids), _IN_CHUNK):
         chunk = list(item_ids[start : start + _IN_CHUNK])
-        conn.execute(insert(stories), [{"lead_item_id": i, "created_at": now} for i in chunk])
+        insert_many(conn, stories, [{"lead_item_id": i, "created_at": now} for i in chunk])
         # max(): the row just inserted, even if a stale story still names a reused item id
         own = (
             select(func.max(stories.c.id))
@@ -237,8 +238,9 @@ def save_fingerprints(
                     item_fingerprints.c.item_id.in_(ids[start : start + _IN_CHUNK])
                 )
             )
-    conn.execute(
-        insert(item_fingerprints),
+    insert_many(
+        conn,
+        item_fingerprints,
         [
             {
                 "item_id": item_id,

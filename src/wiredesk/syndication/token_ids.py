@@ -59,6 +59,7 @@ def _packed(*tokens: str) -> bytes:
 # them in strings: a 16-byte pattern cannot match across id boundaries by chance.
 _PHRASES = tuple((_packed(*pair), _packed(word)) for pair, word in PHRASE_PAIRS.items())
 
+
 class _PythonWordTable:
     """The word table without the C extension (an install without a compiler): the same
     results through `str.split`, a dict and `bytes.join`."""

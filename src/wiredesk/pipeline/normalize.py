@@ -114,7 +114,11 @@ def _nfc(value: object) -> object:
 
 def normalize(item: Item, ctx: StageContext) -> Item:
     """NFC every text field, sanitize the body, and flatten headline-like fields to text."""
-    changes = {name: _nfc(value) for name, value in zip(_FIELDS, _get_fields(item), strict=True)}
+    # Most of an item's fields are None, numbers or enums: only text and lists are visited.
+    changes = {
+        name: to_nfc(value) if type(value) is str else _nfc(value) if type(value) is list else value
+        for name, value in zip(_FIELDS, _get_fields(item), strict=True)
+    }
     body_html = body_to_html(changes["body_html"])  # type: ignore[arg-type]
     byline = changes["byline"]
     categories = [plain_text(c) for c in changes["categories"]]  # type: ignore[attr-defined]

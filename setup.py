@@ -1,4 +1,5 @@
-"""The one compiled part: wiredesk's word table (src/wiredesk/syndication/_words.c).
+"""The one compiled part: the near-duplicate engine's word table and
+feature packing (src/wiredesk/syndication/_native.c).
 
 Everything else is in pyproject.toml. The extension is optional: where no C compiler is
 available the install still succeeds and wiredesk uses its pure-Python path, which gives the
@@ -10,8 +11,8 @@ from setuptools import Extension, setup
 setup(
     ext_modules=[
         Extension(
-            "wiredesk.syndication._words",
-            ["src/wiredesk/syndication/_words.c"],
+            "wiredesk.syndication._native",
+            ["src/wiredesk/syndication/_native.c"],
             optional=True,
         )
     ]

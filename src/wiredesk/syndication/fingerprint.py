@@ -27,11 +27,17 @@ import sys
 import zlib
 from array import array
 from dataclasses import dataclass
+from itertools import islice
 
 import numpy as np
 import rensa
 
 from wiredesk.syndication.token_ids import MARK_BYTES, IdKey, as_array
+
+try:
+    from wiredesk.syndication._native import features as _native_features
+except ImportError:  # built without a C compiler
+    _native_features = None
 
 SCHEME = 2  # bump when shingling, hashing, seeds or packing change: fingerprints are redone
 SHINGLE = 3  # _shingle_hashes mixes three ids; change both together
@@ -128,17 +134,29 @@ class Features:
     weight: int  # all tokens: the headline's and the sentences'
 
 
+MAX_SENTENCES = 65535  # the packed count is a uint16; later distinct sentences are left out
+
+
 def features(key: IdKey) -> bytes:
     """Headline hash and weight, then each distinct sentence's hash and weight, in order.
 
     A sentence is a run of ids between marks, hashed as its packed bytes (CRC-32) and weighed
-    by its token count; `map` runs both loops in C. A repeated sentence keeps its first
-    position in the dict; its weight depends only on its text, so which copy sets it does
-    not matter. (A mark's 8 bytes could in theory also occur across two ids; that would cut a
-    sentence in two the same way in every copy, so copies still agree.)
+    by its token count. A repeated sentence keeps its first position; its weight depends
+    only on its text, so which copy sets it does not matter. (A mark's 8 bytes could in
+    theory also occur across two ids; that would cut a sentence in two the same way in every
+    copy, so copies still agree.) The C extension does this without an object per sentence;
+    `_python_features` is the same in Python, and a test holds the two equal.
     """
+    if _native_features is not None:
+        return _native_features(key.headline, key.tokens, MARK_BYTES, SCHEME)  # type: ignore[no-any-return]
+    return _python_features(key)
+
+
+def _python_features(key: IdKey) -> bytes:
     pieces = [p for p in key.tokens.split(MARK_BYTES) if p]
     sentences = dict(zip(map(_crc32, pieces), map(len, pieces), strict=True))
+    if len(sentences) > MAX_SENTENCES:
+        sentences = dict(islice(sentences.items(), MAX_SENTENCES))
     weights = bytes([w >> 3 if w < 2040 else 255 for w in sentences.values()])
     head = key.headline
     return (

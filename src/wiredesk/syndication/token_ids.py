@@ -4,7 +4,7 @@
 tests state what folds to what. Fingerprinting does not need the strings, only something equal
 where they are equal: so each whitespace-separated word of a text is folded once (the same
 `_fold_token` the string key uses), its folded tokens are turned into ids, and the ids are
-kept as packed bytes per raw word in a word table. The table (`_words.c`) finds each word
+kept as packed bytes per raw word in a word table. The table (`_native.c`) finds each word
 where it lies in the text and copies its ids into the result, with no Python object per word;
 every later step works on the packed ids: sentences are the runs between `MARK`s
 (`bytes.split`), and shingles are arithmetic over a numpy view. On the 8 KB stories of the
@@ -85,7 +85,7 @@ class _PythonWordTable:
 
 
 try:
-    from wiredesk.syndication._words import WordTable
+    from wiredesk.syndication._native import WordTable
 except ImportError:  # built without a C compiler: the same ids, found more slowly
     NATIVE = False
     WordTable = _PythonWordTable  # type: ignore[assignment,misc]

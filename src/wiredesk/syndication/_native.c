@@ -13,8 +13,12 @@
  * code points, so a word is found whatever the storage width of the text it sits in. Values
  * are bytes objects, owned by the table.
  *
- * token_ids.py keeps a pure-Python path with the same results for an install without a C
- * compiler; the tests hold both equal.
+ * `features(headline, tokens, mark, scheme)` packs verification's features from a story's
+ * packed ids exactly as fingerprint.py's Python code does (sentences cut at `mark`, CRC-32 of
+ * each, token counts), without a bytes object, a dict entry and a Python call per sentence.
+ *
+ * token_ids.py and fingerprint.py keep pure-Python paths with the same results for an install
+ * without a C compiler; the tests hold both equal.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -360,7 +364,7 @@ static PySequenceMethods WordTable_as_sequence = {
 
 static PyTypeObject WordTableType = {
     PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "wiredesk.syndication._words.WordTable",
+    .tp_name = "wiredesk.syndication._native.WordTable",
     .tp_doc = "Words to bytes, looked up where the words lie in a text.",
     .tp_basicsize = sizeof(WordTable),
     .tp_flags = Py_TPFLAGS_DEFAULT,
@@ -371,20 +375,179 @@ static PyTypeObject WordTableType = {
     .tp_as_sequence = &WordTable_as_sequence,
 };
 
-static struct PyModuleDef words_module = {
+
+/* --- features ------------------------------------------------------------------------- */
+
+/* CRC-32 as zlib computes it (reflected 0xEDB88320), eight bytes at a time. */
+static uint32_t crc_table[8][256];
+
+static void
+crc_init(void)
+{
+    for (uint32_t i = 0; i < 256; i++) {
+        uint32_t c = i;
+        for (int k = 0; k < 8; k++) {
+            c = c & 1 ? 0xEDB88320U ^ (c >> 1) : c >> 1;
+        }
+        crc_table[0][i] = c;
+    }
+    for (uint32_t i = 0; i < 256; i++) {
+        for (int t = 1; t < 8; t++) {
+            crc_table[t][i] = (crc_table[t - 1][i] >> 8) ^ crc_table[0][crc_table[t - 1][i] & 0xFF];
+        }
+    }
+}
+
+static uint32_t
+crc32_of(const unsigned char *p, Py_ssize_t n)
+{
+    uint32_t c = 0xFFFFFFFFU;
+    while (n >= 8) {
+        uint32_t lo = c ^ ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+                           (uint32_t)p[3] << 24);
+        c = crc_table[7][lo & 0xFF] ^ crc_table[6][(lo >> 8) & 0xFF] ^
+            crc_table[5][(lo >> 16) & 0xFF] ^ crc_table[4][lo >> 24] ^ crc_table[3][p[4]] ^
+            crc_table[2][p[5]] ^ crc_table[1][p[6]] ^ crc_table[0][p[7]];
+        p += 8;
+        n -= 8;
+    }
+    while (n-- > 0) {
+        c = crc_table[0][(c ^ *p++) & 0xFF] ^ (c >> 8);
+    }
+    return c ^ 0xFFFFFFFFU;
+}
+
+#define MAX_SENTENCES 65535 /* the count is a uint16 in the packed form */
+
+static void
+put_u32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)v;
+    p[1] = (unsigned char)(v >> 8);
+    p[2] = (unsigned char)(v >> 16);
+    p[3] = (unsigned char)(v >> 24);
+}
+
+static PyObject *
+native_features(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    Py_buffer head, toks, mark;
+    int scheme;
+    if (!PyArg_ParseTuple(args, "y*y*y*i:features", &head, &toks, &mark, &scheme)) {
+        return NULL;
+    }
+    PyObject *result = NULL;
+    uint32_t *hashes = NULL, *lens = NULL;
+    int32_t *slots = NULL;
+    if (mark.len == 0) {
+        PyErr_SetString(PyExc_ValueError, "features(): empty sentence mark");
+        goto done;
+    }
+    /* Distinct sentences, in order of first appearance; a repeated hash keeps its first
+     * position and takes the later length (as a dict built from pairs does). */
+    Py_ssize_t cap = toks.len / (mark.len + 1) + 2, n = 0;
+    if (cap > MAX_SENTENCES) {
+        cap = MAX_SENTENCES;
+    }
+    size_t nslots = 16;
+    while (nslots < (size_t)cap * 2) {
+        nslots *= 2;
+    }
+    hashes = PyMem_Malloc(sizeof(uint32_t) * (size_t)cap);
+    lens = PyMem_Malloc(sizeof(uint32_t) * (size_t)cap);
+    slots = PyMem_Malloc(sizeof(int32_t) * nslots);
+    if (hashes == NULL || lens == NULL || slots == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    memset(slots, 0xFF, sizeof(int32_t) * nslots);
+    const unsigned char *t = toks.buf, *m = mark.buf;
+    Py_ssize_t len = toks.len, mlen = mark.len, start = 0, i = 0;
+    for (;;) {
+        /* the next mark at or after i (bytes.split: non-overlapping, left to right) */
+        Py_ssize_t at = -1;
+        while (i + mlen <= len) {
+            const unsigned char *hit = memchr(t + i, m[0], (size_t)(len - mlen - i + 1));
+            if (hit == NULL) {
+                break;
+            }
+            Py_ssize_t j = hit - t;
+            if (memcmp(hit, m, (size_t)mlen) == 0) {
+                at = j;
+                break;
+            }
+            i = j + 1;
+        }
+        Py_ssize_t end = at < 0 ? len : at;
+        if (end > start) {
+            uint32_t h = crc32_of(t + start, end - start), w = (uint32_t)(end - start);
+            size_t k = (size_t)slot_of(h) & (nslots - 1);
+            while (slots[k] >= 0 && hashes[slots[k]] != h) {
+                k = (k + 1) & (nslots - 1);
+            }
+            if (slots[k] >= 0) {
+                lens[slots[k]] = w;
+            }
+            else if (n < cap) {
+                slots[k] = (int32_t)n;
+                hashes[n] = h;
+                lens[n] = w;
+                n++;
+            }
+        }
+        if (at < 0) {
+            break;
+        }
+        start = i = at + mlen;
+    }
+    /* scheme, headline hash, headline weight, count; hashes; weights */
+    result = PyBytes_FromStringAndSize(NULL, 8 + 5 * n);
+    if (result == NULL) {
+        goto done;
+    }
+    unsigned char *out = (unsigned char *)PyBytes_AS_STRING(result);
+    Py_ssize_t hw = head.len >> 3;
+    out[0] = (unsigned char)scheme;
+    put_u32(out + 1, crc32_of(head.buf, head.len));
+    out[5] = (unsigned char)(hw > 255 ? 255 : hw);
+    out[6] = (unsigned char)n;
+    out[7] = (unsigned char)(n >> 8);
+    for (Py_ssize_t s = 0; s < n; s++) {
+        put_u32(out + 8 + 4 * s, hashes[s]);
+        out[8 + 4 * n + s] = (unsigned char)(lens[s] < 2040 ? lens[s] >> 3 : 255);
+    }
+done:
+    PyMem_Free(hashes);
+    PyMem_Free(lens);
+    PyMem_Free(slots);
+    PyBuffer_Release(&head);
+    PyBuffer_Release(&toks);
+    PyBuffer_Release(&mark);
+    return result;
+}
+
+static PyMethodDef native_functions[] = {
+    {"features", native_features, METH_VARARGS,
+     "features(headline, tokens, mark, scheme) -> bytes: fingerprint.features' packed form."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef native_module = {
     PyModuleDef_HEAD_INIT,
-    .m_name = "wiredesk.syndication._words",
-    .m_doc = "Words to packed token ids, without a Python string per word.",
+    .m_name = "wiredesk.syndication._native",
+    .m_doc = "The native parts of the near-duplicate engine: word table and features.",
     .m_size = -1,
+    .m_methods = native_functions,
 };
 
 PyMODINIT_FUNC
-PyInit__words(void)
+PyInit__native(void)
 {
+    crc_init();
     if (PyType_Ready(&WordTableType) < 0) {
         return NULL;
     }
-    PyObject *m = PyModule_Create(&words_module);
+    PyObject *m = PyModule_Create(&native_module);
     if (m == NULL) {
         return NULL;
     }

@@ -10,10 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wiredesk.syndication import token_ids
-from wiredesk.syndication.token_ids import _PythonWordTable, text_ids
+from tests.syndication.test_syndication_normalize import SAME
+from wiredesk.syndication import fingerprint, token_ids
+from wiredesk.syndication.token_ids import MARK_BYTES, IdKey, _PythonWordTable, text_ids
 
-words = pytest.importorskip("wiredesk.syndication._words") if token_ids.NATIVE else None
+words = pytest.importorskip("wiredesk.syndication._native") if token_ids.NATIVE else None
 
 # Every character `str.split()` splits at, and characters of each storage width.
 SPACES = (
@@ -30,7 +31,7 @@ def test_the_native_table_is_built_where_a_compiler_is() -> None:
     compiler = sysconfig.get_config_var("CC") or "cc"
     if shutil.which(compiler.split()[0]) is None:
         pytest.skip(f"no C compiler ({compiler}) on this machine: the Python path is used")
-    assert token_ids.NATIVE, "the C extension wiredesk.syndication._words was not built"
+    assert token_ids.NATIVE, "the C extension wiredesk.syndication._native was not built"
 
 
 @pytest.mark.skipif(not token_ids.NATIVE, reason="the C extension is not built here")
@@ -106,3 +107,45 @@ def test_the_cache_is_bounded_and_still_answers_after_it_is_emptied(
         assert len(table) <= 100 + 3
     for text, ids in expected.items():
         assert text_ids(text, table) == ids
+
+
+ids = st.binary(min_size=8, max_size=8)
+
+
+@st.composite
+def packed_keys(draw: st.DrawFn) -> IdKey:
+    """Packed ids with marks between sentences, repeated sentences, empty runs, and marks
+    that straddle two ids (the byte-level split the Python path does)."""
+    pool = draw(st.lists(st.lists(ids, max_size=6).map(b"".join), min_size=1, max_size=8))
+    order = draw(st.lists(st.sampled_from(pool), max_size=20))
+    glue = draw(st.sampled_from([MARK_BYTES, MARK_BYTES + MARK_BYTES, MARK_BYTES[3:]]))
+    tokens = glue.join(order) + draw(st.sampled_from([b"", MARK_BYTES]))
+    if draw(st.booleans()):
+        tokens = MARK_BYTES[4:] + tokens  # half a mark: a run that cuts across ids
+    headline = draw(st.lists(ids, max_size=300).map(b"".join))
+    return IdKey(headline, tokens)
+
+
+@pytest.mark.skipif(not token_ids.NATIVE, reason="the C extension is not built here")
+@settings(max_examples=400, deadline=None)
+@given(key=packed_keys())
+def test_native_features_are_the_python_ones(key: IdKey) -> None:
+    assert fingerprint.features(key) == fingerprint._python_features(key)
+
+
+@pytest.mark.skipif(not token_ids.NATIVE, reason="the C extension is not built here")
+def test_native_features_of_real_stories_are_the_python_ones() -> None:
+    for headline, body in SAME[:20]:
+        key = token_ids.match_ids(headline, f"{body}। {headline}।\n{body}.")
+        assert fingerprint.features(key) == fingerprint._python_features(key)
+
+
+def test_a_story_of_more_distinct_sentences_than_the_count_holds_keeps_the_first() -> None:
+    """A hostile body with 70,000 sentences may not make fingerprinting fail (the count is
+    a uint16): the first 65,535 distinct sentences are kept, by either path."""
+    sentences = [i.to_bytes(8, "little") for i in range(1, 70_001)]
+    key = IdKey(b"", MARK_BYTES.join(sentences))
+    packed = fingerprint._python_features(key)
+    decoded = fingerprint.unpack_features(packed)
+    assert len(decoded.sentences) == fingerprint.MAX_SENTENCES
+    assert fingerprint.features(key) == packed

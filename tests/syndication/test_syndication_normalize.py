@@ -84,3 +84,31 @@ def test_sentences_survive_merged_and_split_paragraphs() -> None:
 def test_headline_label_is_dropped() -> None:
     assert match_key("Breaking: Rain floods city", "x").headline == ("rain", "floods", "city")
     assert match_key("बड़ी ख़बर: बारिश", "x").headline == match_key("बारिश", "x").headline
+
+
+@pytest.mark.parametrize(
+    "pad",
+    [
+        lambda s: s + " ",  # a space left at the end of the line
+        lambda s: " " + s,  # ... or at its start
+        lambda s: s.replace(" ", "  ", 1),  # a doubled space
+        lambda s: s.replace(" ", "\xa0", 1),  # a no-break space
+        lambda s: s.replace(" ", "\t", 1),  # a tab
+    ],
+)
+def test_lines_padded_by_a_portal_come_out_as_the_clean_ones(pad: object) -> None:
+    """Portals' CMSs leave stray spacing in and around the lines they pass on; the lines the
+    apparatus patterns read (the first and the last few) come out with single spaces, and
+    the apparatus is still taken off."""
+    lines = [
+        "नई दिल्ली, 5 फरवरी (आईडब्ल्यूएस)। सरकार ने नई योजना शुरू की।",
+        "योजना से किसानों को लाभ होगा।",
+        "(साभार : चाइना मीडिया ग्रुप, पेइचिंग)",
+        "डिस्क्लेमरः यह आईएएनएस न्यूज फीड से सीधे पब्लिश हुई खबर है.",
+        "Source : IANS",
+    ]
+    clean = ["सरकार ने नई योजना शुरू की।", "योजना से किसानों को लाभ होगा।"]
+    for i in range(len(lines)):
+        padded = list(lines)
+        padded[i] = pad(padded[i])  # type: ignore[operator]
+        assert story_lines("\n\n".join(padded)) == clean, (i, padded[i])

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.syndication.test_syndication_normalize import SAME
-from wiredesk.syndication import fingerprint, token_ids
+from wiredesk.syndication import fingerprint, token_ids, verify
 from wiredesk.syndication.token_ids import MARK_BYTES, IdKey, _PythonWordTable, text_ids
 
 words = pytest.importorskip("wiredesk.syndication._native") if token_ids.NATIVE else None
@@ -149,3 +149,35 @@ def test_a_story_of_more_distinct_sentences_than_the_count_holds_keeps_the_first
     decoded = fingerprint.unpack_features(packed)
     assert len(decoded.sentences) == fingerprint.MAX_SENTENCES
     assert fingerprint.features(key) == packed
+
+
+@st.composite
+def key_pairs(draw: st.DrawFn) -> tuple[IdKey, IdKey]:
+    """Two stories drawing sentences (and maybe the headline) from one pool: anything from
+    nothing shared to the same story."""
+    pool = draw(st.lists(st.lists(ids, min_size=1, max_size=40).map(b"".join), min_size=1))
+    heads = draw(st.lists(st.lists(ids, max_size=12).map(b"".join), min_size=1, max_size=2))
+
+    def story() -> IdKey:
+        chosen = draw(st.lists(st.sampled_from(pool), max_size=12))
+        return IdKey(draw(st.sampled_from(heads)), MARK_BYTES.join(chosen) + MARK_BYTES)
+
+    return story(), story()
+
+
+@pytest.mark.skipif(not token_ids.NATIVE, reason="the C extension is not built here")
+@settings(max_examples=400, deadline=None)
+@given(pair=key_pairs())
+def test_native_coverage_gives_the_python_verdict(pair: tuple[IdKey, IdKey]) -> None:
+    q, s = (fingerprint.features(k) for k in pair)
+    python = verify.compare(fingerprint.unpack_features(q), fingerprint.unpack_features(s))
+    assert verify.compare_packed(q, s) == python
+
+
+@pytest.mark.skipif(not token_ids.NATIVE, reason="the C extension is not built here")
+def test_coverage_refuses_what_is_not_packed_features() -> None:
+    good = fingerprint.features(IdKey(b"", b"x" * 16))
+    with pytest.raises(ValueError, match="not packed features"):
+        verify.compare_packed(good, good[:5])
+    with pytest.raises(ValueError, match="not packed features"):
+        verify.compare_packed(good[:-1], good)  # the count promises one more weight

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from wiredesk.syndication import fingerprint as fpmod
 from wiredesk.syndication.index import Buckets, band_keys, band_spans
 from wiredesk.syndication.token_ids import match_ids
-from wiredesk.syndication.verify import compare
+from wiredesk.syndication.verify import NATIVE, compare, compare_packed
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +95,8 @@ class SyndicationIndex:
         self._exact = array("q")  # first 8 bytes of the exact hash
         self._languages: list[str | None] = []
         self._features: list[bytes] = []
-        # Decoded features of recently verified items: a story's copies arrive together, so
-        # the same few stored items are verified again and again.
+        # Without the C extension: decoded features of recently verified items (a story's
+        # copies arrive together, so the same few stored items are verified again and again).
         self._decoded: dict[int, fpmod.Features] = {}
         # The band keys of the last signature seen: match() then add() of one item (the usual
         # sequence) hash the bands once.
@@ -167,14 +167,17 @@ class SyndicationIndex:
             if len(eligible) == MAX_VERIFIED:
                 break
         for item in eligible:
-            if query is None:
-                query = fpmod.unpack_features(fp.features)
-            stored = self._decoded.get(item)
-            if stored is None:
-                if len(self._decoded) >= _DECODED_LIMIT:
-                    self._decoded.clear()
-                stored = self._decoded[item] = fpmod.unpack_features(self._features[item])
-            verdict = compare(query, stored)
+            if NATIVE:  # the C extension compares the packed forms as they are
+                verdict = compare_packed(fp.features, self._features[item])
+            else:
+                if query is None:
+                    query = fpmod.unpack_features(fp.features)
+                stored = self._decoded.get(item)
+                if stored is None:
+                    if len(self._decoded) >= _DECODED_LIMIT:
+                        self._decoded.clear()
+                    stored = self._decoded[item] = fpmod.unpack_features(self._features[item])
+                verdict = compare(query, stored)
             if verdict.same and verdict.score > best_score:
                 best, best_score = (item, verdict), verdict.score
         if best is None:

@@ -17,7 +17,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wiredesk.syndication.fingerprint import Features
+from wiredesk.syndication.fingerprint import Features, unpack_features
+
+try:
+    from wiredesk.syndication._native import coverage as _coverage
+except ImportError:  # built without a C compiler: features are decoded and compared as dicts
+    _coverage = None
+NATIVE = _coverage is not None
 
 # Share of the better-covered side's tokens (headline included) that must be in shared
 # sentences. Copies with a rewritten headline and a replaced lead stay above it; a short
@@ -43,10 +49,22 @@ def compare(query: Features, stored: Features) -> Verdict:
     if query.headline == stored.headline:
         shared_q += query.headline_weight
         shared_s += stored.headline_weight
-    cq = shared_q / max(1, query.weight)
-    cs = shared_s / max(1, stored.weight)
+    return _verdict(shared_q, query.weight, shared_s, stored.weight, len(common))
+
+
+def compare_packed(query: bytes, stored: bytes) -> Verdict:
+    """`compare` of two packed features (`fingerprint.features`), without decoding them:
+    what the C extension does when it is built (`NATIVE`)."""
+    if _coverage is None:
+        return compare(unpack_features(query), unpack_features(stored))
+    return _verdict(*_coverage(query, stored))
+
+
+def _verdict(shared_q: int, weight_q: int, shared_s: int, weight_s: int, common: int) -> Verdict:
+    cq = shared_q / max(1, weight_q)
+    cs = shared_s / max(1, weight_s)
     best = max(cq, cs)
     # The other side breaks ties: of two stories that both contain a teaser, the one the
     # teaser is a bigger part of is more likely its own.
     score = best + 0.1 * min(cq, cs)
-    return Verdict(best >= MIN_COVERAGE, score, cq, cs, len(common))
+    return Verdict(best >= MIN_COVERAGE, score, cq, cs, common)

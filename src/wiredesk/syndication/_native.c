@@ -34,16 +34,21 @@
 typedef struct {
     uint64_t hash;
     Py_ssize_t len;
-    Py_UCS4 *chars; /* NULL: an empty slot */
+    Py_UCS4 *chars;
     PyObject *value; /* bytes */
 } Entry;
 
+/* Open addressing over 4-byte slots that index a dense array of entries: at 200,000 words
+ * (the cache's limit) the slots take 2 MB, where slots holding the entries took 16. */
 typedef struct {
     PyObject_HEAD
-    Entry *slots;
-    size_t mask; /* slots - 1, a power of two minus one */
-    Py_ssize_t used;
+    int32_t *slots; /* -1: empty */
+    size_t mask;    /* number of slots - 1, a power of two minus one */
+    Entry *entries;
+    Py_ssize_t used, cap;
 } WordTable;
+
+#define EMPTY (-1)
 
 static inline size_t
 slot_of(uint64_t h)
@@ -81,24 +86,25 @@ buf_append(Buf *b, const char *src, Py_ssize_t n)
     return 0;
 }
 
-/* The slot holding the word, or the empty slot where it would go. Three copies, one per
- * storage width of the text, so the inner loops read the code units directly. */
+/* The slot holding the word's entry, or the empty slot where it would go. Three copies, one
+ * per storage width of the text, so the inner loops read the code units directly. */
 #define DEFINE_FIND(NAME, TYPE)                                                             \
-    static Entry *NAME(WordTable *t, uint64_t h, const TYPE *s, Py_ssize_t len)              \
+    static int32_t *NAME(WordTable *t, uint64_t h, const TYPE *s, Py_ssize_t len)            \
     {                                                                                        \
         size_t i = slot_of(h) & t->mask;                                                     \
         for (;;) {                                                                           \
-            Entry *e = &t->slots[i];                                                         \
-            if (e->chars == NULL) {                                                          \
-                return e;                                                                    \
+            int32_t *slot = &t->slots[i];                                                    \
+            if (*slot == EMPTY) {                                                            \
+                return slot;                                                                 \
             }                                                                                \
+            const Entry *e = &t->entries[*slot];                                             \
             if (e->hash == h && e->len == len) {                                             \
                 Py_ssize_t k = 0;                                                            \
                 while (k < len && e->chars[k] == (Py_UCS4)s[k]) {                            \
                     k++;                                                                     \
                 }                                                                            \
                 if (k == len) {                                                              \
-                    return e;                                                                \
+                    return slot;                                                             \
                 }                                                                            \
             }                                                                                \
             i = (i + 1) & t->mask;                                                           \
@@ -129,11 +135,11 @@ DEFINE_FIND(find_ucs4, Py_UCS4)
                 h = (h ^ (uint64_t)s[i]) * FNV_PRIME;                                        \
                 i++;                                                                         \
             }                                                                                \
-            Entry *e = FIND(t, h, s + start, i - start);                                     \
-            if (e->chars != NULL) {                                                          \
+            int32_t *slot = FIND(t, h, s + start, i - start);                                \
+            if (*slot != EMPTY) {                                                            \
                 if (PyList_GET_SIZE(misses) == 0) {                                          \
-                    if (buf_append(out, PyBytes_AS_STRING(e->value),                         \
-                                   PyBytes_GET_SIZE(e->value)) < 0) {                        \
+                    PyObject *v = t->entries[*slot].value;                                   \
+                    if (buf_append(out, PyBytes_AS_STRING(v), PyBytes_GET_SIZE(v)) < 0) {    \
                         return -1;                                                           \
                     }                                                                        \
                 }                                                                            \
@@ -159,56 +165,50 @@ DEFINE_SCAN(scan_ucs4, find_ucs4, Py_UCS4)
 static int
 grow(WordTable *t)
 {
-    size_t old_n = t->mask + 1, new_n = old_n * 2;
-    Entry *slots = PyMem_Calloc(new_n, sizeof(Entry));
+    size_t n = (t->mask + 1) * 2;
+    int32_t *slots = PyMem_Malloc(sizeof(int32_t) * n);
     if (slots == NULL) {
         PyErr_NoMemory();
         return -1;
     }
-    for (size_t i = 0; i < old_n; i++) {
-        Entry *e = &t->slots[i];
-        if (e->chars == NULL) {
-            continue;
+    memset(slots, 0xFF, sizeof(int32_t) * n);
+    for (Py_ssize_t e = 0; e < t->used; e++) {
+        size_t j = slot_of(t->entries[e].hash) & (n - 1);
+        while (slots[j] != EMPTY) {
+            j = (j + 1) & (n - 1);
         }
-        size_t j = slot_of(e->hash) & (new_n - 1);
-        while (slots[j].chars != NULL) {
-            j = (j + 1) & (new_n - 1);
-        }
-        slots[j] = *e;
+        slots[j] = (int32_t)e;
     }
     PyMem_Free(t->slots);
     t->slots = slots;
-    t->mask = new_n - 1;
+    t->mask = n - 1;
     return 0;
 }
 
 static void
 drop_all(WordTable *t)
 {
-    if (t->slots == NULL) {
-        return;
+    for (Py_ssize_t e = 0; e < t->used; e++) {
+        PyMem_Free(t->entries[e].chars);
+        Py_DECREF(t->entries[e].value);
     }
-    for (size_t i = 0; i <= t->mask; i++) {
-        Entry *e = &t->slots[i];
-        if (e->chars != NULL) {
-            PyMem_Free(e->chars);
-            Py_DECREF(e->value);
-        }
-    }
+    PyMem_Free(t->entries);
     PyMem_Free(t->slots);
+    t->entries = NULL;
     t->slots = NULL;
-    t->used = 0;
+    t->used = t->cap = 0;
 }
 
 static int
 reset(WordTable *t)
 {
     drop_all(t);
-    t->slots = PyMem_Calloc(INITIAL_SLOTS, sizeof(Entry));
+    t->slots = PyMem_Malloc(sizeof(int32_t) * INITIAL_SLOTS);
     if (t->slots == NULL) {
         PyErr_NoMemory();
         return -1;
     }
+    memset(t->slots, 0xFF, sizeof(int32_t) * INITIAL_SLOTS);
     t->mask = INITIAL_SLOTS - 1;
     return 0;
 }
@@ -300,35 +300,51 @@ WordTable_add(WordTable *self, PyObject *args)
         PyErr_SetString(PyExc_ValueError, "add() takes one word, not an empty string");
         return NULL;
     }
-    Entry *e;
+    int32_t *slot;
     switch (kind) {
     case PyUnicode_1BYTE_KIND:
-        e = find_ucs1(self, h, (const Py_UCS1 *)data, len);
+        slot = find_ucs1(self, h, (const Py_UCS1 *)data, len);
         break;
     case PyUnicode_2BYTE_KIND:
-        e = find_ucs2(self, h, (const Py_UCS2 *)data, len);
+        slot = find_ucs2(self, h, (const Py_UCS2 *)data, len);
         break;
     default:
-        e = find_ucs4(self, h, (const Py_UCS4 *)data, len);
+        slot = find_ucs4(self, h, (const Py_UCS4 *)data, len);
         break;
     }
-    Py_INCREF(value);
-    if (e->chars != NULL) {
+    if (*slot != EMPTY) {
+        Entry *e = &self->entries[*slot];
         PyObject *old = e->value;
+        Py_INCREF(value);
         e->value = value;
         Py_DECREF(old);
         Py_RETURN_NONE;
     }
-    Py_UCS4 *chars = PyUnicode_AsUCS4Copy(word);
-    if (chars == NULL) {
-        Py_DECREF(value);
+    if (self->used >= INT32_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "add(): the word table is full");
         return NULL;
     }
+    if (self->used == self->cap) {
+        Py_ssize_t cap = self->cap ? self->cap * 2 : INITIAL_SLOTS / 2;
+        Entry *entries = PyMem_Realloc(self->entries, sizeof(Entry) * (size_t)cap);
+        if (entries == NULL) {
+            PyErr_NoMemory();
+            return NULL;
+        }
+        self->entries = entries;
+        self->cap = cap;
+    }
+    Py_UCS4 *chars = PyUnicode_AsUCS4Copy(word);
+    if (chars == NULL) {
+        return NULL;
+    }
+    Entry *e = &self->entries[self->used];
     e->hash = h;
     e->len = len;
     e->chars = chars;
+    Py_INCREF(value);
     e->value = value;
-    self->used++;
+    *slot = (int32_t)self->used++;
     if ((size_t)self->used * 2 > self->mask + 1 && grow(self) < 0) {
         return NULL;
     }

@@ -92,3 +92,16 @@ def test_shingle_hashes_of_all_shingles_at_once_are_each_shingles_own() -> None:
     assert mix(ids[0], ids[1], ids[2]) != mix(ids[1], ids[0], ids[2])  # order matters
     assert list(_shingle_hashes(packed[:16])) == [mix(ids[0], ids[1], 0)]  # two ids
     assert list(_shingle_hashes(b"")) == []
+
+
+def test_a_word_too_long_to_cache_is_folded_each_time_and_never_kept() -> None:
+    """A pasted blob with no space in it (base64, a mangled paragraph) keys like any text,
+    but the word table does not keep it: 200,000 of them would hold gigabytes."""
+    from wiredesk.syndication import token_ids
+
+    blob = "QmFzZTY0" * 2_000 + "।"
+    body = f"पहली पंक्ति {blob} और आगे। per cent"
+    assert_same_key("h", body)
+    assert token_ids.text_ids(blob) == token_ids.text_ids(blob)  # and again, from nothing
+    assert token_ids._WORDS.packed(blob) == [blob]  # not in the table
+    assert isinstance(token_ids._WORDS.packed("पहली पंक्ति"), bytes)  # the short ones are

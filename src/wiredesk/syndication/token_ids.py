@@ -35,6 +35,9 @@ from wiredesk.syndication.normalize import (
 
 _U64 = np.dtype("<u8")
 _CACHE_LIMIT = 200_000
+# Longer "words" (a pasted base64 blob, a run of characters with no space) are folded every
+# time instead of cached: 200,000 of them could otherwise hold gigabytes.
+_LONGEST_CACHED = 64
 
 
 def token_id(token: str) -> int:
@@ -117,9 +120,19 @@ def text_ids(text: str, table: WordTable | _PythonWordTable = _WORDS) -> bytes:
         if len(table) > _CACHE_LIMIT:
             table.clear()
             table.add(_MARK, MARK_BYTES)
+        too_long = False
         for word in dict.fromkeys(packed):
-            table.add(word, _word_bytes(word))
-        packed = table.packed(text)
+            if len(word) > _LONGEST_CACHED:
+                too_long = True
+            else:
+                table.add(word, _word_bytes(word))
+        if too_long:
+            packed = b"".join(
+                _word_bytes(w) if len(w) > _LONGEST_CACHED else table.packed(w)  # type: ignore[misc]
+                for w in text.split()
+            )
+        else:
+            packed = table.packed(text)
     assert type(packed) is bytes
     for pair, word in _PHRASES:
         if pair in packed:

@@ -105,3 +105,21 @@ def test_a_word_too_long_to_cache_is_folded_each_time_and_never_kept() -> None:
     assert token_ids.text_ids(blob) == token_ids.text_ids(blob)  # and again, from nothing
     assert token_ids._WORDS.packed(blob) == [blob]  # not in the table
     assert isinstance(token_ids._WORDS.packed("पहली पंक्ति"), bytes)  # the short ones are
+
+
+def test_ids_are_right_when_the_table_is_emptied_between_lookups() -> None:
+    """Another thread may clear the shared table (it is bounded) between the lookup that
+    reports a text's new words and the one after they were added."""
+    from wiredesk.syndication.token_ids import _PythonWordTable, text_ids
+
+    class EmptiedOnce(_PythonWordTable):
+        calls = 0
+
+        def packed(self, text: str) -> bytes | list[str]:
+            self.calls += 1
+            if self.calls == 2:
+                self.clear()
+            return super().packed(text)
+
+    text = "सरकार ने नई योजना शुरू की। 2.5 per cent"
+    assert text_ids(text, EmptiedOnce()) == text_ids(text, _PythonWordTable())

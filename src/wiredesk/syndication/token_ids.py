@@ -107,33 +107,31 @@ def _word_bytes(word: str) -> bytes:
     return _packed(*_fold_token(word))
 
 
+def _ids_of_word(table: WordTable | _PythonWordTable, word: str) -> bytes:
+    found = table.packed(word)
+    return found if type(found) is bytes else _word_bytes(word)
+
+
 def text_ids(text: str, table: WordTable | _PythonWordTable = _WORDS) -> bytes:
     """Ids of the folded tokens of the whitespace-separated words of `text`, with `MARK`
     after each sentence, as little-endian uint64s: `[token_id(t) for t in
     normalize._folded(text.split())]`, computed from the word table.
 
     The table answers with the words it lacks instead of ids; they are folded, added, and
-    the text is looked up again.
+    the text is looked up again. When that still misses (a word too long to keep, or another
+    thread emptied the table in between), the text is done word by word.
     """
     packed = table.packed(text)
     if type(packed) is list:
         if len(table) > _CACHE_LIMIT:
             table.clear()
             table.add(_MARK, MARK_BYTES)
-        too_long = False
         for word in dict.fromkeys(packed):
-            if len(word) > _LONGEST_CACHED:
-                too_long = True
-            else:
+            if len(word) <= _LONGEST_CACHED:
                 table.add(word, _word_bytes(word))
-        if too_long:
-            packed = b"".join(
-                _word_bytes(w) if len(w) > _LONGEST_CACHED else table.packed(w)  # type: ignore[misc]
-                for w in text.split()
-            )
-        else:
-            packed = table.packed(text)
-    assert type(packed) is bytes
+        packed = table.packed(text)
+        if type(packed) is list:
+            packed = b"".join([_ids_of_word(table, w) for w in text.split()])
     for pair, word in _PHRASES:
         if pair in packed:
             packed = packed.replace(pair, word)

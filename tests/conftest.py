@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from tests import fixture_files
 from wiredesk.store import Store, make_engine, migrate
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-SEED = SHARED / "seed" / "seed-story.hi.txt"
+SEED = fixture_files.SEED
 PG_URL = os.environ.get("WIREDESK_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 

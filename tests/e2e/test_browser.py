@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 
+from tests import fixture_files
 from wiredesk.channels.app import create_app
 from wiredesk.config import parse_settings
 from wiredesk.model import Envelope, Item, Transport
@@ -26,7 +27,7 @@ from wiredesk.store import Store
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
-SEED = REPO.parent / "shared" / "seed" / "seed-story.hi.txt"
+SEED = fixture_files.SEED
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -20,6 +20,7 @@ import pytest
 from lxml import html as lxml_html
 from starlette.testclient import TestClient
 
+from tests import fixture_files
 from wiredesk.channels.app import create_app
 from wiredesk.config import Settings, parse_settings
 from wiredesk.model import Envelope, Transport
@@ -27,7 +28,7 @@ from wiredesk.runtime.ingest import store_and_process
 from wiredesk.store import Store
 from wiredesk.store.stories import story_rows
 
-SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "seed-story.hi.txt"
+SEED = fixture_files.SEED
 T0 = datetime(2022, 2, 5, 9, 0, tzinfo=UTC)
 HEADLINE = "शी चिनफिंग ने कजाकिस्तान के राष्ट्रपति तोकायेव से मुलाकात की"
 ORIGINATOR = "चाइना मीडिया ग्रुप, पेइचिंग"

@@ -11,13 +11,13 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import lxml.etree
 import lxml.html
 import pytest
 from starlette.testclient import TestClient
 
+from tests import fixture_files
 from wiredesk.channels import feeds_out
 from wiredesk.channels.app import create_app
 from wiredesk.config import Settings, parse_settings
@@ -25,14 +25,7 @@ from wiredesk.model import Envelope, Transport, utcnow
 from wiredesk.runtime.ingest import store_and_process
 from wiredesk.store import Store, Story
 
-CORPUS = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared"
-    / "fixtures"
-    / "feedparser"
-    / "wellformed"
-    / "sanitize"
-)
+CORPUS = fixture_files.FEEDPARSER / "wellformed" / "sanitize"
 CORPUS_SIZE = 745
 DEVANAGARI = "नई दिल्ली में क़ानून पर बहस — ज़िंदगी की ख़बर।"
 # A case of its own: ordinary markup and Hindi text around a script, in one body.

@@ -19,12 +19,13 @@ import pytest
 from lxml import html as lxml_html
 from starlette.testclient import TestClient
 
+from tests import fixture_files
 from tests.e2e.feedserver import serve_feeds
 from wiredesk.channels.app import create_app
 from wiredesk.config import load_settings
 from wiredesk.store import Store
 
-SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "seed-story.hi.txt"
+SEED = fixture_files.SEED
 HEADLINE = "शी चिनफिंग ने कजाकिस्तान के राष्ट्रपति तोकायेव से मुलाकात की"
 SITE_DISCLAIMER = (
     "डिस्क्लेमरः यह आईएएनएस न्यूज फीड से सीधे पब्लिश हुई खबर है। "

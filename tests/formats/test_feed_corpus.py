@@ -14,11 +14,12 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from tests import fixture_files
 from wiredesk.errors import FormatError
 from wiredesk.formats import parse_payload
 from wiredesk.formats.fields import plain_text
 
-FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "feedparser"
+FIXTURES = fixture_files.FEEDPARSER
 WELLFORMED = FIXTURES / "wellformed"
 # Ill-formed and oddly encoded files: only "no crash" is asserted for them.
 ROUGH = [FIXTURES / "illformed", FIXTURES / "encoding", FIXTURES / "entities"]

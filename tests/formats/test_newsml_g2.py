@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from tests import fixture_files
 from wiredesk.errors import FormatError
 from wiredesk.formats.newsml_g2 import looks_like_newsml_g2, parse_newsml_g2
 from wiredesk.model import Hop, ImageLink, PubStatus, Signal, Subject
 
 ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = ROOT.parent / "shared" / "fixtures" / "newsml-g2"
+FIXTURES = fixture_files.NEWSML_G2
 SAMPLES = Path(__file__).resolve().parent / "samples"
-SEED = ROOT.parent / "shared" / "seed" / "seed-story.hi.txt"
+SEED = fixture_files.SEED
 
 
 def fixture(name: str) -> bytes:

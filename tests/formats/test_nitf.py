@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from tests import fixture_files
 from wiredesk.errors import FormatError
 from wiredesk.formats.nitf import looks_like_nitf, nitf_body_html, parse_nitf
 from wiredesk.model import Hop, ImageLink, PubStatus, Signal, Subject
 
 SAMPLES = Path(__file__).resolve().parent / "samples"
-FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "newsml-g2"
-SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "seed-story.hi.txt"
+FIXTURES = fixture_files.NEWSML_G2
+SEED = fixture_files.SEED
 
 
 def sample(name: str) -> bytes:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from tests import fixture_files
 from wiredesk.model import Item
 from wiredesk.pipeline.attribution import lift_attribution
 from wiredesk.pipeline.normalize import normalize
 from wiredesk.pipeline.pipeline import StageContext
 
-SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "seed-story.hi.txt"
+SEED = fixture_files.SEED
 CTX = StageContext(source_name="IANS", default_section="news", site_language="hi")
 STORY = "<p>पहला अनुच्छेद।</p><p>दूसरा अनुच्छेद।</p>"
 

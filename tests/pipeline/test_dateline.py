@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from tests import fixture_files
 from wiredesk.model import Item
 from wiredesk.pipeline.dateline import lift_dateline
 from wiredesk.pipeline.html_text import html_to_text
 from wiredesk.pipeline.normalize import normalize
 from wiredesk.pipeline.pipeline import StageContext
 
-SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "seed-story.hi.txt"
+SEED = fixture_files.SEED
 CTX = StageContext(source_name="IANS", default_section="news", site_language="hi")
 
 

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import unicodedata
-from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests import fixture_files
 from wiredesk.model import Item
 from wiredesk.pipeline.normalize import normalize, plain_text, sanitize_html
 from wiredesk.pipeline.pipeline import StageContext
 
-SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "seed-story.hi.txt"
+SEED = fixture_files.SEED
 CTX = StageContext(source_name="IANS", default_section="news", site_language="hi")
 
 

@@ -7,10 +7,11 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests import fixture_files
 from wiredesk.model import Item
 from wiredesk.pipeline.pipeline import StageContext, process
 
-SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "seed-story.hi.txt"
+SEED = fixture_files.SEED
 CTX = StageContext(
     source_name="IANS",
     default_section="news",

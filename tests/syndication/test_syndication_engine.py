@@ -5,13 +5,13 @@ window are not."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
+from tests import fixture_files
 from wiredesk.syndication.engine import Fingerprint, SyndicationIndex, fingerprint
 
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "seed-story.hi.txt"
+SEED = fixture_files.SEED
 HEADLINE = "शी चिनफिंग ने कजाकिस्तान के राष्ट्रपति तोकायेव से मुलाकात की"
 T0 = datetime(2022, 2, 5, 12, 0, tzinfo=UTC)
 

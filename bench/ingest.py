@@ -45,9 +45,9 @@ def phase_feedparser(files: list[Path]) -> dict[str, float]:
 
 def phase_wiredesk(files: list[Path]) -> dict[str, float]:
     from wiredesk.config import parse_settings
+    from wiredesk.ingest.accept import accept
     from wiredesk.model import Envelope, Transport
-    from wiredesk.runtime.embedded import open_store
-    from wiredesk.runtime.ingest import store_and_process
+    from wiredesk.runtime.embedded import open_database
 
     with tempfile.TemporaryDirectory() as tmp:
         cfg = Path(tmp) / "wiredesk.toml"
@@ -59,7 +59,7 @@ def phase_wiredesk(files: list[Path]) -> dict[str, float]:
             },
             cfg,
         )
-        store = open_store(settings)  # as `wiredesk run` and `wiredesk ingest` open it
+        db = open_database(settings)  # as `wiredesk run` and `wiredesk ingest` open it
         source = settings.sources[0]
         t0, c0 = time.perf_counter(), time.process_time()
         stories = 0
@@ -70,12 +70,12 @@ def phase_wiredesk(files: list[Path]) -> dict[str, float]:
                 transport=Transport.FILE,
                 location=str(f),
             )
-            outcome = store_and_process(settings, store, source, env)
+            outcome = accept(settings, db, source, env)
             if outcome.error:
                 raise SystemExit(f"{f}: {outcome.error}")
             stories += outcome.new_stories
         seconds, cpu_seconds = time.perf_counter() - t0, time.process_time() - c0
-        store.close()
+        db.close()
     return {"items": stories, "seconds": seconds, "cpu_seconds": cpu_seconds}
 
 

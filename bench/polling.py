@@ -174,15 +174,15 @@ def write_config(folder: Path, port: int, feeds: int) -> Path:
 def poll_with_wiredesk(cfg: Path) -> dict[str, Any]:
     import logging
 
+    from wiredesk.channels.health import source_health
     from wiredesk.config import load_settings
+    from wiredesk.ingest.scheduler import Scheduler
     from wiredesk.model import utcnow
-    from wiredesk.runtime.embedded import open_store
-    from wiredesk.runtime.scheduler import Scheduler
-    from wiredesk.store.health import source_health
+    from wiredesk.runtime.embedded import open_database
 
     logging.basicConfig(level=logging.ERROR)
     settings = load_settings(cfg)
-    store = open_store(settings)
+    db = open_database(settings)
     total = len(settings.sources)
     rounds: list[dict[str, Any]] = []
 
@@ -195,7 +195,7 @@ def poll_with_wiredesk(cfg: Path) -> dict[str, Any]:
             if len(first) >= total:
                 done.set()
 
-        scheduler = Scheduler(settings, store, on_report=on_report, clock=lambda: utcnow() + shift)
+        scheduler = Scheduler(settings, db, on_report=on_report, clock=lambda: utcnow() + shift)
         t0, c0 = time.perf_counter(), time.process_time()
         task = asyncio.create_task(scheduler.run())
         await done.wait()
@@ -213,8 +213,8 @@ def poll_with_wiredesk(cfg: Path) -> dict[str, Any]:
 
     rounds.append(asyncio.run(one_round(timedelta(0))))
     rounds.append(asyncio.run(one_round(timedelta(days=1))))
-    failing = sum(h.failing for h in source_health(store, settings))
-    store.close()
+    failing = sum(h.failing for h in source_health(db.engine, settings))
+    db.close()
     return {
         "rounds": rounds,
         "failing_in_health": failing,

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests import fixture_files
-from wiredesk.store import Store, make_engine, migrate
+from wiredesk.store.database import Database, make_engine, migrate
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = fixture_files.SEED
@@ -60,9 +60,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
+def store(db_url: str) -> Iterator[Database]:
     engine = make_engine(db_url)
     migrate(engine)
-    s = Store(engine)
+    s = Database(engine)
     yield s
     s.close()

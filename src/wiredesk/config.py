@@ -3,6 +3,10 @@
 Every problem becomes a `ConfigError` naming the file and the key, with what to do about it.
 Relative paths in the file (`data_dir`, a source's `folder`) are read relative to the file's
 own directory, so a config works the same from wherever the command is run.
+
+One module on purpose (a little over 400 lines): the settings' types and the checks of every
+key sit together, so the file reads as the reference of what `wiredesk.toml` may say, in the
+order of docs/configuration.md.
 """
 
 from __future__ import annotations

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from starlette.testclient import TestClient
 
-from wiredesk.channels.app import create_app
 from wiredesk.config import Settings, parse_settings
-from wiredesk.runtime.ingest import ingest_once
-from wiredesk.store import Store
+from wiredesk.ingest.polling import ingest_once
+from wiredesk.runtime.embedded import site_app
+from wiredesk.store.database import Database
 
 RSS = (
     '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Wire</title>'
@@ -36,9 +36,9 @@ def settings_for(tmp_path: Path, *, broken_feed: bool) -> Settings:
     )
 
 
-def test_all_sources_well_is_ok(store: Store, tmp_path: Path) -> None:
+def test_all_sources_well_is_ok(store: Database, tmp_path: Path) -> None:
     settings = settings_for(tmp_path, broken_feed=False)
-    client = TestClient(create_app(settings, store))
+    client = TestClient(site_app(settings, store))
     before = client.get("/health")
     assert before.status_code == 200
     assert before.json()["sources"]["never_polled"] == ["good", "flaky"]
@@ -51,10 +51,10 @@ def test_all_sources_well_is_ok(store: Store, tmp_path: Path) -> None:
     assert body["last_poll_at"] is not None
 
 
-def test_a_failing_source_makes_it_degraded_but_still_200(store: Store, tmp_path: Path) -> None:
+def test_a_failing_source_makes_it_degraded_but_still_200(store: Database, tmp_path: Path) -> None:
     settings = settings_for(tmp_path, broken_feed=True)
     ingest_once(settings, store)
-    response = TestClient(create_app(settings, store)).get("/health")
+    response = TestClient(site_app(settings, store)).get("/health")
     assert response.status_code == 200
     assert response.json()["status"] == "degraded"
     assert response.json()["sources"]["failing"] == ["flaky"]
@@ -63,13 +63,13 @@ def test_a_failing_source_makes_it_degraded_but_still_200(store: Store, tmp_path
     # It recovers: the next successful poll clears it.
     (tmp_path / "missing.xml").write_text(RSS, encoding="utf-8")
     ingest_once(settings, store)
-    assert TestClient(create_app(settings, store)).get("/health").json()["status"] == "ok"
+    assert TestClient(site_app(settings, store)).get("/health").json()["status"] == "ok"
 
 
 def test_an_unreachable_database_is_503_down(tmp_path: Path) -> None:
     settings = settings_for(tmp_path, broken_feed=False)
-    broken = Store.open(f"sqlite:///{tmp_path}/missing-dir/none.db", run_migrations=False)
-    response = TestClient(create_app(settings, broken)).get("/health")
+    broken = Database.open(f"sqlite:///{tmp_path}/missing-dir/none.db", run_migrations=False)
+    response = TestClient(site_app(settings, broken)).get("/health")
     assert response.status_code == 503
     assert response.json()["status"] == "down" and response.json()["database"] is False
     assert response.json()["error"]

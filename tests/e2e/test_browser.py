@@ -19,10 +19,12 @@ import pytest
 import uvicorn
 
 from tests import fixture_files
-from wiredesk.channels.app import create_app
 from wiredesk.config import parse_settings
 from wiredesk.model import Envelope, Item, Transport
-from wiredesk.store import Store
+from wiredesk.runtime.embedded import site_app
+from wiredesk.store.database import Database
+from wiredesk.store.ledger import copies, envelopes
+from wiredesk.store.public.reader import PublicReader
 
 pytestmark = pytest.mark.browser
 
@@ -84,17 +86,19 @@ def live_site(tmp_path: Path) -> Iterator[tuple[str, str]]:
         },
         tmp_path / "wiredesk.toml",
     )
-    store = Store.open(f"sqlite:///{tmp_path / 'wiredesk.db'}")
-    env_id, _ = store.record_envelope(
+    store = Database.open(f"sqlite:///{tmp_path / 'wiredesk.db'}")
+    env_id, _ = envelopes.record(
+        store,
         Envelope(
             source_id="ians",
             payload=SEED.read_bytes(),
             transport=Transport.FILE,
             location=str(SEED),
-        )
+        ),
     )
     published = datetime(2022, 2, 5, 14, 0, tzinfo=UTC)
-    [saved] = store.save_items(
+    [saved] = copies.save(
+        store,
         "ians",
         [
             Item(
@@ -115,7 +119,7 @@ def live_site(tmp_path: Path) -> Iterator[tuple[str, str]]:
         env_id,
         now=published,
     )
-    app = create_app(settings, store)
+    app = site_app(settings, store)
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -132,7 +136,7 @@ def live_site(tmp_path: Path) -> Iterator[tuple[str, str]]:
     try:
         yield (
             f"http://127.0.0.1:{port}",
-            f"/videsh/{store.get_article(saved.short_id).story.slug}-{saved.short_id}",
+            f"/videsh/{PublicReader(store).copy_detail(saved.short_id).copy.slug}-{saved.short_id}",
         )
     finally:
         server.should_exit = True

@@ -39,9 +39,11 @@ from tests.e2e.crash_agency import (
     sha,
     write_drops,
 )
-from wiredesk.channels.app import create_app
 from wiredesk.config import load_settings
-from wiredesk.store import Store
+from wiredesk.runtime.embedded import site_app
+from wiredesk.store.database import Database
+from wiredesk.store.ledger import envelopes as stored_envelopes
+from wiredesk.store.public.reader import PublicReader
 from wiredesk.store.schema import envelopes, item_versions, items
 
 WIREDESK = str(Path(sys.executable).parent / "wiredesk")
@@ -87,8 +89,8 @@ class Reader(threading.Thread):
 
     def run(self) -> None:
         settings = load_settings(self.cfg)
-        store = Store.open(settings.site.database, run_migrations=False)
-        client = TestClient(create_app(settings, store))
+        store = Database.open(settings.site.database, run_migrations=False)
+        client = TestClient(site_app(settings, store))
         try:
             while not self.stop.is_set():
                 try:
@@ -101,7 +103,7 @@ class Reader(threading.Thread):
             client.close()
             store.close()
 
-    def check_once(self, client: TestClient, store: Store) -> None:
+    def check_once(self, client: TestClient, store: Database) -> None:
         self.check_tables(store)
         home = client.get("/")
         if home.status_code != 200:
@@ -115,7 +117,7 @@ class Reader(threading.Thread):
             self.check_story(client, store, entry)
         time.sleep(0.05)  # leave the CPU to the poller now and then: two cores in CI
 
-    def check_tables(self, store: Store) -> None:
+    def check_tables(self, store: Database) -> None:
         """One statement each, so each is one snapshot: the invariants a writer must keep."""
         with store.engine.connect() as conn:
             broken = conn.execute(
@@ -136,7 +138,7 @@ class Reader(threading.Thread):
         if miscounted:
             self.problems.append(f"{miscounted} stories whose version count disagrees")
 
-    def check_story(self, client: TestClient, store: Store, entry: dict[str, object]) -> None:
+    def check_story(self, client: TestClient, store: Database, entry: dict[str, object]) -> None:
         title = str(entry.get("title") or "")
         body = str(entry.get("content_html") or "")
         path = urlsplit(str(entry["url"])).path
@@ -151,11 +153,11 @@ class Reader(threading.Thread):
         if page.status_code != 200:
             self.problems.append(f"{path} answered {page.status_code}")
             return
-        article = store.get_article(path.rsplit("-", 1)[1])
+        article = PublicReader(store).copy_detail(path.rsplit("-", 1)[1])
         if article is None:
             self.problems.append(f"{path}: no article behind a listed story")
             return
-        story = article.story
+        story = article.copy
         if not story.headline or not story.body_html:
             self.problems.append(f"{path}: empty headline or body")
         if story.version_count != len(article.versions):
@@ -255,7 +257,7 @@ def test_sigkill_at_random_moments_loses_nothing_and_shows_nothing_half_written(
     assert reader.problems == [], reader.problems[:10]
     assert reader.stories_checked > 50, "the reader saw too little to prove anything"
 
-    store = Store.open(db_url, run_migrations=False)
+    store = Database.open(db_url, run_migrations=False)
     try:
         with store.engine.connect() as conn:
             stored = conn.execute(select(envelopes.c.source_id, envelopes.c.sha256)).all()
@@ -305,8 +307,8 @@ def test_sigkill_at_random_moments_loses_nothing_and_shows_nothing_half_written(
 def test_a_payload_stored_by_a_process_that_died_is_processed_when_it_comes_again(
     tmp_path: Path, db_url: str
 ) -> None:
+    from wiredesk.ingest.polling import ingest_once
     from wiredesk.model import Envelope, Transport
-    from wiredesk.runtime.ingest import ingest_once
 
     payload = drop_files("wire", 1, PER_FILE)[0]
     write_drops(tmp_path / "inbox", [payload])
@@ -317,16 +319,17 @@ def test_a_payload_stored_by_a_process_that_died_is_processed_when_it_comes_agai
         encoding="utf-8",
     )
     settings = load_settings(cfg)
-    store = Store.open(db_url)
+    store = Database.open(db_url)
     try:
         # What the killed process left: the raw payload stored, nothing parsed, file not moved.
-        store.record_envelope(
-            Envelope("wire", payload, Transport.FOLDER, str(tmp_path / "inbox" / "wire-0000.xml"))
+        stored_envelopes.record(
+            store,
+            Envelope("wire", payload, Transport.FOLDER, str(tmp_path / "inbox" / "wire-0000.xml")),
         )
-        assert store.count_stories() == 0
+        assert PublicReader(store).count_copies() == 0
         (report,) = ingest_once(settings, store)
-        assert report.ok and store.count_envelopes() == 1
-        assert store.count_stories() == PER_FILE  # five new stories, now on the site
+        assert report.ok and stored_envelopes.count(store) == 1
+        assert PublicReader(store).count_copies() == PER_FILE  # five new stories, now on the site
         with store.engine.connect() as conn:
             assert conn.execute(select(envelopes.c.status)).scalar_one() == "processed"
     finally:
@@ -339,7 +342,7 @@ def test_a_first_start_killed_during_its_migrations_still_starts(tmp_path: Path)
     die_midway = (
         "import os, signal\n"
         "from alembic import command\n"
-        "from wiredesk.store import engine\n"
+        "from wiredesk.store import database as engine\n"
         "real = command.upgrade\n"
         "def upgrade(cfg, _head):\n"
         "    real(cfg, '0001')  # the first migration's tables are created ...\n"
@@ -349,8 +352,8 @@ def test_a_first_start_killed_during_its_migrations_still_starts(tmp_path: Path)
     )
     died = subprocess.run([sys.executable, "-c", die_midway], capture_output=True, check=False)
     assert died.returncode == -signal.SIGKILL, died.stderr.decode()
-    store = Store.open(url)  # before the fix: "table source_state already exists", every time
+    store = Database.open(url)  # before the fix: "table source_state already exists", every time
     try:
-        assert store.count_stories() == 0
+        assert PublicReader(store).count_copies() == 0
     finally:
         store.close()

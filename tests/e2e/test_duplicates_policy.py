@@ -21,12 +21,12 @@ from lxml import html as lxml_html
 from starlette.testclient import TestClient
 
 from tests import fixture_files
-from wiredesk.channels.app import create_app
 from wiredesk.config import Settings, parse_settings
+from wiredesk.ingest.accept import accept
 from wiredesk.model import Envelope, Transport
-from wiredesk.runtime.ingest import store_and_process
-from wiredesk.store import Store
-from wiredesk.store.stories import story_rows
+from wiredesk.runtime.embedded import site_app
+from wiredesk.store.database import Database
+from wiredesk.store.operator import memberships as story_rows
 
 SEED = fixture_files.SEED
 T0 = datetime(2022, 2, 5, 9, 0, tzinfo=UTC)
@@ -102,17 +102,17 @@ class Desk:
 
     def __init__(self, tmp_path: Path, db_url: str, policy: str) -> None:
         self.settings = make_settings(tmp_path, db_url, policy)
-        self.store = Store.open(db_url)
+        self.store = Database.open(db_url)
         self.now = T0 + timedelta(hours=2)
         self.client = TestClient(
-            create_app(self.settings, self.store, clock=lambda: self.now), follow_redirects=False
+            site_app(self.settings, self.store, clock=lambda: self.now), follow_redirects=False
         )
 
     def send(self, source_id: str, payload: bytes, at: datetime) -> None:
         source = self.settings.source(source_id)
         assert source is not None
         env = Envelope(source_id, payload, Transport.PUSH, "push", received_at=at)
-        outcome = store_and_process(self.settings, self.store, source, env)
+        outcome = accept(self.settings, self.store, source, env)
         assert outcome.error is None, outcome.error
 
     def path_of(self, source_id: str) -> str:

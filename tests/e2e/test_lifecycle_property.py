@@ -22,13 +22,14 @@ from hypothesis import strategies as st
 from sqlalchemy import delete
 from starlette.testclient import TestClient
 
-from wiredesk.channels.app import create_app
 from wiredesk.config import parse_settings
+from wiredesk.ingest.accept import accept
 from wiredesk.model import Envelope, Transport
-from wiredesk.runtime.ingest import store_and_process
-from wiredesk.store import Store, make_engine, migrate
+from wiredesk.runtime.embedded import site_app
+from wiredesk.store.database import Database, make_engine, migrate
+from wiredesk.store.ledger import editorial
+from wiredesk.store.ledger.short_ids import short_id_for
 from wiredesk.store.schema import audit_log, envelopes, item_versions, items, source_state
-from wiredesk.store.store import short_id_for
 
 START = datetime(2026, 5, 1, 6, 0, tzinfo=UTC)
 STORIES = ("alpha", "beta", "gamma")
@@ -140,7 +141,7 @@ class Clock:
         return self.now
 
 
-def _setup(tmp_path: Path, db_url: str) -> tuple[Store, object, TestClient, Clock]:
+def _setup(tmp_path: Path, db_url: str) -> tuple[Database, object, TestClient, Clock]:
     settings_ = parse_settings(
         {
             "site": {
@@ -159,13 +160,13 @@ def _setup(tmp_path: Path, db_url: str) -> tuple[Store, object, TestClient, Cloc
     )
     engine = make_engine(db_url)
     migrate(engine)
-    store = Store(engine)
+    store = Database(engine)
     clock = Clock()
-    client = TestClient(create_app(settings_, store, clock=clock), follow_redirects=False)
+    client = TestClient(site_app(settings_, store, clock=clock), follow_redirects=False)
     return store, settings_, client, clock
 
 
-def _reset(store: Store) -> None:
+def _reset(store: Database) -> None:
     with store.engine.begin() as conn:
         for table in (audit_log, item_versions, items, envelopes, source_state):
             conn.execute(delete(table))
@@ -219,9 +220,11 @@ def test_every_channel_follows_the_lifecycle_table(tmp_path: Path, db_url: str) 
             if kind == "clock":
                 clock.now += timedelta(hours=arg)
             elif kind == "editor-kill":
-                item_id = store.find_item(f"agency:urn:test:{k}")
+                item_id = editorial.find_copy(store, f"agency:urn:test:{k}")
                 if item_id is not None:
-                    store.kill(item_id, reason="test", actor="editor test", now=clock.now)
+                    editorial.kill(
+                        store, item_id, reason="test", actor="editor test", now=clock.now
+                    )
                     model[k].editor_killed = True
             else:
                 env = Envelope(
@@ -231,7 +234,7 @@ def test_every_channel_follows_the_lifecycle_table(tmp_path: Path, db_url: str) 
                     location="push",
                     received_at=clock.now,
                 )
-                outcome = store_and_process(settings_, store, source, env)
+                outcome = accept(settings_, store, source, env)
                 assert outcome.error is None, outcome.error
                 model[k].receive(arg)
             _check(client, model, clock.now)

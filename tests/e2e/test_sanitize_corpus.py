@@ -18,12 +18,18 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests import fixture_files
-from wiredesk.channels import feeds_out
-from wiredesk.channels.app import create_app
+from wiredesk.channels.feeds.atom import atom as atom_feed
+from wiredesk.channels.feeds.entry import FeedInfo, entries
+from wiredesk.channels.feeds.jsonfeed import json_feed
+from wiredesk.channels.feeds.rss import rss as rss_feed
 from wiredesk.config import Settings, parse_settings
+from wiredesk.ingest.accept import accept
 from wiredesk.model import Envelope, Transport, utcnow
-from wiredesk.runtime.ingest import store_and_process
-from wiredesk.store import Store, Story
+from wiredesk.runtime.embedded import site_app
+from wiredesk.store import operator
+from wiredesk.store.database import Database
+from wiredesk.store.public.reader import PublicReader
+from wiredesk.store.public.views import Copy
 
 CORPUS = fixture_files.FEEDPARSER / "wellformed" / "sanitize"
 CORPUS_SIZE = 745
@@ -96,9 +102,9 @@ def fragment(html: str) -> lxml.html.HtmlElement:
 @dataclass
 class Corpus:
     settings: Settings
-    store: Store
+    store: Database
     client: TestClient
-    stories: dict[str, list[Story]]  # case file name -> its stories
+    stories: dict[str, list[Copy]]  # case file name -> its stories
 
 
 def source_id(index: int) -> str:
@@ -130,17 +136,17 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Corpus]:
         },
         tmp / "wiredesk.toml",
     )
-    store = Store.open(settings.site.database)
+    store = Database.open(settings.site.database)
     for i, (name, payload) in enumerate(payloads):
         env = Envelope(source_id(i), payload, Transport.PUSH, f"push:{name}")
-        store_and_process(settings, store, settings.sources[i], env)
+        accept(settings, store, settings.sources[i], env)
     names = {source_id(i): name for i, (name, _) in enumerate(payloads)}
-    stories: dict[str, list[Story]] = {}
-    for row in store.all_items():  # every item, whether or not a listing would show it
-        article = store.get_article(row["short_id"], utcnow())
+    stories: dict[str, list[Copy]] = {}
+    for row in operator.all_copies(store):  # every item, whether or not a listing would show it
+        article = PublicReader(store).copy_detail(row["short_id"], utcnow())
         assert article is not None, f"{names[row['source_id']]}: its story is not public"
-        stories.setdefault(names[row["source_id"]], []).append(article.story)
-    yield Corpus(settings, store, TestClient(create_app(settings, store)), stories)
+        stories.setdefault(names[row["source_id"]], []).append(article.copy)
+    yield Corpus(settings, store, TestClient(site_app(settings, store)), stories)
     store.close()
 
 
@@ -169,12 +175,12 @@ def test_article_pages_carry_nothing_executable(corpus: Corpus) -> None:
     assert failures == []
 
 
-def all_stories(corpus: Corpus) -> list[Story]:
+def all_stories(corpus: Corpus) -> list[Copy]:
     return [s for stories in corpus.stories.values() for s in stories]
 
 
-def feed_info() -> feeds_out.FeedInfo:
-    return feeds_out.FeedInfo("समाचार", "ताज़ा", "/", "/", utcnow())
+def feed_info() -> FeedInfo:
+    return FeedInfo("समाचार", "ताज़ा", "/", "/", utcnow())
 
 
 def test_outbound_feeds_carry_nothing_executable(corpus: Corpus) -> None:
@@ -183,7 +189,9 @@ def test_outbound_feeds_carry_nothing_executable(corpus: Corpus) -> None:
     stories = all_stories(corpus)
     failures: list[str] = []
 
-    rss = lxml.etree.fromstring(feeds_out.rss(corpus.settings, feed_info(), stories))
+    rss = lxml.etree.fromstring(
+        rss_feed(corpus.settings, feed_info(), entries(corpus.settings, stories))
+    )
     for item in rss.iter("item"):
         encoded = item.findtext("{http://purl.org/rss/1.0/modules/content/}encoded") or ""
         failures += [
@@ -194,14 +202,16 @@ def test_outbound_feeds_carry_nothing_executable(corpus: Corpus) -> None:
             failures += [f"rss {tag}: {p}" for p in problems_in(text, story=True)]
 
     atom_ns = "{http://www.w3.org/2005/Atom}"
-    atom = lxml.etree.fromstring(feeds_out.atom(corpus.settings, feed_info(), stories))
+    atom = lxml.etree.fromstring(
+        atom_feed(corpus.settings, feed_info(), entries(corpus.settings, stories))
+    )
     for entry in atom.iter(atom_ns + "entry"):
         content = entry.find(atom_ns + "content")
         assert content is not None and content.get("type") == "html"
         html = fragment(content.text or "")
         failures += [f"atom content: {p}" for p in problems_in(html, story=True)]
 
-    feed = json.loads(feeds_out.json_feed(corpus.settings, feed_info(), stories))
+    feed = json.loads(json_feed(corpus.settings, feed_info(), entries(corpus.settings, stories)))
     assert len(feed["items"]) == len(stories)
     for item in feed["items"]:
         html = fragment(item["content_html"])
@@ -243,9 +253,11 @@ def test_ordinary_text_and_markup_survive(corpus: Corpus) -> None:
 def test_the_hindi_sample_is_intact_in_every_feed(corpus: Corpus) -> None:
     [story] = corpus.stories["hindi-sample"]
     assert story.headline == "हिंदी नमूना"
-    rss = feeds_out.rss(corpus.settings, feed_info(), [story]).decode("utf-8")
-    atom = feeds_out.atom(corpus.settings, feed_info(), [story]).decode("utf-8")
-    jf = json.loads(feeds_out.json_feed(corpus.settings, feed_info(), [story]))
+    rss = rss_feed(corpus.settings, feed_info(), entries(corpus.settings, [story])).decode("utf-8")
+    atom = atom_feed(corpus.settings, feed_info(), entries(corpus.settings, [story])).decode(
+        "utf-8"
+    )
+    jf = json.loads(json_feed(corpus.settings, feed_info(), entries(corpus.settings, [story])))
     assert DEVANAGARI in lxml.etree.fromstring(rss.encode()).xpath(
         "string(//*[local-name()='encoded'])"
     )

@@ -21,9 +21,9 @@ from starlette.testclient import TestClient
 
 from tests import fixture_files
 from tests.e2e.feedserver import serve_feeds
-from wiredesk.channels.app import create_app
 from wiredesk.config import load_settings
-from wiredesk.store import Store
+from wiredesk.runtime.embedded import site_app
+from wiredesk.store.database import Database
 
 SEED = fixture_files.SEED
 HEADLINE = "शी चिनफिंग ने कजाकिस्तान के राष्ट्रपति तोकायेव से मुलाकात की"
@@ -105,8 +105,8 @@ def site(tmp_path: Path, db_url: str):
     with serve_feeds() as server:
         cfg = write_config(tmp_path, server.url("/ians.xml"), db_url)
         settings = load_settings(cfg)
-        store = Store.open(settings.site.database)
-        client = TestClient(create_app(settings, store))
+        store = Database.open(settings.site.database)
+        client = TestClient(site_app(settings, store))
         yield server, cfg, client
         store.close()
 

@@ -15,12 +15,17 @@ from typing import Any, ClassVar
 import pytest
 from starlette.testclient import TestClient
 
-from wiredesk.channels.app import create_app
 from wiredesk.config import Settings, parse_settings
 from wiredesk.formats import limits, parse_payload
+from wiredesk.ingest.accept import accept
+from wiredesk.ingest.outcomes import EnvelopeOutcome
+from wiredesk.ingest.polling import ingest_source
 from wiredesk.model import Envelope, EnvelopeStatus, Transport
-from wiredesk.runtime.ingest import EnvelopeOutcome, ingest_source, store_and_process
-from wiredesk.store import Store, quarantine
+from wiredesk.runtime.embedded import site_app
+from wiredesk.store import operator
+from wiredesk.store.database import Database
+from wiredesk.store.ledger import envelopes, quarantine
+from wiredesk.store.public.reader import PublicReader
 
 TOKEN = "t" * 24
 HINDI = "नई दिल्ली में क़ानून पर बहस"
@@ -64,19 +69,21 @@ def settings_for(tmp_path: Path, **hostile: Any) -> Settings:
 
 
 def push(
-    settings: Settings, store: Store, source_id: str, payload: bytes, **kw: Any
+    settings: Settings, store: Database, source_id: str, payload: bytes, **kw: Any
 ) -> EnvelopeOutcome:
     source = settings.source(source_id)
     assert source is not None
     env = Envelope(source_id, payload, Transport.PUSH, "push", **kw)
-    return store_and_process(settings, store, source, env)
+    return accept(settings, store, source, env)
 
 
-def steady_headlines(store: Store) -> list[str]:
-    return sorted(s.headline for s in store.list_stories(source_id="steady", limit=100))
+def steady_headlines(store: Database) -> list[str]:
+    return sorted(
+        s.headline for s in PublicReader(store).list_copies(source_id="steady", limit=100)
+    )
 
 
-def run_hostile(tmp_path: Path, store: Store, payload: bytes, **kw: Any) -> EnvelopeOutcome:
+def run_hostile(tmp_path: Path, store: Database, payload: bytes, **kw: Any) -> EnvelopeOutcome:
     """The steady source's stories before and after the hostile payload are both published,
     whatever the hostile one does."""
     settings = settings_for(tmp_path)
@@ -87,16 +94,16 @@ def run_hostile(tmp_path: Path, store: Store, payload: bytes, **kw: Any) -> Enve
     return outcome
 
 
-def hostile_stories(store: Store) -> list[Any]:
-    return store.list_stories(source_id="hostile", limit=100)
+def hostile_stories(store: Database) -> list[Any]:
+    return PublicReader(store).list_copies(source_id="hostile", limit=100)
 
 
-def assert_clear_error(store: Store, outcome: EnvelopeOutcome, *words: str) -> None:
+def assert_clear_error(store: Database, outcome: EnvelopeOutcome, *words: str) -> None:
     """Refused as a whole: one line naming why, on the envelope and in the quarantine."""
     assert outcome.error is not None and "\n" not in outcome.error
     for word in words:
         assert word in outcome.error
-    envelope = store.envelope(outcome.envelope_id) or {}
+    envelope = envelopes.get(store, outcome.envelope_id) or {}
     assert envelope["status"] == EnvelopeStatus.FAILED
     [row] = quarantine.list_rows(store, envelope_id=outcome.envelope_id)
     assert row.stage == "parse" and row.item_index is None
@@ -108,7 +115,7 @@ def assert_clear_error(store: Store, outcome: EnvelopeOutcome, *words: str) -> N
 LOL = "".join(f'<!ENTITY lol{i} "{(f"&lol{i - 1};" * 10) if i else "lol"}">' for i in range(10))
 
 
-def test_billion_laughs_is_not_expanded(tmp_path: Path, store: Store) -> None:
+def test_billion_laughs_is_not_expanded(tmp_path: Path, store: Database) -> None:
     payload = rss(
         item("laughs", "हँसी &lol9;", "<p>&lol9;</p>") + "<item><guid>attr</guid><title>x</title>"
         "<link>https://agency.example/&lol9;</link><description>y</description></item>",
@@ -121,7 +128,7 @@ def test_billion_laughs_is_not_expanded(tmp_path: Path, store: Store) -> None:
         assert len(story.body_html) < 1000
 
 
-def test_billion_laughs_in_agency_xml_is_not_expanded(tmp_path: Path, store: Store) -> None:
+def test_billion_laughs_in_agency_xml_is_not_expanded(tmp_path: Path, store: Database) -> None:
     payload = (
         f'<?xml version="1.0"?><!DOCTYPE nitf [{LOL}]><nitf><head><docdata>'
         '<doc-id id-string="n1"/></docdata></head><body><body.head><hedline><hl1>हँसी &lol9;'
@@ -135,7 +142,7 @@ def test_billion_laughs_in_agency_xml_is_not_expanded(tmp_path: Path, store: Sto
         assert_clear_error(store, outcome)
 
 
-def test_quadratic_blowup_is_not_expanded(tmp_path: Path, store: Store) -> None:
+def test_quadratic_blowup_is_not_expanded(tmp_path: Path, store: Database) -> None:
     """One 100 kB entity referenced 20,000 times would be 2 GB of text if expanded."""
     big = "x" * 100_000
     payload = rss(
@@ -225,7 +232,7 @@ def xxe_documents(secret: Path, url: str) -> dict[str, bytes]:
 
 @pytest.mark.parametrize("kind", ["rss", "atom", "rss-0.90", "nitf", "newsml-g2"])
 def test_external_entities_and_dtds_are_never_fetched(
-    tmp_path: Path, store: Store, recorder: str, kind: str
+    tmp_path: Path, store: Database, recorder: str, kind: str
 ) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("root:x:0:0:TOP-SECRET", encoding="utf-8")
@@ -242,7 +249,7 @@ def test_external_entities_and_dtds_are_never_fetched(
         assert story.headline.startswith("खबर")
 
 
-def test_etc_passwd_is_not_read(tmp_path: Path, store: Store) -> None:
+def test_etc_passwd_is_not_read(tmp_path: Path, store: Database) -> None:
     payload = rss(
         item("p1", "पासवर्ड &xxe;", "<p>&xxe;</p>"),
         prolog='<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>',
@@ -256,7 +263,7 @@ def test_etc_passwd_is_not_read(tmp_path: Path, store: Store) -> None:
 
 
 def test_invalid_utf8_is_replaced_and_the_hindi_around_it_kept(
-    tmp_path: Path, store: Store
+    tmp_path: Path, store: Database
 ) -> None:
     payload = rss(item("u1", f"{HINDI} \xa7BAD\xa7", f"{HINDI} \xa7BAD\xa7 पाठ"))
     payload = payload.replace("\xa7BAD\xa7".encode(), b"\xff\xfe\xc3")
@@ -310,7 +317,7 @@ def test_encodings_from_bom_declaration_and_http_header(
 
 
 def test_nul_and_control_characters_never_reach_the_store_or_the_feeds(
-    tmp_path: Path, store: Store
+    tmp_path: Path, store: Database
 ) -> None:
     xml = rss(item("n1", "शीर्षक\x00 एक", "<p>पाठ\x00\x01 &amp;#1; &amp;#0; अंत</p>"))
     jsonfeed = json.dumps(
@@ -335,7 +342,7 @@ def test_nul_and_control_characters_never_reach_the_store_or_the_feeds(
     for story in stories:
         for text in (story.headline, story.body_html, story.body_text, story.guid):
             assert not any(ord(ch) < 32 and ch not in "\t\n\r" for ch in text), repr(text)
-    client = TestClient(create_app(settings, store))
+    client = TestClient(site_app(settings, store))
     for path in ("/feed.xml", "/atom.xml", "/feed.json", *(s.path for s in stories)):
         assert client.get(path).status_code == 200, path
 
@@ -357,7 +364,7 @@ def reset_peak_rss() -> None:
 
 
 def test_a_feed_of_100000_items_is_refused_with_its_limit_in_bounded_memory(
-    tmp_path: Path, store: Store
+    tmp_path: Path, store: Database
 ) -> None:
     """Over `MAX_ITEMS_PER_PAYLOAD` a payload is refused as a whole, after reading it with
     memory under MEMORY_BOUND_MB; the operator is told to split it."""
@@ -373,7 +380,7 @@ def test_a_feed_of_100000_items_is_refused_with_its_limit_in_bounded_memory(
 
 
 def test_a_payload_over_the_size_limit_is_refused_unread(
-    tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, store: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(limits, "MAX_DOCUMENT_BYTES", 10_000)
     payload = rss("".join(item(f"g{i}", f"खबर {i}") for i in range(200)))
@@ -381,7 +388,7 @@ def test_a_payload_over_the_size_limit_is_refused_unread(
     assert_clear_error(store, outcome, "over the 0.0 MB limit")
 
 
-def test_xml_nested_100000_deep(tmp_path: Path, store: Store) -> None:
+def test_xml_nested_100000_deep(tmp_path: Path, store: Database) -> None:
     deep = "<x>" * 100_000 + "गहरा" + "</x>" * 100_000
     payloads = {
         "in an item": rss(item("d1", "गहरी खबर", f"<p>ऊपर</p>{deep}")),
@@ -421,7 +428,7 @@ def test_xml_nested_100000_deep(tmp_path: Path, store: Store) -> None:
     ids=["jsonfeed", "ninjs", "bare-json"],
 )
 def test_json_nested_100000_deep_is_refused(
-    tmp_path: Path, store: Store, payload: bytes, words: str
+    tmp_path: Path, store: Database, payload: bytes, words: str
 ) -> None:
     outcome = run_hostile(tmp_path, store, payload)
     assert_clear_error(store, outcome, words)
@@ -431,7 +438,7 @@ def test_json_nested_100000_deep_is_refused(
 
 
 def test_a_feed_whose_guids_change_on_every_poll_adds_its_items_each_time(
-    tmp_path: Path, store: Store
+    tmp_path: Path, store: Database
 ) -> None:
     """A guid is the agency's name for a story, so new guids are new items: three polls of a
     five-item feed whose guids change every time store fifteen items (that is the expected
@@ -444,13 +451,13 @@ def test_a_feed_whose_guids_change_on_every_poll_adds_its_items_each_time(
         feed.write_bytes(rss("".join(item(f"poll{poll}-{i}", f"वही खबर {i}") for i in range(5))))
         report = ingest_source(settings, store, settings.sources[0])
         assert report.ok and report.new_stories == 5, report.line()
-    hostile = [r for r in store.all_items() if r["source_id"] == "hostile"]
+    hostile = [r for r in operator.all_copies(store) if r["source_id"] == "hostile"]
     assert len(hostile) == 15
     assert steady_headlines(store) == ["पहले की खबर"]
 
 
 def test_dates_in_the_far_future_and_before_1970_are_stored_and_shown_sanely(
-    tmp_path: Path, store: Store
+    tmp_path: Path, store: Database
 ) -> None:
     settings = settings_for(tmp_path)
     received = datetime(2026, 2, 5, 10, 0, tzinfo=UTC)
@@ -473,13 +480,15 @@ def test_dates_in_the_far_future_and_before_1970_are_stored_and_shown_sanely(
     ).encode()
     push(settings, store, "hostile", again, received_at=received + timedelta(hours=1))
     now = received + timedelta(days=1)
-    by_guid = {s.guid: s for s in store.list_stories(now, source_id="hostile", limit=10)}
+    by_guid = {
+        s.guid: s for s in PublicReader(store).list_copies(now, source_id="hostile", limit=10)
+    }
     assert set(by_guid) == {"future", "past", "epoch"}
     assert by_guid["future"].published_at == received  # shown as of its arrival
     assert by_guid["future"].headline == "भविष्य की खबर (अपडेट)"
     assert by_guid["past"].published_at.year == 1900
     assert by_guid["epoch"].published_at.year == 1969
-    client = TestClient(create_app(settings, store, clock=lambda: now))
+    client = TestClient(site_app(settings, store, clock=lambda: now))
     for path in ("/", "/feed.xml", "/atom.xml", "/feed.json", *(s.path for s in by_guid.values())):
         response = client.get(path)
         assert response.status_code == 200, path

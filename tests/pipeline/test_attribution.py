@@ -7,8 +7,8 @@ import pytest
 from tests import fixture_files
 from wiredesk.model import Item
 from wiredesk.pipeline.attribution import lift_attribution
-from wiredesk.pipeline.normalize import normalize
-from wiredesk.pipeline.pipeline import StageContext
+from wiredesk.pipeline.context import StageContext
+from wiredesk.pipeline.sanitize import sanitize_item
 
 SEED = fixture_files.SEED
 CTX = StageContext(source_name="IANS", default_section="news", site_language="hi")
@@ -16,7 +16,7 @@ STORY = "<p>पहला अनुच्छेद।</p><p>दूसरा अ�
 
 
 def _lift(body: str) -> Item:
-    return lift_attribution(normalize(Item(guid="g", body_html=body), CTX), CTX)
+    return lift_attribution(sanitize_item(Item(guid="g", body_html=body), CTX), CTX)
 
 
 def test_seed_credit_disclaimer_and_source_are_lifted() -> None:
@@ -123,7 +123,7 @@ def test_credit_at_the_start_of_the_body() -> None:
 
 def test_body_without_attribution_is_untouched() -> None:
     body = "<p>The minister spoke.</p><p>Sources said the talks would resume.</p>"
-    item = normalize(Item(guid="g", body_html=body), CTX)
+    item = sanitize_item(Item(guid="g", body_html=body), CTX)
     out = lift_attribution(item, CTX)
     assert out == item
     assert out.credit_line is None and out.upstream_source is None

@@ -6,17 +6,17 @@ import pytest
 
 from tests import fixture_files
 from wiredesk.model import Item
+from wiredesk.pipeline.context import StageContext
 from wiredesk.pipeline.dateline import lift_dateline
 from wiredesk.pipeline.html_text import html_to_text
-from wiredesk.pipeline.normalize import normalize
-from wiredesk.pipeline.pipeline import StageContext
+from wiredesk.pipeline.sanitize import sanitize_item
 
 SEED = fixture_files.SEED
 CTX = StageContext(source_name="IANS", default_section="news", site_language="hi")
 
 
 def _lift(body: str) -> Item:
-    return lift_dateline(normalize(Item(guid="g", body_html=body), CTX), CTX)
+    return lift_dateline(sanitize_item(Item(guid="g", body_html=body), CTX), CTX)
 
 
 @pytest.mark.parametrize(
@@ -75,7 +75,9 @@ def test_leading_dateline_with_the_state_in_brackets(
 
 
 def test_bracketed_words_without_a_date_are_not_a_dateline() -> None:
-    item = normalize(Item(guid="g", body_html="<p>Apple (AAPL), shares rose on Feb 4.</p>"), CTX)
+    item = sanitize_item(
+        Item(guid="g", body_html="<p>Apple (AAPL), shares rose on Feb 4.</p>"), CTX
+    )
     out = lift_dateline(item, CTX)
     assert out.body_html == item.body_html
     assert out.dateline_place is None
@@ -88,7 +90,7 @@ def test_dateline_in_bold_keeps_the_rest_of_the_markup() -> None:
 
 
 def test_seed_dateline_inside_the_first_sentence_is_read_not_removed() -> None:
-    item = normalize(Item(guid="g", body_html=SEED.read_text(encoding="utf-8")), CTX)
+    item = sanitize_item(Item(guid="g", body_html=SEED.read_text(encoding="utf-8")), CTX)
     out = lift_dateline(item, CTX)
     assert out.body_html == item.body_html
     assert out.dateline_date == "5 फरवरी"
@@ -111,7 +113,7 @@ def test_english_inline_dateline() -> None:
     ],
 )
 def test_unsure_cases_leave_fields_empty_and_body_alone(body: str) -> None:
-    item = normalize(Item(guid="g", body_html=body), CTX)
+    item = sanitize_item(Item(guid="g", body_html=body), CTX)
     out = lift_dateline(item, CTX)
     assert out.dateline_place is None and out.dateline_date is None
     assert out.body_html == item.body_html
@@ -124,7 +126,7 @@ def test_dateline_later_in_the_story_is_ignored() -> None:
 
 
 def test_a_dateline_already_known_is_kept() -> None:
-    item = normalize(
+    item = sanitize_item(
         Item(guid="g", body_html="LONDON (Reuters) - Text.", dateline_place="London"), CTX
     )
     out = lift_dateline(item, CTX)

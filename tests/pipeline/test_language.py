@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from wiredesk.model import Item
+from wiredesk.pipeline.context import StageContext
 from wiredesk.pipeline.language import detect_language, settle_language, short_code
-from wiredesk.pipeline.pipeline import StageContext
 
 HINDI = "चीनी राष्ट्रपति शी चिनफिंग ने कजाकिस्तान के राष्ट्रपति से मुलाकात की और सहयोग पर बात की।"
 ENGLISH = "The Chinese president met the president of Kazakhstan and discussed cooperation."

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from wiredesk.model import Item
-from wiredesk.pipeline.pipeline import StageContext
+from wiredesk.pipeline.context import StageContext
 from wiredesk.pipeline.section import choose_section
 
 CTX = StageContext(

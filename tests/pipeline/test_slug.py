@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wiredesk.model import Item
-from wiredesk.pipeline.pipeline import StageContext
+from wiredesk.pipeline.context import StageContext
 from wiredesk.pipeline.slug import MAX_SLUG_LENGTH, make_slug, slugify, transliterate_word
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -20,8 +20,8 @@ from sqlalchemy import (
     select,
 )
 
-from wiredesk.store import Store
 from wiredesk.store.bulk import insert_many
+from wiredesk.store.database import Database
 from wiredesk.store.schema import UTCDateTime
 
 meta = MetaData()
@@ -61,7 +61,7 @@ def _rows(prefix: str) -> list[dict[str, Any]]:
     ]
 
 
-def _stored(store: Store, prefix: str) -> list[tuple[Any, ...]]:
+def _stored(store: Database, prefix: str) -> list[tuple[Any, ...]]:
     """Rows as the database holds them (raw, not through the types)."""
     with store.engine.connect() as conn:
         raw = conn.exec_driver_sql(
@@ -73,7 +73,7 @@ def _stored(store: Store, prefix: str) -> list[tuple[Any, ...]]:
     return [(r[0][len(prefix) :], *r[1:]) for r in raw]
 
 
-def test_rows_are_stored_exactly_as_insert_stores_them(store: Store) -> None:
+def test_rows_are_stored_exactly_as_insert_stores_them(store: Database) -> None:
     meta.create_all(store.engine)
     with store.engine.begin() as conn:
         conn.execute(insert(sample), _rows("a"))
@@ -86,14 +86,14 @@ def test_rows_are_stored_exactly_as_insert_stores_them(store: Store) -> None:
     assert back == datetime(2026, 2, 5, 10, 0, 0, 250, UTC)  # aware UTC, as the store promises
 
 
-def test_a_naive_time_is_refused_as_insert_refuses_it(store: Store) -> None:
+def test_a_naive_time_is_refused_as_insert_refuses_it(store: Database) -> None:
     meta.create_all(store.engine)
     row = {**_rows("c")[1], "at": datetime(2026, 2, 5, 10)}
     with pytest.raises(Exception, match="naive datetime"), store.engine.begin() as conn:
         insert_many(conn, sample, [row])
 
 
-def test_a_table_with_a_python_made_default_goes_through_insert(store: Store) -> None:
+def test_a_table_with_a_python_made_default_goes_through_insert(store: Database) -> None:
     meta.create_all(store.engine)
     with store.engine.begin() as conn:
         insert_many(conn, with_callable_default, [{"k": "x"}, {"k": "y"}])
@@ -101,6 +101,6 @@ def test_a_table_with_a_python_made_default_goes_through_insert(store: Store) ->
     assert made == ["made by python", "made by python"]
 
 
-def test_nothing_to_insert_is_no_statement(store: Store) -> None:
+def test_nothing_to_insert_is_no_statement(store: Database) -> None:
     with store.engine.begin() as conn:
         insert_many(conn, sample, [])  # the table does not even exist: nothing was sent

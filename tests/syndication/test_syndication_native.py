@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.syndication.test_syndication_normalize import SAME
+from tests.syndication.test_syndication_match_keys import SAME
 from wiredesk.syndication import fingerprint, token_ids, verify
 from wiredesk.syndication.token_ids import MARK_BYTES, IdKey, _PythonWordTable, text_ids
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.syndication.test_syndication_normalize import SAME
-from wiredesk.syndication.normalize import match_key
+from tests.syndication.test_syndication_match_keys import SAME
+from wiredesk.syndication.match_keys import match_key
 from wiredesk.syndication.token_ids import MARK, as_array, ids_of, match_ids, token_id
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "syndication"

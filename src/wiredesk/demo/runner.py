@@ -26,7 +26,9 @@ import click
 from wiredesk.config import load_settings
 from wiredesk.errors import WiredeskError
 from wiredesk.runtime import embedded
-from wiredesk.store import Store
+from wiredesk.store import operator
+from wiredesk.store.database import Database
+from wiredesk.store.public.reader import PublicReader
 
 HOST = "127.0.0.1"
 MARKER = ".wiredesk-demo"  # marks a folder the demo made, so a rerun may clear it
@@ -125,14 +127,14 @@ def run_demo(
                 )
             say("wiredesk demo: press Ctrl-C to stop")
 
-        extras = ()
+        extras: tuple[embedded.Extra, ...] = ()
         if update:
 
-            async def drop_update(store: Store) -> None:
+            async def drop_update(db: Database) -> None:
                 await asyncio.sleep(update_after)
                 await asyncio.to_thread(_drop_update_file, root)
                 say(f"wiredesk demo: dropped {UPDATE_FILE} into {root / 'inbox' / 'samachar'}")
-                found = await _wait_for_update(store, timeout=POLL_EVERY * 6)
+                found = await _wait_for_update(db, timeout=POLL_EVERY * 6)
                 if found:
                     headline, path = found
                     say(f"wiredesk demo: story updated to version 2: {headline}")
@@ -140,10 +142,10 @@ def run_demo(
                 else:
                     say("wiredesk demo: the update has not shown up yet; check the log above")
                 await asyncio.sleep(CORRECTION_AT)
-                path = await asyncio.to_thread(_drop_g2, root, store, CORRECTION_FILE, "ropeway")
+                path = await asyncio.to_thread(_drop_g2, root, db, CORRECTION_FILE, "ropeway")
                 say(f"wiredesk demo: the agency corrected a story: {base}{path}")
                 await asyncio.sleep(KILL_AT - CORRECTION_AT)
-                path = await asyncio.to_thread(_drop_g2, root, store, KILL_FILE, "stadium")
+                path = await asyncio.to_thread(_drop_g2, root, db, KILL_FILE, "stadium")
                 say(
                     f"wiredesk demo: the agency killed a story; its URL now answers 410: "
                     f"{base}{path}"
@@ -243,32 +245,32 @@ def _drop_update_file(root: Path) -> None:
     )
 
 
-def _drop_g2(root: Path, store: Store, name: str, guid_end: str) -> str:
+def _drop_g2(root: Path, db: Database, name: str, guid_end: str) -> str:
     """Drop one of the NewsML-G2 agency's later files; the path of the story it is about."""
     _place(root / "samples" / "vartavahini-updates" / name, root / "inbox" / "vartavahini" / name)
-    for row in store.all_items():
+    for row in operator.all_copies(db):
         if row["source_id"] == "vartavahini" and row["guid"].endswith(guid_end):
             return f"/{row['section']}/{row['slug']}-{row['short_id']}"
     return "/"
 
 
-async def _wait_for_update(store: Store, *, timeout: float) -> tuple[str, str] | None:
+async def _wait_for_update(db: Database, *, timeout: float) -> tuple[str, str] | None:
     """The (headline, path) of the samachar story that reached a second version."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        found = await asyncio.to_thread(_updated_story, store)
+        found = await asyncio.to_thread(_updated_story, db)
         if found:
             return found
         await asyncio.sleep(0.5)
     return None
 
 
-def _updated_story(store: Store) -> tuple[str, str] | None:
-    for row in store.all_items():
+def _updated_story(db: Database) -> tuple[str, str] | None:
+    for row in operator.all_copies(db):
         if row["source_id"] == "samachar" and row["version_count"] > 1:
-            article = store.get_article(row["short_id"])
-            if article is not None:
-                return article.story.headline, article.story.path
+            detail = PublicReader(db).copy_detail(row["short_id"])
+            if detail is not None:
+                return detail.copy.headline, detail.copy.path
     return None
 
 

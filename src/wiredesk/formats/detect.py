@@ -9,15 +9,15 @@ Nothing is fully parsed here except a JSON document whose head does not settle i
 
 from __future__ import annotations
 
-import json
 import re
 
 from wiredesk.errors import FormatError
 from wiredesk.formats.iptc7901 import looks_like_wire_text
-from wiredesk.formats.limits import check_json_depth
+from wiredesk.formats.json_safe import load_json
 from wiredesk.formats.newsml_g2 import looks_like_newsml_g2
 from wiredesk.formats.ninjs import looks_like_ninjs
 from wiredesk.formats.nitf import looks_like_nitf
+from wiredesk.formats.xml_safe import XMLNS_RE
 
 FEED_FORMATS = ("rss", "rdf", "atom", "jsonfeed")
 # Agency formats; "iptc7901" covers ANPA-1312 too (the parser tells them apart).
@@ -36,7 +36,6 @@ _BOMS = (
     (b"\xff\xfe", "utf-16-le"),
 )
 _NAME_RE = re.compile(r"<([A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?)")
-_XMLNS_RE = re.compile(r"""xmlns(?::([\w.\-]+))?\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _JSONFEED_VERSION_RE = re.compile(r'"version"\s*:\s*"https://jsonfeed\.org/version/')
 # Where a document starts after junk some servers print first (PHP warnings, blank lines).
 _XML_START_RE = re.compile(r"<\?xml|<rss[\s>]|<feed[\s>]|<rdf:RDF[\s>]", re.IGNORECASE)
@@ -118,14 +117,7 @@ def _looks_binary(text: str) -> bool:
 def _detect_json(payload: bytes, head: str) -> str:
     if _JSONFEED_VERSION_RE.search(head):
         return "jsonfeed"
-    text = head_text(payload, limit=None)
-    check_json_depth(text, "JSON")
-    try:
-        doc = json.loads(text)
-    except RecursionError:
-        raise FormatError("not a feed: JSON nested too deeply") from None
-    except ValueError as e:
-        raise FormatError(f"not a feed: invalid JSON ({e})") from None
+    doc = load_json(head_text(payload, limit=None), "JSON", "not a feed")
     if not isinstance(doc, dict):
         raise FormatError("not a feed: JSON, but not a JSON Feed object")
     version = doc.get("version")
@@ -148,7 +140,7 @@ def _detect_xml(payload: bytes, head: str) -> str:
     prefix, _, local = root.rpartition(":")
     namespaces = {
         (m.group(1) or ""): (m.group(2) if m.group(2) is not None else m.group(3))
-        for m in _XMLNS_RE.finditer(attributes)
+        for m in XMLNS_RE.finditer(attributes)
     }
     namespace = namespaces.get(prefix, "")
     lowered = local.lower()

@@ -35,8 +35,10 @@ import fastfeedparser
 import feedparser
 
 from wiredesk.errors import FormatError
+from wiredesk.formats.body_html import text_to_html
 from wiredesk.formats.detect import head_text
-from wiredesk.formats.fields import build_item, parse_iso_datetime, plain_text, text_to_html
+from wiredesk.formats.fields import build_item, parse_iso_datetime, plain_text
+from wiredesk.formats.xml_safe import one_line
 from wiredesk.model import Item, ParseResult
 
 _ANY_ENTITY_RE = re.compile(rb"&([A-Za-z][A-Za-z0-9]{1,31});")
@@ -150,11 +152,11 @@ def _parse_with_feedparser(
             resolve_relative_uris=False,
         )
     except Exception as e:  # feedparser promises not to raise; if it does, it is not a feed
-        raise FormatError(f"not a readable feed: {_one_line(str(e))}") from None
+        raise FormatError(f"not a readable feed: {one_line(str(e))}") from None
     entries = parsed.get("entries") or []
     if not entries and (parsed.get("bozo") or not parsed.get("version")):
         reason = parsed.get("bozo_exception") or first_error or "no feed elements found"
-        raise FormatError(f"not a readable {fmt} feed: {_one_line(str(reason))}")
+        raise FormatError(f"not a readable {fmt} feed: {one_line(str(reason))}")
     info = parsed.get("feed") or {}
     language = info.get("language") or (info.get("title_detail") or {}).get("language")
     result = ParseResult(format=fmt, title=plain_text(info.get("title")) or None, language=language)
@@ -198,7 +200,8 @@ def _fp_language(entry: Any) -> str | None:
         if isinstance(detail, list):
             detail = detail[0] if detail else None
         if detail and detail.get("language"):
-            return detail["language"]
+            language: str = detail["language"]
+            return language
     return None
 
 
@@ -283,7 +286,3 @@ def _mostly_utf8(payload: bytes) -> bool:
 
 def _has_replacement_chars(items: list[Item]) -> bool:
     return any("\ufffd" in it.headline or "\ufffd" in it.body_html for it in items)
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())[:300]

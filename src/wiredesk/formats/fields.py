@@ -2,7 +2,8 @@
 
 Every feed parser (fastfeedparser, feedparser, our JSON Feed reader) hands back strings that
 may be HTML, escaped HTML, plain text, odd dates or `mail (Name)` authors. These helpers are
-shared so that the same story gives the same `Item` whichever parser happened to read it.
+shared so that the same story gives the same `Item` whichever parser happened to read it; the
+agency parsers use the ones that fit their values too (dates, de-duplicated keyword lists).
 """
 
 from __future__ import annotations
@@ -10,12 +11,12 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from wiredesk.model import Item
 
 _TAG_RE = re.compile(r"<[^>]*>")
-_PARA_SPLIT_RE = re.compile(r"\n\s*\n")
 # "x@y.com (Name)" (RSS 2.0 <author>) and "Name <x@y.com>" (mail style).
 _MAIL_PAREN_RE = re.compile(r"^\s*\S+@\S+\s*\((?P<name>[^)]*)\)\s*$")
 _NAME_ANGLE_RE = re.compile(r"^\s*(?P<name>[^<]*?)\s*<\S+@\S+>\s*$")
@@ -38,14 +39,6 @@ def plain_text(value: str | None) -> str:
     if "  " in value or "\n" in value or "\t" in value or "\r" in value or "\xa0" in value:
         return " ".join(value.split())
     return value.strip()
-
-
-def text_to_html(text: str) -> str:
-    """Plain text as HTML paragraphs: blank lines split paragraphs, single newlines are <br>."""
-    paragraphs = [p.strip() for p in _PARA_SPLIT_RE.split(text.strip()) if p.strip()]
-    return "".join(
-        "<p>" + html.escape(p, quote=False).replace("\n", "<br>\n") + "</p>" for p in paragraphs
-    )
 
 
 def summary_apart_from_body(summary_html: str | None, body_html: str) -> str:
@@ -112,13 +105,17 @@ def parse_iso_datetime(value: str | None) -> datetime | None:
         return None
 
 
-def clean_categories(values: list[str | None]) -> list[str]:
-    """Non-empty, plain, de-duplicated category names in the order the feed gave them."""
+def unique_texts(
+    values: Iterable[str | None], clean: Callable[[str], str] = str.strip
+) -> list[str]:
+    """The values made clean (trimmed; `plain_text` for feed strings that may be HTML), blanks
+    dropped, each kept once where it first appears: category names, keywords."""
     seen: dict[str, None] = {}
     for value in values:
-        name = plain_text(value) if value else ""
-        if name and name not in seen:
-            seen[name] = None
+        if value:
+            value = clean(value)
+            if value and value not in seen:
+                seen[value] = None
     return list(seen)
 
 
@@ -170,6 +167,6 @@ def build_item(
         updated_at=updated_at,
         language=(language.strip() or None) if language else None,
         byline=byline_from_author(author),
-        categories=clean_categories(categories),
+        categories=unique_texts(categories, plain_text),
         format=fmt,
     )

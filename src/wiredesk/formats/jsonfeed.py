@@ -7,12 +7,12 @@ are plain text, dates are RFC 3339, and authors and language are inherited from 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from wiredesk.errors import FormatError
-from wiredesk.formats.fields import build_item, parse_iso_datetime, text_to_html
-from wiredesk.formats.limits import check_json_depth
+from wiredesk.formats.body_html import text_to_html
+from wiredesk.formats.fields import build_item, parse_iso_datetime
+from wiredesk.formats.json_safe import decode_json_payload, load_json
 from wiredesk.model import Item, ParseResult
 
 
@@ -22,14 +22,7 @@ def parse_jsonfeed(payload: bytes) -> ParseResult:
     Bytes that are not valid in the detected encoding become U+FFFD rather than refusing the
     feed; nesting is bounded before decoding (`limits.MAX_JSON_DEPTH`).
     """
-    text = _decode(payload)
-    check_json_depth(text, "JSON Feed")
-    try:
-        doc = json.loads(text)
-    except RecursionError:  # defence in depth: the depth check should have caught it
-        raise FormatError("not a readable JSON Feed: JSON nested too deeply") from None
-    except ValueError as e:
-        raise FormatError(f"not a readable JSON Feed: invalid JSON ({e})") from None
+    doc = load_json(decode_json_payload(payload), "JSON Feed", "not a readable JSON Feed")
     if not isinstance(doc, dict):
         raise FormatError("not a readable JSON Feed: the document is not a JSON object")
     entries = doc.get("items")
@@ -87,15 +80,6 @@ def _item(
     )
 
 
-def _decode(payload: bytes) -> str:
-    """Text of a JSON payload: UTF-8/16/32 as RFC 8259 detects it, a BOM dropped."""
-    try:
-        codec = json.detect_encoding(payload)
-    except (TypeError, ValueError):
-        codec = "utf-8"
-    return payload.decode(codec, errors="replace").lstrip("\ufeff")
-
-
 def _string(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
@@ -105,6 +89,7 @@ def _author_name(obj: dict[str, Any]) -> str | None:
     authors = obj.get("authors")
     candidates = authors if isinstance(authors, list) else [obj.get("author")]
     for author in candidates:
-        if isinstance(author, dict) and isinstance(author.get("name"), str):
-            return author["name"]
+        name = author.get("name") if isinstance(author, dict) else None
+        if isinstance(name, str):
+            return name
     return None

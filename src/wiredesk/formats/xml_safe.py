@@ -7,16 +7,20 @@ pathologically deep or large trees. Comments are dropped at parse time because I
 put them inside otherwise empty content elements.
 
 The helpers work on local names so the same code reads a namespaced NITF (inside NewsML-G2)
-and a DTD-era NITF without a namespace.
+and a DTD-era NITF without a namespace; what both XML formats read alike (times, sized image
+links) is read here once, so a picture or a date means the same in either.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from lxml import etree
 
 from wiredesk.errors import FormatError
+from wiredesk.formats.fields import parse_iso_datetime
+from wiredesk.model import ImageLink
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -24,7 +28,8 @@ _PROLOG_RE = re.compile(
     r"""\A(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]*\[.*?\])?[^>]*>)*""", re.DOTALL
 )
 _START_TAG_RE = re.compile(r"<(?:([A-Za-z_][\w.\-]*):)?([A-Za-z_][\w.\-]*)([^>]*)")
-_XMLNS_RE = re.compile(r"""xmlns(?::([\w.\-]+))?\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+# A namespace declaration in a start tag's attribute text: (prefix or None, URI in " or ').
+XMLNS_RE = re.compile(r"""xmlns(?::([\w.\-]+))?\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8"),
     (b"\xff\xfe", "utf-16-le"),
@@ -70,7 +75,7 @@ def root_element(head: bytes) -> tuple[str | None, str] | None:
     if m is None:
         return None
     prefix, local, attributes = m.group(1), m.group(2), m.group(3)
-    for decl in _XMLNS_RE.finditer(attributes):
+    for decl in XMLNS_RE.finditer(attributes):
         if decl.group(1) == prefix:
             return decl.group(2) if decl.group(2) is not None else decl.group(3), local
     return None, local
@@ -144,7 +149,7 @@ def text(el: etree._Element | None) -> str:
 def lang_of(el: etree._Element | None) -> str | None:
     """`xml:lang` of the element or its nearest ancestor that declares one."""
     while el is not None:
-        value = el.get(XML_LANG)
+        value: str | None = el.get(XML_LANG)
         if value and value.strip():
             return value.strip()
         el = el.getparent()
@@ -160,7 +165,37 @@ def as_int(value: str | None) -> int | None:
         return None
 
 
+def element_datetime(el: etree._Element | None, attribute: str | None = None) -> datetime | None:
+    """An aware UTC time from the element's ISO 8601 text; from `attribute` first where the
+    format puts a normalized time there (NITF's `norm`). None when neither reads as a time."""
+    if el is None:
+        return None
+    if attribute is not None:
+        when = parse_iso_datetime(el.get(attribute))
+        if when is not None:
+            return when
+    return parse_iso_datetime(text(el))
+
+
+def sized_image(el: etree._Element, href: str, caption: str | None, mime: str | None) -> ImageLink:
+    """An image link whose width and height are the element's attributes, as NITF
+    `media-reference` and NewsML-G2 `remoteContent`, `itemRef` and `link` carry them."""
+    return ImageLink(
+        href=href,
+        caption=caption,
+        width=as_int(el.get("width")),
+        height=as_int(el.get("height")),
+        mime=mime,
+    )
+
+
+def is_image_type(mime: str | None) -> bool:
+    """Whether a content type names an image (`image/jpeg`, `IMAGE/PNG`)."""
+    return bool(mime) and mime.lower().startswith("image/")  # type: ignore[union-attr]
+
+
 def one_line(message: str) -> str:
+    """A parser's complaint as one short line, fit for a `FormatError` message."""
     return " ".join(message.split())[:300]
 
 

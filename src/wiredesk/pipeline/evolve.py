@@ -1,6 +1,6 @@
 """A copy of an `Item` with some fields changed: `dataclasses.replace`, at a tenth of the cost.
 
-Every stage returns a new item instead of editing its input (see `pipeline.py`), so a story
+Every stage returns a new item instead of editing its input (see `stages.py`), so a story
 is copied five or six times on its way through. `dataclasses.replace` builds a keyword dict
 of all 35 fields and runs `__init__`, about 7 µs a copy. Here a copy is a function generated
 once from the field list, `new.f = item.f` for each field on a bare instance: straight-line

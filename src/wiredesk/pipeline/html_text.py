@@ -5,7 +5,7 @@ own `<p>` or ran them together with `<br>`. Reading the sanitized HTML as a flat
 text chunks between block boundaries lets the stages treat both shapes the same way, and lets
 them cut a chunk out by its character span without rebuilding a DOM.
 
-Only ever fed HTML that `normalize.sanitize_html` produced, so tag shapes are predictable.
+Only ever fed HTML that `sanitize.sanitize_html` produced, so tag shapes are predictable.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ _CACHED_FRAGMENT_CHARS = 4096
 def chunk_text(fragment: str) -> str:
     """Plain text of an inline HTML fragment, whitespace collapsed to single spaces.
 
-    Memoized because the stages read the same paragraphs again and again: normalize converts
+    Memoized because the stages read the same paragraphs again and again: sanitize converts
     the whole body, then attribution and dateline each cut one line and convert the body once
     more, and line scanning reads the first and last lines. A cache hit costs a hash of the
     fragment, well below tag stripping, unescaping and collapsing. The conversion is pure, so

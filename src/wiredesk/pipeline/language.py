@@ -8,15 +8,12 @@ what the feed says; only then do we guess, offline, from the text itself.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 import pycld2
 
 from wiredesk.model import Item
+from wiredesk.pipeline.context import StageContext
 from wiredesk.pipeline.evolve import evolve
-
-if TYPE_CHECKING:
-    from wiredesk.pipeline.pipeline import StageContext
 
 # Enough text for a confident guess; more only costs time.
 _SAMPLE_CHARS = 1000

@@ -8,14 +8,11 @@ composition) files the story there; otherwise it goes where its source is config
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from wiredesk.model import Item
+from wiredesk.pipeline.context import StageContext
 from wiredesk.pipeline.evolve import evolve
 from wiredesk.pipeline.nfc import to_nfc
-
-if TYPE_CHECKING:
-    from wiredesk.pipeline.pipeline import StageContext
 
 
 def _key(text: str) -> str:

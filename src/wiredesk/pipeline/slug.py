@@ -16,14 +16,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from wiredesk.model import Item
+from wiredesk.pipeline.context import StageContext
 from wiredesk.pipeline.evolve import evolve
 from wiredesk.pipeline.nfc import to_nfc
-
-if TYPE_CHECKING:
-    from wiredesk.pipeline.pipeline import StageContext
 
 MAX_SLUG_LENGTH = 80
 FALLBACK_SLUG = "story"

@@ -3,7 +3,8 @@
 This is what `wiredesk run` and `wiredesk demo` start. Feeds are fetched with async I/O and
 processed in worker threads, so a reader's page request never waits behind a big feed. The
 listening socket is bound before anything else starts, so "port in use" is one clear line
-instead of a half-started server.
+instead of a half-started server. Here the two directions meet: the site (`channels`) reads,
+ingest writes, and this module mounts ingest's push endpoint into the site's application.
 """
 
 from __future__ import annotations
@@ -15,23 +16,27 @@ import logging
 import signal
 import socket
 import threading
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from datetime import datetime
 from typing import Any
 
 import uvicorn
+from starlette.applications import Starlette
+from starlette.routing import Route
 
-from wiredesk.config import Settings
+from wiredesk.config import Settings, SiteSettings
 from wiredesk.errors import WiredeskError
+from wiredesk.ingest.scheduler import Scheduler
+from wiredesk.ingest.transports.push import PushEndpoint
 from wiredesk.model import utcnow
 from wiredesk.runtime.collector import tune_collector
-from wiredesk.runtime.scheduler import Scheduler
-from wiredesk.store import Store
-from wiredesk.store.visibility import policy_for
+from wiredesk.store.database import Database
+from wiredesk.store.public.gate import DuplicatePolicy
 
 log = logging.getLogger(__name__)
 
 # A coroutine to run beside the site and the poller (the demo uses one to drop an update).
-Extra = Callable[[Store], Awaitable[None]]
+Extra = Callable[[Database], Coroutine[Any, Any, None]]
 
 
 class PortInUseError(WiredeskError):
@@ -43,7 +48,12 @@ class PortInUseError(WiredeskError):
         )
 
 
-def open_store(settings: Settings) -> Store:
+def duplicate_policy(site: SiteSettings) -> DuplicatePolicy:
+    """The gate's policy from the settings' `[site]` table."""
+    return DuplicatePolicy(site.duplicates, tuple(site.preferred_sources))
+
+
+def open_database(settings: Settings) -> Database:
     """Open (and migrate) the configured database, creating the data folder on first run,
     and set the cycle collector for a long-running process (`runtime.collector`)."""
     try:
@@ -54,7 +64,7 @@ def open_store(settings: Settings) -> Store:
             f"({e.strerror}); fix the path or its permissions"
         ) from None
     try:
-        store = Store.open(settings.site.database, duplicates=policy_for(settings.site))
+        db = Database.open(settings.site.database, policy=duplicate_policy(settings.site))
     except WiredeskError:
         raise
     except Exception as e:
@@ -64,8 +74,30 @@ def open_store(settings: Settings) -> Store:
             f"{settings.path}: site.database: cannot open the database ({first}); "
             "check the URL and that the server is running"
         ) from e
-    tune_collector()  # every long-running wiredesk process opens its store here
-    return store
+    tune_collector()  # every long-running wiredesk process opens its database here
+    return db
+
+
+def site_app(
+    settings: Settings,
+    db: Database,
+    *,
+    clock: Callable[[], datetime] = utcnow,
+    write_lock: threading.Lock | None = None,
+) -> Starlette:
+    """The public site over `db` with ingest's push endpoint mounted at
+    `POST /ingest/<source id>`; `write_lock` is the one the process's poller holds.
+
+    The database follows the site's duplicates policy (it is part of the visibility gate).
+    """
+    from wiredesk.channels.web.app import create_app  # the site is optional for pollers
+    from wiredesk.store.public.reader import PublicReader
+
+    db.policy = duplicate_policy(settings.site)
+
+    push = PushEndpoint(settings, db, write_lock or threading.Lock())
+    route = Route("/ingest/{source_id}", push.handle, methods=["POST"], name="ingest")
+    return create_app(settings, PublicReader(db), clock=clock, extra_routes=[route])
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
@@ -132,7 +164,7 @@ def _run(
 ) -> None:
     sock = bind_socket(host, port) if site and host is not None and port is not None else None
     try:
-        store = open_store(settings)
+        db = open_database(settings)
     except BaseException:
         if sock is not None:
             sock.close()
@@ -140,18 +172,18 @@ def _run(
     try:
         if on_ready is not None:
             on_ready()
-        asyncio.run(run_async(settings, store, sock=sock, poll=poll, extras=extras))
+        asyncio.run(run_async(settings, db, sock=sock, poll=poll, extras=extras))
     except KeyboardInterrupt:  # Ctrl-C before our handlers were installed
         pass
     finally:
-        store.close()
+        db.close()
         if sock is not None:
             sock.close()
 
 
 async def run_async(
     settings: Settings,
-    store: Store,
+    db: Database,
     *,
     sock: socket.socket | None,
     poll: bool = True,
@@ -168,10 +200,8 @@ async def run_async(
     side_tasks: list[asyncio.Task[Any]] = []
     with _stop_on_signals(stop, lambda: server):
         if sock is not None:
-            from wiredesk.channels.app import create_app  # the site is optional for pollers
-
             config = uvicorn.Config(
-                create_app(settings, store, clock=utcnow, write_lock=write_lock),
+                site_app(settings, db, clock=utcnow, write_lock=write_lock),
                 log_config=None,  # keep the CLI's logging setup
                 access_log=False,
                 lifespan="auto",
@@ -182,11 +212,11 @@ async def run_async(
         if poll:
             side_tasks.append(
                 asyncio.create_task(
-                    Scheduler(settings, store, write_lock=write_lock).run(), name="scheduler"
+                    Scheduler(settings, db, write_lock=write_lock).run(), name="scheduler"
                 )
             )
         for extra in extras:
-            side_tasks.append(asyncio.create_task(extra(store)))
+            side_tasks.append(asyncio.create_task(extra(db)))
         for task in side_tasks:
             task.add_done_callback(_log_failure)
         waiter = asyncio.create_task(stop.wait())

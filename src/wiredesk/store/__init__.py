@@ -1,30 +1,13 @@
-"""Storage: schema, migrations, the visibility gate, and the `Store` that uses them."""
+"""Storage, split by the direction of flow.
 
-from wiredesk.store.engine import make_engine, migrate
-from wiredesk.store.store import (
-    ITEM_STATES,
-    Article,
-    AuditEntry,
-    Correction,
-    ItemRow,
-    SaveOutcome,
-    SourceState,
-    Store,
-    Story,
-    VersionInfo,
-)
+- `database`: the handle (engine, migrations, the duplicates policy, change listeners);
+  `schema` and `migrations/` the one schema for SQLite and PostgreSQL.
+- `ledger/`: the write side, used only by `wiredesk.ingest` and the editors' commands —
+  raw envelopes, copies and their versions, stories, quarantine, source state, editorial acts.
+- `public/`: the read side the channels use — the visibility gate, every public query and the
+  records they return. The only part of the store that `wiredesk.channels` may import.
+- `operator`: read-only views for operators (every copy's state, story membership, audit).
 
-__all__ = [
-    "ITEM_STATES",
-    "Article",
-    "AuditEntry",
-    "Correction",
-    "ItemRow",
-    "SaveOutcome",
-    "SourceState",
-    "Store",
-    "Story",
-    "VersionInfo",
-    "make_engine",
-    "migrate",
-]
+Nothing is imported here, so that importing `wiredesk.store.public` loads no part of the
+write side.
+"""

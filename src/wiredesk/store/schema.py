@@ -60,7 +60,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "sqlite":
-            return dialect.type_descriptor(_SQLiteDateTimeText())
+            return dialect.type_descriptor(_SQLiteDateTimeText())  # type: ignore[no-untyped-call]
         return dialect.type_descriptor(self.impl)
 
     def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | str | None:

@@ -74,7 +74,8 @@ def _shingle_hashes(ids: np.ndarray) -> np.ndarray:
         ids = np.concatenate((ids, np.zeros(SHINGLE - ids.size, dtype=np.uint64)))
     h = ((ids[:-2] * _K1) ^ ids[1:-1]) * _K2
     h = (h ^ ids[2:]) * _K3
-    return h ^ (h >> _S2)
+    out: np.ndarray = h ^ (h >> _S2)
+    return out
 
 
 def _minhash(hashes: np.ndarray, num_perm: int, seed: int) -> list[int]:

@@ -87,6 +87,6 @@ class Buckets:
                     continue
                 if type(held) is int:
                     append(held)
-                elif len(held) <= MAX_BUCKET:
-                    extend(held)
+                elif len(held) <= MAX_BUCKET:  # type: ignore[arg-type]  # a list, not an int
+                    extend(held)  # type: ignore[arg-type]
         return Counter(ids).most_common()

@@ -1,9 +1,9 @@
 """The matching key as numbers: one stable 64-bit id per folded token, packed in bytes.
 
-`normalize.match_key` gives the key as strings, which is how a person reads it and how the
+`match_keys.match_key` gives the key as strings, which is how a person reads it and how the
 tests state what folds to what. Fingerprinting does not need the strings, only something equal
 where they are equal: so each whitespace-separated word of a text is folded once (the same
-`_fold_token` the string key uses), its folded tokens are turned into ids, and the ids are
+`fold_token` the string key uses), its folded tokens are turned into ids, and the ids are
 kept as packed bytes per raw word in a word table. The table (`_native.c`) finds each word
 where it lies in the text and copies its ids into the result, with no Python object per word;
 every later step works on the packed ids: sentences are the runs between `MARK`s
@@ -24,12 +24,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from wiredesk.syndication.normalize import (
-    _HEADLINE_LABEL,
-    _JOIN_LINES,
-    _MARK,
+from wiredesk.syndication.match_keys import (
+    HEADLINE_LABEL,
+    JOIN_LINES,
     PHRASE_PAIRS,
-    _fold_token,
+    SENTENCE_MARK,
+    fold_token,
     story_lines,
 )
 
@@ -45,7 +45,7 @@ def token_id(token: str) -> int:
     return int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "little")
 
 
-MARK = token_id(_MARK)
+MARK = token_id(SENTENCE_MARK)
 MARK_BYTES = MARK.to_bytes(8, "little")
 
 
@@ -100,11 +100,11 @@ else:
 # folded once, and a vocabulary of 200,000 words (a feed of made-up names and numbers) costs
 # ~30 MB here; a second table per token would double that for a few microseconds per miss.
 _WORDS = WordTable()
-_WORDS.add(_MARK, MARK_BYTES)
+_WORDS.add(SENTENCE_MARK, MARK_BYTES)
 
 
 def _word_bytes(word: str) -> bytes:
-    return _packed(*_fold_token(word))
+    return _packed(*fold_token(word))
 
 
 def _ids_of_word(table: WordTable | _PythonWordTable, word: str) -> bytes:
@@ -115,7 +115,7 @@ def _ids_of_word(table: WordTable | _PythonWordTable, word: str) -> bytes:
 def text_ids(text: str, table: WordTable | _PythonWordTable = _WORDS) -> bytes:
     """Ids of the folded tokens of the whitespace-separated words of `text`, with `MARK`
     after each sentence, as little-endian uint64s: `[token_id(t) for t in
-    normalize._folded(text.split())]`, computed from the word table.
+    match_keys._folded(text.split())]`, computed from the word table.
 
     The table answers with the words it lacks instead of ids; they are folded, added, and
     the text is looked up again. When that still misses (a word too long to keep, or another
@@ -125,17 +125,17 @@ def text_ids(text: str, table: WordTable | _PythonWordTable = _WORDS) -> bytes:
     if type(packed) is list:
         if len(table) > _CACHE_LIMIT:
             table.clear()
-            table.add(_MARK, MARK_BYTES)
+            table.add(SENTENCE_MARK, MARK_BYTES)
         for word in dict.fromkeys(packed):
             if len(word) <= _LONGEST_CACHED:
                 table.add(word, _word_bytes(word))
         packed = table.packed(text)
         if type(packed) is list:
             packed = b"".join([_ids_of_word(table, w) for w in text.split()])
-    for pair, word in _PHRASES:
+    for pair, word in _PHRASES:  # `packed` is bytes from here on
         if pair in packed:
-            packed = packed.replace(pair, word)
-    return packed
+            packed = packed.replace(pair, word)  # type: ignore[union-attr]
+    return packed  # type: ignore[return-value]
 
 
 def as_array(packed: bytes) -> np.ndarray:
@@ -150,7 +150,7 @@ def ids_of(packed: bytes) -> list[int]:
 
 @dataclass(frozen=True, slots=True)
 class IdKey:
-    """`normalize.MatchKey` as packed ids: the headline's (no marks) and the body's (with
+    """`match_keys.MatchKey` as packed ids: the headline's (no marks) and the body's (with
     `MARK` after each sentence, and between lines)."""
 
     headline: bytes
@@ -158,12 +158,12 @@ class IdKey:
 
 
 def match_ids(headline: str, body_text: str) -> IdKey:
-    """The matching key of a story as ids; equal, id for token, to `normalize.match_key`."""
+    """The matching key of a story as ids; equal, id for token, to `match_keys.match_key`."""
     if ":" in headline or "ः" in headline:
-        headline = _HEADLINE_LABEL.sub("", headline)
-    body = text_ids(_JOIN_LINES.join(story_lines(body_text)))
+        headline = HEADLINE_LABEL.sub("", headline)
+    body = text_ids(JOIN_LINES.join(story_lines(body_text)))
     head = text_ids(headline)
     if MARK_BYTES in head:
-        head = as_array(head)
-        head = head[head != MARK].tobytes()
+        ids = as_array(head)
+        head = ids[ids != MARK].tobytes()
     return IdKey(head, body)

@@ -1,0 +1,128 @@
+"""One entry view: what every outbound feed says about one copy, computed once.
+
+RSS, Atom and JSON Feed differ in syntax, not in content: subscribers downstream get what a
+reader of the site gets — dated correction notes, the body, the originator's credit line, the
+site's disclaimer for that agency and the agency's name — so provenance (and what was
+corrected) survives syndication. Every URL is absolute (from `site.base_url`) because feed
+readers resolve nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from markupsafe import escape
+
+from wiredesk.channels.copy_extras import correction_text, provenance_steps
+from wiredesk.channels.i18n import strings
+from wiredesk.config import Settings
+from wiredesk.store.public.views import Copy, Correction
+
+# short id -> that copy's corrections, oldest first; copies without any may be absent.
+Corrections = Mapping[str, Sequence[Correction]]
+# short id -> source ids of the other agencies that reported the same story.
+AlsoReported = Mapping[str, Sequence[str]]
+
+FEED_SIZE = 50
+
+
+@dataclass(frozen=True, slots=True)
+class FeedInfo:
+    """What one feed is: its title and where it and its HTML page live (paths, not URLs)."""
+
+    title: str
+    description: str
+    home_path: str  # "/" or "/<section>/"
+    feed_dir: str  # "/" or "/<section>/"; the three feeds live under it
+    now: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One copy as every feed format tells it."""
+
+    url: str
+    title: str
+    teaser: str
+    content_html: str
+    author: str
+    originator: str | None
+    tags: list[str]
+    published: datetime
+    modified: datetime
+    language: str | None
+    provenance: dict[str, Any]  # the `_wiredesk` object; RSS and Atom carry it as elements
+
+
+def source_name(settings: Settings, source_id: str) -> str:
+    src = settings.source(source_id)
+    return src.name if src else source_id
+
+
+def disclaimer(settings: Settings, source_id: str) -> str:
+    src = settings.source(source_id)
+    return src.disclaimer if src else ""
+
+
+def content_html(settings: Settings, copy: Copy, corrections: Sequence[Correction] = ()) -> str:
+    """The body as the article page shows it: correction notes first, then the body with
+    credit, disclaimer and source appended."""
+    t = strings(settings.site.language)
+    parts = [
+        f'<p class="correction">{escape(correction_text(c, settings.site, t))}</p>'
+        for c in corrections
+    ]
+    parts.append(copy.body_html)
+    if copy.credit_line:
+        parts.append(f'<p class="credit-line">{escape(copy.credit_line)}</p>')
+    text = disclaimer(settings, copy.source_id)
+    if text:
+        parts.append(f'<p class="disclaimer">{escape(text)}</p>')
+    parts.append(
+        f'<p class="source-line">Source: {escape(source_name(settings, copy.source_id))}</p>'
+    )
+    return "\n".join(parts)
+
+
+def provenance_json(settings: Settings, copy: Copy, also: Sequence[str] = ()) -> dict[str, Any]:
+    """Originator, provenance chain and the other agencies that reported the story."""
+    steps = provenance_steps(copy, source_name(settings, copy.source_id), settings.site.name)
+    return {
+        "originator": copy.originator,
+        "provenance": [{"role": st.role, "name": st.name} for st in steps],
+        "also_reported_by": [{"source": sid, "name": source_name(settings, sid)} for sid in also],
+    }
+
+
+def entries(
+    settings: Settings,
+    copies: Sequence[Copy],
+    corrections: Corrections | None = None,
+    also: AlsoReported | None = None,
+) -> list[Entry]:
+    """The entry view of each copy, in order."""
+    fixes, others = corrections or {}, also or {}
+    site = settings.site
+    out = []
+    for c in copies:
+        tags = [site.section_name(c.section)]
+        tags += [cat for cat in c.categories if cat and cat not in tags]
+        out.append(
+            Entry(
+                url=site.base_url + c.path,
+                title=c.headline,
+                teaser=c.teaser,
+                content_html=content_html(settings, c, fixes.get(c.short_id, ())),
+                author=c.byline or source_name(settings, c.source_id),
+                originator=c.originator,
+                tags=tags,
+                published=c.published_at,
+                modified=c.updated_at or c.published_at,
+                language=c.language,
+                provenance=provenance_json(settings, c, others.get(c.short_id, ())),
+            )
+        )
+    return out

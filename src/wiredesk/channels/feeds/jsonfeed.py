@@ -1,0 +1,41 @@
+"""JSON Feed 1.1, with wiredesk's provenance under the `_wiredesk` extension key."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from wiredesk.channels.feeds.entry import Entry, FeedInfo
+from wiredesk.channels.timefmt import iso
+from wiredesk.config import Settings
+
+MEDIA_TYPE = "application/feed+json; charset=utf-8"
+
+
+def json_feed(settings: Settings, info: FeedInfo, entries: Sequence[Entry]) -> bytes:
+    site = settings.site
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": info.title,
+        "description": info.description,
+        "home_page_url": site.base_url + info.home_path,
+        "feed_url": site.base_url + info.feed_dir + "feed.json",
+        "language": site.language,
+        "items": [
+            {
+                "id": e.url,
+                "url": e.url,
+                "title": e.title,
+                "content_html": e.content_html,
+                "summary": e.teaser,
+                "date_published": iso(e.published),
+                "date_modified": iso(e.modified),
+                "language": e.language or site.language,
+                "authors": [{"name": e.author}],
+                "tags": e.tags,
+                "_wiredesk": e.provenance,
+            }
+            for e in entries
+        ],
+    }
+    return json.dumps(feed, ensure_ascii=False, indent=1).encode("utf-8")

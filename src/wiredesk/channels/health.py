@@ -1,0 +1,166 @@
+"""Source health: what an operator (and a monitor) needs to know about every configured source.
+
+`wiredesk sources` and `GET /health` read the same answer from here, so the command line and
+the monitor never disagree about which source is failing. It only reads (through
+`store.public.status`): the poller writes `source_state` after every poll, and the version
+table already says what arrived when.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine
+
+from wiredesk.config import Settings, SourceSettings
+from wiredesk.model import utcnow
+from wiredesk.store.public.status import source_states, versions_since
+from wiredesk.store.public.views import SourceState
+
+# One poll failing is "failing"; from the second failure in a row the poller waits longer than
+# `poll_every` before trying again, which an operator should see as "backing off".
+BACKOFF_AFTER_FAILURES = 2
+MAX_ERROR_CHARS = 160
+RECENT = timedelta(hours=24)
+
+OK = "ok"
+FAILING = "failing"
+BACKING_OFF = "backing off"
+NEVER_POLLED = "never polled"
+PUSH_ONLY = "push-only"
+STATES = (OK, FAILING, BACKING_OFF, NEVER_POLLED, PUSH_ONLY)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceHealth:
+    """One configured source as the operator sees it."""
+
+    id: str
+    name: str
+    state: str  # one of STATES
+    last_polled_at: datetime | None
+    last_success_at: datetime | None
+    last_error: str | None  # one line, at most MAX_ERROR_CHARS characters
+    last_error_at: datetime | None
+    next_poll_at: datetime | None
+    consecutive_failures: int
+    items_24h: int  # stories first seen plus new versions received in the last 24 hours
+    url: str  # what is polled now: after permanent redirects, else the configured location
+    configured_url: str  # the URL, folder or "push" in the settings file
+
+    @property
+    def moved(self) -> bool:
+        """The source is polled at another URL than the settings say (a permanent redirect)."""
+        return self.url != self.configured_url
+
+    @property
+    def failing(self) -> bool:
+        return self.state in (FAILING, BACKING_OFF)
+
+    def as_json(self) -> dict[str, Any]:
+        def iso(value: datetime | None) -> str | None:
+            return value.isoformat() if value is not None else None
+
+        return {
+            "id": self.id,
+            "name": self.name,
+            "state": self.state,
+            "last_polled_at": iso(self.last_polled_at),
+            "last_success_at": iso(self.last_success_at),
+            "last_error": self.last_error,
+            "last_error_at": iso(self.last_error_at),
+            "next_poll_at": iso(self.next_poll_at),
+            "consecutive_failures": self.consecutive_failures,
+            "items_24h": self.items_24h,
+            "url": self.url,
+            "configured_url": self.configured_url,
+            "moved": self.moved,
+        }
+
+
+def source_health(
+    engine: Engine, settings: Settings, now: datetime | None = None
+) -> list[SourceHealth]:
+    """A row per configured source, in the settings' order. Raises if the database is down."""
+    now = now or utcnow()
+    states = source_states(engine)
+    recent = versions_since(engine, now - RECENT)
+    return [_health(s, states.get(s.id), recent.get(s.id, 0)) for s in settings.sources]
+
+
+def health_report(
+    engine: Engine, settings: Settings, now: datetime | None = None
+) -> tuple[dict[str, Any], int]:
+    """The `/health` answer and its HTTP status: 200 ok or degraded, 503 down.
+
+    "degraded" means the site serves but some sources fail; a monitor should page someone
+    for "down" and open a ticket for "degraded".
+    """
+    now = now or utcnow()
+    try:
+        rows = source_health(engine, settings, now)
+    except Exception as e:
+        first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+        body = {
+            "status": "down",
+            "database": False,
+            "error": first[:MAX_ERROR_CHARS],
+            "checked_at": now.isoformat(),
+        }
+        return body, 503
+    failing = [r.id for r in rows if r.failing]
+    polled_times = [r.last_polled_at for r in rows if r.last_polled_at is not None]
+    body = {
+        "status": "degraded" if failing else "ok",
+        "database": True,
+        "sources": {
+            "total": len(rows),
+            "failing": failing,
+            "never_polled": [r.id for r in rows if r.state == NEVER_POLLED],
+        },
+        "last_poll_at": max(polled_times).isoformat() if polled_times else None,
+        "checked_at": now.isoformat(),
+    }
+    return body, 200
+
+
+def _health(source: SourceSettings, state: SourceState | None, recent: int) -> SourceHealth:
+    configured = source.location
+    current = configured
+    # A permanent redirect moved it: `configured_url` says which settings the redirect was
+    # followed for. Without that, a different `url` is a stale one from older settings.
+    if state is not None and state.url and state.configured_url == configured:
+        current = state.url
+    return SourceHealth(
+        id=source.id,
+        name=source.name,
+        state=_state(source, state),
+        last_polled_at=state.last_polled_at if state else None,
+        last_success_at=state.last_success_at if state else None,
+        last_error=_one_line(state.last_error) if state and state.last_error else None,
+        last_error_at=state.last_error_at if state else None,
+        next_poll_at=state.next_poll_at if state and source.polled else None,
+        consecutive_failures=state.consecutive_failures if state else 0,
+        items_24h=recent,
+        url=current,
+        configured_url=configured,
+    )
+
+
+def _state(source: SourceSettings, state: SourceState | None) -> str:
+    if not source.polled:
+        return PUSH_ONLY
+    if state is None or state.last_polled_at is None:
+        return NEVER_POLLED
+    if state.last_error:  # a success clears it, so it is the last poll's
+        if state.consecutive_failures >= BACKOFF_AFTER_FAILURES:
+            return BACKING_OFF
+        return FAILING
+    return OK
+
+
+def _one_line(text_: str) -> str:
+    line = " ".join(text_.split())
+    return line if len(line) <= MAX_ERROR_CHARS else line[: MAX_ERROR_CHARS - 1] + "…"

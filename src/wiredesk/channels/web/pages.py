@@ -1,0 +1,266 @@
+"""One handler per page type: lists (home, section, agency, originator), article, feeds,
+health, and the error pages.
+
+Every handler asks `clock()` for "now" and reads only through the `PublicReader`, which
+applies the visibility gate; so a page, a feed and a health check all agree on what the
+public may see at that moment, and tests can move time by passing their own clock. Handlers
+are plain functions: Starlette runs them in its thread pool, so blocking database calls never
+stall the event loop.
+
+A killed copy's URL answers 410 Gone with a short notice and nothing of the copy; a copy
+that is hidden for now (withheld, embargoed, held) answers the ordinary 404, so its existence
+is not revealed before its time.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from wiredesk.channels.copy_extras import image_links, provenance_steps, topic_names
+from wiredesk.channels.feeds import FORMATS
+from wiredesk.channels.feeds.entry import FEED_SIZE, FeedInfo, disclaimer, entries
+from wiredesk.channels.health import health_report
+from wiredesk.channels.web.render import PAGE_CACHE, Renderer, originator_href
+from wiredesk.store.public import reader as public
+from wiredesk.store.public.views import Copy, Correction
+
+
+class Pages(Renderer):
+    """The handlers, sharing settings, reader, clock and templates."""
+
+    # --- lists ---------------------------------------------------------------------------
+
+    def listing(
+        self,
+        request: Request,
+        *,
+        heading: str,
+        heading_is_title: bool,
+        path: str,
+        active: str | None,
+        section: str | None = None,
+        source_id: str | None = None,
+        originator: str | None = None,
+    ) -> HTMLResponse:
+        now = self.clock()
+        page = _page_number(request)
+        size = self.site.page_size
+        scope = {"section": section, "source_id": source_id, "originator": originator}
+        total = self.reader.count_copies(now, **scope)
+        pages = max(1, math.ceil(total / size))
+        if page > pages:
+            raise HTTPException(status_code=404)
+        copies = self.reader.list_copies(now, **scope, limit=size, offset=(page - 1) * size)
+        also = self.reader.other_copies(copies, now)
+
+        def page_url(n: int) -> str:
+            return path if n == 1 else f"{path}?{urlencode({'page': n})}"
+
+        return self.render(
+            "list.html",
+            heading=heading,
+            heading_is_title=heading_is_title,
+            copies=copies,
+            also={sid: self.also_links(others) for sid, others in also.items()},
+            page=page,
+            pages=pages,
+            page_url=page_url,
+            canonical=self.site.base_url + page_url(page),
+            nav=self.nav(now),
+            active=active,
+            feeds=self.feed_links(section),
+        )
+
+    def home(self, request: Request) -> HTMLResponse:
+        return self.listing(
+            request, heading=self.t["latest"], heading_is_title=False, path="/", active=""
+        )
+
+    def section(self, request: Request) -> HTMLResponse:
+        section = request.path_params["section"]
+        if not self.known_section(section, self.clock()):
+            raise HTTPException(status_code=404)
+        return self.listing(
+            request,
+            heading=self.site.section_name(section),
+            heading_is_title=True,
+            path=f"/{section}/",
+            active=section,
+            section=section,
+        )
+
+    def source(self, request: Request) -> HTMLResponse:
+        source_id = request.path_params["source_id"]
+        configured = self.settings.source(source_id) is not None
+        if not configured and not self.reader.count_copies(self.clock(), source_id=source_id):
+            raise HTTPException(status_code=404)
+        name = self.source_name(source_id)
+        return self.listing(
+            request,
+            heading=f"{self.t['stories_from']} {name}",
+            heading_is_title=True,
+            path=f"/source/{source_id}/",
+            active=None,
+            source_id=source_id,
+        )
+
+    def originator(self, request: Request) -> HTMLResponse:
+        """Copies whose originator (credit line or agency provenance) is this name."""
+        name = public.normalize_name(request.path_params["name"])
+        if not name or not self.reader.count_copies(self.clock(), originator=name):
+            raise HTTPException(status_code=404)
+        return self.listing(
+            request,
+            heading=f"{self.t['originator']}: {name}",
+            heading_is_title=True,
+            path=originator_href(name),
+            active=None,
+            originator=name,
+        )
+
+    # --- one copy ------------------------------------------------------------------------
+
+    def article(self, request: Request) -> Response:
+        section = request.path_params["section"]
+        rest = request.path_params["rest"]
+        slug, _, short_id = rest.rpartition("-")
+        now = self.clock()
+        detail = self.reader.copy_detail(short_id, now) if short_id else None
+        if detail is None:
+            status = self.reader.copy_status(short_id, now) if short_id else None
+            if status in (public.KILLED, public.TAKEN_DOWN):
+                return self.gone(by_editor=status == public.TAKEN_DOWN, now=now)
+            if status == public.DUPLICATE:  # duplicates = "suppress": the story's lead tells it
+                lead = self.reader.lead_path(short_id, now)
+                if lead is not None:
+                    return RedirectResponse(lead, status_code=301)
+            raise HTTPException(status_code=404)
+        copy = detail.copy
+        if section != copy.section or slug != copy.slug:
+            return RedirectResponse(copy.path, status_code=301)
+        updated = _updated(copy, detail.versions)
+        place_date = [p for p in (copy.dateline_place, copy.dateline_date) if p]
+        source = self.source_name(copy.source_id)
+        also = self.reader.other_copies([copy], now)
+        return self.render(
+            "article.html",
+            also=self.also_links(also.get(copy.short_id, [])),
+            copy=copy,
+            versions=detail.versions,
+            corrections=detail.corrections,
+            chain=provenance_steps(copy, source, self.site.name),
+            originator=public.normalize_name(copy.originator or "") or None,
+            topics=topic_names(copy),
+            images=image_links(copy, self.t["image"]),
+            updated=updated,
+            dateline=", ".join(place_date),
+            source=source,
+            disclaimer=disclaimer(self.settings, copy.source_id),
+            description=_shorten(copy.teaser, 200),
+            lang=copy.language or self.site.language,
+            canonical=self.site.base_url + copy.path,
+            nav=self.nav(now),
+            active=copy.section,
+            feeds=self.feed_links(copy.section),
+        )
+
+    def gone(self, *, by_editor: bool, now: datetime) -> HTMLResponse:
+        """410 with a notice in the site's language: who took it down, a way home, no copy."""
+        return self.render(
+            "gone.html",
+            status=410,
+            notice=self.t["gone_text_editor" if by_editor else "gone_text"],
+            nav=self.nav(now),
+        )
+
+    # --- feeds ---------------------------------------------------------------------------
+
+    def feed(self, request: Request) -> Response:
+        kind = request.url.path.rsplit("/", 1)[1]
+        section = request.path_params.get("section")
+        now = self.clock()
+        if section is not None and not self.known_section(section, now):
+            raise HTTPException(status_code=404)
+        serialize, media_type, _ = FORMATS[kind]
+        title = self.site.name
+        if section is not None:
+            title = f"{title} · {self.site.section_name(section)}"
+        info = FeedInfo(
+            title=title,
+            description=self.t["latest"],
+            home_path=f"/{section}/" if section else "/",
+            feed_dir=f"/{section}/" if section else "/",
+            now=now,
+        )
+        copies = self.reader.list_copies(now, section=section, limit=FEED_SIZE)
+        also = self.reader.other_copies(copies, now)
+        views = entries(
+            self.settings,
+            copies,
+            self.corrections(copies, now),
+            {sid: [m.source_id for m in ms] for sid, ms in also.items()},
+        )
+        body = serialize(self.settings, info, views)
+        return Response(body, media_type=media_type, headers={"Cache-Control": PAGE_CACHE})
+
+    def corrections(self, copies: Sequence[Copy], now: datetime) -> dict[str, list[Correction]]:
+        """Correction notes for a feed's copies; only a copy with several versions can have
+        one, so most feeds cost no extra query."""
+        out: dict[str, list[Correction]] = {}
+        for copy in copies:
+            if copy.version_count > 1:
+                detail = self.reader.copy_detail(copy.short_id, now)
+                if detail is not None and detail.corrections:
+                    out[copy.short_id] = detail.corrections
+        return out
+
+    # --- health and errors ---------------------------------------------------------------
+
+    def health(self, request: Request) -> JSONResponse:
+        """For monitors: 200 "ok" or "degraded" (sources failing), 503 "down" (no database).
+
+        Fields are documented in docs/operations.md ("Source health")."""
+        body, status = health_report(self.reader.engine, self.settings, self.clock())
+        return JSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
+
+    def not_found(self, request: Request, exc: Exception) -> Response:
+        try:
+            nav = self.nav(self.clock())
+        except Exception:  # the 404 page must render even when the database is down
+            nav = [(s, self.site.section_name(s)) for s in self.site.sections]
+        return self.render("not_found.html", status=404, nav=nav)
+
+    def http_error(self, request: Request, exc: Exception) -> Response:
+        status = getattr(exc, "status_code", 500)
+        if status == 404:
+            return self.not_found(request, exc)
+        detail = getattr(exc, "detail", "") or ""
+        headers = getattr(exc, "headers", None)
+        return Response(detail, status_code=status, media_type="text/plain", headers=headers)
+
+
+def _page_number(request: Request) -> int:
+    raw = request.query_params.get("page", "1")
+    if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
+        raise HTTPException(status_code=404)
+    return int(raw)
+
+
+def _updated(copy: Copy, versions: Sequence[Any]) -> datetime | None:
+    """The "Updated" time: only copies that really have more than one version show one."""
+    if copy.version_count <= 1 and len(versions) <= 1:
+        return None
+    return copy.updated_at or (versions[0].time if versions else None)
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

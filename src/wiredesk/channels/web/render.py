@@ -1,0 +1,126 @@
+"""Templates and what every page shares: the navigation, feed links, times in the site's zone.
+
+One Jinja environment per site, with the helpers templates may call; autoescaping is on for
+every template, and the only markup a template prints unescaped is a copy's body, which was
+sanitized when it arrived.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.responses import HTMLResponse
+
+from wiredesk.channels.copy_extras import correction_text, safe_href
+from wiredesk.channels.feeds import FORMATS
+from wiredesk.channels.feeds.entry import source_name
+from wiredesk.channels.i18n import strings
+from wiredesk.channels.timefmt import iso, local_date, local_time
+from wiredesk.channels.web.assets import FONT_URL, css_url
+from wiredesk.config import Settings
+from wiredesk.store.public.reader import PublicReader, normalize_name
+from wiredesk.store.public.views import OtherCopy
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+# Pages change when the wire does; a short cache keeps kills and updates prompt.
+PAGE_CACHE = "public, max-age=60"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedLink:
+    type: str
+    title: str
+    href: str
+
+
+def originator_href(name: str) -> str:
+    """/originator/<name>, the name percent-encoded (Devanagari, commas and spaces too)."""
+    return "/originator/" + quote(normalize_name(name), safe="")
+
+
+class Renderer:
+    """The site's templates and the parts every page shares."""
+
+    def __init__(
+        self, settings: Settings, reader: PublicReader, clock: Callable[[], datetime]
+    ) -> None:
+        self.settings = settings
+        self.site = settings.site
+        self.reader = reader
+        self.clock = clock
+        self.t = strings(self.site.language)
+        self.env = Environment(
+            loader=FileSystemLoader(TEMPLATES),
+            autoescape=select_autoescape(["html"]),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.globals.update(
+            site=self.site,
+            t=self.t,
+            css_url=css_url(),
+            font_url=FONT_URL,
+            iso=iso,
+            when=self.when,
+            section_name=self.site.section_name,
+            source_name=self.source_name,
+            safe_href=safe_href,
+            correction_text=lambda c: correction_text(c, self.site, self.t),
+            originator_href=originator_href,
+        )
+
+    def when(self, dt: datetime) -> str:
+        return local_time(dt, self.site.timezone, self.site.language)
+
+    def source_name(self, source_id: str) -> str:
+        return source_name(self.settings, source_id)
+
+    def also_links(self, others: Sequence[OtherCopy]) -> list[tuple[str, str]]:
+        """ "Also reported by" as (agency name, href): each agency's page, or under
+        `duplicates = "publish"` the copy itself (it is listed and public there)."""
+        publish = self.site.duplicates == "publish"
+        return [
+            (self.source_name(m.source_id), m.path if publish else f"/source/{m.source_id}/")
+            for m in others
+        ]
+
+    def nav(self, now: datetime) -> list[tuple[str, str]]:
+        """Configured sections in their configured order, then any others that have copies."""
+        slugs = list(self.site.sections)
+        slugs += [s for s, _ in self.reader.sections(now) if s not in self.site.sections]
+        return [(s, self.site.section_name(s)) for s in slugs]
+
+    def known_section(self, section: str, now: datetime) -> bool:
+        if section in self.site.sections:
+            return True
+        return any(s == section for s, _ in self.reader.sections(now))
+
+    def feed_links(self, section: str | None = None) -> list[FeedLink]:
+        """`<link rel="alternate">` targets: the section's own feeds first, then the site's."""
+        scopes = [("/", self.site.name)]
+        if section is not None:
+            named = f"{self.site.name} · {self.site.section_name(section)}"
+            scopes.insert(0, (f"/{section}/", named))
+        return [
+            FeedLink(media.split(";")[0], f"{title} ({label})", f"{self.site.base_url}{d}{kind}")
+            for d, title in scopes
+            for kind, (_, media, label) in FORMATS.items()
+        ]
+
+    def render(self, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        context.setdefault("lang", self.site.language)
+        context.setdefault("feeds", self.feed_links())
+        context.setdefault("canonical", None)
+        context.setdefault("active", None)
+        context.setdefault(
+            "today", local_date(self.clock(), self.site.timezone, self.site.language)
+        )
+        html = self.env.get_template(name).render(**context)
+        headers = {"Cache-Control": PAGE_CACHE} if status == 200 else {"Cache-Control": "no-store"}
+        return HTMLResponse(html, status_code=status, headers=headers)

@@ -1,0 +1,136 @@
+"""The `wiredesk` command group: one-line errors, exit codes, logging.
+
+Expected failures (a bad settings file, an unreachable feed, a port in use) are printed as one
+line, `wiredesk: error: ...`, and exit with code 2; a source that fails during
+`ingest --once` is reported on its own line and makes the exit code 1. Anything else is a bug:
+its traceback goes to a log file and the command exits with code 3.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import tempfile
+import traceback
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from wiredesk.cli import editorial, ops, parse, serve
+from wiredesk.cli.output import EXIT_BUG, EXIT_USER_ERROR
+from wiredesk.errors import WiredeskError
+from wiredesk.version import __version__
+
+log = logging.getLogger("wiredesk")
+
+CRASH_LOG = Path(tempfile.gettempdir()) / "wiredesk-errors.log"
+
+
+class _Group(click.Group):
+    """Turns our exceptions into one-line messages and exit codes, for every subcommand,
+    and accepts `-v/--verbose` after the subcommand as well as before it."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except WiredeskError as e:
+            click.echo(f"wiredesk: error: {e}", err=True)
+            ctx.exit(EXIT_USER_ERROR)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("wiredesk: interrupted", err=True)
+            ctx.exit(130)
+        except Exception as e:
+            where = _log_crash()
+            log.debug("unexpected error", exc_info=True)
+            click.echo(
+                f"wiredesk: internal error: {type(e).__name__}: {e} "
+                f"(traceback in {where}; please report it)",
+                err=True,
+            )
+            ctx.exit(EXIT_BUG)
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        cmd.params.append(
+            click.Option(
+                ["-v", "--verbose"],
+                is_flag=True,
+                expose_value=False,
+                help="Log details (and tracebacks) to stderr.",
+                callback=lambda _ctx, _param, on: setup_logging(True) if on else None,
+            )
+        )
+        super().add_command(cmd, name)
+
+
+def _log_crash() -> Path:
+    try:
+        with CRASH_LOG.open("a", encoding="utf-8") as f:
+            f.write(f"--- {datetime.now().isoformat(timespec='seconds')} {sys.argv!r}\n")
+            f.write(traceback.format_exc())
+    except OSError:
+        return Path("(no log: cannot write " + str(CRASH_LOG) + ")")
+    return CRASH_LOG
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg,unused-ignore]
+    """Writes to whatever sys.stderr is now (test runners swap it), not the one at setup."""
+
+    @property  # type: ignore[override,unused-ignore]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
+def setup_logging(verbose: bool) -> None:
+    handler = _StderrHandler()
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S")
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    log.setLevel(logging.DEBUG if verbose else logging.INFO)
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # migrations at every start
+    if not verbose:  # httpx logs every request at INFO; that is noise for operators
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="wiredesk")
+@click.option("-v", "--verbose", is_flag=True, help="Log details (and tracebacks) to stderr.")
+def cli(verbose: bool) -> None:
+    """Agency feeds in; a live news site and clean feeds out, automatically."""
+    setup_logging(verbose)
+
+
+for _command in (
+    serve.init,
+    serve.run,
+    serve.serve,
+    serve.ingest,
+    serve.demo,
+    parse.parse,
+    ops.items,
+    ops.stories,
+    ops.sources,
+    ops.quarantine,
+    ops.reprocess,
+    editorial.kill,
+    editorial.approve,
+):
+    cli.add_command(_command)
+
+
+def main() -> None:
+    cli(prog_name="wiredesk")
+
+
+if __name__ == "__main__":
+    main()

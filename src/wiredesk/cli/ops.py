@@ -1,0 +1,217 @@
+"""What an operator asks at 3 a.m.: every copy's state, the stories, each source's health,
+what is quarantined and why — and reading stored payloads again after a fix."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from wiredesk.cli.output import (
+    EXIT_SOURCE_FAILED,
+    clip,
+    config_option,
+    json_option,
+    load,
+    opened_database,
+    print_table,
+    when,
+)
+from wiredesk.errors import WiredeskError
+
+_STATE_COLOURS = {"ok": "green", "failing": "red", "backing off": "red", "never polled": "yellow"}
+
+
+@click.command()
+@config_option
+@click.option("--state", default=None, help="Only copies in this state (e.g. killed).")
+@json_option
+def items(config: str | None, state: str | None, as_json: bool) -> None:
+    """List copies with their state, whatever the public may see."""
+    from wiredesk.store import operator
+
+    if state is not None and state not in operator.COPY_STATES:
+        raise WiredeskError(
+            f"--state: unknown state {state!r}; use one of: {', '.join(operator.COPY_STATES)}"
+        )
+    settings = load(config)
+    with opened_database(settings) as db:
+        rows = operator.copy_statuses(db, state=state)
+    base = settings.site.base_url
+    if as_json:
+        for r in rows:
+            record = {
+                "short_id": r.short_id,
+                "source": r.source_id,
+                "guid": r.guid,
+                "versions": r.version_count,
+                "state": r.state,
+                "url": base + r.path,
+                "headline": r.headline,
+                "published_at": r.published_at.isoformat(),
+                "killed_at": r.killed_at.isoformat() if r.killed_at else None,
+                "kill_reason": r.kill_reason,
+            }
+            click.echo(json.dumps(record, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("no stories" + (f" in state {state}" if state else ""), err=True)
+        return
+    print_table(
+        ("ID", "SOURCE", "VER", "STATE", "URL", "HEADLINE"),
+        [
+            (r.short_id, r.source_id, str(r.version_count), r.state, base + r.path, r.headline)
+            for r in rows
+        ],
+    )
+
+
+@click.command()
+@config_option
+@json_option
+def stories(config: str | None, as_json: bool) -> None:
+    """List every copy with the story it belongs to and that story's lead.
+
+    One line per copy, tab-separated: URL, GUID (as the source sent it), SOURCE, STORY ID,
+    LEAD URL, ORIGINATOR. The lead is the one the public sees now (`[site] duplicates`).
+    """
+    from wiredesk.model import utcnow
+    from wiredesk.store import operator
+
+    settings = load(config)
+    with opened_database(settings) as db:
+        rows = operator.memberships(db, utcnow())
+    base = settings.site.base_url
+    for r in rows:
+        record = {
+            "uri": base + r.path,
+            "guid": r.guid,
+            "source": r.source_id,
+            "story_id": r.story_id,
+            "lead_uri": base + r.lead_path,
+            "originator": r.originator,
+        }
+        if as_json:
+            click.echo(json.dumps(record, ensure_ascii=False))
+        else:
+            click.echo("\t".join("" if v is None else str(v) for v in record.values()))
+    if not rows and not as_json:
+        click.echo("no stories yet", err=True)
+
+
+@click.command()
+@config_option
+@json_option
+def sources(config: str | None, as_json: bool) -> None:
+    """Show each source's health: state, last success and error, next poll, recent items."""
+    from wiredesk.channels.health import source_health
+    from wiredesk.model import utcnow
+
+    settings = load(config)
+    now = utcnow()
+    with opened_database(settings) as db:
+        rows = source_health(db.engine, settings, now)
+    if as_json:
+        for r in rows:
+            click.echo(json.dumps(r.as_json(), ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("no sources configured; add a [[sources]] table to the settings file", err=True)
+        return
+    tz = settings.site.timezone
+    print_table(
+        ("SOURCE", "STATE", "LAST SUCCESS", "NEXT POLL", "24H", "URL", "LAST ERROR"),
+        [
+            (
+                r.id,
+                r.state,
+                when(r.last_success_at, now, tz),
+                when(r.next_poll_at, now, tz),
+                str(r.items_24h),
+                f"{r.url} (moved from {r.configured_url})" if r.moved else r.url,
+                r.last_error or "",
+            )
+            for r in rows
+        ],
+        wrap="LAST ERROR",  # times and URLs stay whole; the error wraps
+        colours={1: _STATE_COLOURS},
+    )
+
+
+@click.command()
+@config_option
+@click.option("--all", "include_resolved", is_flag=True, help="Also rows already resolved.")
+@json_option
+def quarantine(config: str | None, include_resolved: bool, as_json: bool) -> None:
+    """List items (and payloads) held back because they could not go through, with why.
+
+    Fix the cause (or upgrade), then `wiredesk reprocess ENVELOPE` or `--all`.
+    """
+    from wiredesk.store.ledger import quarantine as held
+
+    settings = load(config)
+    with opened_database(settings) as db:
+        rows = held.list_rows(db, include_resolved=include_resolved)
+    if as_json:
+        for r in rows:
+            click.echo(json.dumps(r.as_json(), ensure_ascii=False))
+        return
+    if not rows:
+        click.echo(
+            "nothing quarantined" if not include_resolved else "no quarantine rows", err=True
+        )
+        return
+    tz = settings.site.timezone
+    print_table(
+        ("ID", "WHEN", "SOURCE", "ENVELOPE", "GUID", "STAGE", "REASON"),
+        [
+            (
+                str(r.id),
+                r.quarantined_at.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z"),
+                r.source_id,
+                str(r.envelope_id),
+                clip(r.guid or "(whole payload)", 60),
+                r.stage + (" (resolved)" if r.resolved_at else ""),
+                r.reason,
+            )
+            for r in rows
+        ],
+    )
+
+
+@click.command()
+@config_option
+@click.argument("envelope_id", type=int, required=False)
+@click.option("--all", "every", is_flag=True, help="Every failed or quarantined envelope.")
+def reprocess(config: str | None, envelope_id: int | None, every: bool) -> None:
+    """Read stored payloads again: ENVELOPE_ID, or --all failed and quarantined ones.
+
+    Use after fixing a source's settings or upgrading wiredesk. Items already saved are not
+    changed; quarantined items that now go through are marked resolved.
+    """
+    from wiredesk.ingest.reprocess import reprocess_envelope
+    from wiredesk.store.ledger import quarantine as held
+
+    if (envelope_id is None) == (not every):
+        raise WiredeskError(
+            "give one envelope id or --all (see `wiredesk quarantine` for the envelopes)"
+        )
+    settings = load(config)
+    with opened_database(settings) as db:
+        ids = held.envelopes_to_retry(db) if every else [envelope_id]
+        results = [reprocess_envelope(settings, db, i) for i in ids if i is not None]
+    if not results:
+        click.echo("nothing to reprocess: no failed envelopes and nothing quarantined")
+        return
+    failed = [r for r in results if r.error]
+    still = sum(r.still_quarantined for r in results if not r.error)
+    click.echo(
+        f"reprocessed {len(results)} envelope(s): {sum(r.saved for r in results)} item(s) in "
+        f"({sum(r.new_stories for r in results)} new stories, "
+        f"{sum(r.new_versions for r in results)} new versions), "
+        f"{sum(r.resolved for r in results)} quarantine row(s) resolved, "
+        f"{still} item(s) still quarantined, {len(failed)} payload(s) still unreadable"
+        + (f" (first: envelope {failed[0].envelope_id}: {failed[0].error})" if failed else "")
+    )
+    if failed or still:
+        click.get_current_context().exit(EXIT_SOURCE_FAILED)

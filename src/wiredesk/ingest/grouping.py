@@ -1,0 +1,188 @@
+"""Grouping: after a save, put each new or changed copy into its story.
+
+Ingest runs this after `store.ledger.copies.save` commits: fingerprint the current version of
+every new or changed copy, match new ones against the syndication index, and decide which
+copies join which stories. The decisions go to the store as one `GroupingPlan`, applied in
+one transaction (`store.ledger.stories.apply`): decide first, then write once.
+
+The index is the near-duplicate engine's (`wiredesk.syndication.engine`); it lives in memory,
+one per database per process, built lazily from the fingerprints persisted in
+`item_fingerprints` (those published within its window) on first use. So `wiredesk run`
+keeps one index; a second process (`wiredesk ingest` beside `wiredesk serve`) builds its own
+from the database when it starts.
+
+Membership sticks: an update of a member keeps it in its story (its fingerprint is replaced so
+later copies match the newest text), and only a copy that is still alone in its story is
+matched again when it changes (a flash followed by the full text can still find its story).
+
+Grouping is an improvement, not a gate: if anything here fails, the copies are already
+saved, each in a story of its own, and the error is logged; ingest carries on.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import weakref
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from wiredesk.model import Item, PubStatus, utcnow
+from wiredesk.store.database import Database
+from wiredesk.store.ledger import stories
+from wiredesk.store.ledger.copies import SaveOutcome
+from wiredesk.store.ledger.stories import CopyFacts, GroupingPlan
+from wiredesk.syndication import engine
+
+log = logging.getLogger(__name__)
+
+WINDOW = timedelta(hours=72)  # the engine's default: copies of one story arrive within days
+_MAX_STALE = 8  # index entries whose copy was deleted, skipped before giving up on a match
+
+_lock = threading.Lock()
+_indexes: weakref.WeakKeyDictionary[Database, engine.SyndicationIndex] = weakref.WeakKeyDictionary()
+
+
+def index_for(db: Database, now: datetime) -> engine.SyndicationIndex:
+    """This process's index for `db`, built from persisted fingerprints on first use."""
+    index = _indexes.get(db)
+    if index is not None:
+        return index
+    index = engine.SyndicationIndex(window=WINDOW)
+    rows = stories.load_fingerprints(db, now - WINDOW)
+    stale: dict[str, datetime] = {}
+    for short_id, row, published_at in rows:
+        try:
+            fp = engine.Fingerprint.from_row(row)
+        except ValueError:  # made by an older wiredesk: redone below from the stored text
+            stale[short_id] = published_at
+            continue
+        index.add(short_id, fp, published_at)
+    if stale:
+        _redo_fingerprints(db, index, stale)
+    _indexes[db] = index
+    log.debug("syndication index for %s: %d fingerprints loaded", db.engine.url, len(rows))
+    return index
+
+
+def forget_index(db: Database) -> None:
+    """Drop this process's index for `db` (it is rebuilt from the database on next use)."""
+    with _lock:
+        _indexes.pop(db, None)
+
+
+def _redo_fingerprints(
+    db: Database, index: engine.SyndicationIndex, stale: dict[str, datetime]
+) -> None:
+    """Recompute fingerprints of an older scheme from each copy's current text and persist
+    them, so that stories stored before an upgrade still gather their later copies."""
+    redone = []
+    for item_id, short_id, r in stories.current_texts(db, list(stale)):
+        fp = engine.fingerprint(r.headline or "", r.body_text or "", r.language)
+        index.add(short_id, fp, stale[short_id])
+        redone.append((item_id, fp.to_row(), stale[short_id]))
+    stories.replace_fingerprints(db, redone)
+    log.info("syndication: %d fingerprints of an older wiredesk recomputed", len(redone))
+
+
+def group(
+    db: Database,
+    saved: Sequence[Item],
+    outcomes: Sequence[SaveOutcome],
+    now: datetime | None = None,
+) -> int:
+    """Group the just-saved copies into stories; returns how many joined an existing story.
+
+    `saved[i]` is the processed item whose save gave `outcomes[i]`. Never raises.
+    """
+    todo = [(it, out) for it, out in zip(saved, outcomes, strict=False) if out.changed]
+    if not todo:
+        return 0
+    now = now or utcnow()
+    try:
+        with _lock:
+            index = index_for(db, now)
+            plan = _decide(db, index, todo)
+            stories.apply(db, plan, now)
+            return len(plan.joins)
+    except Exception:
+        log.exception("grouping stories failed; the copies are saved, each as its own story")
+        forget_index(db)  # it may be out of step with the database now
+        return 0
+
+
+def _decide(
+    db: Database, index: engine.SyndicationIndex, todo: list[tuple[Item, SaveOutcome]]
+) -> GroupingPlan:
+    """Decide per copy, in order; the common case (a new copy that matches nothing) costs a
+    fingerprint and a lookup, and writes one fingerprint row.
+
+    Decisions are made in order and see the ones before them: a copy saved earlier in the
+    batch is in the index for the copies after it, and a join changes the size of the stories
+    it touches.
+    """
+    plan = GroupingPlan()
+    facts = stories.facts(db, [out.short_id for _, out in todo])
+    sizes = stories.story_sizes(db, [f.story_id for f in facts.values() if f.story_id is not None])
+    # item id -> (fingerprint row, published): the last version of a batch wins, since one
+    # payload may carry the same copy twice
+    fresh: dict[int, tuple[dict[str, object], datetime]] = {}
+    changed: dict[int, tuple[dict[str, object], datetime]] = {}
+    story_of: dict[int, int] = {}  # item id -> story key, as decided so far
+
+    def key(f: CopyFacts) -> int:
+        return story_of.get(f.id, f.story_id if f.story_id is not None else -f.id)
+
+    def join(f: CopyFacts, target: CopyFacts) -> None:
+        plan.joins.append((f.id, target.id))
+        own, into = key(f), key(target)
+        sizes[own] = sizes.get(own, 1) - 1
+        sizes[into] = sizes.get(into, 1) + 1
+        story_of[f.id] = into
+
+    for item, out in todo:
+        row = facts.get(out.short_id)
+        if row is None:
+            continue
+        if row.pub_status != PubStatus.USABLE.value or row.killed_at is not None:
+            # a kill notice or a withheld version says nothing about the text: keep the
+            # fingerprint of the last real text so later copies still find the story
+            if not out.created:
+                plan.refresh_leads_of.append(row.id)
+            continue
+        fp = engine.fingerprint(item.headline, item.body_text, item.language)
+        if out.created:
+            target = _match(db, index, fp, row.published_at)
+            if target is not None and target.id != row.id:
+                join(row, target)
+            fresh[row.id] = (fp.to_row(), row.published_at)
+        else:
+            index.remove(out.short_id)
+            if sizes.get(key(row), 1) == 1:  # alone: may find its story
+                target = _match(db, index, fp, row.published_at)
+                if target is not None and target.id != row.id:
+                    join(row, target)
+            plan.refresh_leads_of.append(row.id)
+            if row.id in fresh:  # created by this batch: not stored yet, just newer
+                fresh[row.id] = (fp.to_row(), row.published_at)
+            else:
+                changed[row.id] = (fp.to_row(), row.published_at)
+        index.add(out.short_id, fp, row.published_at)
+    plan.new_fingerprints = [(i, *v) for i, v in fresh.items()]
+    plan.replaced_fingerprints = [(i, *v) for i, v in changed.items()]
+    return plan
+
+
+def _match(
+    db: Database, index: engine.SyndicationIndex, fp: engine.Fingerprint, published_at: datetime
+) -> CopyFacts | None:
+    """The copy the index matches, skipping entries whose copy no longer exists."""
+    for _ in range(_MAX_STALE):
+        match = index.match(fp, published_at)
+        if match is None:
+            return None
+        found = stories.facts(db, [match.key]).get(match.key)
+        if found is not None:
+            return found
+        index.remove(match.key)  # deleted since it was indexed
+    return None

@@ -1,0 +1,240 @@
+"""Polling: one poll of one source, end to end — fetch, accept, remember.
+
+Network waits are async; accepting a payload (store raw, parse, process, save, group: see
+`accept`) runs in a worker thread so that, in the embedded runtime, the website keeps
+answering while a big feed is processed. What a poll learns about its source (validators,
+failures, when to poll next) is remembered in the store's source state, with backoff on
+failure (`backoff`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import threading
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from wiredesk.config import Settings, SourceSettings
+from wiredesk.errors import SourceError
+from wiredesk.ingest.accept import accept
+from wiredesk.ingest.backoff import backoff_delay
+from wiredesk.ingest.outcomes import EnvelopeOutcome, SourceReport, add, one_line
+from wiredesk.ingest.reprocess import recover_unfinished
+from wiredesk.ingest.transports import files
+from wiredesk.ingest.transports.fetched import Fetched, NotModified
+from wiredesk.ingest.transports.http import HttpFetcher, RateLimited
+from wiredesk.ingest.write_lock import locked
+from wiredesk.model import Envelope, Transport, utcnow
+from wiredesk.store.database import Database
+from wiredesk.store.ledger import source_state
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+_jitter = random.Random()  # backoff jitter; tests pass their own seeded Random
+
+
+def ingest_once(settings: Settings, db: Database) -> list[SourceReport]:
+    """Poll every polled source once (concurrently), in config order of the reports.
+
+    Push-only sources have nothing to poll and are left out.
+    """
+    return asyncio.run(ingest_all_async(settings, db))
+
+
+def ingest_source(
+    settings: Settings, db: Database, source: SourceSettings, *, now: datetime | None = None
+) -> SourceReport:
+    async def _one() -> SourceReport:
+        async with HttpFetcher(settings) as fetcher:
+            return await ingest_source_async(settings, db, source, fetcher=fetcher, now=now)
+
+    return asyncio.run(_one())
+
+
+# --- async core -------------------------------------------------------------------------
+
+
+async def ingest_all_async(
+    settings: Settings, db: Database, *, write_lock: threading.Lock | None = None
+) -> list[SourceReport]:
+    lock = asyncio.Lock()
+    slots = asyncio.Semaphore(settings.site.max_concurrent_polls)
+
+    async def one(source: SourceSettings, fetcher: HttpFetcher) -> SourceReport:
+        async with slots:
+            return await ingest_source_async(
+                settings, db, source, fetcher=fetcher, store_lock=lock, write_lock=write_lock
+            )
+
+    await asyncio.to_thread(locked, write_lock, recover_unfinished, settings, db)
+    async with HttpFetcher(settings) as fetcher:
+        polled = [s for s in settings.sources if s.polled]
+        return list(await asyncio.gather(*(one(s, fetcher) for s in polled)))
+
+
+async def ingest_source_async(
+    settings: Settings,
+    db: Database,
+    source: SourceSettings,
+    *,
+    fetcher: HttpFetcher,
+    now: datetime | None = None,
+    store_lock: asyncio.Lock | None = None,
+    write_lock: threading.Lock | None = None,
+    rng: random.Random | None = None,
+) -> SourceReport:
+    """Poll one source. Never raises for a source's own failures: they go in the report.
+
+    `store_lock` serializes database work between sources polled at the same time, so
+    SQLite sees one writer at a time instead of retrying on locks. `write_lock` is held in
+    the worker thread around each database call; the embedded runtime shares it with the push
+    endpoint, whose requests run in other threads and another lock's reach.
+    """
+    lock = store_lock or asyncio.Lock()
+    now = now or utcnow()
+    report = SourceReport(source.id)
+    if not source.polled:  # push-only: payloads arrive at POST /ingest/<id>
+        return report
+
+    async def in_store(fn: Callable[..., T], *args: object, **kwargs: object) -> T:
+        async with lock:
+            return await asyncio.to_thread(lambda: locked(write_lock, fn, *args, **kwargs))
+
+    state = await in_store(source_state.get, db, source.id)
+    # `configured_url` is the settings' URL the stored state belongs to (older rows: `url`).
+    # Changed settings start afresh; a permanent redirect changes only `url`, the one polled.
+    configured = None if state is None else (state.configured_url or state.url)
+    fresh = state is None or configured != source.location
+    poll_url = source.location if fresh or state is None else (state.url or source.location)
+    etag = None if fresh or state is None else state.etag
+    last_modified = None if fresh or state is None else state.last_modified
+    failures = 0 if fresh or state is None else state.consecutive_failures
+    fetch_failed = False
+    retry_at: datetime | None = None
+
+    try:
+        if source.folder is not None:
+            await _ingest_folder(settings, db, source, report, in_store, now)
+        else:
+            fetched = await _fetch(fetcher, source, poll_url, etag, last_modified, now)
+            if fetched.moved_to and fetched.moved_to != poll_url:
+                log.info(
+                    "source %r moved permanently: %s -> %s (polling the new URL from now on; "
+                    "update sources.%s.url to match)",
+                    source.id, poll_url, fetched.moved_to, source.id,
+                )  # fmt: skip
+                poll_url = fetched.moved_to
+            if isinstance(fetched, NotModified):
+                report.not_modified = True
+            else:
+                etag, last_modified = fetched.etag, fetched.last_modified
+                outcome = await in_store(
+                    accept, settings, db, source, _envelope(source, fetched, now)
+                )
+                add(report, outcome)
+                if outcome.error:
+                    report.ok, report.error = False, outcome.error
+    except SourceError as e:
+        fetch_failed = True
+        report.ok, report.error = False, one_line(str(e))
+        if isinstance(e, RateLimited):  # the server said when: not before then
+            retry_at = e.retry_at
+    except Exception as e:  # a bug or a database outage: keep other sources going, log it all
+        log.exception("ingesting source %r failed unexpectedly", source.id)
+        fetch_failed = True
+        report.ok = False
+        report.error = one_line(f"source {source.id!r}: internal error: {type(e).__name__}: {e}")
+
+    for problem in report.problems:
+        log.info("source %r: %s", source.id, problem)
+
+    failures = failures + 1 if fetch_failed else 0
+    delay = backoff_delay(
+        source.poll_every, failures, cap=settings.site.max_backoff, rng=rng or _jitter
+    )
+    report.next_poll_at = now + timedelta(seconds=delay)
+    if retry_at is not None and retry_at > report.next_poll_at:
+        report.next_poll_at = retry_at
+    values: dict[str, object] = {
+        "url": poll_url,
+        "configured_url": source.location,
+        "last_polled_at": now,
+        "next_poll_at": report.next_poll_at,
+        "consecutive_failures": failures,
+        "etag": etag,
+        "last_modified": last_modified,
+    }
+    if report.ok:
+        values.update(last_success_at=now, last_error=None, last_error_at=None)
+    else:
+        values.update(last_error=report.error, last_error_at=now)
+    if state is None:  # the store's insert path sets consecutive_failures itself
+        await in_store(source_state.update_state, db, source.id, url=source.location)
+    await in_store(source_state.update_state, db, source.id, **values)
+    return report
+
+
+async def _fetch(
+    fetcher: HttpFetcher,
+    source: SourceSettings,
+    url: str,
+    etag: str | None,
+    last_modified: str | None,
+    now: datetime,
+) -> Fetched | NotModified:
+    assert source.url is not None
+    if source.url.startswith("file:"):  # the operator's own files: no address guard applies
+        got = await asyncio.to_thread(
+            files.read_file_url, source, fingerprint=last_modified, content_hash=etag
+        )
+        return NotModified() if got is None else got
+    return await fetcher.fetch(source, url=url, etag=etag, last_modified=last_modified, now=now)
+
+
+async def _ingest_folder(
+    settings: Settings,
+    db: Database,
+    source: SourceSettings,
+    report: SourceReport,
+    in_store: Callable[..., Awaitable[Any]],
+    now: datetime,
+) -> None:
+    """Each dropped file is its own payload; a bad one goes to failed/ and the rest go on."""
+    failed: list[str] = []
+    for path in await asyncio.to_thread(files.pending_files, source):
+        try:
+            fetched = await asyncio.to_thread(files.read_dropped, source, path)
+        except SourceError as e:  # vanished or unreadable: leave it for the next poll
+            report.problems.append(str(e))
+            continue
+        env = _envelope(source, fetched, now)
+        outcome: EnvelopeOutcome = await in_store(accept, settings, db, source, env)
+        add(report, outcome)
+        await asyncio.to_thread(files.move_done, path, error=outcome.error)
+        if outcome.error:
+            failed.append(outcome.error)
+    if failed:
+        report.ok = False
+        more = f"; {len(failed) - 1} more file(s) failed too" if len(failed) > 1 else ""
+        report.error = f"{failed[0]} (moved to {source.folder}/failed/{more})"
+
+
+def _envelope(source: SourceSettings, fetched: Fetched, now: datetime) -> Envelope:
+    if source.folder is not None:
+        transport = Transport.FOLDER
+    elif source.url is not None and source.url.startswith("file:"):
+        transport = Transport.FILE
+    else:
+        transport = Transport.HTTP
+    return Envelope(
+        source_id=source.id,
+        payload=fetched.payload,
+        transport=transport,
+        location=fetched.location,
+        received_at=now,
+        content_type=fetched.content_type,
+    )

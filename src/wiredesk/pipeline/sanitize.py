@@ -1,0 +1,130 @@
+"""Stage 1: make an item's text safe and canonical before anything reads it.
+
+Every later stage matches text with regular expressions, so text must be NFC (a Devanagari
+nukta letter can arrive precomposed or decomposed) and the body must be HTML we produced
+ourselves: feeds send scripts, event handlers, `javascript:` links and bare text with line
+breaks. After this stage `body_html` is trusted everywhere downstream.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import fields
+from operator import attrgetter
+
+import nh3
+
+from wiredesk.model import Item
+from wiredesk.pipeline.context import StageContext
+from wiredesk.pipeline.evolve import evolve
+from wiredesk.pipeline.html_text import html_to_text, tidy
+from wiredesk.pipeline.nfc import to_nfc
+
+ALLOWED_TAGS = frozenset(
+    {
+        "p", "br", "a", "strong", "b", "em", "i", "u", "blockquote", "q", "ul", "ol", "li",
+        "h2", "h3", "h4", "h5", "h6", "figure", "figcaption", "img",
+        "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
+        "sub", "sup", "hr", "pre", "code",
+    }
+)  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+}
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+LINK_REL = "noopener noreferrer nofollow"
+
+_BODY_CLEANER = nh3.Cleaner(
+    tags=set(ALLOWED_TAGS),
+    attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+    url_schemes=set(URL_SCHEMES),
+    link_rel=LINK_REL,
+    clean_content_tags={"script", "style", "noscript", "iframe", "object", "template"},
+)
+_TEXT_CLEANER = nh3.Cleaner(
+    tags=set(),
+    attributes={},
+    clean_content_tags={"script", "style", "noscript", "iframe", "object", "template"},
+)
+
+_ANY_TAG_RE = re.compile(r"</?[a-zA-Z][^>]*>|<!--")
+_BLOCKISH_RE = re.compile(
+    r"<(?:p|div|br|li|ul|ol|h[1-6]|blockquote|table|figure|pre|section|article|hr)\b", re.I
+)
+# Containers nh3 does not keep; turned into paragraphs so their texts do not run together.
+_DIV_OPEN_RE = re.compile(r"<(?:div|section|article|header|footer|main|aside)\b[^>]*>", re.I)
+_DIV_CLOSE_RE = re.compile(r"</(?:div|section|article|header|footer|main|aside)\s*>", re.I)
+_ENTITY_RE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
+_H1_RE = re.compile(r"<(/?)h1\b([^>]*)>", re.I)
+# Any tag the three patterns above rewrite: one scan, so a body without any skips all three.
+_RENAMED_TAG_RE = re.compile(r"</?(?:div|section|article|header|footer|main|aside|h1)\b", re.I)
+
+
+def sanitize_html(fragment: str) -> str:
+    """The one sanitizer for body HTML; other stages call it again after they edit a body."""
+    return tidy(_BODY_CLEANER.clean(fragment))
+
+
+def plain_text(fragment: str) -> str:
+    """Text with tags stripped, entities decoded and whitespace collapsed: for headlines etc."""
+    if "<" in fragment:
+        fragment = _TEXT_CLEANER.clean(fragment)
+    return " ".join(html.unescape(fragment).split())
+
+
+def body_to_html(body: str) -> str:
+    """Sanitized body HTML; plain text (or inline-only HTML) becomes one `<p>` per line."""
+    if _BLOCKISH_RE.search(body):
+        if _RENAMED_TAG_RE.search(body):
+            body = _DIV_OPEN_RE.sub("<p>", body)
+            body = _DIV_CLOSE_RE.sub("</p>", body)
+            body = _H1_RE.sub(r"<\1h2\2>", body)
+        cleaned = sanitize_html(body)
+        if not cleaned or _BLOCKISH_RE.search(cleaned):
+            return cleaned
+        body, is_html = cleaned, True  # only inline content survived: wrap it like text
+    else:
+        is_html = bool(_ANY_TAG_RE.search(body)) or bool(_ENTITY_RE.search(body))
+    paragraphs = []
+    for line in body.splitlines():
+        line = line.strip()
+        if line:
+            paragraphs.append(f"<p>{line if is_html else html.escape(line, quote=False)}</p>")
+    return sanitize_html("".join(paragraphs))
+
+
+_FIELDS = tuple(f.name for f in fields(Item))
+_get_fields = attrgetter(*_FIELDS)
+
+
+def _nfc(value: object) -> object:
+    if isinstance(value, str):
+        return to_nfc(value)
+    if isinstance(value, list):
+        return [_nfc(v) for v in value]
+    return value
+
+
+def sanitize_item(item: Item, ctx: StageContext) -> Item:
+    """NFC every text field, sanitize the body, and flatten headline-like fields to text."""
+    # Most of an item's fields are None, numbers or enums: only text and lists are visited.
+    changes = {
+        name: to_nfc(value) if type(value) is str else _nfc(value) if type(value) is list else value
+        for name, value in zip(_FIELDS, _get_fields(item), strict=True)
+    }
+    body_html = body_to_html(changes["body_html"])  # type: ignore[arg-type]
+    byline = changes["byline"]
+    categories = [plain_text(c) for c in changes["categories"]]  # type: ignore[union-attr]
+    changes.update(
+        headline=plain_text(changes["headline"]),  # type: ignore[arg-type]
+        summary=plain_text(changes["summary"]),  # type: ignore[arg-type]
+        byline=plain_text(byline) or None if isinstance(byline, str) else None,
+        categories=[c for c in categories if c],
+        body_html=body_html,
+        body_text=html_to_text(body_html),
+    )
+    return evolve(item, **changes)

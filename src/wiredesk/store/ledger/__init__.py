@@ -1,0 +1,8 @@
+"""The write side of the store: everything ingest and the editors' commands write.
+
+One module per kind of record: `envelopes` (raw payloads, stored first), `copies` (the
+version write path, with the lifecycle rules of `lifecycle` and the rows of `version_rows`),
+`stories` (grouping's plans applied), `quarantine`, `source_state`, `editorial` (approve,
+kill, the audit log), `short_ids`. Each function takes the `Database` and runs its own
+transaction.
+"""

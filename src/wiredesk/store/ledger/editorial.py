@@ -1,0 +1,102 @@
+"""Editors' acts on copies (approve, kill) and the audit log every act writes.
+
+An editor's kill is final: `items.kill_manual` marks it, the lifecycle never lets an agency
+version undo it, and the public side tells such a takedown apart by that column. Who did
+something is written in the audit log as "agency <source id>" or "editor <name>", made here
+and nowhere else.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection, insert, select, update
+
+from wiredesk.model import ItemState, utcnow
+from wiredesk.store.database import Database
+from wiredesk.store.schema import audit_log, items
+
+
+def agency(source_id: str) -> str:
+    """The audit log's name for an agency acting through its feed."""
+    return f"agency {source_id}"
+
+
+def editor(name: str) -> str:
+    """The audit log's name for a person at the desk (or on the command line)."""
+    return f"editor {name}"
+
+
+def audit(
+    conn: Connection,
+    item_id: int,
+    action: str,
+    actor: str,
+    reason: str | None,
+    envelope_id: int | None,
+    now: datetime,
+) -> None:
+    """One audit entry, in the caller's transaction."""
+    conn.execute(
+        insert(audit_log),
+        {
+            "at": now,
+            "item_id": item_id,
+            "action": action,
+            "actor": actor,
+            "reason": reason,
+            "envelope_id": envelope_id,
+        },
+    )
+
+
+def find_copy(db: Database, ref: str) -> int | None:
+    """A copy's item id from what a person would paste: an article URL or path, a short id,
+    or `source:guid`."""
+    ref = ref.strip()
+    short = ref.rstrip("/").rsplit("/", 1)[-1].rsplit("-", 1)[-1]
+    with db.engine.connect() as conn:
+        found = conn.execute(select(items.c.id).where(items.c.short_id == short)).scalar()
+        if found is None and ":" in ref and "/" not in ref.split(":", 1)[0]:
+            source_id, guid = ref.split(":", 1)
+            found = conn.execute(
+                select(items.c.id).where(items.c.source_id == source_id, items.c.guid == guid)
+            ).scalar()
+    return None if found is None else int(found)
+
+
+def approve(db: Database, item_id: int, *, actor: str, now: datetime | None = None) -> bool:
+    """Publish a copy held for editors (its source has `auto_publish = false`).
+
+    Approval lifts only our own hold: the agency's word (withheld, embargo, kill) still
+    applies through the gate. Returns False if the copy was not held.
+    """
+    now = now or utcnow()
+    with db.engine.begin() as conn:
+        done = conn.execute(
+            update(items)
+            .where(items.c.id == item_id, items.c.state == ItemState.HELD.value)
+            .values(state=ItemState.PUBLISHED.value)
+        ).rowcount
+        if done:
+            audit(conn, item_id, "approve", actor, None, None, now)
+    return bool(done)
+
+
+def kill(
+    db: Database, item_id: int, *, reason: str, actor: str, now: datetime | None = None
+) -> bool:
+    """Take a copy down everywhere, for good: an editor's kill is never undone by the
+    agency. Returns False if it was already killed by an editor."""
+    now = now or utcnow()
+    with db.engine.begin() as conn:
+        manual = conn.execute(select(items.c.kill_manual).where(items.c.id == item_id)).scalar_one()
+        if manual:
+            return False
+        conn.execute(
+            update(items)
+            .where(items.c.id == item_id)
+            .values(killed_at=now, killed_by=actor, kill_reason=reason, kill_manual=True)
+        )
+        audit(conn, item_id, "kill", actor, reason, None, now)
+    return True

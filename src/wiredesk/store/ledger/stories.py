@@ -1,0 +1,260 @@
+"""Stories: the same news from many wires, told once — the write side.
+
+Every copy belongs to exactly one story. A new copy starts a story of its own (in the
+transaction that creates it, `create_singletons`); grouping at ingest (`wiredesk.ingest.
+grouping`) then decides which copies join which stories and hands this module one
+`GroupingPlan`, applied in one transaction (`apply`). Membership sticks: an update of any
+member keeps it where it is, and a kill never splits a story. Only the one copy moves: a
+story already told by several wires is never merged wholesale into another on one match.
+
+Which member leads is decided by the gate (store/public/gate.py) at each query;
+`stories.lead_item_id` keeps the lead as of the last change, for operators.
+
+Grouping reads what it needs before deciding (`facts`, `story_sizes`, `load_fingerprints`,
+`current_texts`) and writes nothing itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, select, update
+
+from wiredesk.store.bulk import insert_many
+from wiredesk.store.database import Database
+from wiredesk.store.public.gate import DuplicatePolicy, preference_rank, usable_clause
+from wiredesk.store.schema import item_fingerprints, item_versions, items, stories
+
+_IN_CHUNK = 500
+FINGERPRINT_FIELDS = ("exact", "signature", "features", "language")
+
+# (item id, fingerprint row as `Fingerprint.to_row()` gives it, published)
+FingerprintRow = tuple[int, Mapping[str, object], datetime]
+
+
+@dataclass(frozen=True, slots=True)
+class CopyFacts:
+    """What grouping needs to know of a copy before deciding."""
+
+    id: int
+    short_id: str
+    story_id: int | None  # None only for copies stored before stories existed
+    published_at: datetime
+    pub_status: str
+    killed_at: datetime | None
+
+
+@dataclass(slots=True)
+class GroupingPlan:
+    """Grouping's decisions for one batch, applied by `apply` in one transaction."""
+
+    joins: list[tuple[int, int]] = field(default_factory=list)  # (item id, into item id's story)
+    new_fingerprints: list[FingerprintRow] = field(default_factory=list)
+    replaced_fingerprints: list[FingerprintRow] = field(default_factory=list)
+    # items whose story's recorded lead may have changed (a kill, a withheld version, an update)
+    refresh_leads_of: list[int] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.joins
+            or self.new_fingerprints
+            or self.replaced_fingerprints
+            or self.refresh_leads_of
+        )
+
+
+# --- reading, for grouping's decisions -------------------------------------------------
+
+
+_FACTS = (
+    items.c.id,
+    items.c.short_id,
+    items.c.story_id,
+    items.c.published_at,
+    items.c.pub_status,
+    items.c.killed_at,
+)
+
+
+def facts(db: Database, short_ids: Sequence[str]) -> dict[str, CopyFacts]:
+    """Short id -> `CopyFacts`, for the copies that exist (one query per 500)."""
+    found: dict[str, CopyFacts] = {}
+    unique = list(dict.fromkeys(short_ids))
+    with db.engine.connect() as conn:
+        for start in range(0, len(unique), _IN_CHUNK):
+            chunk = unique[start : start + _IN_CHUNK]
+            for r in conn.execute(select(*_FACTS).where(items.c.short_id.in_(chunk))):
+                found[r.short_id] = CopyFacts(**r._mapping)
+    return found
+
+
+def story_sizes(db: Database, story_ids: Sequence[int]) -> dict[int, int]:
+    """Story id -> how many copies it has now."""
+    wanted = sorted(set(story_ids))
+    out: dict[int, int] = {}
+    with db.engine.connect() as conn:
+        for start in range(0, len(wanted), _IN_CHUNK):
+            q = (
+                select(items.c.story_id, func.count())
+                .where(items.c.story_id.in_(wanted[start : start + _IN_CHUNK]))
+                .group_by(items.c.story_id)
+            )
+            out.update((int(s), int(n)) for s, n in conn.execute(q))
+    return out
+
+
+def load_fingerprints(
+    db: Database, since: datetime
+) -> list[tuple[str, dict[str, object], datetime]]:
+    """(short id, fingerprint row, published) of copies published since `since`, oldest first."""
+    q = (
+        select(items.c.short_id, item_fingerprints)
+        .select_from(item_fingerprints.join(items, items.c.id == item_fingerprints.c.item_id))
+        .where(item_fingerprints.c.published_at >= since)
+        .order_by(item_fingerprints.c.published_at, item_fingerprints.c.item_id)
+    )
+    out: list[tuple[str, dict[str, object], datetime]] = []
+    with db.engine.connect() as conn:
+        for r in conn.execute(q):
+            m = r._mapping
+            row: dict[str, object] = {name: m[name] for name in FINGERPRINT_FIELDS}
+            for name in ("signature", "features"):  # psycopg hands back memoryview
+                value = row[name]
+                if isinstance(value, memoryview):
+                    row[name] = value.tobytes()
+            out.append((str(m["short_id"]), row, m["published_at"]))
+    return out
+
+
+def current_texts(db: Database, short_ids: Sequence[str]) -> list[tuple[int, str, Any]]:
+    """(item id, short id, row with headline, body_text, language) of each copy's current
+    version: what a fingerprint is computed from, when a stored one must be redone."""
+    out: list[tuple[int, str, Any]] = []
+    unique = list(dict.fromkeys(short_ids))
+    with db.engine.connect() as conn:
+        for start in range(0, len(unique), _IN_CHUNK):
+            q = (
+                select(
+                    items.c.id,
+                    items.c.short_id,
+                    item_versions.c.headline,
+                    item_versions.c.body_text,
+                    item_versions.c.language,
+                )
+                .select_from(
+                    items.join(item_versions, item_versions.c.id == items.c.current_version_id)
+                )
+                .where(items.c.short_id.in_(unique[start : start + _IN_CHUNK]))
+            )
+            out += [(int(r.id), str(r.short_id), r) for r in conn.execute(q)]
+    return out
+
+
+# --- writing ---------------------------------------------------------------------------
+
+
+def apply(db: Database, plan: GroupingPlan, now: datetime) -> None:
+    """Write grouping's decisions in one transaction: joins, fingerprints, recorded leads."""
+    if not plan:
+        return
+    policy = db.policy
+    with db.engine.begin() as conn:
+        touched: set[int] = set()
+        for item_id, into_item_id in plan.joins:
+            touched.add(_attach(conn, item_id, into_item_id, now))
+        for item_id in plan.refresh_leads_of:
+            touched.add(_story_of(conn, item_id, now))
+        for story_id in sorted(touched):
+            _refresh_lead(conn, story_id, policy, now)
+        save_fingerprints(conn, plan.new_fingerprints, replace=False)
+        save_fingerprints(conn, plan.replaced_fingerprints, replace=True)
+
+
+def create_singletons(conn: Connection, item_ids: Sequence[int], now: datetime) -> None:
+    """A story of its own for each new copy (two statements per chunk, whatever its size)."""
+    for start in range(0, len(item_ids), _IN_CHUNK):
+        chunk = list(item_ids[start : start + _IN_CHUNK])
+        insert_many(conn, stories, [{"lead_item_id": i, "created_at": now} for i in chunk])
+        # max(): the row just inserted, even if a stale story still names a reused item id
+        own = (
+            select(func.max(stories.c.id))
+            .where(stories.c.lead_item_id == items.c.id)
+            .scalar_subquery()
+        )
+        conn.execute(update(items).where(items.c.id.in_(chunk)).values(story_id=own))
+
+
+def save_fingerprints(conn: Connection, rows: Sequence[FingerprintRow], replace: bool) -> None:
+    """Many fingerprints in one statement; `replace` first deletes the copies' old ones."""
+    if not rows:
+        return
+    if replace:
+        ids = [item_id for item_id, _, _ in rows]
+        for start in range(0, len(ids), _IN_CHUNK):
+            conn.execute(
+                delete(item_fingerprints).where(
+                    item_fingerprints.c.item_id.in_(ids[start : start + _IN_CHUNK])
+                )
+            )
+    insert_many(
+        conn,
+        item_fingerprints,
+        [
+            {
+                "item_id": item_id,
+                "published_at": published_at,
+                **{name: row.get(name) for name in FINGERPRINT_FIELDS},
+            }
+            for item_id, row, published_at in rows
+        ],
+    )
+
+
+def replace_fingerprints(db: Database, rows: Sequence[FingerprintRow]) -> None:
+    """Fingerprints recomputed for copies stored by an older wiredesk, in one transaction."""
+    with db.engine.begin() as conn:
+        save_fingerprints(conn, rows, replace=True)
+
+
+def _story_of(conn: Connection, item_id: int, now: datetime) -> int:
+    """The copy's story id; a copy stored before stories existed gets one now."""
+    sid = conn.execute(select(items.c.story_id).where(items.c.id == item_id)).scalar()
+    if sid is None:
+        create_singletons(conn, [item_id], now)
+        sid = conn.execute(select(items.c.story_id).where(items.c.id == item_id)).scalar_one()
+    return int(sid)
+
+
+def _attach(conn: Connection, item_id: int, to_item_id: int, now: datetime) -> int:
+    """Move `item_id` into the story `to_item_id` belongs to; returns that story's id.
+
+    The copy's own story is deleted when it is left empty.
+    """
+    target = _story_of(conn, to_item_id, now)
+    own = _story_of(conn, item_id, now)
+    if own == target:
+        return target
+    conn.execute(update(items).where(items.c.id == item_id).values(story_id=target))
+    left = conn.execute(
+        select(func.count()).select_from(items).where(items.c.story_id == own)
+    ).scalar_one()
+    if left == 0:
+        conn.execute(delete(stories).where(stories.c.id == own))
+    return target
+
+
+def _refresh_lead(conn: Connection, story_id: int, policy: DuplicatePolicy, now: datetime) -> None:
+    """Record the lead as of `now` (the gate decides again at every query): the best-ranked
+    member public at `now`, else the best-ranked member at all."""
+    q = (
+        select(items.c.id, usable_clause(now).label("public"))
+        .where(items.c.story_id == story_id)
+        .order_by(preference_rank(policy), items.c.published_at, items.c.id)
+    )
+    rows = conn.execute(q).all()
+    public = [r.id for r in rows if r.public]
+    lead = int(public[0]) if public else (int(rows[0].id) if rows else None)
+    conn.execute(update(stories).where(stories.c.id == story_id).values(lead_item_id=lead))

@@ -1,0 +1,184 @@
+"""What operators see and the public does not: every copy with its state, stories with
+their members and leads, the audit log.
+
+Read-only, like the public side, but not behind the gate: `wiredesk items`, `wiredesk
+stories` and (later) the desk read from here. Channels never do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from wiredesk.model import utcnow
+from wiredesk.store.database import Database
+from wiredesk.store.public.gate import COPY_STATES, preference_rank, state_word, usable_clause
+from wiredesk.store.public.views import copy_path
+from wiredesk.store.schema import audit_log, item_versions, items
+
+__all__ = [
+    "COPY_STATES",
+    "AuditEntry",
+    "CopyStatus",
+    "StoryMembership",
+    "all_copies",
+    "audit_entries",
+    "copy_statuses",
+    "memberships",
+]
+
+
+@dataclass(slots=True, frozen=True)
+class CopyStatus:
+    """One copy as an operator sees it, whatever the public may see."""
+
+    short_id: str
+    source_id: str
+    guid: str
+    path: str
+    headline: str
+    version_count: int
+    state: str  # one of COPY_STATES
+    published_at: datetime
+    killed_at: datetime | None
+    kill_reason: str | None
+
+
+@dataclass(slots=True, frozen=True)
+class AuditEntry:
+    at: datetime
+    action: str
+    actor: str
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoryMembership:
+    """One copy with its story and that story's lead, as `wiredesk stories` prints it."""
+
+    item_id: int
+    short_id: str
+    path: str
+    guid: str
+    source_id: str
+    story_id: int | None
+    lead_path: str
+    originator: str | None
+
+
+def copy_statuses(
+    db: Database,
+    now: datetime | None = None,
+    *,
+    state: str | None = None,
+    item_id: int | None = None,
+    limit: int = 1000,
+) -> list[CopyStatus]:
+    """Every copy with its state, newest first; `state` and `item_id` filter."""
+    now = now or utcnow()
+    q = (
+        select(
+            items.c.short_id,
+            items.c.source_id,
+            items.c.guid,
+            items.c.slug,
+            items.c.section,
+            items.c.version_count,
+            items.c.state,
+            items.c.pub_status,
+            items.c.embargo_until,
+            items.c.published_at,
+            items.c.killed_at,
+            items.c.kill_reason,
+            item_versions.c.headline,
+        )
+        .select_from(items.join(item_versions, item_versions.c.id == items.c.current_version_id))
+        .order_by(items.c.published_at.desc(), items.c.id.desc())
+    )
+    if item_id is not None:
+        q = q.where(items.c.id == item_id)
+    out: list[CopyStatus] = []
+    with db.engine.connect() as conn:
+        for r in conn.execute(q):
+            row = CopyStatus(
+                short_id=r.short_id,
+                source_id=r.source_id,
+                guid=r.guid,
+                path=copy_path(r.section, r.slug, r.short_id),
+                headline=r.headline,
+                version_count=r.version_count,
+                state=state_word(r, now),
+                published_at=r.published_at,
+                killed_at=r.killed_at,
+                kill_reason=r.kill_reason,
+            )
+            if state is None or row.state == state:
+                out.append(row)
+                if len(out) >= limit:
+                    break
+    return out
+
+
+def audit_entries(db: Database, item_id: int) -> list[AuditEntry]:
+    """What happened to a copy, oldest first."""
+    with db.engine.connect() as conn:
+        rows = conn.execute(
+            select(audit_log.c.at, audit_log.c.action, audit_log.c.actor, audit_log.c.reason)
+            .where(audit_log.c.item_id == item_id)
+            .order_by(audit_log.c.at, audit_log.c.id)
+        )
+        return [AuditEntry(**r._mapping) for r in rows]
+
+
+def all_copies(db: Database) -> Iterable[dict[str, Any]]:
+    """Every `items` row as stored, oldest first."""
+    with db.engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(select(items).order_by(items.c.id))]
+
+
+def memberships(db: Database, now: datetime) -> list[StoryMembership]:
+    """Every copy with its story and that story's lead at `now`."""
+    q = (
+        select(
+            items.c.id,
+            items.c.short_id,
+            items.c.section,
+            items.c.slug,
+            items.c.guid,
+            items.c.source_id,
+            items.c.story_id,
+            item_versions.c.originator,
+            usable_clause(now).label("public"),
+        )
+        .select_from(
+            items.outerjoin(item_versions, item_versions.c.id == items.c.current_version_id)
+        )
+        .order_by(preference_rank(db.policy), items.c.published_at, items.c.id)
+    )
+    with db.engine.connect() as conn:
+        rows = conn.execute(q).all()
+    lead: dict[int, Any] = {}
+    for r in rows:  # best-ranked first: the first public member leads, else the first at all
+        key = r.story_id if r.story_id is not None else -r.id
+        if key not in lead or (r.public and not lead[key].public):
+            lead[key] = r
+    out = []
+    for r in rows:
+        chief = lead[r.story_id if r.story_id is not None else -r.id]
+        out.append(
+            StoryMembership(
+                item_id=int(r.id),
+                short_id=r.short_id,
+                path=copy_path(r.section, r.slug, r.short_id),
+                guid=r.guid,
+                source_id=r.source_id,
+                story_id=None if r.story_id is None else int(r.story_id),
+                lead_path=copy_path(chief.section, chief.slug, chief.short_id),
+                originator=r.originator,
+            )
+        )
+    return sorted(out, key=lambda s: (s.story_id or 0, s.item_id))

@@ -1,0 +1,42 @@
+"""What `GET /health` and `wiredesk sources` read: source state, recent arrivals, a ping.
+
+Not stories, so not behind the visibility gate: these say how the wire is flowing, which a
+monitor may know. Only reads; the poller writes `source_state` (store/ledger/source_state.py).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Engine, func, select, text
+
+from wiredesk.store.public.views import SourceState
+from wiredesk.store.schema import item_versions, items, source_state
+
+
+def source_states(engine: Engine) -> dict[str, SourceState]:
+    """Source id -> what the poller last recorded for it."""
+    with engine.connect() as conn:
+        return {r.source_id: SourceState(**r._mapping) for r in conn.execute(select(source_state))}
+
+
+def versions_since(engine: Engine, since: datetime) -> dict[str, int]:
+    """Per source: versions received since `since` (a new copy's first version counts too)."""
+    q = (
+        select(items.c.source_id, func.count())
+        .select_from(item_versions.join(items, items.c.id == item_versions.c.item_id))
+        .where(item_versions.c.received_at >= since)
+        .group_by(items.c.source_id)
+    )
+    with engine.connect() as conn:
+        return {sid: int(n) for sid, n in conn.execute(q)}
+
+
+def database_answers(engine: Engine) -> bool:
+    """Whether a query gets through right now; never raises."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception:
+        return False
+    return True

@@ -1,0 +1,143 @@
+"""What the public read side hands to channels: plain, frozen records, no database handle.
+
+The words, as everywhere in wiredesk: a *copy* (an item) is one source's version of the
+news, at its current version; a *story* is the group of copies several wires sent of the
+same news. Channels render copies; "Also reported by" names the other copies of a copy's
+story.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+# List columns stored as JSON text (store/schema.py), decoded here once.
+JSON_FIELDS = ("categories", "subjects", "keywords", "provenance", "images")
+
+
+def copy_path(section: str, slug: str, short_id: str) -> str:
+    """The stable article URL path of a copy: /<section>/<slug>-<short id>."""
+    return f"/{section}/{slug}-{short_id}"
+
+
+@dataclass(slots=True, frozen=True)
+class Copy:
+    """A copy at its current version, as channels render it."""
+
+    item_id: int
+    short_id: str
+    source_id: str
+    guid: str
+    slug: str
+    section: str
+    state: str
+    language: str | None
+    version_count: int
+    published_at: datetime
+    updated_at: datetime | None
+    version: int
+    headline: str
+    summary: str
+    body_html: str
+    body_text: str
+    byline: str | None
+    link: str | None
+    categories: list[str]
+    credit_line: str | None
+    originator: str | None
+    upstream_disclaimer: str | None
+    upstream_source: str | None
+    dateline_place: str | None
+    dateline_date: str | None
+    subheadline: str | None = None
+    slugline: str | None = None
+    urgency: int | None = None
+    subjects: list[dict[str, Any]] = field(default_factory=list)  # {code, name, scheme}
+    keywords: list[str] = field(default_factory=list)
+    copyright: str | None = None
+    usage_terms: str | None = None
+    provenance: list[dict[str, Any]] = field(default_factory=list)  # {role, name, uri, ...}
+    images: list[dict[str, Any]] = field(default_factory=list)  # {href, caption, ...}
+    story_id: int | None = None  # the story this copy belongs to
+
+    @property
+    def path(self) -> str:
+        """The stable article URL path: /<section>/<slug>-<short id>."""
+        return copy_path(self.section, self.slug, self.short_id)
+
+    @property
+    def teaser(self) -> str:
+        if self.summary:
+            return self.summary
+        first = self.body_text.split("\n\n", 1)[0]
+        return first if len(first) <= 300 else first[:297].rsplit(" ", 1)[0] + " …"
+
+
+def copy_from_row(m: Mapping[Any, Any]) -> Copy:
+    """A `Copy` from a row of `queries.COPY_COLUMNS`."""
+    data = dict(m)
+    for name in JSON_FIELDS:
+        data[name] = json.loads(data[name] or "[]")
+    return Copy(**data)
+
+
+@dataclass(slots=True, frozen=True)
+class VersionLine:
+    """One version in a copy's history, as the article page lists it."""
+
+    version: int
+    headline: str
+    received_at: datetime
+    source_updated_at: datetime | None
+
+    @property
+    def time(self) -> datetime:
+        return self.source_updated_at or self.received_at
+
+
+@dataclass(slots=True, frozen=True)
+class Correction:
+    """A dated correction note: when the correcting version arrived and what the agency said."""
+
+    time: datetime
+    note: str | None
+    version: int
+
+
+@dataclass(slots=True, frozen=True)
+class CopyDetail:
+    """Everything an article page shows of one copy."""
+
+    copy: Copy
+    versions: list[VersionLine] = field(default_factory=list)  # newest first
+    corrections: list[Correction] = field(default_factory=list)  # oldest first
+
+
+@dataclass(frozen=True, slots=True)
+class OtherCopy:
+    """Another public copy of the same story, as "Also reported by" names it."""
+
+    item_id: int
+    short_id: str
+    source_id: str
+    path: str  # the article path of this copy
+
+
+@dataclass(slots=True, frozen=True)
+class SourceState:
+    """What the poller last recorded about a source (`source_state`)."""
+
+    source_id: str
+    url: str | None
+    etag: str | None
+    last_modified: str | None
+    last_polled_at: datetime | None
+    last_success_at: datetime | None
+    last_error: str | None
+    last_error_at: datetime | None
+    next_poll_at: datetime | None
+    consecutive_failures: int
+    configured_url: str | None = None

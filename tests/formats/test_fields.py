@@ -1,0 +1,19 @@
+"""Shared value helpers: the parts every parser's items are made of."""
+
+from __future__ import annotations
+
+from wiredesk.formats.fields import plain_text, unique_texts
+
+
+def test_unique_texts_trims_drops_blanks_and_keeps_the_first_of_each() -> None:
+    assert unique_texts([" Politics", None, "", "  ", "Sport ", "Politics", "sport"]) == [
+        "Politics",
+        "Sport",
+        "sport",
+    ]
+
+
+def test_unique_texts_cleans_each_value_with_the_callers_rule() -> None:
+    values = ["<b>Markets</b>", "Markets", "AT&amp;T", "  "]
+    assert unique_texts(values, plain_text) == ["Markets", "AT&T"]
+    assert unique_texts(values) == ["<b>Markets</b>", "Markets", "AT&amp;T"]

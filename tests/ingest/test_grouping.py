@@ -1,0 +1,115 @@
+"""Grouping saved items into stories at ingest: the cases a feed really produces beyond the
+simple one (the end-to-end policy test covers that)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pytest
+from sqlalchemy import delete, func, select
+
+from tests.e2e.test_duplicates_policy import HEADLINE, make_settings, seed_lines
+from wiredesk.ingest import grouping as grouping_module
+from wiredesk.ingest.accept import accept
+from wiredesk.model import Envelope, Transport
+from wiredesk.store.database import Database
+from wiredesk.store.operator import memberships as story_rows
+from wiredesk.store.schema import item_fingerprints, items
+
+T0 = datetime(2022, 2, 5, 9, 0, tzinfo=UTC)
+
+
+def rss_items(*entries: tuple[str, list[str], datetime]) -> bytes:
+    body = "".join(
+        f'<item><title>{escape(HEADLINE)}</title><guid isPermaLink="false">{guid}</guid>'
+        f"<pubDate>{format_datetime(when)}</pubDate>"
+        f"<description>{escape(''.join(f'<p>{p}</p>' for p in paras))}</description></item>"
+        for guid, paras, when in entries
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>w</title>'
+        f"<link>https://w.example/</link><description>d</description>{body}</channel></rss>"
+    ).encode()
+
+
+def send(store: Database, settings: object, source_id: str, payload: bytes, at: datetime) -> None:
+    source = settings.source(source_id)  # type: ignore[attr-defined]
+    env = Envelope(source_id, payload, Transport.PUSH, "push", received_at=at)
+    assert accept(settings, store, source, env).error is None  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def setup(tmp_path: Path, db_url: str) -> tuple[Database, object]:
+    settings = make_settings(tmp_path, db_url, "link")
+    store = Database.open(db_url)
+    yield store, settings
+    store.close()
+
+
+def test_a_payload_carrying_one_story_twice_keeps_one_fingerprint_and_its_story(
+    setup: tuple[Database, object], caplog: pytest.LogCaptureFixture
+) -> None:
+    store, settings = setup
+    story = seed_lines()[:5]
+    caplog.set_level(logging.ERROR, logger="wiredesk.ingest.grouping")
+    send(store, settings, "pti", rss_items(("pti-1", story[:3], T0)), T0)
+    v2 = ("pti-1", story[:4], T0 + timedelta(minutes=5))
+    v3 = ("pti-1", story, T0 + timedelta(minutes=6))  # one payload, two newer versions
+    send(store, settings, "pti", rss_items(v2, v3), T0 + timedelta(minutes=6))
+    send(store, settings, "ians", rss_items(("ians-1", story, T0)), T0 + timedelta(minutes=7))
+    assert not caplog.records, [r.getMessage() for r in caplog.records]
+    with store.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(item_fingerprints)).scalar() == 2
+    assert len({r.story_id for r in story_rows(store, T0 + timedelta(hours=1))}) == 1
+
+
+def test_a_match_whose_item_was_deleted_is_skipped_not_joined(
+    setup: tuple[Database, object],
+) -> None:
+    store, settings = setup
+    story = seed_lines()[:5]
+    send(store, settings, "pti", rss_items(("pti-1", story, T0)), T0)
+    assert len(grouping_module._indexes[store]) == 1  # the process's index knows it
+    with store.engine.begin() as conn:  # an operator removes it behind the index's back
+        conn.execute(delete(items))
+    send(store, settings, "ians", rss_items(("ians-1", story, T0)), T0 + timedelta(minutes=2))
+    [row] = story_rows(store, T0 + timedelta(hours=1))
+    assert row.source_id == "ians" and row.lead_path == row.path
+
+
+def test_fingerprints_of_an_older_wiredesk_are_redone_so_old_stories_still_gather_copies(
+    setup: tuple[Database, object], caplog: pytest.LogCaptureFixture
+) -> None:
+    """An upgrade that changes the fingerprint scheme must not orphan the stories already
+    stored: the index rebuilds their fingerprints from the stored text at start."""
+    store, settings = setup
+    story = seed_lines()[:5]
+    send(store, settings, "pti", rss_items(("pti-1", story, T0)), T0)
+    with store.engine.begin() as conn:  # what an older wiredesk left: scheme byte 1
+        for item_id, sig, feats in conn.execute(
+            select(
+                item_fingerprints.c.item_id,
+                item_fingerprints.c.signature,
+                item_fingerprints.c.features,
+            )
+        ).all():
+            conn.execute(
+                item_fingerprints.update()
+                .where(item_fingerprints.c.item_id == item_id)
+                .values(signature=b"\x01" + bytes(sig)[1:], features=b"\x01" + bytes(feats)[1:])
+            )
+    grouping_module.forget_index(store)  # as after a restart
+    caplog.set_level(logging.INFO, logger="wiredesk.ingest.grouping")
+    send(store, settings, "ians", rss_items(("ians-1", story, T0)), T0 + timedelta(minutes=2))
+    assert "1 fingerprints of an older wiredesk recomputed" in caplog.text
+    rows = story_rows(store, T0 + timedelta(hours=1))
+    assert len(rows) == 2 and len({r.story_id for r in rows}) == 1  # the copy joined the story
+    with store.engine.connect() as conn:
+        schemes = {
+            bytes(s)[0] for s in conn.execute(select(item_fingerprints.c.signature)).scalars()
+        }
+    assert schemes == {2}  # the redone fingerprint was persisted, not only kept in memory

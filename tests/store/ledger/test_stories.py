@@ -1,0 +1,132 @@
+"""Stories in the store: membership, the lead the gate picks at query time, the duplicates
+policy in the one visibility gate, originators, persisted fingerprints. SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from importlib import resources
+from itertools import count
+
+import pytest
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import select, text
+
+from wiredesk.model import Envelope, Item, Transport
+from wiredesk.store import operator
+from wiredesk.store.database import Database, make_engine
+from wiredesk.store.ledger import copies, editorial, envelopes
+from wiredesk.store.ledger import stories as sg
+from wiredesk.store.ledger.stories import GroupingPlan
+from wiredesk.store.public.reader import PublicReader
+from wiredesk.store.schema import items, stories
+
+T0 = datetime(2026, 2, 5, 10, 0, tzinfo=UTC)
+NOW = T0 + timedelta(hours=3)
+_payloads = count()
+
+
+def save(store: Database, source: str, guid: str, minutes: int, **kw: object) -> str:
+    env_id, _ = envelopes.record(
+        store, Envelope(source, f"p{next(_payloads)}".encode(), Transport.PUSH, "push")
+    )
+    item = Item(
+        guid=guid,
+        headline=kw.pop("headline", f"ख़बर {guid}"),  # type: ignore[arg-type]
+        body_html="<p>पाठ।</p>",
+        body_text="पाठ।",
+        slug=f"khabar-{guid}",
+        section="desh",
+        language="hi",
+        published_at=T0 + timedelta(minutes=minutes),
+        **kw,  # type: ignore[arg-type]
+    )
+    [out] = copies.save(store, source, [item], env_id, now=T0 + timedelta(minutes=minutes + 1))
+    return out.short_id
+
+
+def item_id(store: Database, short_id: str) -> int:
+    found = editorial.find_copy(store, short_id)
+    assert found is not None
+    return found
+
+
+def group(store: Database, *short_ids: str) -> None:
+    """Put the items in the first one's story, as the syndication step does on a match."""
+    first = item_id(store, short_ids[0])
+    joins = [(item_id(store, sid), first) for sid in short_ids[1:]]
+    sg.apply(store, GroupingPlan(joins=joins), NOW)
+
+
+def listed(store: Database, **kw: object) -> list[str]:
+    return [s.short_id for s in PublicReader(store).list_copies(NOW, **kw)]  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def three(store: Database) -> tuple[str, str, str]:
+    """IANS first, then PTI, then ANI: one story from three wires."""
+    ians = save(store, "ians", "i1", 0)
+    pti = save(store, "pti", "p1", 10)
+    ani = save(store, "ani", "a1", 20)
+    group(store, ians, pti, ani)
+    return ians, pti, ani
+
+
+def test_every_item_starts_a_story_of_its_own(store: Database) -> None:
+    a, b = save(store, "ians", "i1", 0), save(store, "pti", "p1", 5)
+    rows = {r.short_id: r for r in operator.memberships(store, NOW)}
+    assert rows[a].story_id is not None and rows[b].story_id is not None
+    assert rows[a].story_id != rows[b].story_id
+    assert rows[a].lead_path == rows[a].path
+    assert sorted(listed(store)) == sorted([a, b])
+
+
+def test_grouped_copies_share_one_story_and_its_emptied_story_is_removed(
+    store: Database, three: tuple[str, str, str]
+) -> None:
+    ians = three[0]
+    rows = {r.short_id: r for r in operator.memberships(store, NOW)}
+    assert len({r.story_id for r in rows.values()}) == 1
+    assert {r.lead_path for r in rows.values()} == {rows[ians].path}
+    with store.engine.connect() as conn:
+        assert conn.execute(select(stories.c.id)).scalars().all() == [rows[ians].story_id]
+        assert conn.execute(select(stories.c.lead_item_id)).scalar() == item_id(store, ians)
+
+
+def test_fingerprints_round_trip_as_bytes(store: Database) -> None:
+    sid = save(store, "ians", "i1", 0)
+    row = {"exact": "ab" * 16, "signature": b"\x01\x00\xff", "features": b"\x02", "language": "hi"}
+    sg.apply(store, GroupingPlan(new_fingerprints=[(item_id(store, sid), row, T0)]), NOW)
+    replaced = {**row, "exact": "cd" * 16}
+    sg.apply(store, GroupingPlan(replaced_fingerprints=[(item_id(store, sid), replaced, T0)]), NOW)
+    loaded = sg.load_fingerprints(store, T0 - timedelta(hours=72))
+    assert sg.load_fingerprints(store, T0 + timedelta(minutes=1)) == []
+    assert loaded == [(sid, {**row, "exact": "cd" * 16}, T0)]
+    assert isinstance(loaded[0][1]["signature"], bytes)
+
+
+def test_migration_0004_gives_each_existing_item_its_own_story(db_url: str) -> None:
+    engine = make_engine(db_url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("wiredesk.store") / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0003")
+        conn.execute(
+            text(
+                "INSERT INTO items (short_id, source_id, guid, slug, section, state, "
+                "version_count, published_at, first_seen_at, pub_status, kill_manual) VALUES "
+                "('aaaa', 'ians', 'g1', 's', 'desh', 'published', 1, :t, :t, 'usable', false),"
+                "('bbbb', 'pti', 'g2', 's', 'desh', 'published', 1, :t, :t, 'usable', false)"
+            ),
+            {"t": T0.replace(tzinfo=None)},
+        )
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    with engine.connect() as conn:
+        rows = conn.execute(select(items.c.id, items.c.story_id)).all()
+        leads = dict(conn.execute(select(stories.c.id, stories.c.lead_item_id)).all())
+    engine.dispose()
+    assert len(rows) == 2 and len({r.story_id for r in rows}) == 2
+    assert all(leads[r.story_id] == r.id for r in rows)

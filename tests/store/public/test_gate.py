@@ -1,0 +1,137 @@
+"""Stories in the store: membership, the lead the gate picks at query time, the duplicates
+policy in the one visibility gate, originators, persisted fingerprints. SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from itertools import count
+
+import pytest
+
+from wiredesk.model import Envelope, Item, Transport
+from wiredesk.store.database import Database
+from wiredesk.store.ledger import copies, editorial, envelopes
+from wiredesk.store.ledger import stories as sg
+from wiredesk.store.ledger.stories import GroupingPlan
+from wiredesk.store.public.gate import DuplicatePolicy
+from wiredesk.store.public.reader import PublicReader
+
+T0 = datetime(2026, 2, 5, 10, 0, tzinfo=UTC)
+NOW = T0 + timedelta(hours=3)
+_payloads = count()
+
+
+def save(store: Database, source: str, guid: str, minutes: int, **kw: object) -> str:
+    env_id, _ = envelopes.record(
+        store, Envelope(source, f"p{next(_payloads)}".encode(), Transport.PUSH, "push")
+    )
+    item = Item(
+        guid=guid,
+        headline=kw.pop("headline", f"ख़बर {guid}"),  # type: ignore[arg-type]
+        body_html="<p>पाठ।</p>",
+        body_text="पाठ।",
+        slug=f"khabar-{guid}",
+        section="desh",
+        language="hi",
+        published_at=T0 + timedelta(minutes=minutes),
+        **kw,  # type: ignore[arg-type]
+    )
+    [out] = copies.save(store, source, [item], env_id, now=T0 + timedelta(minutes=minutes + 1))
+    return out.short_id
+
+
+def item_id(store: Database, short_id: str) -> int:
+    found = editorial.find_copy(store, short_id)
+    assert found is not None
+    return found
+
+
+def group(store: Database, *short_ids: str) -> None:
+    """Put the items in the first one's story, as the syndication step does on a match."""
+    first = item_id(store, short_ids[0])
+    joins = [(item_id(store, sid), first) for sid in short_ids[1:]]
+    sg.apply(store, GroupingPlan(joins=joins), NOW)
+
+
+def listed(store: Database, **kw: object) -> list[str]:
+    return [s.short_id for s in PublicReader(store).list_copies(NOW, **kw)]  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def three(store: Database) -> tuple[str, str, str]:
+    """IANS first, then PTI, then ANI: one story from three wires."""
+    ians = save(store, "ians", "i1", 0)
+    pti = save(store, "pti", "p1", 10)
+    ani = save(store, "ani", "a1", 20)
+    group(store, ians, pti, ani)
+    return ians, pti, ani
+
+
+@pytest.mark.parametrize("mode", ["link", "suppress", "publish"])
+def test_the_gate_applies_the_policy_to_lists_pages_and_sections(
+    store: Database, three: tuple[str, str, str], mode: str
+) -> None:
+    ians, pti, ani = three
+    store.policy = DuplicatePolicy(mode)
+    expected_list = [ians] if mode != "publish" else [ani, pti, ians]
+    assert listed(store) == expected_list
+    assert PublicReader(store).count_copies(NOW) == len(expected_list)
+    assert PublicReader(store).sections(NOW) == [("desh", len(expected_list))]
+    for copy in (pti, ani):
+        public = PublicReader(store).copy_detail(copy, NOW) is not None
+        assert public is (mode != "suppress")
+        assert PublicReader(store).copy_status(copy, NOW) == (
+            "duplicate" if mode == "suppress" else "public"
+        )
+    assert PublicReader(store).lead_path(pti, NOW) == f"/desh/khabar-i1-{ians}"
+
+
+def test_a_preferred_source_leads_even_when_it_is_later(
+    store: Database, three: tuple[str, str, str]
+) -> None:
+    ani = three[2]
+    store.policy = DuplicatePolicy("link", ("ani", "pti"))
+    assert listed(store) == [ani]
+    lead = PublicReader(store).list_copies(NOW)[0]
+    [others] = PublicReader(store).other_copies([lead], NOW).values()
+    assert [m.source_id for m in others] == ["pti", "ians"]  # preferred first, then earliest
+
+
+def test_killing_the_lead_promotes_the_next_member_at_once(
+    store: Database, three: tuple[str, str, str]
+) -> None:
+    ians, pti, ani = three
+    store.policy = DuplicatePolicy("suppress")
+    editorial.kill(store, item_id(store, ians), reason="legal", actor="editor asha", now=NOW)
+    assert listed(store) == [pti]
+    assert PublicReader(store).copy_status(ians, NOW) == "taken down"  # by an editor
+    assert PublicReader(store).copy_status(pti, NOW) == "public"
+    assert PublicReader(store).copy_status(ani, NOW) == "duplicate"
+    assert PublicReader(store).lead_path(ani, NOW) == f"/desh/khabar-p1-{pti}"
+    story = PublicReader(store).list_copies(NOW)[0]
+    also = PublicReader(store).other_copies([story], NOW)[pti]
+    assert [m.source_id for m in also] == ["ani"]  # the killed copy is not named
+
+
+def test_an_embargoed_preferred_copy_leaves_the_story_to_another_until_it_lifts(
+    store: Database,
+) -> None:
+    lift = NOW + timedelta(hours=1)
+    preferred = save(store, "ians", "i1", 0, embargo_until=lift)
+    other = save(store, "pti", "p1", 10)
+    group(store, preferred, other)
+    store.policy = DuplicatePolicy("suppress", ("ians",))
+    assert listed(store) == [other]
+    assert PublicReader(store).copy_status(other, NOW) == "public"
+    after = lift + timedelta(minutes=1)  # no job runs: the gate asks the clock
+    assert [s.short_id for s in PublicReader(store).list_copies(after)] == [preferred]
+    assert PublicReader(store).copy_status(other, after) == "duplicate"
+
+
+def test_originator_filter_matches_the_devanagari_name_as_written(store: Database) -> None:
+    credited = save(store, "ians", "i1", 0, originator="चाइना मीडिया ग्रुप, पेइचिंग")
+    save(store, "ians", "i2", 5, originator="ऑल इंडिया रेडियो")
+    save(store, "pti", "p1", 6)
+    assert listed(store, originator="चाइना  मीडिया ग्रुप, पेइचिंग") == [credited]
+    assert PublicReader(store).count_copies(NOW, originator="चाइना मीडिया ग्रुप, पेइचिंग") == 1
+    assert PublicReader(store).count_copies(NOW, originator="कोई और") == 0

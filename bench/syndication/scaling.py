@@ -133,7 +133,7 @@ def compare_libraries(seed: int, n: int = 1000) -> dict[str, float]:
     import rensa
 
     from wiredesk.syndication import fingerprint as fpmod
-    from wiredesk.syndication.normalize import match_key
+    from wiredesk.syndication.match_keys import match_key
 
     keys = [match_key(r["headline"], r["body_text"]) for r in iter_records(seed, n)]
     docs = [fpmod._shingles([*k.headline, *k.tokens]) for k in keys]

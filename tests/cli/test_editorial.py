@@ -30,7 +30,7 @@ def test_a_held_story_is_public_only_after_approval(tmp_path: Path, db_url: str)
     assert invoke("ingest", "--once", "--config", str(cfg)).exit_code == 0
     settings = load_settings(cfg)
     store = Database.open(settings.site.database)
-    client = TestClient(site_app(settings, store))
+    client = TestClient(site_app(settings, store, follow_changes_every=0))
     try:
         assert "पहली खबर" not in client.get("/").text
         assert "पहली खबर" not in client.get("/feed.xml").text

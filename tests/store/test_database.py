@@ -1,17 +1,19 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from importlib import resources
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from wiredesk.errors import WiredeskError
 from wiredesk.model import Envelope, Item, Transport
 from wiredesk.store import operator
 from wiredesk.store.database import Database, make_engine
-from wiredesk.store.ledger import copies, envelopes
-from wiredesk.store.public.reader import PublicReader
+from wiredesk.store.ledger import copies, envelopes, visibility
+from wiredesk.store.public.gate import DuplicatePolicy
+from wiredesk.store.public.reader import PublicReader, Scope
 from wiredesk.store.schema import metadata
 
 T0 = datetime(2026, 2, 5, 10, 0, tzinfo=UTC)
@@ -93,23 +95,92 @@ def test_the_head_revision_the_store_checks_is_alembics_head(store: Database) ->
     assert at_head(store.engine)  # the store migrated it
 
 
-def test_a_database_behind_head_is_migrated_at_the_next_start(db_url: str) -> None:
-    from wiredesk.store.database import at_head, make_engine, migrate
+def test_a_database_behind_head_is_migrated_at_the_next_start_with_its_data(
+    db_url: str,
+) -> None:
+    """A site stored before migration 0007 gets the gate's columns filled from what its rows
+    say (and its sections and originators), and at the next start its lead ranking: its
+    pages then show exactly what they showed before."""
+    from alembic import command
+    from alembic.config import Config
+
+    from wiredesk.store.database import at_head, migrate
 
     engine = make_engine(db_url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("wiredesk.store") / "migrations"))
+    t0, t1, t2 = (T0 + timedelta(minutes=m) for m in (0, 10, 20))
+    naive = {"t0": t0.replace(tzinfo=None), "t1": t1.replace(tzinfo=None)}
+    naive["t2"] = t2.replace(tzinfo=None)
     try:
-        migrate(engine)
-        with engine.begin() as conn:  # as if the last migration had not been released yet
-            conn.exec_driver_sql("DROP INDEX ix_stories_lead_item_id")
-            conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0005'")
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "0006")
+            conn.execute(
+                text(
+                    "INSERT INTO envelopes (id, source_id, transport, location, sha256, size, "
+                    "received_at, status, item_count) "
+                    "VALUES (1, 'ians', 'push', 'x', 'ab', 1, :t0, 'processed', 4)"
+                ),
+                naive,
+            )
+            rows = [  # id, guid, state, pub_status, embargo, killed, story
+                (1, "plain", "published", "usable", None, None, 1),
+                (2, "embargoed", "published", "usable", ":t2", None, 2),
+                (3, "killed", "published", "usable", None, ":t1", 3),
+                (4, "held", "held", "usable", None, None, 4),
+                (5, "copy", "published", "usable", None, None, 1),  # a second copy of story 1
+            ]
+            for iid, guid, state, status, embargo, killed, story in rows:
+                conn.execute(
+                    text(
+                        "INSERT INTO items (id, short_id, source_id, guid, slug, section, state, "
+                        "version_count, published_at, first_seen_at, pub_status, embargo_until, "
+                        f"killed_at, kill_manual, story_id, current_version_id) VALUES ({iid}, "
+                        f"'s{iid}', 'ians', '{guid}', 'x', 'desh', '{state}', 1, "
+                        f"{':t1' if iid == 5 else ':t0'}, :t0, '{status}', {embargo or 'NULL'}, "
+                        f"{killed or 'NULL'}, false, {story}, {iid})"
+                    ),
+                    naive,
+                )
+                conn.execute(
+                    text(
+                        "INSERT INTO item_versions (id, item_id, version, content_hash, "
+                        "envelope_id, received_at, headline, summary, body_html, body_text, "
+                        "categories, pub_status, signals, subjects, keywords, provenance, "
+                        f"images, originator) VALUES ({iid}, {iid}, 1, 'h{iid}', 1, :t0, 'h', "
+                        "'', '<p>x</p>', 'x', '[]', 'usable', '[]', '[]', '[]', '[]', '[]', "
+                        f"{'NULL' if iid != 1 else chr(39) + 'चाइना मीडिया ग्रुप' + chr(39)})"
+                    ),
+                    naive,
+                )
+            for story in (1, 2, 3, 4):
+                conn.execute(
+                    text(
+                        f"INSERT INTO stories (id, lead_item_id, created_at) VALUES ({story}, "
+                        f"{story}, :t0)"
+                    ),
+                    naive,
+                )
         assert not at_head(engine)
         migrate(engine)
         assert at_head(engine)
-        assert "ix_stories_lead_item_id" in {
-            ix["name"] for ix in inspect(engine).get_indexes("stories")
-        }
     finally:
         engine.dispose()
+    db = Database.open(db_url)
+    try:
+        visibility.adopt_policy(db, DuplicatePolicy("link"))  # as every start does
+        reader = PublicReader(db)
+        now = T0 + timedelta(hours=1)
+        assert [c.guid for c in reader.list_copies(now)] == ["embargoed", "plain"]
+        assert [c.guid for c in reader.list_copies(T0 + timedelta(minutes=15))] == ["plain"]
+        assert reader.copy_status("s5", now) == "public"  # its own page still opens
+        assert reader.copy_status("s3", now) == "killed"
+        assert reader.copy_status("s4", now) == "hidden"
+        assert reader.nav_sections(now) == ["desh"]
+        assert reader.has_copies(now, Scope(originator="चाइना मीडिया ग्रुप"))
+    finally:
+        db.close()
 
 
 def test_a_new_sqlite_database_has_16_kb_pages_and_an_old_one_keeps_its_own(

@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any
 
 import uvicorn
+from sqlalchemy.exc import DBAPIError
 from starlette.applications import Starlette
 from starlette.routing import Route
 
@@ -31,6 +32,7 @@ from wiredesk.ingest.transports.push import PushEndpoint
 from wiredesk.model import utcnow
 from wiredesk.runtime.collector import tune_collector
 from wiredesk.store.database import Database
+from wiredesk.store.ledger import visibility
 from wiredesk.store.public.gate import DuplicatePolicy
 
 log = logging.getLogger(__name__)
@@ -64,7 +66,8 @@ def open_database(settings: Settings) -> Database:
             f"({e.strerror}); fix the path or its permissions"
         ) from None
     try:
-        db = Database.open(settings.site.database, policy=duplicate_policy(settings.site))
+        db = Database.open(settings.site.database)
+        visibility.adopt_policy(db, duplicate_policy(settings.site))
     except WiredeskError:
         raise
     except Exception as e:
@@ -84,20 +87,33 @@ def site_app(
     *,
     clock: Callable[[], datetime] = utcnow,
     write_lock: threading.Lock | None = None,
+    follow_changes_every: float = 0.25,
 ) -> Starlette:
     """The public site over `db` with ingest's push endpoint mounted at
     `POST /ingest/<source id>`; `write_lock` is the one the process's poller holds.
 
     The database follows the site's duplicates policy (it is part of the visibility gate).
+    Writes by other processes (`wiredesk ingest`, `wiredesk kill`) reach cached pages within
+    `follow_changes_every` seconds; this process's own writes at once.
     """
     from wiredesk.channels.web.app import create_app  # the site is optional for pollers
     from wiredesk.store.public.reader import PublicReader
 
-    db.policy = duplicate_policy(settings.site)
+    try:
+        visibility.adopt_policy(db, duplicate_policy(settings.site))
+    except DBAPIError:  # the database is away: pages say so (503), /health says "down"
+        db.policy = duplicate_policy(settings.site)
+        log.warning("cannot read the database to check its lead ranking; will serve anyway")
 
     push = PushEndpoint(settings, db, write_lock or threading.Lock())
     route = Route("/ingest/{source_id}", push.handle, methods=["POST"], name="ingest")
-    return create_app(settings, PublicReader(db), clock=clock, extra_routes=[route])
+    return create_app(
+        settings,
+        PublicReader(db),
+        clock=clock,
+        extra_routes=[route],
+        follow_changes_every=follow_changes_every,
+    )
 
 
 def bind_socket(host: str, port: int) -> socket.socket:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import uuid
 from collections.abc import Callable, Iterable
 from importlib import resources
 from pathlib import Path
@@ -25,7 +26,7 @@ from wiredesk.store.public.gate import DEFAULT_POLICY, DuplicatePolicy
 log = logging.getLogger(__name__)
 
 # Told after a write commits, with the tags of what changed (`store.ledger.changes`).
-ChangeListener = Callable[[frozenset[str]], None]
+ChangeListener = Callable[[frozenset[str]], object]
 
 
 class Database:
@@ -37,6 +38,9 @@ class Database:
         # The site's duplicates policy is part of the visibility gate (store/public/gate.py):
         # the process that opens the database sets it from `[site]`.
         self.policy = policy
+        # Names this process's rows in the `changes` log, so its own page caches (told at
+        # once through `notify`) skip them when they read the log.
+        self.writer_id = uuid.uuid4().hex[:16]
         self._listeners: list[ChangeListener] = []
         self._listeners_lock = threading.Lock()
 
@@ -123,7 +127,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 # The newest migration (`migrations/versions/`); a test holds it equal to Alembic's head.
-HEAD_REVISION = "0006"
+HEAD_REVISION = "0007"
 
 
 def at_head(engine: Engine) -> bool:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from wiredesk.model import utcnow
 from wiredesk.store.database import Database
-from wiredesk.store.public.gate import COPY_STATES, preference_rank, state_word, usable_clause
+from wiredesk.store.public.gate import COPY_STATES, best_first, state_word
 from wiredesk.store.public.views import copy_path
 from wiredesk.store.schema import audit_log, item_versions, items
 
@@ -142,29 +142,28 @@ def all_copies(db: Database) -> Iterable[dict[str, Any]]:
 
 def memberships(db: Database, now: datetime) -> list[StoryMembership]:
     """Every copy with its story and that story's lead at `now`."""
-    q = (
-        select(
-            items.c.id,
-            items.c.short_id,
-            items.c.section,
-            items.c.slug,
-            items.c.guid,
-            items.c.source_id,
-            items.c.story_id,
-            item_versions.c.originator,
-            usable_clause(now).label("public"),
-        )
-        .select_from(
-            items.outerjoin(item_versions, item_versions.c.id == items.c.current_version_id)
-        )
-        .order_by(preference_rank(db.policy), items.c.published_at, items.c.id)
-    )
+    q = select(
+        items.c.id,
+        items.c.short_id,
+        items.c.section,
+        items.c.slug,
+        items.c.guid,
+        items.c.source_id,
+        items.c.story_id,
+        item_versions.c.originator,
+        items.c.published_at,
+        items.c.public_from,
+    ).select_from(items.outerjoin(item_versions, item_versions.c.id == items.c.current_version_id))
     with db.engine.connect() as conn:
-        rows = conn.execute(q).all()
+        rows = best_first(conn.execute(q).all(), db.policy)
+
+    def public(r: Any) -> bool:
+        return r.public_from is not None and r.public_from <= now
+
     lead: dict[int, Any] = {}
-    for r in rows:  # best-ranked first: the first public member leads, else the first at all
+    for r in rows:  # best-ranked first: the first public copy leads, else the first at all
         key = r.story_id if r.story_id is not None else -r.id
-        if key not in lead or (r.public and not lead[key].public):
+        if key not in lead or (public(r) and not public(lead[key])):
             lead[key] = r
     out = []
     for r in rows:

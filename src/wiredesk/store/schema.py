@@ -150,6 +150,10 @@ envelope_payloads = Table(
     Column("payload", LargeBinary, nullable=False),
 )
 
+# Every list reads (scope, published_at, id) in order and tests the gate's two columns from
+# the same index entry: no table row is read for a copy the list skips.
+_LISTING = ("published_at", "id", "public_from", "outranked_at")
+
 items = Table(
     "items",
     metadata,
@@ -177,10 +181,19 @@ items = Table(
     # The story this item tells (one row in `stories` per story; most have one member).
     # NULL only for rows written before migration 0004 ran: the gate treats them as alone.
     Column("story_id", Integer),
+    # The gate's columns (store/public/gate.py), kept in step on every write: from when the
+    # public may see the copy (NULL: not until a later write), and from when a better-ranked
+    # copy of its story is public (NULL: never). Lists read them from their indexes.
+    Column("public_from", UTCDateTime),
+    Column("outranked_at", UTCDateTime),
+    Column("originator", Text),  # of the current version, as compared (NFC, spaces folded)
     UniqueConstraint("source_id", "guid"),
-    Index(None, "state", "published_at"),
-    Index(None, "section", "state", "published_at"),
-    Index(None, "source_id", "state", "published_at"),
+    Index("ix_items_listing", *_LISTING),
+    Index("ix_items_section_listing", "section", *_LISTING),
+    Index("ix_items_source_listing", "source_id", *_LISTING),
+    Index("ix_items_originator_listing", "originator", *_LISTING),
+    Index(None, "public_from"),
+    Index(None, "outranked_at"),
     Index(None, "story_id"),
 )
 
@@ -227,6 +240,7 @@ item_versions = Table(
     Column("correction_note", Text),
     UniqueConstraint("item_id", "version"),
     UniqueConstraint("item_id", "content_hash"),
+    Index(None, "received_at"),  # what arrived in the last day, per source (`/health`)
 )
 
 audit_log = Table(
@@ -288,4 +302,31 @@ item_fingerprints = Table(
     Column("language", String(16)),
     Column("published_at", UTCDateTime, nullable=False),
     Index(None, "published_at"),
+)
+
+# Every section that has had a copy: the navigation reads this, not the archive.
+sections = Table(
+    "sections",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("first_at", UTCDateTime, nullable=False),
+)
+
+# What each write changed, as page-cache tags (store/ledger/changes.py), for the processes
+# that did not make the write; `writer` tells a process its own rows apart. Pruned after a day.
+changes = Table(
+    "changes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("writer", String(32), nullable=False),
+    Column("tags", Text, nullable=False),  # JSON list
+)
+
+# Facts about the database as a whole: the lead ranking `items.outranked_at` was computed with.
+site_meta = Table(
+    "site_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
 )

@@ -87,7 +87,6 @@ def test_held_stories_are_not_public(store: Database) -> None:
     env = _env(store)
     [out] = copies.save(store, "ians", [_item()], env, auto_publish=False, now=T0)
     assert PublicReader(store).list_copies(T0 + timedelta(days=1)) == []
-    assert PublicReader(store).count_copies(T0 + timedelta(days=1)) == 0
     assert PublicReader(store).copy_detail(out.short_id, T0 + timedelta(days=1)) is None
 
 
@@ -128,5 +127,5 @@ def test_a_big_first_poll_files_every_story_under_its_own_content(store: Databas
     updated = PublicReader(store).copy_detail(outcomes[7].short_id, now)
     assert updated is not None and updated.copy.headline == "h7 updated"
     assert [v.version for v in updated.versions] == [2, 1]
-    assert PublicReader(store).count_copies(now, source_id="ians") == 1203
-    assert PublicReader(store).count_copies(now, source_id="pti") == 3
+    assert len(PublicReader(store).list_copies(now, source_id="ians", limit=10**6)) == 1203
+    assert len(PublicReader(store).list_copies(now, source_id="pti", limit=10**6)) == 3

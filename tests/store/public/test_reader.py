@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from wiredesk.model import Envelope, Item, Transport
 from wiredesk.store.database import Database
 from wiredesk.store.ledger import copies, envelopes
-from wiredesk.store.public.reader import PublicReader
+from wiredesk.store.public.reader import Cursor, PublicReader, Scope
 
 T0 = datetime(2026, 2, 5, 10, 0, tzinfo=UTC)
 
@@ -42,12 +42,15 @@ def test_lists_filter_by_section_and_source_and_paginate(store: Database) -> Non
         it.section = "khel" if i % 2 else "desh"
     copies.save(store, "ians", batch, env, now=T0 + timedelta(hours=1))
     now = T0 + timedelta(hours=2)
-    assert [s.headline for s in PublicReader(store).list_copies(now, limit=2)] == ["h4", "h3"]
-    assert [s.headline for s in PublicReader(store).list_copies(now, limit=2, offset=2)] == [
-        "h2",
-        "h1",
-    ]
-    assert PublicReader(store).count_copies(now, section="khel") == 2
-    assert PublicReader(store).count_copies(now, source_id="ians") == 5
-    assert PublicReader(store).count_copies(now, source_id="pti") == 0
-    assert dict(PublicReader(store).sections(now)) == {"desh": 3, "khel": 2}
+    reader = PublicReader(store)
+    first = reader.page(now, size=2)
+    assert [s.headline for s in first.copies] == ["h4", "h3"]
+    second = reader.page(now, size=2, after=first.older)
+    assert [s.headline for s in second.copies] == ["h2", "h1"]
+    last = reader.page(now, size=2, after=second.older)
+    assert [s.headline for s in last.copies] == ["h0"] and last.older is None
+    assert second.older is not None and Cursor.parse(second.older.token()) == second.older
+    assert len(reader.list_copies(now, section="khel", limit=10**6)) == 2
+    assert len(reader.list_copies(now, source_id="ians", limit=10**6)) == 5
+    assert not reader.has_copies(now, Scope(source_id="pti"))
+    assert reader.nav_sections(now) == ["desh", "khel"]

@@ -15,6 +15,7 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Route
 
 from wiredesk.channels.web.assets import static_file
+from wiredesk.channels.web.cache import CachedPages, ChangeFollower, PageCache
 from wiredesk.channels.web.pages import Pages
 from wiredesk.channels.web.security import SecurityHeaders
 from wiredesk.config import Settings
@@ -28,11 +29,16 @@ def create_app(
     *,
     clock: Callable[[], datetime] = utcnow,
     extra_routes: Sequence[BaseRoute] = (),
+    page_cache: bool = True,
+    follow_changes_every: float = 0.5,
 ) -> Starlette:
     """The public site and its feeds over `reader`.
 
     `clock()` must return aware UTC "now". `extra_routes` (the runtime's push endpoint) are
-    matched before the site's own catch-all article route.
+    matched before the site's own catch-all article route. With `page_cache`, pages and feeds
+    are rendered once per change (channels/web/cache.py): writes through `reader`'s database
+    in this process drop what they change at once, other processes' writes within
+    `follow_changes_every` seconds.
     """
     pages = Pages(settings, reader, clock)
     routes: list[BaseRoute] = [
@@ -51,11 +57,21 @@ def create_app(
         Route("/{section}/feed.json", pages.feed, name="section_json_feed"),
         Route("/{section}/{rest}", pages.article, name="article"),
     ]
+    middleware = [Middleware(SecurityHeaders)]
+    cache = PageCache()
+    if page_cache:
+        reader.db.on_change(cache.invalidate)
+        follower = ChangeFollower(cache, reader.changes_since, every=follow_changes_every)
+        # outermost: a hit is answered before routing, with the headers the page was sent with
+        middleware.insert(
+            0, Middleware(CachedPages, cache=cache, clock=clock, before=follower.catch_up)
+        )
     app = Starlette(
         routes=routes,
         exception_handlers={HTTPException: pages.http_error},
-        middleware=[Middleware(SecurityHeaders)],
+        middleware=middleware,
     )
     app.state.settings = settings
     app.state.reader = reader
+    app.state.page_cache = cache
     return app

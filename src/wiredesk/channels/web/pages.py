@@ -14,7 +14,6 @@ is not revealed before its time.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -30,7 +29,8 @@ from wiredesk.channels.feeds.entry import FEED_SIZE, FeedInfo, disclaimer, entri
 from wiredesk.channels.health import health_report
 from wiredesk.channels.web.render import PAGE_CACHE, Renderer, originator_href
 from wiredesk.store.public import reader as public
-from wiredesk.store.public.views import Copy, Correction
+from wiredesk.store.public.reader import Cursor, Scope
+from wiredesk.store.public.views import Copy, Correction, normalize_name
 
 
 class Pages(Renderer):
@@ -46,45 +46,52 @@ class Pages(Renderer):
         heading_is_title: bool,
         path: str,
         active: str | None,
-        section: str | None = None,
-        source_id: str | None = None,
-        originator: str | None = None,
-    ) -> HTMLResponse:
+        scope: Scope,
+        tags: set[str],
+    ) -> Response:
+        """A list, newest first, a page at a time from a cursor ("older stories"): no page
+        number, so no count of the archive, and the same cost on page 1 and page 1,000."""
+        if "page" in request.query_params:  # a numbered page from before cursors
+            return RedirectResponse(path, status_code=301)
+        after = None
+        if "older" in request.query_params:
+            after = Cursor.parse(request.query_params["older"])
+            if after is None:
+                raise HTTPException(status_code=404)
         now = self.clock()
-        page = _page_number(request)
-        size = self.site.page_size
-        scope = {"section": section, "source_id": source_id, "originator": originator}
-        total = self.reader.count_copies(now, **scope)
-        pages = max(1, math.ceil(total / size))
-        if page > pages:
+        page = self.reader.page(now, scope, size=self.site.page_size, after=after)
+        if after is not None and not page.copies:
             raise HTTPException(status_code=404)
-        copies = self.reader.list_copies(now, **scope, limit=size, offset=(page - 1) * size)
-        also = self.reader.other_copies(copies, now)
-
-        def page_url(n: int) -> str:
-            return path if n == 1 else f"{path}?{urlencode({'page': n})}"
-
+        also = self.reader.other_copies(page.copies, now)
+        here = path if after is None else f"{path}?{urlencode({'older': after.token()})}"
+        older = f"{path}?{urlencode({'older': page.older.token()})}" if page.older else None
+        self.cacheable(request, tags, now)
         return self.render(
             "list.html",
             heading=heading,
             heading_is_title=heading_is_title,
-            copies=copies,
+            copies=page.copies,
             also={sid: self.also_links(others) for sid, others in also.items()},
-            page=page,
-            pages=pages,
-            page_url=page_url,
-            canonical=self.site.base_url + page_url(page),
+            older_url=older,
+            newest_url=path if after is not None else None,
+            canonical=self.site.base_url + here,
             nav=self.nav(now),
             active=active,
-            feeds=self.feed_links(section),
+            feeds=self.feed_links(scope.section),
         )
 
-    def home(self, request: Request) -> HTMLResponse:
+    def home(self, request: Request) -> Response:
         return self.listing(
-            request, heading=self.t["latest"], heading_is_title=False, path="/", active=""
+            request,
+            heading=self.t["latest"],
+            heading_is_title=False,
+            path="/",
+            active="",
+            scope=Scope(),
+            tags={"home"},
         )
 
-    def section(self, request: Request) -> HTMLResponse:
+    def section(self, request: Request) -> Response:
         section = request.path_params["section"]
         if not self.known_section(section, self.clock()):
             raise HTTPException(status_code=404)
@@ -94,13 +101,15 @@ class Pages(Renderer):
             heading_is_title=True,
             path=f"/{section}/",
             active=section,
-            section=section,
+            scope=Scope(section=section),
+            tags={f"section:{section}"},
         )
 
-    def source(self, request: Request) -> HTMLResponse:
+    def source(self, request: Request) -> Response:
         source_id = request.path_params["source_id"]
+        scope = Scope(source_id=source_id)
         configured = self.settings.source(source_id) is not None
-        if not configured and not self.reader.count_copies(self.clock(), source_id=source_id):
+        if not configured and not self.reader.has_copies(self.clock(), scope):
             raise HTTPException(status_code=404)
         name = self.source_name(source_id)
         return self.listing(
@@ -109,13 +118,15 @@ class Pages(Renderer):
             heading_is_title=True,
             path=f"/source/{source_id}/",
             active=None,
-            source_id=source_id,
+            scope=scope,
+            tags={f"source:{source_id}"},
         )
 
-    def originator(self, request: Request) -> HTMLResponse:
+    def originator(self, request: Request) -> Response:
         """Copies whose originator (credit line or agency provenance) is this name."""
-        name = public.normalize_name(request.path_params["name"])
-        if not name or not self.reader.count_copies(self.clock(), originator=name):
+        name = normalize_name(request.path_params["name"])
+        scope = Scope(originator=name)
+        if not name or not self.reader.has_copies(self.clock(), scope):
             raise HTTPException(status_code=404)
         return self.listing(
             request,
@@ -123,7 +134,8 @@ class Pages(Renderer):
             heading_is_title=True,
             path=originator_href(name),
             active=None,
-            originator=name,
+            scope=scope,
+            tags={f"originator:{name}"},
         )
 
     # --- one copy ------------------------------------------------------------------------
@@ -150,6 +162,10 @@ class Pages(Renderer):
         place_date = [p for p in (copy.dateline_place, copy.dateline_date) if p]
         source = self.source_name(copy.source_id)
         also = self.reader.other_copies([copy], now)
+        tags = {f"copy:{copy.short_id}"}
+        if copy.story_id is not None:
+            tags.add(f"story:{copy.story_id}")
+        self.cacheable(request, tags, now)
         return self.render(
             "article.html",
             also=self.also_links(also.get(copy.short_id, [])),
@@ -157,7 +173,7 @@ class Pages(Renderer):
             versions=detail.versions,
             corrections=detail.corrections,
             chain=provenance_steps(copy, source, self.site.name),
-            originator=public.normalize_name(copy.originator or "") or None,
+            originator=normalize_name(copy.originator or "") or None,
             topics=topic_names(copy),
             images=image_links(copy, self.t["image"]),
             updated=updated,
@@ -202,6 +218,7 @@ class Pages(Renderer):
         )
         copies = self.reader.list_copies(now, section=section, limit=FEED_SIZE)
         also = self.reader.other_copies(copies, now)
+        self.cacheable(request, {f"section:{section}" if section else "home"}, now)
         views = entries(
             self.settings,
             copies,
@@ -245,13 +262,6 @@ class Pages(Renderer):
         detail = getattr(exc, "detail", "") or ""
         headers = getattr(exc, "headers", None)
         return Response(detail, status_code=status, media_type="text/plain", headers=headers)
-
-
-def _page_number(request: Request) -> int:
-    raw = request.query_params.get("page", "1")
-    if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
-        raise HTTPException(status_code=404)
-    return int(raw)
 
 
 def _updated(copy: Copy, versions: Sequence[Any]) -> datetime | None:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from wiredesk.channels.copy_extras import correction_text, safe_href
@@ -23,13 +24,17 @@ from wiredesk.channels.feeds.entry import source_name
 from wiredesk.channels.i18n import strings
 from wiredesk.channels.timefmt import iso, local_date, local_time
 from wiredesk.channels.web.assets import FONT_URL, css_url
+from wiredesk.channels.web.cache import TAGS, UNTIL
 from wiredesk.config import Settings
-from wiredesk.store.public.reader import PublicReader, normalize_name
-from wiredesk.store.public.views import OtherCopy
+from wiredesk.store.public.reader import PublicReader
+from wiredesk.store.public.views import OtherCopy, normalize_name
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # Pages change when the wire does; a short cache keeps kills and updates prompt.
 PAGE_CACHE = "public, max-age=60"
+# However precise invalidation is, a rendered page is rendered again at least this often:
+# what no write announces (an operator's SQL, a clock that moved) is shown within minutes.
+MAX_AGE = timedelta(minutes=10)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,15 +96,31 @@ class Renderer:
         ]
 
     def nav(self, now: datetime) -> list[tuple[str, str]]:
-        """Configured sections in their configured order, then any others that have copies."""
+        """Configured sections in their configured order, then any others that list copies."""
         slugs = list(self.site.sections)
-        slugs += [s for s, _ in self.reader.sections(now) if s not in self.site.sections]
+        slugs += [s for s in self.reader.nav_sections(now) if s not in self.site.sections]
         return [(s, self.site.section_name(s)) for s in slugs]
 
     def known_section(self, section: str, now: datetime) -> bool:
         if section in self.site.sections:
             return True
-        return any(s == section for s, _ in self.reader.sections(now))
+        return section in self.reader.nav_sections(now)
+
+    def cacheable(self, request: Request, tags: set[str], now: datetime) -> None:
+        """Let the page cache keep this response (channels/web/cache.py): until a change with
+        one of `tags` (or to the navigation every page shows), and at most until the next
+        moment the gate changes by itself, local midnight (the masthead's date) or MAX_AGE."""
+        until = [now + MAX_AGE, self._next_midnight(now)]
+        change = self.reader.next_change_after(now)
+        if change is not None:
+            until.append(change)
+        setattr(request.state, TAGS, {*tags, "nav"})
+        setattr(request.state, UNTIL, min(until))
+
+    def _next_midnight(self, now: datetime) -> datetime:
+        local = now.astimezone(self.site.timezone)
+        tomorrow = datetime.combine(local.date() + timedelta(days=1), time(), self.site.timezone)
+        return tomorrow.astimezone(now.tzinfo)
 
     def feed_links(self, section: str | None = None) -> list[FeedLink]:
         """`<link rel="alternate">` targets: the section's own feeds first, then the site's."""

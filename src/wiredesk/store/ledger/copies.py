@@ -22,7 +22,7 @@ from sqlalchemy import Connection, insert, select, update
 from wiredesk.model import Item, ItemState, utcnow
 from wiredesk.store.bulk import insert_many
 from wiredesk.store.database import Database
-from wiredesk.store.ledger import stories
+from wiredesk.store.ledger import changes, stories, visibility
 from wiredesk.store.ledger.editorial import agency, audit
 from wiredesk.store.ledger.lifecycle import newer
 from wiredesk.store.ledger.short_ids import free_short_ids
@@ -35,7 +35,9 @@ from wiredesk.store.ledger.version_rows import (
     update_time,
     version_row,
 )
-from wiredesk.store.schema import audit_log, item_versions, items
+from wiredesk.store.public.gate import public_from
+from wiredesk.store.public.views import normalize_name
+from wiredesk.store.schema import audit_log, item_versions, items, sections
 
 # Rows per `IN (...)` list: well under SQLite's 32,766 bound parameters, and a plan stays cheap.
 _IN_CHUNK = 500
@@ -67,6 +69,7 @@ def save(
     """
     now = now or utcnow()
     outcomes: list[SaveOutcome | None] = [None] * len(new_items)
+    tags: set[str] = set()
     with db.engine.begin() as conn:
         known = _known_guids(conn, source_id, [it.guid for it in new_items])
         fresh: list[int] = []
@@ -83,9 +86,33 @@ def save(
             )
             for i, out in zip(fresh, created, strict=True):
                 outcomes[i] = out
+            tags |= _note_new(conn, [new_items[i] for i in fresh], source_id, now)
+        versioned: list[int] = []
         for i in later:
-            outcomes[i] = _add_version(conn, source_id, new_items[i], envelope_id, now)
+            outcomes[i], item_id = _add_version(conn, source_id, new_items[i], envelope_id, now)
+            if item_id is not None:
+                versioned.append(item_id)
+        if versioned:  # the gate's columns of these copies and of their stories' others
+            visibility.refresh(conn, versioned, db.policy)
+            tags |= changes.tags_of(conn, versioned)
+        changes.record(conn, db, tags, now)
+    db.notify(tags)
     return [o for o in outcomes if o is not None]
+
+
+def _note_new(conn: Connection, batch: list[Item], source_id: str, now: datetime) -> set[str]:
+    """Tags for a batch of new copies (the lists they enter; "nav" when a section is new),
+    and every new section recorded. A new copy is alone in its story: nothing else to do."""
+    tags = {"home", f"source:{source_id}"}
+    names = {it.section or "news" for it in batch}
+    tags |= {f"section:{name}" for name in names}
+    tags |= {f"originator:{normalize_name(it.originator)}" for it in batch if it.originator}
+    known = set(conn.execute(select(sections.c.name).where(sections.c.name.in_(names))).scalars())
+    new = sorted(names - known)
+    if new:
+        conn.execute(insert(sections), [{"name": name, "first_at": now} for name in new])
+        tags.add("nav")
+    return tags
 
 
 def _known_guids(conn: Connection, source_id: str, guids: list[str]) -> set[str]:
@@ -124,10 +151,14 @@ def _create_many(
             "published_at": first_public(it, now),
             "updated_at": None,
             "first_seen_at": now,
+            "originator": normalize_name(it.originator) if it.originator else None,
+            "outranked_at": None,  # alone in its story
             **lifecycle_columns(it, source_id, now),
         }
         for it, sid in zip(batch, short_ids, strict=True)
     ]
+    for row in item_rows:
+        row["public_from"] = public_from(_Columns(row))
     # Plain executemany, then read the ids back by their unique keys: INSERT ... RETURNING
     # with sort_by_parameter_order makes SQLAlchemy send SQLite one row per statement.
     insert_many(conn, items, item_rows)
@@ -166,9 +197,24 @@ def _create_many(
     return [SaveOutcome(sid, 1, created=True, changed=True) for sid in short_ids]
 
 
+class _Columns:
+    """A row about to be inserted, read as the gate reads a stored copy."""
+
+    __slots__ = ("embargo_until", "killed_at", "pub_status", "published_at", "state")
+
+    def __init__(self, row: dict[str, Any]) -> None:
+        self.state = row["state"]
+        self.killed_at = row["killed_at"]
+        self.pub_status = row["pub_status"]
+        self.embargo_until = row["embargo_until"]
+        self.published_at = row["published_at"]
+
+
 def _add_version(
     conn: Connection, source_id: str, item: Item, envelope_id: int, now: datetime
-) -> SaveOutcome:
+) -> tuple[SaveOutcome, int | None]:
+    """Add `item` as a new version of its copy; returns the outcome and the copy's id (None
+    for a replay, which changes nothing)."""
     row = conn.execute(
         select(
             items.c.id,
@@ -187,8 +233,8 @@ def _add_version(
             item_versions.c.content_hash == item.content_hash(),
         )
     ).scalar()
-    if seen is not None:
-        return SaveOutcome(short_id, int(seen), created=False, changed=False)
+    if seen is not None:  # a replay: nothing changes
+        return SaveOutcome(short_id, int(seen), created=False, changed=False), None
 
     number = int(row.version_count) + 1
     version_id = conn.execute(
@@ -241,8 +287,10 @@ def _add_version(
                     envelope_id,
                     now,
                 )
+        values["originator"] = normalize_name(item.originator) if item.originator else None
     conn.execute(update(items).where(items.c.id == item_id).values(**values))
-    return SaveOutcome(short_id, number, created=False, changed=shown)
+    # even a version that is not shown joins the history the article page lists
+    return SaveOutcome(short_id, number, created=False, changed=shown), int(item_id)
 
 
 def _item_ids(conn: Connection, source_id: str, guids: list[str]) -> dict[str, int]:

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from wiredesk.model import ItemState, utcnow
 from wiredesk.store.database import Database
+from wiredesk.store.ledger import changes, visibility
 from wiredesk.store.schema import audit_log, items
 
 
@@ -72,6 +73,7 @@ def approve(db: Database, item_id: int, *, actor: str, now: datetime | None = No
     applies through the gate. Returns False if the copy was not held.
     """
     now = now or utcnow()
+    tags: set[str] = set()
     with db.engine.begin() as conn:
         done = conn.execute(
             update(items)
@@ -80,6 +82,8 @@ def approve(db: Database, item_id: int, *, actor: str, now: datetime | None = No
         ).rowcount
         if done:
             audit(conn, item_id, "approve", actor, None, None, now)
+            tags = _changed(conn, db, item_id, now)
+    db.notify(tags)
     return bool(done)
 
 
@@ -99,4 +103,14 @@ def kill(
             .values(killed_at=now, killed_by=actor, kill_reason=reason, kill_manual=True)
         )
         audit(conn, item_id, "kill", actor, reason, None, now)
+        tags = _changed(conn, db, item_id, now)
+    db.notify(tags)  # every cached page showing the copy goes at once
     return True
+
+
+def _changed(conn: Connection, db: Database, item_id: int, now: datetime) -> set[str]:
+    """Bring the gate's columns in step after an act on `item_id`; log and return its tags."""
+    visibility.refresh(conn, [item_id], db.policy)
+    tags = changes.tags_of(conn, [item_id])
+    changes.record(conn, db, tags, now)
+    return tags

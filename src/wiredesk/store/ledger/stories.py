@@ -25,7 +25,8 @@ from sqlalchemy import Connection, delete, func, select, update
 
 from wiredesk.store.bulk import insert_many
 from wiredesk.store.database import Database
-from wiredesk.store.public.gate import DuplicatePolicy, preference_rank, usable_clause
+from wiredesk.store.ledger import changes, visibility
+from wiredesk.store.public.gate import DuplicatePolicy, best_first
 from wiredesk.store.schema import item_fingerprints, item_versions, items, stories
 
 _IN_CHUNK = 500
@@ -161,16 +162,22 @@ def apply(db: Database, plan: GroupingPlan, now: datetime) -> None:
     if not plan:
         return
     policy = db.policy
+    tags: set[str] = set()
     with db.engine.begin() as conn:
         touched: set[int] = set()
         for item_id, into_item_id in plan.joins:
             touched.add(_attach(conn, item_id, into_item_id, now))
         for item_id in plan.refresh_leads_of:
             touched.add(_story_of(conn, item_id, now))
+        if plan.joins:  # a story gained a copy: who leads it, from when
+            members = visibility.rerank(conn, touched, policy)
+            tags = changes.tags_of(conn, [m.id for m in members])
+            changes.record(conn, db, tags, now)
         for story_id in sorted(touched):
             _refresh_lead(conn, story_id, policy, now)
         save_fingerprints(conn, plan.new_fingerprints, replace=False)
         save_fingerprints(conn, plan.replaced_fingerprints, replace=True)
+    db.notify(tags)
 
 
 def create_singletons(conn: Connection, item_ids: Sequence[int], now: datetime) -> None:
@@ -247,14 +254,12 @@ def _attach(conn: Connection, item_id: int, to_item_id: int, now: datetime) -> i
 
 
 def _refresh_lead(conn: Connection, story_id: int, policy: DuplicatePolicy, now: datetime) -> None:
-    """Record the lead as of `now` (the gate decides again at every query): the best-ranked
-    member public at `now`, else the best-ranked member at all."""
-    q = (
-        select(items.c.id, usable_clause(now).label("public"))
-        .where(items.c.story_id == story_id)
-        .order_by(preference_rank(policy), items.c.published_at, items.c.id)
+    """Record the lead as of `now`, for operators (the gate's columns say it for the public):
+    the best-ranked copy public at `now`, else the best-ranked copy at all."""
+    q = select(items.c.id, items.c.source_id, items.c.published_at, items.c.public_from).where(
+        items.c.story_id == story_id
     )
-    rows = conn.execute(q).all()
-    public = [r.id for r in rows if r.public]
+    rows = best_first(conn.execute(q).all(), policy)
+    public = [r.id for r in rows if r.public_from is not None and r.public_from <= now]
     lead = int(public[0]) if public else (int(rows[0].id) if rows else None)
     conn.execute(update(stories).where(stories.c.id == story_id).values(lead_item_id=lead))

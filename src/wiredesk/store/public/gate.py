@@ -1,28 +1,36 @@
 """The one visibility gate: what the public may see at time t.
 
-Every public channel (pages, feeds, and anything added later) reads through `public_clause`
-(a story page) or `listed_clause` (lists and feeds). No channel filters on its own, so a rule
-added here takes effect everywhere at once.
+Two rules, each written once, here:
 
-The clause compares with `now` at query time, which is what makes an embargo lift by itself:
-no job has to run at the embargo's end. The same holds for stories told by several wires: the
-lead is the best-ranked member that is public at `now` (preferred source first, then the
-earliest), so when the lead is killed, withheld or still embargoed the next member takes its
-place with no job either.
+- **visibility** (`public_from`): from when the public may see a copy — never (None) while it
+  is killed, held for an editor, withheld or canceled by its agency; otherwise from the later
+  of its publication and the end of its embargo;
+- **lead ranking** (`rank_key`): which copy of a story leads it — a preferred source first
+  (`[site] preferred_sources`, in order), then the earliest published, then the oldest row.
+
+From the two follows `outranked_at`: when a better-ranked copy of the same story becomes
+public (the earliest such `public_from`; None if none ever does). A copy that is public stays
+public until the next write about it, and every write recomputes both values for the copies
+of the stories it touches (store/ledger/visibility.py), so a copy is its story's lead exactly
+while `public_from <= now < outranked_at`. The columns are indexed with each list's scope and
+order; the SQL below only compares them with `now`, which is why an embargo lifts, and a
+story's next copy takes over from a lead that is killed or still embargoed, at its time with
+no job running, and why no page's cost grows with the archive.
 
 The site's duplicates policy is part of the gate:
-- "publish": every copy is public and listed;
-- "link": every copy is public (its URL works), lists and feeds show only the lead;
+- "publish": every public copy is listed;
+- "link": every public copy's page opens; lists and feeds show only each story's lead;
 - "suppress": only the lead is public; the other copies' URLs redirect to it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, and_, case, exists, literal, not_, or_, select
+from sqlalchemy import ColumnElement, and_, or_
 
 from wiredesk.model import ItemState, PubStatus
 from wiredesk.store.schema import items
@@ -45,25 +53,39 @@ class DuplicatePolicy:
 DEFAULT_POLICY = DuplicatePolicy()
 
 
-def usable_clause(now: datetime, table: Any = items) -> ColumnElement[bool]:
-    """Published by us, usable by the agency, not killed, embargo over, not in the future."""
-    t = table.c
-    return and_(
-        t.state == ItemState.PUBLISHED.value,
-        t.killed_at.is_(None),
-        t.pub_status == PubStatus.USABLE.value,
-        or_(t.embargo_until.is_(None), t.embargo_until <= now),
-        t.published_at <= now,
-    )
+# --- the visibility rule -------------------------------------------------------------------
 
 
-# Where a copy stands, in one word, in the order the gate checks it (`state_word`).
+class Lifecycle(Protocol):
+    """The columns of a copy that decide whether the public may see it."""
+
+    state: str
+    killed_at: datetime | None
+    pub_status: str
+    embargo_until: datetime | None
+    published_at: datetime
+
+
+def public_from(copy: Lifecycle) -> datetime | None:
+    """From when the public may see `copy`; None while nothing but a new write can change it
+    (killed, held, withheld, canceled)."""
+    if (
+        copy.killed_at is not None
+        or copy.state != ItemState.PUBLISHED.value
+        or copy.pub_status != PubStatus.USABLE.value
+    ):
+        return None
+    if copy.embargo_until is not None and copy.embargo_until > copy.published_at:
+        return copy.embargo_until
+    return copy.published_at
+
+
+# Where a copy stands, in one word, in the order the visibility rule checks it.
 COPY_STATES = ("published", "held", "withheld", "embargoed", "scheduled", "killed")
 
 
-def state_word(copy: Any, now: datetime) -> str:
-    """One word for where a copy stands at `now`, checked in the order `usable_clause`
-    checks it; `copy` has the `items` columns the clause reads."""
+def state_word(copy: Lifecycle, now: datetime) -> str:
+    """One word for where a copy stands at `now`, for operators."""
     if copy.killed_at is not None:
         return "killed"
     if copy.state != ItemState.PUBLISHED.value:
@@ -77,64 +99,65 @@ def state_word(copy: Any, now: datetime) -> str:
     return "published"
 
 
+# --- the lead-ranking rule -------------------------------------------------------------------
+
+
+class Ranked(Protocol):
+    """The columns of a copy that rank it within its story."""
+
+    id: int
+    source_id: str
+    published_at: datetime
+
+
+def rank_key(copy: Ranked, policy: DuplicatePolicy) -> tuple[int, datetime, int]:
+    """Sort key of a story's copies, best lead first."""
+    preferred = policy.preferred_sources
+    rank = preferred.index(copy.source_id) if copy.source_id in preferred else len(preferred)
+    return (rank, copy.published_at, copy.id)
+
+
+class Member(Ranked, Protocol):
+    public_from: datetime | None
+
+
+def outranked_at(members: Iterable[Member], policy: DuplicatePolicy) -> dict[int, datetime | None]:
+    """Copy id -> when a better-ranked copy of the same story becomes public (None: never)."""
+    out: dict[int, datetime | None] = {}
+    earliest: datetime | None = None
+    for m in sorted(members, key=lambda m: rank_key(m, policy)):
+        out[m.id] = earliest
+        if m.public_from is not None and (earliest is None or m.public_from < earliest):
+            earliest = m.public_from
+    return out
+
+
+def best_first(copies: Iterable[Any], policy: DuplicatePolicy) -> list[Any]:
+    """`copies` in lead order (each with `id`, `source_id`, `published_at`)."""
+    return sorted(copies, key=lambda c: rank_key(c, policy))
+
+
+# --- what queries read -----------------------------------------------------------------------
+
+
+def visible_clause(now: datetime, table: Any = items) -> ColumnElement[bool]:
+    """The copy is public at `now` (whatever its story's other copies are doing)."""
+    clause: ColumnElement[bool] = table.c.public_from <= now
+    return clause
+
+
+def lead_clause(now: datetime, table: Any = items) -> ColumnElement[bool]:
+    """The copy is public at `now` and its story's best-ranked public copy."""
+    t = table.c
+    return and_(t.public_from <= now, or_(t.outranked_at.is_(None), t.outranked_at > now))
+
+
 def public_clause(now: datetime, policy: DuplicatePolicy = DEFAULT_POLICY) -> ColumnElement[bool]:
-    """May the public open this story's page at `now`? Under "suppress", only a story's lead."""
-    if policy.mode == "suppress":
-        return and_(usable_clause(now), not_(outranked(now, policy)))
-    return usable_clause(now)
+    """May the public open this copy's page at `now`? Under "suppress", only a story's lead."""
+    return lead_clause(now) if policy.mode == "suppress" else visible_clause(now)
 
 
 def listed_clause(now: datetime, policy: DuplicatePolicy = DEFAULT_POLICY) -> ColumnElement[bool]:
-    """Does this story appear in lists and feeds at `now`? Under "link" and "suppress", only
-    a story's lead does; under "publish", every public copy."""
-    if policy.mode == "publish":
-        return usable_clause(now)
-    return and_(usable_clause(now), not_(outranked(now, policy)))
-
-
-def preference_rank(policy: DuplicatePolicy, table: Any = items) -> ColumnElement[Any]:
-    """0 for the first preferred source, 1 for the next, ...; the rest after them all."""
-    if not policy.preferred_sources:
-        return literal(0)
-    ranks = {sid: i for i, sid in enumerate(policy.preferred_sources)}
-    return case(ranks, value=table.c.source_id, else_=len(ranks))
-
-
-def ranks_before(a: Any, b: Any, policy: DuplicatePolicy) -> ColumnElement[bool]:
-    """Is item `a` a better lead than item `b`: preferred source, then earlier, then older id."""
-    pa, pb = preference_rank(policy, a), preference_rank(policy, b)
-    earlier = or_(
-        a.c.published_at < b.c.published_at,
-        and_(a.c.published_at == b.c.published_at, a.c.id < b.c.id),
-    )
-    if not policy.preferred_sources:
-        return earlier
-    return or_(pa < pb, and_(pa == pb, earlier))
-
-
-def outranked(now: datetime, policy: DuplicatePolicy) -> ColumnElement[bool]:
-    """Another member of this item's story is public at `now` and ranks before it."""
-    other = items.alias("story_member")
-    return exists(
-        select(literal(1)).where(
-            other.c.story_id == items.c.story_id,
-            other.c.id != items.c.id,
-            usable_clause(now, other),
-            ranks_before(other, items, policy),
-        )
-    )
-
-
-__all__ = [
-    "COPY_STATES",
-    "DEFAULT_POLICY",
-    "DUPLICATE_MODES",
-    "DuplicatePolicy",
-    "listed_clause",
-    "outranked",
-    "preference_rank",
-    "public_clause",
-    "ranks_before",
-    "state_word",
-    "usable_clause",
-]
+    """Is this copy in lists and feeds at `now`? Under "link" and "suppress", only a story's
+    lead; under "publish", every public copy."""
+    return visible_clause(now) if policy.mode == "publish" else lead_clause(now)

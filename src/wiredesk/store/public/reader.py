@@ -1,28 +1,33 @@
 """Every query a public channel makes, and nothing else: each goes through the gate.
 
 Channels (pages, feeds, and anything added later) hold a `PublicReader` and nothing of the
-write side. Every method takes `now`: what the public may see is decided by the gate at that
-moment (store/public/gate.py), which is how an embargo lifts, or a story's next copy takes a
-killed lead's place, with no job running.
+write side. Every method takes `now`: what the public may see is decided by the gate's
+columns compared with that moment (store/public/gate.py), which is how an embargo lifts, or a
+story's next copy takes a killed lead's place, with no job running.
+
+No query's cost grows with the archive: lists walk an index in page order from a cursor
+(keyset pagination, no OFFSET, no count), the navigation reads the small `sections` table,
+and everything about one copy is found by its short id or its story.
 """
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Iterable, Sequence
-from datetime import datetime
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import ColumnElement, Engine, func, literal, or_, select
 
 from wiredesk.model import Signal, utcnow
 from wiredesk.store.public.gate import (
     DuplicatePolicy,
+    best_first,
+    lead_clause,
     listed_clause,
-    outranked,
-    preference_rank,
     public_clause,
-    usable_clause,
+    visible_clause,
 )
 from wiredesk.store.public.views import (
     Copy,
@@ -32,11 +37,14 @@ from wiredesk.store.public.views import (
     VersionLine,
     copy_from_row,
     copy_path,
+    normalize_name,
 )
-from wiredesk.store.schema import item_versions, items
+from wiredesk.store.schema import changes, item_versions, items, sections
 
 # Rows per `IN (...)` list: well under SQLite's 32,766 bound parameters, and a plan stays cheap.
 _IN_CHUNK = 500
+# Changes read per catch-up; a reader further behind than this drops its whole cache.
+_CHANGES_BATCH = 1000
 
 # Fields of a copy as the public sees it: items joined with the current version.
 COPY_COLUMNS = (
@@ -86,9 +94,45 @@ HIDDEN = "hidden"  # withheld, embargoed, held: 404 for now
 DUPLICATE = "duplicate"  # suppressed under duplicates = "suppress": redirect to the lead
 
 
-def normalize_name(name: str) -> str:
-    """An originator's name as compared: NFC, runs of whitespace as one space."""
-    return " ".join(unicodedata.normalize("NFC", name).split())
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """Where a page of a list ends: the next page holds the copies listed after this one
+    (older, or as old with a smaller id). Written into "older stories" links."""
+
+    published_at: datetime
+    item_id: int
+
+    def token(self) -> str:
+        return f"{self.published_at.astimezone(UTC):%Y%m%d%H%M%S%f}-{self.item_id}"
+
+    @classmethod
+    def parse(cls, token: str) -> Cursor | None:
+        """The cursor a token names, or None if it is not one (a hand-edited URL)."""
+        when, _, item_id = token.partition("-")
+        if not (when.isascii() and when.isdigit() and item_id.isascii() and item_id.isdigit()):
+            return None
+        try:
+            at = datetime.strptime(when, "%Y%m%d%H%M%S%f").replace(tzinfo=UTC)
+        except ValueError:
+            return None
+        return cls(at, int(item_id))
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Which list: the whole site, a section, an agency's copies, or an originator's."""
+
+    section: str | None = None
+    source_id: str | None = None
+    originator: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CopyPage:
+    """One page of a list, newest first, and where the next (older) page starts."""
+
+    copies: list[Copy]
+    older: Cursor | None
 
 
 class DatabaseHandle(Protocol):
@@ -97,6 +141,9 @@ class DatabaseHandle(Protocol):
 
     engine: Engine
     policy: DuplicatePolicy
+    writer_id: str
+
+    def on_change(self, listener: Callable[[frozenset[str]], object]) -> None: ...
 
 
 class PublicReader:
@@ -110,7 +157,18 @@ class PublicReader:
     def policy(self) -> DuplicatePolicy:
         return self.db.policy
 
-    # --- lists and feeds ---------------------------------------------------------------
+    # --- lists and feeds -------------------------------------------------------------------
+
+    def page(
+        self, now: datetime, scope: Scope = Scope(), *, size: int = 20, after: Cursor | None = None
+    ) -> CopyPage:
+        """A page of a list: `size` copies after `after` (from the newest when None)."""
+        rows = self._list(now, scope, size + 1, after)
+        older = None
+        if len(rows) > size:
+            rows = rows[:size]
+            older = Cursor(rows[-1].published_at, rows[-1].item_id)
+        return CopyPage(rows, older)
 
     def list_copies(
         self,
@@ -120,69 +178,67 @@ class PublicReader:
         source_id: str | None = None,
         originator: str | None = None,
         limit: int = 20,
-        offset: int = 0,
     ) -> list[Copy]:
+        """The newest `limit` copies of a list (feeds, and anyone who wants one page)."""
+        scope = Scope(section, source_id, originator)
+        return self._list(now or utcnow(), scope, limit, None)
+
+    def has_copies(self, now: datetime, scope: Scope) -> bool:
+        """Whether a list has anything to show at `now` (one index probe)."""
+        q = select(literal(1)).select_from(items).where(*self._filters(now, scope)).limit(1)
+        with self.engine.connect() as conn:
+            return conn.execute(q).first() is not None
+
+    def _list(self, now: datetime, scope: Scope, limit: int, after: Cursor | None) -> list[Copy]:
+        clauses = self._filters(now, scope)
+        if after is not None:
+            t, i = after.published_at, after.item_id
+            clauses += [
+                items.c.published_at <= t,
+                or_(items.c.published_at < t, items.c.id < i),
+            ]
         q = (
             select(*COPY_COLUMNS)
             .select_from(_CURRENT)
-            .where(*self._filters(now, section, source_id, originator))
+            .where(*clauses)
             .order_by(items.c.published_at.desc(), items.c.id.desc())
             .limit(limit)
-            .offset(offset)
         )
         with self.engine.connect() as conn:
             return [copy_from_row(r._mapping) for r in conn.execute(q)]
 
-    def count_copies(
-        self,
-        now: datetime | None = None,
-        *,
-        section: str | None = None,
-        source_id: str | None = None,
-        originator: str | None = None,
-    ) -> int:
-        q = select(func.count()).select_from(items)
-        if originator is not None:
-            q = q.join(item_versions, item_versions.c.id == items.c.current_version_id)
-        q = q.where(*self._filters(now, section, source_id, originator))
-        with self.engine.connect() as conn:
-            return int(conn.execute(q).scalar_one())
-
-    def sections(self, now: datetime | None = None) -> list[tuple[str, int]]:
-        """Sections that have listed copies, with counts, busiest first."""
-        q = (
-            select(items.c.section, func.count())
-            .where(listed_clause(now or utcnow(), self.policy))
-            .group_by(items.c.section)
-            .order_by(func.count().desc(), items.c.section)
-        )
-        with self.engine.connect() as conn:
-            return [(s, int(n)) for s, n in conn.execute(q)]
-
-    def _filters(
-        self,
-        now: datetime | None,
-        section: str | None,
-        source_id: str | None,
-        originator: str | None = None,
-    ) -> list[Any]:
-        """Lists and feeds: the gate's listing clause (one copy per story unless the policy
-        is "publish"), then the page's own scope. An agency's own list shows every public copy
-        of that agency, so "Also reported by" leads to the agency's copy under "link"."""
-        now = now or utcnow()
-        if source_id is None:
-            clauses: list[Any] = [listed_clause(now, self.policy)]
-        else:
-            clauses = [public_clause(now, self.policy)]
-        if section is not None:
-            clauses.append(items.c.section == section)
-        if source_id is not None:
-            clauses.append(items.c.source_id == source_id)
-        if originator is not None:  # callers join the current version
-            clauses.append(item_versions.c.originator == normalize_name(originator))
+    def _filters(self, now: datetime, scope: Scope) -> list[ColumnElement[bool]]:
+        """The gate's listing clause (one copy per story unless the policy is "publish"),
+        then the list's own scope. An agency's own list shows every public copy of that
+        agency, so "Also reported by" leads to the agency's copy under "link"."""
+        gate = listed_clause if scope.source_id is None else public_clause
+        # A public copy was published by now: a bound the index's first column can use.
+        clauses = [gate(now, self.policy), items.c.published_at <= now]
+        if scope.section is not None:
+            clauses.append(items.c.section == scope.section)
+        if scope.source_id is not None:
+            clauses.append(items.c.source_id == scope.source_id)
+        if scope.originator is not None:
+            clauses.append(items.c.originator == normalize_name(scope.originator))
         return clauses
 
-    # --- one copy ------------------------------------------------------------------------
+    def nav_sections(self, now: datetime) -> list[str]:
+        """Sections that list something at `now`, by name (one index probe each)."""
+        with self.engine.connect() as conn:
+            names = list(conn.execute(select(sections.c.name).order_by(sections.c.name)).scalars())
+            return [
+                name
+                for name in names
+                if conn.execute(
+                    select(literal(1))
+                    .select_from(items)
+                    .where(*self._filters(now, Scope(section=name)))
+                    .limit(1)
+                ).first()
+                is not None
+            ]
+
+    # --- one copy --------------------------------------------------------------------------
 
     def copy_detail(self, short_id: str, now: datetime | None = None) -> CopyDetail | None:
         """The copy with its history and corrections, if the public may open it at `now`."""
@@ -202,6 +258,8 @@ class PublicReader:
                     item_versions.c.headline,
                     item_versions.c.received_at,
                     item_versions.c.source_updated_at,
+                    item_versions.c.signals,
+                    item_versions.c.correction_note,
                 )
                 # Each statement may see a newer database than the copy row above (no shared
                 # snapshot across statements); versions are numbered in arrival order, so the
@@ -211,30 +269,17 @@ class PublicReader:
                     item_versions.c.version <= copy.version_count,
                 )
                 .order_by(item_versions.c.version.desc())
+            ).all()
+        versions = [
+            VersionLine(r.version, r.headline, r.received_at, r.source_updated_at) for r in history
+        ]
+        corrections = [
+            Correction(
+                time=r.source_updated_at or r.received_at, note=r.correction_note, version=r.version
             )
-            versions = [VersionLine(**r._mapping) for r in history]
-            fixes = conn.execute(
-                select(
-                    item_versions.c.version,
-                    item_versions.c.received_at,
-                    item_versions.c.source_updated_at,
-                    item_versions.c.correction_note,
-                )
-                .where(
-                    item_versions.c.item_id == copy.item_id,
-                    item_versions.c.version <= copy.version_count,
-                    item_versions.c.signals.like(f'%"{Signal.CORRECTION.value}"%'),
-                )
-                .order_by(item_versions.c.version)
-            )
-            corrections = [
-                Correction(
-                    time=r.source_updated_at or r.received_at,
-                    note=r.correction_note,
-                    version=r.version,
-                )
-                for r in fixes
-            ]
+            for r in reversed(history)
+            if Signal.CORRECTION.value in json.loads(r.signals or "[]")
+        ]
         return CopyDetail(copy=copy, versions=versions, corrections=corrections)
 
     def copy_status(self, short_id: str, now: datetime | None = None) -> str | None:
@@ -246,26 +291,29 @@ class PublicReader:
                 select(
                     items.c.killed_at,
                     items.c.kill_manual,
-                    public_clause(now, self.policy).label("public"),
-                    usable_clause(now).label("usable"),
-                    outranked(now, self.policy).label("outranked"),
+                    visible_clause(now).label("visible"),
+                    lead_clause(now).label("leads"),
                 ).where(items.c.short_id == short_id)
             ).first()
         if row is None:
             return None
         if row.killed_at is not None:
             return TAKEN_DOWN if row.kill_manual else KILLED
-        if row.public:
+        suppress = self.policy.mode == "suppress"
+        if row.leads or (row.visible and not suppress):
             return PUBLIC
-        if row.usable and row.outranked and self.policy.mode == "suppress":
+        if row.visible and suppress:
             return DUPLICATE
         return HIDDEN
 
-    # --- the other copies of a story ------------------------------------------------------
+    # --- the other copies of a story -------------------------------------------------------
 
     def other_copies(self, shown: Sequence[Copy], now: datetime) -> dict[str, list[OtherCopy]]:
         """Short id -> "Also reported by": the other public copies of each copy's story, one
-        per agency, best-ranked first, without the copy's own agency."""
+        per agency, best-ranked first, without the copy's own agency.
+
+        A suppressed copy is still a copy the story was reported in, and its agency is named.
+        """
         members = self._public_members([c.story_id for c in shown if c.story_id is not None], now)
         out: dict[str, list[OtherCopy]] = {}
         for c in shown:
@@ -283,16 +331,12 @@ class PublicReader:
     def _public_members(
         self, story_ids: Iterable[int], now: datetime
     ) -> dict[int, list[OtherCopy]]:
-        """Story id -> its copies public at `now`, best-ranked first.
-
-        Uses the gate's ranking and its usable test, not the "suppress" exclusion: a
-        suppressed copy is still a copy the story was reported in, and its agency is named.
-        """
+        """Story id -> its copies public at `now`, best-ranked first."""
         wanted = sorted(set(story_ids))
-        out: dict[int, list[OtherCopy]] = {}
+        rows: list[Any] = []
         with self.engine.connect() as conn:
             for start in range(0, len(wanted), _IN_CHUNK):
-                q = (
+                rows += conn.execute(
                     select(
                         items.c.id,
                         items.c.story_id,
@@ -300,22 +344,19 @@ class PublicReader:
                         items.c.source_id,
                         items.c.section,
                         items.c.slug,
-                    )
-                    .where(
+                        items.c.published_at,
+                    ).where(
                         items.c.story_id.in_(wanted[start : start + _IN_CHUNK]),
-                        usable_clause(now),
+                        visible_clause(now),
                     )
-                    .order_by(preference_rank(self.policy), items.c.published_at, items.c.id)
+                ).all()
+        out: dict[int, list[OtherCopy]] = {}
+        for r in best_first(rows, self.policy):
+            out.setdefault(int(r.story_id), []).append(
+                OtherCopy(
+                    int(r.id), r.short_id, r.source_id, copy_path(r.section, r.slug, r.short_id)
                 )
-                for r in conn.execute(q):
-                    out.setdefault(int(r.story_id), []).append(
-                        OtherCopy(
-                            int(r.id),
-                            r.short_id,
-                            r.source_id,
-                            copy_path(r.section, r.slug, r.short_id),
-                        )
-                    )
+            )
         return out
 
     def lead_path(self, short_id: str, now: datetime) -> str | None:
@@ -324,14 +365,66 @@ class PublicReader:
             sid = conn.execute(
                 select(items.c.story_id).where(items.c.short_id == short_id)
             ).scalar()
-            if sid is None:
-                return None
-            row = conn.execute(
-                select(items.c.section, items.c.slug, items.c.short_id)
-                .where(items.c.story_id == sid, usable_clause(now))
-                .order_by(preference_rank(self.policy), items.c.published_at, items.c.id)
-                .limit(1)
-            ).first()
-        if row is None or row.short_id == short_id:
+        if sid is None:
             return None
-        return copy_path(row.section, row.slug, row.short_id)
+        members = self._public_members([int(sid)], now).get(int(sid), [])
+        if not members or members[0].short_id == short_id:
+            return None
+        return members[0].path
+
+    # --- what changes when -------------------------------------------------------------------
+
+    def next_change_after(self, now: datetime) -> datetime | None:
+        """The next moment something becomes public or stops leading with no write (an
+        embargo's end, a scheduled copy, a preferred copy taking over): cached pages hold
+        until then at most."""
+        with self.engine.connect() as conn:
+            times = [
+                conn.execute(
+                    select(func.min(items.c.public_from)).where(items.c.public_from > now)
+                ).scalar(),
+                conn.execute(
+                    select(func.min(items.c.outranked_at)).where(items.c.outranked_at > now)
+                ).scalar(),
+            ]
+        found = [t for t in times if t is not None]
+        return min(found) if found else None
+
+    def changes_since(self, last_id: int | None) -> tuple[int, set[str]]:
+        """(newest change id, tags written since `last_id` by other processes). The first call
+        (None) only learns where the log stands; a reader too far behind gets {"*"}."""
+        with self.engine.connect() as conn:
+            if last_id is None:
+                newest = conn.execute(select(func.max(changes.c.id))).scalar()
+                return int(newest or 0), set()
+            rows = conn.execute(
+                select(changes.c.id, changes.c.writer, changes.c.tags)
+                .where(changes.c.id > last_id)
+                .order_by(changes.c.id)
+                .limit(_CHANGES_BATCH)
+            ).all()
+        if not rows:
+            return last_id, set()
+        tags: set[str] = set()
+        for r in rows:
+            if r.writer != self.db.writer_id:
+                tags.update(json.loads(r.tags))
+        if len(rows) == _CHANGES_BATCH:
+            tags = {"*"}
+        return int(rows[-1].id), tags
+
+
+__all__ = [
+    "COPY_COLUMNS",
+    "DUPLICATE",
+    "HIDDEN",
+    "KILLED",
+    "PUBLIC",
+    "TAKEN_DOWN",
+    "CopyPage",
+    "Cursor",
+    "DatabaseHandle",
+    "PublicReader",
+    "Scope",
+    "normalize_name",
+]

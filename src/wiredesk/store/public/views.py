@@ -9,6 +9,7 @@ story.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,6 +17,11 @@ from typing import Any
 
 # List columns stored as JSON text (store/schema.py), decoded here once.
 JSON_FIELDS = ("categories", "subjects", "keywords", "provenance", "images")
+
+
+def normalize_name(name: str) -> str:
+    """An originator's name as compared: NFC, runs of whitespace as one space."""
+    return " ".join(unicodedata.normalize("NFC", name).split())
 
 
 def copy_path(section: str, slug: str, short_id: str) -> str:

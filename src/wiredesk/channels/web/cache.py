@@ -1,0 +1,281 @@
+"""Rendered pages kept until what they show changes.
+
+Pages and feeds are rendered once per change, not per request. A handler that may be cached
+says what its response depends on (tags, see `store.ledger.changes`) and until when it holds
+regardless (the next moment the gate's columns say something becomes public or stops leading,
+or local midnight, when the masthead's date changes); `PageCache` keeps the whole response —
+status, headers, body — under the request's path and query, and drops every entry sharing a
+tag with a change as soon as the change is known: at once for writes in this process, within
+`poll_every` seconds for writes in another (the `changes` table). A kill therefore leaves every
+cached page that showed the copy immediately.
+
+A response rendered while a change with one of its tags arrived is not kept: it may predate the
+change. Hits are served by `CachedPages` before routing, with `ETag` and `Last-Modified`, and
+answer a matching `If-None-Match` or `If-Modified-Since` with 304.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import format_datetime, parsedate_to_datetime
+
+import anyio.to_thread
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+# Keys of `scope["state"]` a handler sets to make its response cacheable.
+TAGS = "cache_tags"
+UNTIL = "cache_until"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    status: int
+    headers: tuple[tuple[bytes, bytes], ...]  # as sent, ETag and Last-Modified included
+    body: bytes
+    etag: bytes
+    modified: datetime
+    tags: frozenset[str]
+    until: datetime | None
+
+
+class PageCache:
+    """Entries by request key, dropped by tag; bounded in count and bytes (least recently
+    used first)."""
+
+    def __init__(self, *, max_entries: int = 5000, max_bytes: int = 256 * 1024 * 1024) -> None:
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[str, Entry] = OrderedDict()
+        self._by_tag: dict[str, set[str]] = {}
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self._generation = 0
+        self._recent: deque[tuple[int, frozenset[str]]] = deque(maxlen=4096)
+
+    @property
+    def generation(self) -> int:
+        """Taken before rendering and handed to `put`: a change since then may be missing."""
+        return self._generation
+
+    def get(self, key: str, now: datetime) -> Entry | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if entry.until is not None and now >= entry.until:
+                self._drop(key)
+                return None
+            self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: Entry, generation: int) -> bool:
+        """Keep `entry` unless a change touching its tags arrived since `generation`."""
+        with self._lock:
+            if self._generation != generation:
+                if len(self._recent) and self._recent[0][0] > generation + 1:
+                    return False  # too many changes since: the log no longer says which
+                for gen, tags in self._recent:
+                    if gen > generation and ("*" in tags or tags & entry.tags):
+                        return False
+            if key in self._entries:
+                self._drop(key)
+            self._entries[key] = entry
+            self._bytes += len(entry.body)
+            for tag in entry.tags:
+                self._by_tag.setdefault(tag, set()).add(key)
+            while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
+                self._drop(next(iter(self._entries)))
+            return True
+
+    def invalidate(self, tags: Iterable[str]) -> int:
+        """Drop every entry sharing a tag with `tags` ("*": all); returns how many."""
+        frozen = frozenset(tags)
+        with self._lock:
+            self._generation += 1
+            self._recent.append((self._generation, frozen))
+            if "*" in frozen:
+                dropped = len(self._entries)
+                self._entries.clear()
+                self._by_tag.clear()
+                self._bytes = 0
+                return dropped
+            keys: set[str] = set()
+            for tag in frozen:
+                keys |= self._by_tag.get(tag, set())
+            for key in keys:
+                self._drop(key)
+            return len(keys)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def _drop(self, key: str) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is None:
+            return
+        self._bytes -= len(entry.body)
+        for tag in entry.tags:
+            keys = self._by_tag.get(tag)
+            if keys is not None:
+                keys.discard(key)
+                if not keys:
+                    del self._by_tag[tag]
+
+
+def etag_of(body: bytes) -> bytes:
+    return b'"' + hashlib.blake2b(body, digest_size=12).hexdigest().encode() + b'"'
+
+
+class CachedPages:
+    """ASGI middleware: serve GET and HEAD from `cache`, fill it from tagged responses."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        cache: PageCache,
+        clock: Callable[[], datetime],
+        before: Callable[[], object] | None = None,
+    ) -> None:
+        self.app = app
+        self.cache = cache
+        self.clock = clock
+        self.before = before  # e.g. catch up with other processes' changes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        if self.before is not None:
+            await self.before()  # type: ignore[misc]
+        key = scope["path"] + (
+            "?" + scope["query_string"].decode("latin-1") if scope["query_string"] else ""
+        )
+        now = self.clock()
+        entry = self.cache.get(key, now)
+        if entry is not None:
+            await _send_entry(entry, scope, send)
+            return
+        generation = self.cache.generation
+        started: Message | None = None
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = message
+                return  # held until the body is complete: its headers get the ETag
+            if message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    await self._finish(scope, send, started, b"".join(chunks), key, now, generation)
+                return
+            await send(message)
+
+        await self.app(scope, receive, capture)
+
+    async def _finish(
+        self,
+        scope: Scope,
+        send: Send,
+        started: Message | None,
+        body: bytes,
+        key: str,
+        now: datetime,
+        generation: int,
+    ) -> None:
+        assert started is not None
+        state = scope.get("state") or {}
+        tags = state.get(TAGS)
+        status = started["status"]
+        headers = list(started.get("headers", []))
+        if tags is not None and status == 200 and scope["method"] == "GET":
+            etag = etag_of(body)
+            headers += [
+                (b"etag", etag),
+                (b"last-modified", format_datetime(now, usegmt=True).encode()),
+            ]
+            entry = Entry(
+                status, tuple(headers), body, etag, now, frozenset(tags), state.get(UNTIL)
+            )
+            self.cache.put(key, entry, generation)
+            await _send_entry(entry, scope, send)
+            return
+        await send({**started, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+async def _send_entry(entry: Entry, scope: Scope, send: Send) -> None:
+    if _not_modified(entry, scope):
+        headers = [(k, v) for k, v in entry.headers if k in _KEPT_ON_304]
+        await send({"type": "http.response.start", "status": 304, "headers": headers})
+        await send({"type": "http.response.body", "body": b""})
+        return
+    await send(
+        {"type": "http.response.start", "status": entry.status, "headers": list(entry.headers)}
+    )
+    body = b"" if scope["method"] == "HEAD" else entry.body
+    await send({"type": "http.response.body", "body": body})
+
+
+_KEPT_ON_304 = {b"etag", b"last-modified", b"cache-control", b"vary", b"content-security-policy"}
+
+
+def _not_modified(entry: Entry, scope: Scope) -> bool:
+    match = since = None
+    for name, value in scope["headers"]:
+        if name == b"if-none-match":
+            match = value
+        elif name == b"if-modified-since":
+            since = value
+    if match is not None:
+        return any(
+            tag.strip() in (entry.etag, b"*", b"W/" + entry.etag) for tag in match.split(b",")
+        )
+    if since is not None:
+        try:
+            return entry.modified.replace(microsecond=0) <= parsedate_to_datetime(
+                since.decode("latin-1")
+            )
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+class ChangeFollower:
+    """Keeps a cache in step with writes made by other processes (a `wiredesk ingest` beside
+    this `wiredesk serve`), by reading the `changes` log at most every `every` seconds, on the
+    way to serving a request. Writes made in this process reach the cache directly."""
+
+    def __init__(
+        self,
+        cache: PageCache,
+        read: Callable[[int | None], tuple[int, set[str]]],
+        *,
+        every: float = 0.5,
+    ) -> None:
+        self.cache = cache
+        self.read = read
+        self.every = every
+        self._last_id: int | None = None
+        self._checked = float("-inf")
+        self._busy = False
+
+    async def catch_up(self) -> None:
+        now = time.monotonic()
+        if self._busy or now - self._checked < self.every:
+            return
+        self._busy, self._checked = True, now
+        try:
+            self._last_id, tags = await anyio.to_thread.run_sync(self.read, self._last_id)
+        except Exception:  # the database is away: pages are served from the cache meanwhile
+            return
+        finally:
+            self._busy = False
+        if tags:
+            self.cache.invalidate(tags)

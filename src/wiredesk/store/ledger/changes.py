@@ -1,0 +1,82 @@
+"""What changed, for the page caches: tags written with every write that changes public
+content, and told to this process's listeners once the write commits.
+
+A tag names what a cached page depends on: `copy:<short id>` and `story:<id>` (an article
+page), `home`, `section:<slug>`, `source:<id>`, `originator:<name>` (lists and feeds), `nav`
+(the section navigation every page shows). The process that writes tells its own caches at
+once (`Database.notify`); other processes (a `wiredesk serve` beside a `wiredesk ingest`) read
+the `changes` table (`store.public.reader.PublicReader.changes_since`) and skip the rows they
+wrote themselves.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select
+
+from wiredesk.store.database import Database
+from wiredesk.store.schema import changes, items
+
+_IN_CHUNK = 500
+KEEP = timedelta(days=1)  # older rows are pruned: a reader that far behind clears its cache
+
+
+def scope_tags(copy: Any) -> set[str]:
+    """The lists a copy may appear in (`copy` has section, source_id, originator)."""
+    tags = {"home", f"section:{copy.section}", f"source:{copy.source_id}"}
+    if copy.originator:
+        tags.add(f"originator:{copy.originator}")
+    return tags
+
+
+def copy_tags(copy: Any) -> set[str]:
+    """Everything that shows this copy: its page, its story's pages, its lists."""
+    tags = scope_tags(copy) | {f"copy:{copy.short_id}"}
+    if copy.story_id is not None:
+        tags.add(f"story:{copy.story_id}")
+    return tags
+
+
+def tags_of(conn: Connection, item_ids: Iterable[int]) -> set[str]:
+    """`copy_tags` of these copies and of every other copy of their stories (a story's pages
+    name its other copies: "Also reported by")."""
+    wanted = sorted(set(item_ids))
+    tags: set[str] = set()
+    cols = (
+        items.c.short_id,
+        items.c.story_id,
+        items.c.section,
+        items.c.source_id,
+        items.c.originator,
+    )
+    stories: set[int] = set()
+    for start in range(0, len(wanted), _IN_CHUNK):
+        for r in conn.execute(
+            select(*cols).where(items.c.id.in_(wanted[start : start + _IN_CHUNK]))
+        ):
+            tags |= copy_tags(r)
+            if r.story_id is not None:
+                stories.add(int(r.story_id))
+    ids = sorted(stories)
+    for start in range(0, len(ids), _IN_CHUNK):
+        for r in conn.execute(
+            select(*cols).where(items.c.story_id.in_(ids[start : start + _IN_CHUNK]))
+        ):
+            tags |= copy_tags(r)
+    return tags
+
+
+def record(conn: Connection, db: Database, tags: set[str], now: datetime) -> None:
+    """Log `tags` in the caller's transaction (call `db.notify(tags)` after it commits)."""
+    if not tags:
+        return
+    conn.execute(insert(changes).values(at=now, writer=db.writer_id, tags=json.dumps(sorted(tags))))
+
+
+def prune(db: Database, now: datetime) -> None:
+    with db.engine.begin() as conn:
+        conn.execute(delete(changes).where(changes.c.at < now - KEEP))

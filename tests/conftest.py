@@ -40,6 +40,16 @@ def pg_url() -> str:
 @pytest.fixture
 def pg_schema_url(pg_url: str) -> Iterator[str]:
     """A fresh PostgreSQL schema per test, dropped afterwards: tests never see each other."""
+    yield from _schema(pg_url)
+
+
+@pytest.fixture(scope="module")
+def pg_module_schema_url(pg_url: str) -> Iterator[str]:
+    """A PostgreSQL schema shared by one module's tests (a database they only read)."""
+    yield from _schema(pg_url)
+
+
+def _schema(pg_url: str) -> Iterator[str]:
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(pg_url)
     with admin.begin() as conn:

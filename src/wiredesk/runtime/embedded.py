@@ -13,9 +13,11 @@ import asyncio
 import contextlib
 import errno
 import logging
+import os
 import signal
 import socket
 import threading
+import time
 from collections.abc import Callable, Coroutine, Iterator
 from datetime import datetime
 from typing import Any
@@ -33,6 +35,7 @@ from wiredesk.model import utcnow
 from wiredesk.runtime.collector import tune_collector
 from wiredesk.store.database import Database
 from wiredesk.store.ledger import visibility
+from wiredesk.store.public import deadline
 from wiredesk.store.public.gate import DuplicatePolicy
 
 log = logging.getLogger(__name__)
@@ -117,8 +120,14 @@ def site_app(
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before anything else starts.
+
+    Created with protocol IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY on the connections it
+    accepts only from a socket that says it is TCP, and without it every response on a
+    kept-alive connection waited for the client's delayed ACK (about 40 ms, Nagle).
+    """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
@@ -188,7 +197,9 @@ def _run(
     try:
         if on_ready is not None:
             on_ready()
-        asyncio.run(run_async(settings, db, sock=sock, poll=poll, extras=extras))
+        asyncio.run(
+            run_async(settings, db, sock=sock, poll=poll, extras=extras, on_stop=_exit_soon)
+        )
     except KeyboardInterrupt:  # Ctrl-C before our handlers were installed
         pass
     finally:
@@ -204,10 +215,13 @@ async def run_async(
     sock: socket.socket | None,
     poll: bool = True,
     extras: tuple[Extra, ...] = (),
+    on_stop: Callable[[], None] | None = None,
 ) -> None:
     """Run the site (on `sock`), the scheduler and any extras until a stop signal.
 
     The site's push endpoint and the scheduler share one write lock: one writer at a time.
+    At a stop signal every page's queries are cancelled (store/public/deadline.py), requests
+    get `GRACE` seconds to finish, and `on_stop` runs (the command arms its exit there).
     """
     stop = asyncio.Event()
     write_lock = threading.Lock()
@@ -221,7 +235,7 @@ async def run_async(
                 log_config=None,  # keep the CLI's logging setup
                 access_log=False,
                 lifespan="auto",
-                timeout_graceful_shutdown=5,
+                timeout_graceful_shutdown=GRACE,
             )
             server = _Server(config)
             main_tasks.append(asyncio.create_task(server.serve(sockets=[sock]), name="site"))
@@ -240,6 +254,12 @@ async def run_async(
         # With no site, the scheduler is the main task.
         watched = main_tasks or side_tasks[:1]
         await asyncio.wait([waiter, *watched], return_when=asyncio.FIRST_COMPLETED)
+        if stop.is_set():
+            cancelled = deadline.cancel_all()
+            if cancelled:
+                log.info("stopping: cancelled the queries of %d request(s)", cancelled)
+            if on_stop is not None:
+                on_stop()
         if server is not None:
             server.should_exit = True
         for task in side_tasks:
@@ -249,6 +269,25 @@ async def run_async(
     for result in results:
         if isinstance(result, BaseException) and not isinstance(result, asyncio.CancelledError):
             raise result
+
+
+# Seconds a stop signal gives requests and the poller's current write to finish.
+GRACE = 5
+
+
+def _exit_soon() -> None:
+    """Whatever is still running `GRACE` seconds and a little after a stop signal (a query the
+    database does not interrupt, a write waiting on another process's lock) does not keep the
+    process alive: it exits. Nothing is lost by it: writes are transactions, and a payload
+    stored but not processed is processed at the next start (`recover_unfinished`)."""
+
+    def watchdog() -> None:
+        time.sleep(GRACE + 3)
+        log.warning("stopping: work still running after %d s; exiting now", GRACE + 3)
+        logging.shutdown()
+        os._exit(0)
+
+    threading.Thread(target=watchdog, name="exit watchdog", daemon=True).start()
 
 
 def _log_failure(task: asyncio.Task[Any]) -> None:

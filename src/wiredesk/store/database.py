@@ -21,9 +21,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from wiredesk.errors import WiredeskError
+from wiredesk.store.public import deadline
 from wiredesk.store.public.gate import DEFAULT_POLICY, DuplicatePolicy
 
 log = logging.getLogger(__name__)
+
+# Copies written between two refreshes of the planner's statistics (`note_new_copies`).
+STATISTICS_EVERY = 20_000
 
 # Told after a write commits, with the tags of what changed (`store.ledger.changes`).
 ChangeListener = Callable[[frozenset[str]], object]
@@ -43,15 +47,30 @@ class Database:
         self.writer_id = uuid.uuid4().hex[:16]
         self._listeners: list[ChangeListener] = []
         self._listeners_lock = threading.Lock()
+        self._copies_since_statistics = 0
 
     @classmethod
     def open(
         cls, url: str, *, run_migrations: bool = True, policy: DuplicatePolicy = DEFAULT_POLICY
     ) -> Database:
         db = cls(make_engine(url), policy=policy)
-        if run_migrations:
-            migrate(db.engine)
+        if run_migrations and (migrate(db.engine) or not db.has_statistics()):
+            db.refresh_statistics()
         return db
+
+    def has_statistics(self) -> bool:
+        """Whether the planner has statistics for the copies table at all."""
+        with self.engine.connect() as conn:
+            if self.dialect == "sqlite":
+                found = conn.exec_driver_sql(
+                    "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'"
+                ).first()
+                return found is not None
+            stats = conn.exec_driver_sql(
+                "SELECT coalesce(last_analyze, last_autoanalyze) FROM pg_stat_user_tables "
+                "WHERE relname = 'items' AND schemaname = current_schema()"
+            ).scalar()
+            return stats is not None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -60,6 +79,31 @@ class Database:
     def dialect(self) -> str:
         """ "sqlite" or "postgresql"."""
         return self.engine.dialect.name
+
+    def refresh_statistics(self) -> None:
+        """Bring the planner's statistics up to date (after migrations, at start, after big
+        batches): without them SQLite and PostgreSQL can pick a scan of the wrong index, and
+        a page's cost then grows with the archive.
+
+        SQLite: `ANALYZE` with a row limit per index (seconds even at a million copies, and
+        what SQLite advises over a full one); PostgreSQL: `ANALYZE` of the tables pages read.
+        """
+        with self.engine.begin() as conn:
+            if self.dialect == "sqlite":
+                conn.exec_driver_sql("PRAGMA analysis_limit=1000")
+                conn.exec_driver_sql("ANALYZE")
+            else:
+                conn.exec_driver_sql("ANALYZE items, item_versions, stories, sections")
+        self._copies_since_statistics = 0
+
+    def note_new_copies(self, count: int) -> None:
+        """Count copies written; statistics are refreshed every STATISTICS_EVERY copies."""
+        self._copies_since_statistics += count
+        if self._copies_since_statistics >= STATISTICS_EVERY:
+            try:
+                self.refresh_statistics()
+            except Exception:  # statistics are an optimization; a failure is logged only
+                log.exception("refreshing the planner's statistics failed")
 
     def on_change(self, listener: ChangeListener) -> None:
         """Call `listener(tags)` after every committed write that changed public content."""
@@ -100,6 +144,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
                 ) from None
         engine = create_engine(real, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "before_cursor_execute", _sqlite_limit_statement)
         return engine
     if real.get_backend_name() == "postgresql" and real.get_driver_name() == "psycopg":
         try:
@@ -109,7 +154,52 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
                 "site.database is a PostgreSQL URL, but the PostgreSQL driver is not "
                 "installed; install it with: pip install 'wiredesk[postgres]'"
             ) from None
-    return create_engine(real, pool_pre_ping=True, **kwargs)
+    engine = create_engine(real, pool_pre_ping=True, **kwargs)
+    event.listen(engine, "before_cursor_execute", _pg_limit_statement)
+    event.listen(engine, "after_cursor_execute", _pg_statement_done)
+    event.listen(engine, "handle_error", _pg_statement_failed)
+    return engine
+
+
+def _pg_limit_statement(conn: Any, cursor: Any, *_: Any) -> None:
+    """Under a request's limit (store/public/deadline.py): the statement gets the time left
+    (`SET LOCAL`: it ends with the connection's transaction), and can be cancelled."""
+    limit = deadline.current()
+    if limit is None:
+        return
+    if limit.exceeded():
+        raise deadline.QueryInterrupted("the request's time for queries is up")
+    cursor.execute(f"SET LOCAL statement_timeout = {limit.remaining_ms()}")
+    with limit.lock:
+        limit.running.add(conn.connection.dbapi_connection)
+
+
+def _pg_statement_done(conn: Any, *_: Any) -> None:
+    limit = deadline.current()
+    if limit is not None:
+        with limit.lock:
+            limit.running.discard(conn.connection.dbapi_connection)
+
+
+def _pg_statement_failed(context: Any) -> None:
+    limit = deadline.current()
+    if limit is not None and context.connection is not None:
+        with limit.lock:
+            limit.running.discard(context.connection.connection.dbapi_connection)
+
+
+def _sqlite_limit_statement(*_: Any) -> None:
+    """A statement of a request whose time is up is not started (one SQLite finishes in fewer
+    steps than the progress handler's interval would otherwise run)."""
+    limit = deadline.current()
+    if limit is not None and limit.exceeded():
+        raise deadline.QueryInterrupted("the request's time for queries is up")
+
+
+def _sqlite_progress() -> int:
+    """SQLite calls this every few thousand instructions; non-zero aborts the statement."""
+    limit = deadline.current()
+    return 1 if limit is not None and limit.exceeded() else 0
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -124,6 +214,8 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")
     cur.close()
+    # a request's queries stop when its time is up or it is cancelled (store/public/deadline.py)
+    dbapi_conn.set_progress_handler(_sqlite_progress, 4000)
 
 
 # The newest migration (`migrations/versions/`); a test holds it equal to Alembic's head.
@@ -140,15 +232,16 @@ def at_head(engine: Engine) -> bool:
     return [r[0] for r in revisions] == [HEAD_REVISION]
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the database to the newest schema; safe to call at every start.
+def migrate(engine: Engine) -> bool:
+    """Bring the database to the newest schema; safe to call at every start. Returns whether
+    anything was migrated.
 
     Alembic (about 12 MB once imported) is loaded only when there is something to migrate:
     every start of an up-to-date database is one query, and a long-running process does not
     carry Alembic for nothing.
     """
     if at_head(engine):
-        return
+        return False
     from alembic import command
     from alembic.config import Config
 
@@ -163,3 +256,4 @@ def migrate(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+    return True

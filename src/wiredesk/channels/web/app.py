@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
+from sqlalchemy.exc import DBAPIError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -16,10 +17,12 @@ from starlette.routing import BaseRoute, Route
 
 from wiredesk.channels.web.assets import static_file
 from wiredesk.channels.web.cache import CachedPages, ChangeFollower, PageCache
+from wiredesk.channels.web.limits import REQUEST_TIMEOUT, RenderTimes, RequestLimits
 from wiredesk.channels.web.pages import Pages
 from wiredesk.channels.web.security import SecurityHeaders
 from wiredesk.config import Settings
 from wiredesk.model import utcnow
+from wiredesk.store.public.deadline import QueryInterrupted
 from wiredesk.store.public.reader import PublicReader
 
 
@@ -31,6 +34,7 @@ def create_app(
     extra_routes: Sequence[BaseRoute] = (),
     page_cache: bool = True,
     follow_changes_every: float = 0.5,
+    request_timeout: float = REQUEST_TIMEOUT,
 ) -> Starlette:
     """The public site and its feeds over `reader`.
 
@@ -38,9 +42,11 @@ def create_app(
     matched before the site's own catch-all article route. With `page_cache`, pages and feeds
     are rendered once per change (channels/web/cache.py): writes through `reader`'s database
     in this process drop what they change at once, other processes' writes within
-    `follow_changes_every` seconds.
+    `follow_changes_every` seconds. A page whose queries take more than `request_timeout`
+    seconds answers 503.
     """
-    pages = Pages(settings, reader, clock)
+    times = RenderTimes()
+    pages = Pages(settings, reader, clock, times)
     routes: list[BaseRoute] = [
         Route("/", pages.home, name="home"),
         Route("/health", pages.health, name="health"),
@@ -57,7 +63,11 @@ def create_app(
         Route("/{section}/feed.json", pages.feed, name="section_json_feed"),
         Route("/{section}/{rest}", pages.article, name="article"),
     ]
-    middleware = [Middleware(SecurityHeaders)]
+    # outermost first: the cache answers hits; a miss gets a time limit and security headers
+    middleware = [
+        Middleware(RequestLimits, times=times, timeout=request_timeout),
+        Middleware(SecurityHeaders),
+    ]
     cache = PageCache()
     if page_cache:
         reader.db.on_change(cache.invalidate)
@@ -68,7 +78,11 @@ def create_app(
         )
     app = Starlette(
         routes=routes,
-        exception_handlers={HTTPException: pages.http_error},
+        exception_handlers={
+            HTTPException: pages.http_error,
+            DBAPIError: pages.database_error,
+            QueryInterrupted: pages.database_error,
+        },
         middleware=middleware,
     )
     app.state.settings = settings

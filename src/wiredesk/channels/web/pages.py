@@ -14,6 +14,7 @@ is not revealed before its time.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -31,6 +32,11 @@ from wiredesk.channels.web.render import PAGE_CACHE, Renderer, originator_href
 from wiredesk.store.public import reader as public
 from wiredesk.store.public.reader import Cursor, Scope
 from wiredesk.store.public.views import Copy, Correction, normalize_name
+
+# `/health` says "degraded" when recent pages' 99th percentile, or the home page's query, take
+# longer than these (seconds): readers notice, even if every source is fine.
+SLOW_PAGE = 1.0
+SLOW_QUERY = 0.5
 
 
 class Pages(Renderer):
@@ -242,11 +248,40 @@ class Pages(Renderer):
     # --- health and errors ---------------------------------------------------------------
 
     def health(self, request: Request) -> JSONResponse:
-        """For monitors: 200 "ok" or "degraded" (sources failing), 503 "down" (no database).
+        """For monitors: 200 "ok" or "degraded" (sources failing, pages or queries slow),
+        503 "down" (no database).
 
         Fields are documented in docs/operations.md ("Source health")."""
-        body, status = health_report(self.reader.engine, self.settings, self.clock())
+        now = self.clock()
+        body, status = health_report(self.reader.engine, self.settings, now)
+        if status == 200:
+            body["pages"] = self._page_health(now)
+            if body["pages"]["slow"]:
+                body["status"] = "degraded"
         return JSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
+
+    def _page_health(self, now: datetime) -> dict[str, object]:
+        """Recent render times, and how long the home page's query takes right now."""
+        renders, p99 = self.times.p99()
+        started = time.perf_counter()
+        self.reader.page(now, size=self.site.page_size)
+        query = time.perf_counter() - started
+        slow = (p99 is not None and p99 > SLOW_PAGE) or query > SLOW_QUERY
+        return {
+            "renders_5min": renders,
+            "render_p99_ms": None if p99 is None else round(p99 * 1000, 1),
+            "home_query_ms": round(query * 1000, 1),
+            "slow": slow,
+        }
+
+    def database_error(self, request: Request, exc: Exception) -> Response:
+        """A query that ran out of time or lost its database: 503, try again shortly."""
+        return Response(
+            "The site is busy; please try again in a few seconds.\n",
+            status_code=503,
+            media_type="text/plain; charset=utf-8",
+            headers={"Retry-After": "10", "Cache-Control": "no-store"},
+        )
 
     def not_found(self, request: Request, exc: Exception) -> Response:
         try:

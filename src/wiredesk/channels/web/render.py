@@ -25,6 +25,7 @@ from wiredesk.channels.i18n import strings
 from wiredesk.channels.timefmt import iso, local_date, local_time
 from wiredesk.channels.web.assets import FONT_URL, css_url
 from wiredesk.channels.web.cache import TAGS, UNTIL
+from wiredesk.channels.web.limits import RenderTimes
 from wiredesk.config import Settings
 from wiredesk.store.public.reader import PublicReader
 from wiredesk.store.public.views import OtherCopy, normalize_name
@@ -53,9 +54,14 @@ class Renderer:
     """The site's templates and the parts every page shares."""
 
     def __init__(
-        self, settings: Settings, reader: PublicReader, clock: Callable[[], datetime]
+        self,
+        settings: Settings,
+        reader: PublicReader,
+        clock: Callable[[], datetime],
+        times: RenderTimes | None = None,
     ) -> None:
         self.settings = settings
+        self.times = times or RenderTimes()
         self.site = settings.site
         self.reader = reader
         self.clock = clock

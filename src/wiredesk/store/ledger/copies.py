@@ -97,6 +97,7 @@ def save(
             tags |= changes.tags_of(conn, versioned)
         changes.record(conn, db, tags, now)
     db.notify(tags)
+    db.note_new_copies(len(fresh))
     return [o for o in outcomes if o is not None]
 
 

@@ -185,7 +185,13 @@ class PublicReader:
 
     def has_copies(self, now: datetime, scope: Scope) -> bool:
         """Whether a list has anything to show at `now` (one index probe)."""
-        q = select(literal(1)).select_from(items).where(*self._filters(now, scope)).limit(1)
+        q = (
+            select(literal(1))
+            .select_from(items)
+            .where(*self._filters(now, scope))
+            .order_by(items.c.published_at.desc())  # the list's own index, from its top
+            .limit(1)
+        )
         with self.engine.connect() as conn:
             return conn.execute(q).first() is not None
 
@@ -233,6 +239,8 @@ class PublicReader:
                     select(literal(1))
                     .select_from(items)
                     .where(*self._filters(now, Scope(section=name)))
+                    # newest first, as the section page reads it: a walk down its index
+                    .order_by(items.c.published_at.desc())
                     .limit(1)
                 ).first()
                 is not None

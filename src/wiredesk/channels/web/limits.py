@@ -1,0 +1,85 @@
+"""Every request gets a time limit for its queries, and loses them when its client goes.
+
+A page is rendered in a worker thread; if its queries run long (a database under unusual
+load, a plan gone wrong) the reader has long given up, and the thread and the connection
+should be free for the next one. `RequestLimits` puts each request's queries under a
+`QueryLimit` (store/public/deadline.py): SQLite statements abort and PostgreSQL statements
+are cancelled when `timeout` seconds have passed or the client disconnects. Such a request
+gets a 503 with Retry-After. Render times are recorded for `/health`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+import time
+from collections import deque
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from wiredesk.store.public.deadline import QueryLimit, limit_queries
+
+REQUEST_TIMEOUT = 10.0  # seconds of queries a page may take before it answers 503
+
+
+class RenderTimes:
+    """How long recent pages took to render (cache misses), for `/health`."""
+
+    def __init__(self, keep: int = 500) -> None:
+        self._times: deque[tuple[float, float]] = deque(maxlen=keep)
+        self._lock = threading.Lock()
+
+    def add(self, seconds: float) -> None:
+        with self._lock:
+            self._times.append((time.monotonic(), seconds))
+
+    def p99(self, within: float = 300.0) -> tuple[int, float | None]:
+        """(how many renders in the last `within` seconds, their 99th percentile)."""
+        since = time.monotonic() - within
+        with self._lock:
+            recent = sorted(s for at, s in self._times if at >= since)
+        if not recent:
+            return 0, None
+        return len(recent), recent[min(len(recent) - 1, int(len(recent) * 0.99))]
+
+
+class RequestLimits:
+    """ASGI middleware: a query limit per request, cancelled when the client disconnects."""
+
+    def __init__(self, app: ASGIApp, times: RenderTimes, timeout: float = REQUEST_TIMEOUT) -> None:
+        self.app = app
+        self.times = times
+        self.timeout = timeout
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # Pages only: a push (POST) is ingest's work, which may rightly take long.
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        limit = QueryLimit(time.monotonic() + self.timeout)
+        # no body to read: listen for the client leaving
+        watcher = asyncio.create_task(_cancel_on_disconnect(receive, limit))
+        started = time.perf_counter()
+        try:
+            with limit_queries(limit):
+                await self.app(scope, _no_more_messages, send)
+        finally:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
+            self.times.add(time.perf_counter() - started)
+
+
+async def _cancel_on_disconnect(receive: Receive, limit: QueryLimit) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            limit.cancel()
+            return
+
+
+async def _no_more_messages() -> Message:
+    """What a GET handler gets if it reads the request: an empty body (the watcher reads the
+    real channel)."""
+    return {"type": "http.request", "body": b"", "more_body": False}

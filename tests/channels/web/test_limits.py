@@ -1,0 +1,86 @@
+"""A page's queries have a time limit and stop when the reader has gone; `/health` says when
+pages are slow. SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from starlette.testclient import TestClient
+
+from tests.channels.channels_support import Clock, Filler, make_settings, story_item
+from wiredesk.channels.web import pages
+from wiredesk.channels.web.app import create_app
+from wiredesk.store.database import Database
+from wiredesk.store.public.deadline import QueryLimit, cancel_all, limit_queries
+from wiredesk.store.public.reader import PublicReader
+
+# A query that would run for minutes on either database.
+SLOW = {
+    "sqlite": "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
+    "SELECT count(*) FROM n WHERE i < 10000000000",
+    "postgresql": "SELECT pg_sleep(600)",
+}
+
+
+def run_limited(store: Database, limit: QueryLimit) -> BaseException | None:
+    try:
+        with limit_queries(limit), store.engine.connect() as conn:
+            conn.execute(text(SLOW[store.dialect]))
+    except Exception as e:
+        return e
+    return None
+
+
+def test_a_query_past_its_time_stops(store: Database) -> None:
+    started = time.monotonic()
+    error = run_limited(store, QueryLimit(time.monotonic() + 0.3))
+    assert error is not None  # interrupted, not finished
+    assert time.monotonic() - started < 10  # the query alone would take minutes
+
+
+def test_a_cancelled_request_s_query_stops_at_once(store: Database) -> None:
+    """What happens when the reader's connection closes, or the process is asked to stop."""
+    limit = QueryLimit(time.monotonic() + 600)
+    outcome: list[BaseException | None] = []
+    worker = threading.Thread(target=lambda: outcome.append(run_limited(store, limit)))
+    worker.start()
+    time.sleep(0.5)
+    assert cancel_all() >= 1
+    worker.join(timeout=10)
+    assert not worker.is_alive() and outcome and outcome[0] is not None
+
+
+def test_queries_outside_a_request_are_not_limited(store: Database) -> None:
+    """Ingest's writes, and a push's, may take as long as they need."""
+    with store.engine.connect() as conn:
+        assert conn.execute(text("SELECT 1")).scalar() == 1
+
+
+def test_a_page_whose_queries_run_out_of_time_answers_503(
+    store: Database, fill: Filler, tmp_path: Path, clock: Clock
+) -> None:
+    fill(story_item(1))
+    app = create_app(
+        make_settings(tmp_path, "en"), PublicReader(store), clock=clock, request_timeout=0.0
+    )
+    response = TestClient(app).get("/")
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "10"
+
+
+def test_health_says_degraded_when_pages_are_slow(
+    store: Database, fill: Filler, tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fill(story_item(1))
+    client = TestClient(create_app(make_settings(tmp_path, "en"), PublicReader(store), clock=clock))
+    client.get("/")
+    healthy = client.get("/health").json()
+    assert healthy["pages"]["renders_5min"] >= 1 and healthy["pages"]["slow"] is False
+    monkeypatch.setattr(pages, "SLOW_QUERY", 0.0)  # as if the home page's query took too long
+    slow = client.get("/health")
+    assert slow.status_code == 200 and slow.json()["status"] == "degraded"
+    assert slow.json()["pages"]["slow"] is True

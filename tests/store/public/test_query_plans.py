@@ -1,0 +1,201 @@
+"""Query plans pinned: every public query reads an index, never the whole archive.
+
+The database has the shape of a site after months of wire: thousands of copies over time,
+several agencies and sections, stories told by more than one wire, kills, held copies,
+pending embargoes, credited originators. Each public query is run as the pages run it, its
+SQL captured, and the database's own planner asked how it would run it (`EXPLAIN QUERY PLAN`
+on SQLite, `EXPLAIN` on PostgreSQL). A change that brings back a scan of the copies or a sort
+of the archive fails here, whatever the timings on a developer's machine say.
+
+On SQLite the plans are checked with and without statistics (a new site has none until its
+first refresh); on PostgreSQL with them, as `Database.open` and big ingests keep them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from wiredesk.model import Envelope, Item, PubStatus, Transport
+from wiredesk.store.database import Database
+from wiredesk.store.ledger import copies, editorial, envelopes, stories, visibility
+from wiredesk.store.ledger.stories import GroupingPlan
+from wiredesk.store.public.gate import DuplicatePolicy
+from wiredesk.store.public.reader import PublicReader, Scope
+
+T0 = datetime(2025, 1, 1, tzinfo=UTC)
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
+COPIES = 6000
+SOURCES = ("ians", "pti", "ani", "uni")
+SECTIONS = ("desh", "videsh", "khel", "vyapar", "manoranjan")
+ORIGINATOR = "चाइना मीडिया ग्रुप"
+
+
+def build(db: Database) -> None:
+    """A site after months of wire, written through the ledger as ingest writes it."""
+    visibility.adopt_policy(db, DuplicatePolicy("link", ("pti",)))
+    for n, start in enumerate(range(0, COPIES, 500)):
+        source = SOURCES[n % len(SOURCES)]
+        env, _ = envelopes.record(db, Envelope(source, f"p{n}".encode(), Transport.PUSH, "x"))
+        batch = []
+        for k in range(start, start + 500):
+            when = T0 + timedelta(minutes=k * 30)
+            batch.append(
+                Item(
+                    guid=f"g{k}",
+                    headline=f"ख़बर {k}",
+                    body_html="<p>पाठ।</p>",
+                    body_text="पाठ।",
+                    slug=f"khabar-{k}",
+                    section=SECTIONS[k % len(SECTIONS)],
+                    language="hi",
+                    published_at=when,
+                    originator=ORIGINATOR if k % 40 == 0 else None,
+                    embargo_until=NOW + timedelta(days=2) if k % 500 == 7 else None,
+                    pub_status=PubStatus.WITHHELD if k % 250 == 3 else PubStatus.USABLE,
+                )
+            )
+        copies.save(db, source, batch, env, auto_publish=n % 7 != 6, now=T0 + timedelta(days=400))
+    # every tenth copy retold by the next agency's wire: stories of two copies
+    joins = [(k + 501, k + 1) for k in range(0, COPIES - 500, 10)]  # item ids, in order
+    stories.apply(db, GroupingPlan(joins=joins), NOW)
+    for item_id in range(1, COPIES, 150):
+        editorial.kill(db, item_id, reason="legal", actor="editor test", now=NOW)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "sqlite, analyzed", "postgresql"])
+def site(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Database]:
+    if request.param.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path_factory.mktemp('plans') / 'site.db'}"
+        db = Database.open(url)
+        build(db)
+        if request.param == "sqlite, analyzed":
+            db.refresh_statistics()
+        else:  # as a new site that has not yet refreshed them: no statistics at all
+            with db.engine.begin() as conn:
+                conn.exec_driver_sql("DROP TABLE IF EXISTS sqlite_stat1")
+        yield db
+        db.close()
+        return
+    schema_url = request.getfixturevalue("pg_module_schema_url")
+    db = Database.open(schema_url)
+    build(db)
+    db.refresh_statistics()
+    yield db
+    db.close()
+
+
+def captured(db: Database, run: Callable[[], Any]) -> list[tuple[str, Any]]:
+    """The SQL statements `run` sends, with their parameters."""
+    seen: list[tuple[str, Any]] = []
+
+    def note(conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        seen.append((statement, params))
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        run()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    assert seen, "the query ran no SQL"
+    return seen
+
+
+def plan(db: Database, statement: str, params: Any) -> list[str]:
+    with db.engine.connect() as conn:
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        if db.dialect == "sqlite":
+            cursor.execute("EXPLAIN QUERY PLAN " + statement, params)
+            return [str(row[-1]) for row in cursor.fetchall()]
+        cursor.execute("EXPLAIN " + statement, params)
+        return [str(row[0]) for row in cursor.fetchall()]
+
+
+def reads_no_archive(lines: list[str], dialect: str) -> list[str]:
+    """The plan's lines that read the copies or versions without an index, or sort them."""
+    big = ("items", "item_versions")
+    if dialect == "sqlite":
+        return [
+            line
+            for line in lines
+            if any(line.startswith(f"SCAN {t}") and "INDEX" not in line for t in big)
+            or "TEMP B-TREE" in line
+        ]
+    bad = [line for line in lines if any(f"Seq Scan on {t}" in line for t in big)]
+    # a Sort over the copies (a small table such as `sections` may be sorted)
+    sorting = False
+    for line in lines:
+        if "Sort " in line and "Sort Key" not in line:
+            sorting = True
+        elif sorting and any(f" on {t} " in line or line.endswith(f" on {t}") for t in big):
+            bad.append(line)
+            sorting = False
+    return bad
+
+
+QUERIES: dict[str, tuple[Callable[[PublicReader], Any], tuple[str, ...]]] = {
+    # name: (what a page runs, the indexes its list must walk)
+    "home": (lambda r: r.page(NOW, size=20), ("ix_items_listing",)),
+    "home, page 3": (
+        lambda r: r.page(NOW, size=20, after=r.page(NOW, size=40).older),
+        ("ix_items_listing",),
+    ),
+    "section": (
+        lambda r: r.page(NOW, Scope(section="khel"), size=20),
+        ("ix_items_section_listing", "ix_items_listing"),
+    ),
+    "agency": (
+        lambda r: r.page(NOW, Scope(source_id="ani"), size=20),
+        ("ix_items_source_listing", "ix_items_listing"),
+    ),
+    "originator": (
+        lambda r: r.page(NOW, Scope(originator=ORIGINATOR), size=20),
+        ("ix_items_originator_listing",),
+    ),
+    "feed": (lambda r: r.list_copies(NOW, limit=50), ("ix_items_listing",)),
+    "navigation": (
+        lambda r: r.nav_sections(NOW),
+        ("ix_items_section_listing", "ix_items_listing"),
+    ),
+    "article": (lambda r: r.copy_detail(r.page(NOW, size=1).copies[0].short_id, NOW), ()),
+    "article status (410, 404)": (lambda r: r.copy_status("nothing1", NOW), ()),
+    "also reported by": (lambda r: r.other_copies(r.page(NOW, size=20).copies, NOW), ()),
+    "lead of a suppressed copy": (lambda r: r.lead_path("nothing1", NOW), ()),
+    "has copies": (lambda r: r.has_copies(NOW, Scope(source_id="uni")), ()),
+    "when the cache must expire": (lambda r: r.next_change_after(NOW), ()),
+    "changes from other processes": (lambda r: r.changes_since(0), ()),
+}
+
+
+@pytest.mark.parametrize("name", list(QUERIES))
+def test_every_public_query_reads_an_index_never_the_archive(site: Database, name: str) -> None:
+    run, walks = QUERIES[name]
+    reader = PublicReader(site)
+    result = run(reader)
+    assert result is not None or name in ("article status (410, 404)", "lead of a suppressed copy")
+    for statement, params in captured(site, lambda: run(reader)):
+        lines = plan(site, statement, params)
+        assert not reads_no_archive(lines, site.dialect), (statement, lines)
+        if walks and " FROM items" in statement and "ORDER BY items.published_at DESC" in statement:
+            assert any(ix in line for line in lines for ix in walks), (statement, lines)
+
+
+def test_the_site_has_the_shape_the_plans_are_checked_on(site: Database) -> None:
+    """Enough copies, stories of several copies, kills and pending embargoes: the cases where a
+    wrong plan would read far more than one page."""
+    reader = PublicReader(site)
+    assert len(reader.list_copies(NOW, limit=COPIES)) > COPIES // 2
+    assert reader.next_change_after(NOW) is not None  # embargoes pending
+    assert any(reader.other_copies(reader.list_copies(NOW, limit=COPIES), NOW).values())
+
+
+def test_the_check_sees_a_scan_when_there_is_one(site: Database) -> None:
+    """The checker itself: a list ordered by a column no index has reads the whole archive."""
+    statement = "SELECT items.id FROM items ORDER BY items.guid DESC LIMIT 20"
+    assert reads_no_archive(plan(site, statement, ()), site.dialect)

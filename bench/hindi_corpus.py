@@ -101,12 +101,16 @@ TRAILER = (
 )
 
 
-def story(rng: random.Random, n: int, when: datetime) -> tuple[str, str]:
+def story(
+    rng: random.Random, n: int, when: datetime, paragraphs: tuple[int, int] = (5, 9)
+) -> tuple[str, str]:
+    """A story of `paragraphs` (at least, at most) paragraphs: (5, 9) is about 8 KB of RSS
+    item, (2, 4) about 4 KB."""
     place, subject = rng.choice(PLACES), rng.choice(SUBJECTS)
     headline = rng.choice(HEADS).format(s=subject, p=place) + f" ({n})"
     paras = []
     lead = f"{place}, {when.day} {MONTHS[when.month - 1]} (आईएएनएस)। "
-    for p in range(rng.randint(5, 9)):
+    for p in range(rng.randint(*paragraphs)):
         sents = []
         for _ in range(rng.randint(2, 4)):
             sents.append(
@@ -131,7 +135,13 @@ def rss(items: list[str]) -> str:
     )
 
 
-def write_corpus(out: Path, total: int = 10_000, per_file: int = 500, seed: int = 7) -> list[Path]:
+def write_corpus(
+    out: Path,
+    total: int = 10_000,
+    per_file: int = 500,
+    seed: int = 7,
+    paragraphs: tuple[int, int] = (5, 9),
+) -> list[Path]:
     """Write `total` items in RSS files of `per_file` items; returns the file paths."""
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
@@ -139,7 +149,7 @@ def write_corpus(out: Path, total: int = 10_000, per_file: int = 500, seed: int 
     files, batch = [], []
     for n in range(total):
         when = start + timedelta(minutes=n)
-        headline, body = story(rng, n, when)
+        headline, body = story(rng, n, when, paragraphs)
         batch.append(
             f"<item><title>{escape(headline)}</title>"
             f"<link>https://wire.example/story/{n}</link>"

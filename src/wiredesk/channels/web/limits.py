@@ -58,12 +58,14 @@ class RequestLimits:
             await self.app(scope, receive, send)
             return
         limit = QueryLimit(time.monotonic() + self.timeout)
-        # no body to read: listen for the client leaving
-        watcher = asyncio.create_task(_cancel_on_disconnect(receive, limit))
+        # A GET has no body: this middleware reads the request's channel itself, to hear the
+        # client leave, and hands the app a channel that says the same.
+        gone = asyncio.Event()
+        watcher = asyncio.create_task(_cancel_on_disconnect(receive, limit, gone))
         started = time.perf_counter()
         try:
             with limit_queries(limit):
-                await self.app(scope, _no_more_messages, send)
+                await self.app(scope, _Channel(gone), send)
         finally:
             watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -71,15 +73,26 @@ class RequestLimits:
             self.times.add(time.perf_counter() - started)
 
 
-async def _cancel_on_disconnect(receive: Receive, limit: QueryLimit) -> None:
+async def _cancel_on_disconnect(receive: Receive, limit: QueryLimit, gone: asyncio.Event) -> None:
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
             limit.cancel()
+            gone.set()
             return
 
 
-async def _no_more_messages() -> Message:
-    """What a GET handler gets if it reads the request: an empty body (the watcher reads the
-    real channel)."""
-    return {"type": "http.request", "body": b"", "more_body": False}
+class _Channel:
+    """The request channel as the app sees it: an empty body, then (when the client has
+    gone) a disconnect — as the real one would say."""
+
+    def __init__(self, gone: asyncio.Event) -> None:
+        self.gone = gone
+        self.read = False
+
+    async def __call__(self) -> Message:
+        if not self.read:
+            self.read = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await self.gone.wait()
+        return {"type": "http.disconnect"}

@@ -130,3 +130,18 @@ def test_migration_0004_gives_each_existing_item_its_own_story(db_url: str) -> N
     engine.dispose()
     assert len(rows) == 2 and len({r.story_id for r in rows}) == 2
     assert all(leads[r.story_id] == r.id for r in rows)
+
+
+def test_the_changes_log_keeps_a_day(store: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Other processes' caches read the log; what is older than a day is pruned as it grows."""
+    from wiredesk.store.ledger import changes as log
+    from wiredesk.store.schema import changes
+
+    monkeypatch.setattr(log, "PRUNE_EVERY", 2)
+    monkeypatch.setattr(log, "_recorded", 0)
+    with store.engine.begin() as conn:
+        log.record(conn, store, {"home"}, T0)
+        log.record(conn, store, {"home"}, T0 + timedelta(days=2))  # prunes the first
+    with store.engine.connect() as conn:
+        kept = conn.execute(select(changes.c.at)).scalars().all()
+    assert kept == [T0 + timedelta(days=2)]

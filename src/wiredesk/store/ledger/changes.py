@@ -71,12 +71,16 @@ def tags_of(conn: Connection, item_ids: Iterable[int]) -> set[str]:
 
 
 def record(conn: Connection, db: Database, tags: set[str], now: datetime) -> None:
-    """Log `tags` in the caller's transaction (call `db.notify(tags)` after it commits)."""
+    """Log `tags` in the caller's transaction (call `db.notify(tags)` after it commits);
+    every PRUNE_EVERY records, rows older than KEEP go in the same transaction."""
     if not tags:
         return
     conn.execute(insert(changes).values(at=now, writer=db.writer_id, tags=json.dumps(sorted(tags))))
-
-
-def prune(db: Database, now: datetime) -> None:
-    with db.engine.begin() as conn:
+    global _recorded
+    _recorded += 1
+    if _recorded % PRUNE_EVERY == 0:
         conn.execute(delete(changes).where(changes.c.at < now - KEEP))
+
+
+PRUNE_EVERY = 500
+_recorded = 0

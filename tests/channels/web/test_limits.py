@@ -84,3 +84,41 @@ def test_health_says_degraded_when_pages_are_slow(
     slow = client.get("/health")
     assert slow.status_code == 200 and slow.json()["status"] == "degraded"
     assert slow.json()["pages"]["slow"] is True
+
+
+def test_a_reader_who_leaves_stops_the_page_s_queries(store: Database) -> None:
+    """The middleware hears the client go (the request channel says `http.disconnect`) and
+    the page's running query stops, instead of finishing for nobody."""
+    import anyio
+
+    from wiredesk.channels.web.limits import RenderTimes, RequestLimits
+
+    finished: list[BaseException | None] = []
+
+    async def page(scope: dict, receive: object, send: object) -> None:  # type: ignore[type-arg]
+        def render() -> None:
+            with store.engine.connect() as conn:
+                conn.execute(text(SLOW[store.dialect]))
+
+        try:
+            await anyio.to_thread.run_sync(render)
+            finished.append(None)
+        except Exception as e:
+            finished.append(e)
+
+    async def channel() -> dict[str, object]:
+        if not sent:
+            sent.append(True)
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await anyio.sleep(0.5)  # the reader closes the tab
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict) -> None:  # type: ignore[type-arg]
+        pass
+
+    sent: list[bool] = []
+    app = RequestLimits(page, RenderTimes(), timeout=600)  # type: ignore[arg-type]
+    started = time.monotonic()
+    anyio.run(app, {"type": "http", "method": "GET", "path": "/"}, channel, send)
+    assert finished and finished[0] is not None  # interrupted, not completed
+    assert time.monotonic() - started < 10  # the query alone would take minutes

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, Engine, func, literal, or_, select
@@ -30,10 +29,14 @@ from wiredesk.store.public.gate import (
     visible_clause,
 )
 from wiredesk.store.public.views import (
+    EVERYTHING,
     Copy,
     CopyDetail,
+    CopyPage,
     Correction,
+    Cursor,
     OtherCopy,
+    Scope,
     VersionLine,
     copy_from_row,
     copy_path,
@@ -94,47 +97,6 @@ HIDDEN = "hidden"  # withheld, embargoed, held: 404 for now
 DUPLICATE = "duplicate"  # suppressed under duplicates = "suppress": redirect to the lead
 
 
-@dataclass(frozen=True, slots=True)
-class Cursor:
-    """Where a page of a list ends: the next page holds the copies listed after this one
-    (older, or as old with a smaller id). Written into "older stories" links."""
-
-    published_at: datetime
-    item_id: int
-
-    def token(self) -> str:
-        return f"{self.published_at.astimezone(UTC):%Y%m%d%H%M%S%f}-{self.item_id}"
-
-    @classmethod
-    def parse(cls, token: str) -> Cursor | None:
-        """The cursor a token names, or None if it is not one (a hand-edited URL)."""
-        when, _, item_id = token.partition("-")
-        if not (when.isascii() and when.isdigit() and item_id.isascii() and item_id.isdigit()):
-            return None
-        try:
-            at = datetime.strptime(when, "%Y%m%d%H%M%S%f").replace(tzinfo=UTC)
-        except ValueError:
-            return None
-        return cls(at, int(item_id))
-
-
-@dataclass(frozen=True, slots=True)
-class Scope:
-    """Which list: the whole site, a section, an agency's copies, or an originator's."""
-
-    section: str | None = None
-    source_id: str | None = None
-    originator: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class CopyPage:
-    """One page of a list, newest first, and where the next (older) page starts."""
-
-    copies: list[Copy]
-    older: Cursor | None
-
-
 class DatabaseHandle(Protocol):
     """What the reader needs of `store.database.Database` (named here, not imported: the
     public side depends on nothing of the rest of the store but the schema)."""
@@ -160,7 +122,12 @@ class PublicReader:
     # --- lists and feeds -------------------------------------------------------------------
 
     def page(
-        self, now: datetime, scope: Scope = Scope(), *, size: int = 20, after: Cursor | None = None
+        self,
+        now: datetime,
+        scope: Scope = EVERYTHING,
+        *,
+        size: int = 20,
+        after: Cursor | None = None,
     ) -> CopyPage:
         """A page of a list: `size` copies after `after` (from the newest when None)."""
         rows = self._list(now, scope, size + 1, after)

@@ -12,7 +12,7 @@ import json
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 # List columns stored as JSON text (store/schema.py), decoded here once.
@@ -88,6 +88,50 @@ def copy_from_row(m: Mapping[Any, Any]) -> Copy:
     for name in JSON_FIELDS:
         data[name] = json.loads(data[name] or "[]")
     return Copy(**data)
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """Where a page of a list ends: the next page holds the copies listed after this one
+    (older, or as old with a smaller id). Written into "older stories" links."""
+
+    published_at: datetime
+    item_id: int
+
+    def token(self) -> str:
+        return f"{self.published_at.astimezone(UTC):%Y%m%d%H%M%S%f}-{self.item_id}"
+
+    @classmethod
+    def parse(cls, token: str) -> Cursor | None:
+        """The cursor a token names, or None if it is not one (a hand-edited URL)."""
+        when, _, item_id = token.partition("-")
+        if not (when.isascii() and when.isdigit() and item_id.isascii() and item_id.isdigit()):
+            return None
+        try:
+            at = datetime.strptime(when, "%Y%m%d%H%M%S%f").replace(tzinfo=UTC)
+        except ValueError:
+            return None
+        return cls(at, int(item_id))
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Which list: the whole site, a section, an agency's copies, or an originator's."""
+
+    section: str | None = None
+    source_id: str | None = None
+    originator: str | None = None
+
+
+EVERYTHING = Scope()  # the whole site's list
+
+
+@dataclass(frozen=True, slots=True)
+class CopyPage:
+    """One page of a list, newest first, and where the next (older) page starts."""
+
+    copies: list[Copy]
+    older: Cursor | None
 
 
 @dataclass(slots=True, frozen=True)

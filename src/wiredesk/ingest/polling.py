@@ -24,8 +24,8 @@ from wiredesk.ingest.backoff import backoff_delay
 from wiredesk.ingest.outcomes import EnvelopeOutcome, SourceReport, add, one_line
 from wiredesk.ingest.reprocess import recover_unfinished
 from wiredesk.ingest.transports import files
-from wiredesk.ingest.transports.fetched import Fetched, NotModified
-from wiredesk.ingest.transports.http import HttpFetcher, RateLimited
+from wiredesk.ingest.transports.fetched import Fetched, Fetcher, NotModified, RateLimited
+from wiredesk.ingest.transports.lazy import LazyFetcher
 from wiredesk.ingest.write_lock import locked
 from wiredesk.model import Envelope, Transport, utcnow
 from wiredesk.store.database import Database
@@ -49,7 +49,7 @@ def ingest_source(
     settings: Settings, db: Database, source: SourceSettings, *, now: datetime | None = None
 ) -> SourceReport:
     async def _one() -> SourceReport:
-        async with HttpFetcher(settings) as fetcher:
+        async with LazyFetcher(settings) as fetcher:
             return await ingest_source_async(settings, db, source, fetcher=fetcher, now=now)
 
     return asyncio.run(_one())
@@ -64,14 +64,14 @@ async def ingest_all_async(
     lock = asyncio.Lock()
     slots = asyncio.Semaphore(settings.site.max_concurrent_polls)
 
-    async def one(source: SourceSettings, fetcher: HttpFetcher) -> SourceReport:
+    async def one(source: SourceSettings, fetcher: Fetcher) -> SourceReport:
         async with slots:
             return await ingest_source_async(
                 settings, db, source, fetcher=fetcher, store_lock=lock, write_lock=write_lock
             )
 
     await asyncio.to_thread(locked, write_lock, recover_unfinished, settings, db)
-    async with HttpFetcher(settings) as fetcher:
+    async with LazyFetcher(settings) as fetcher:
         polled = [s for s in settings.sources if s.polled]
         return list(await asyncio.gather(*(one(s, fetcher) for s in polled)))
 
@@ -81,7 +81,7 @@ async def ingest_source_async(
     db: Database,
     source: SourceSettings,
     *,
-    fetcher: HttpFetcher,
+    fetcher: Fetcher,
     now: datetime | None = None,
     store_lock: asyncio.Lock | None = None,
     write_lock: threading.Lock | None = None,
@@ -179,7 +179,7 @@ async def ingest_source_async(
 
 
 async def _fetch(
-    fetcher: HttpFetcher,
+    fetcher: Fetcher,
     source: SourceSettings,
     url: str,
     etag: str | None,

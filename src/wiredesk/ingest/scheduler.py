@@ -19,7 +19,8 @@ from wiredesk.config import Settings, SourceSettings
 from wiredesk.ingest.outcomes import SourceReport
 from wiredesk.ingest.polling import ingest_source_async
 from wiredesk.ingest.reprocess import recover_unfinished
-from wiredesk.ingest.transports.http import HttpFetcher
+from wiredesk.ingest.transports.fetched import Fetcher
+from wiredesk.ingest.transports.lazy import LazyFetcher
 from wiredesk.ingest.write_lock import locked
 from wiredesk.model import utcnow
 from wiredesk.store.database import Database
@@ -60,7 +61,7 @@ class Scheduler:
         )
         first_due = await asyncio.to_thread(self._first_due)
         order = sorted(self._polled, key=lambda s: first_due[s.id])
-        async with HttpFetcher(self.settings) as fetcher, asyncio.TaskGroup() as group:
+        async with LazyFetcher(self.settings) as fetcher, asyncio.TaskGroup() as group:
             for source in order:
                 group.create_task(self._loop(source, first_due[source.id], fetcher))
 
@@ -76,7 +77,7 @@ class Scheduler:
                 due[s.id] = state.next_poll_at
         return due
 
-    async def _loop(self, source: SourceSettings, due: datetime, fetcher: HttpFetcher) -> None:
+    async def _loop(self, source: SourceSettings, due: datetime, fetcher: Fetcher) -> None:
         while True:
             wait = (due - self.clock()).total_seconds()
             if wait > 0:

@@ -7,6 +7,11 @@ nothing changed, so ingest never has to store, hash or parse a payload it has al
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from wiredesk.config import SourceSettings
+from wiredesk.errors import SourceError
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,3 +29,25 @@ class NotModified:
     """HTTP 304: nothing new; `moved_to` as in `Fetched`, since a 301 may lead to a 304."""
 
     moved_to: str | None = None
+
+
+class RateLimited(SourceError):
+    """The server asked us to come back later (429/503 with Retry-After); `retry_at` is when."""
+
+    def __init__(self, source_id: str, message: str, retry_at: datetime) -> None:
+        super().__init__(source_id, message)
+        self.retry_at = retry_at
+
+
+class Fetcher(Protocol):
+    """What polling needs of a fetcher (`http.HttpFetcher`, or `lazy.LazyFetcher`)."""
+
+    async def fetch(
+        self,
+        source: SourceSettings,
+        *,
+        url: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        now: datetime | None = None,
+    ) -> Fetched | NotModified: ...

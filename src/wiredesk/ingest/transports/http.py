@@ -34,7 +34,7 @@ from wiredesk.ingest.transports.addresses import (
     system_resolver,
 )
 from wiredesk.ingest.transports.decoding import DecodingError, accept_encoding, decoder_for
-from wiredesk.ingest.transports.fetched import Fetched, NotModified
+from wiredesk.ingest.transports.fetched import Fetched, NotModified, RateLimited
 from wiredesk.model import utcnow
 from wiredesk.version import __version__
 
@@ -44,14 +44,6 @@ MAX_REDIRECTS = 5
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 PERMANENT_REDIRECTS = frozenset({301, 308})
 RATE_LIMITED = frozenset({429, 503})
-
-
-class RateLimited(SourceError):
-    """The server asked us to come back later (429/503 with Retry-After); `retry_at` is when."""
-
-    def __init__(self, source_id: str, message: str, retry_at: datetime) -> None:
-        super().__init__(source_id, message)
-        self.retry_at = retry_at
 
 
 def user_agent(settings: Settings) -> str:

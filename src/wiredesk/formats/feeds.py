@@ -32,7 +32,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import fastfeedparser
-import feedparser
 
 from wiredesk.errors import FormatError
 from wiredesk.formats.body_html import text_to_html
@@ -143,6 +142,8 @@ def _ffp_body(entry: Any) -> tuple[str, str | None]:
 def _parse_with_feedparser(
     payload: bytes, fmt: str, content_type: str | None, first_error: str | None
 ) -> ParseResult:
+    import feedparser  # only for the feeds fastfeedparser cannot read: not loaded at start
+
     headers = {"content-type": content_type} if content_type else None
     try:
         parsed = feedparser.parse(

@@ -149,6 +149,31 @@ def test_native_features_of_real_stories_are_the_python_ones() -> None:
         assert fingerprint.features(key) == fingerprint._python_features(key)
 
 
+@needs_native
+@settings(max_examples=300, deadline=None)
+@given(packed=st.lists(ids, max_size=80).map(b"".join))
+def test_native_shingles_are_the_numpy_ones(packed: bytes) -> None:
+    assert list(fingerprint._shingle_hashes(packed)) == list(
+        fingerprint._numpy_shingle_hashes(packed)
+    )
+
+
+@needs_native
+@settings(max_examples=100, deadline=None)
+@given(
+    headline=st.lists(ids, max_size=12).map(b"".join),
+    tokens=st.lists(st.one_of(ids, st.just(MARK_BYTES)), max_size=60).map(b"".join),
+)
+def test_signatures_by_either_path_are_equal(headline: bytes, tokens: bytes) -> None:
+    key = IdKey(headline, tokens)
+    native = fingerprint.signature(key)
+    try:
+        fingerprint._native_shingles = None
+        assert fingerprint.signature(key) == native
+    finally:
+        fingerprint._native_shingles = words.shingles
+
+
 def test_a_story_of_more_distinct_sentences_than_the_count_holds_keeps_the_first() -> None:
     """A hostile body with 70,000 sentences may not make fingerprinting fail (the count is
     a uint16): the first 65,535 distinct sentences are kept, by either path."""

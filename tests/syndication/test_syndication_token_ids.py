@@ -12,7 +12,7 @@ import pytest
 
 from tests.syndication.test_syndication_match_keys import SAME
 from wiredesk.syndication.match_keys import match_key
-from wiredesk.syndication.token_ids import MARK, as_array, ids_of, match_ids, token_id
+from wiredesk.syndication.token_ids import MARK, ids_of, match_ids, token_id
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "syndication"
 
@@ -69,16 +69,13 @@ def test_ids_are_the_same_in_another_process() -> None:
 
 
 def test_shingle_hashes_of_all_shingles_at_once_are_each_shingles_own() -> None:
-    """The array arithmetic must give, for every shingle, the mix of its own three ids, as a
-    loop over the shingles computes it (with 64-bit wrap-around)."""
-    from wiredesk.syndication.fingerprint import _K1, _K2, _K3
-    from wiredesk.syndication.fingerprint import _shingle_hashes as hashes_of_array
-
-    def _shingle_hashes(packed: bytes) -> list[int]:
-        return hashes_of_array(as_array(packed)).tolist()  # type: ignore[no-any-return]
+    """The shingle hashes (C, or numpy arithmetic over all shingles at once) must give, for
+    every shingle, the mix of its own three ids, as a loop over the shingles computes it
+    (with 64-bit wrap-around)."""
+    from wiredesk.syndication.fingerprint import _K1, _K2, _K3, _shingle_hashes
 
     m = 2**64 - 1
-    k1, k2, k3 = int(_K1), int(_K2), int(_K3)  # Python ints: exact, then masked
+    k1, k2, k3 = _K1, _K2, _K3  # Python ints: exact, then masked
 
     def mix(a: int, b: int, c: int) -> int:
         h = (((a * k1 & m) ^ b) * k2 & m ^ c) * k3 & m

@@ -19,6 +19,9 @@
  * packed ids exactly as fingerprint.py's Python code does (sentences cut at `mark`, CRC-32 of
  * each, token counts), without a bytes object, a dict entry and a Python call per sentence.
  *
+ * `shingles(ids)` mixes each run of three ids into one 64-bit hash, the MinHash input, as
+ * fingerprint.py's numpy code does; with it, ingest does not load numpy at all.
+ *
  * token_ids.py and fingerprint.py keep pure-Python paths with the same results for an install
  * without a C compiler; the tests hold both equal.
  */
@@ -652,9 +655,75 @@ done:
     return result;
 }
 
+/* splitmix64's odd constants, as fingerprint.py's _K1, _K2, _K3 */
+#define MIX_K1 0x9E3779B97F4A7C15ULL
+#define MIX_K2 0xBF58476D1CE4E5B9ULL
+#define MIX_K3 0x94D049BB133111EBULL
+
+static inline uint64_t
+load_le64(const unsigned char *p)
+{
+    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
+           (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 |
+           (uint64_t)p[7] << 56;
+}
+
+static PyObject *
+native_shingles(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    Py_buffer ib;
+    if (!PyArg_ParseTuple(args, "y*:shingles", &ib)) {
+        return NULL;
+    }
+    PyObject *result = NULL;
+    if (ib.len % 8 != 0) {
+        PyErr_SetString(PyExc_ValueError, "shingles: packed ids must be a multiple of 8 bytes");
+        goto done;
+    }
+    Py_ssize_t n = ib.len / 8;
+    const unsigned char *p = ib.buf;
+    uint64_t pad[3] = {0, 0, 0};
+    if (n == 0) {
+        result = PyBytes_FromStringAndSize(NULL, 0);
+        goto done;
+    }
+    if (n < 3) { /* fewer ids than a shingle: one shingle, padded with zero ids */
+        for (Py_ssize_t i = 0; i < n; i++) {
+            pad[i] = load_le64(p + 8 * i);
+        }
+        n = 3;
+    }
+    result = PyBytes_FromStringAndSize(NULL, (n - 2) * (Py_ssize_t)sizeof(uint64_t));
+    if (result == NULL) {
+        goto done;
+    }
+    uint64_t *out = (uint64_t *)PyBytes_AS_STRING(result);
+    uint64_t a, b, c;
+    if (ib.len < 24) {
+        a = pad[0], b = pad[1], c = pad[2];
+    }
+    else {
+        a = load_le64(p), b = load_le64(p + 8), c = load_le64(p + 16);
+    }
+    for (Py_ssize_t i = 0;; i++) {
+        uint64_t h = ((a * MIX_K1) ^ b) * MIX_K2;
+        h = (h ^ c) * MIX_K3;
+        out[i] = h ^ (h >> 32);
+        if (i + 3 >= n) {
+            break;
+        }
+        a = b, b = c, c = load_le64(p + 8 * (i + 3));
+    }
+done:
+    PyBuffer_Release(&ib);
+    return result;
+}
+
 static PyMethodDef native_functions[] = {
     {"features", native_features, METH_VARARGS,
      "features(headline, tokens, mark, scheme) -> bytes: fingerprint.features' packed form."},
+    {"shingles", native_shingles, METH_VARARGS,
+     "shingles(ids) -> bytes: one native uint64 hash per run of three little-endian ids."},
     {"coverage", native_coverage, METH_VARARGS,
      "coverage(query, stored) -> (shared query tokens, query tokens, shared stored tokens, "
      "stored tokens, shared sentences), from packed features."},

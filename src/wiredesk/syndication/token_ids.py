@@ -7,8 +7,8 @@ where they are equal: so each whitespace-separated word of a text is folded once
 kept as packed bytes per raw word in a word table. The table (`_native.c`) finds each word
 where it lies in the text and copies its ids into the result, with no Python object per word;
 every later step works on the packed ids: sentences are the runs between `MARK`s
-(`bytes.split`), and shingles are arithmetic over a numpy view. On the 8 KB stories of the
-ingest benchmark this took the fingerprint from about 520 µs (strings) to about 150 µs (a
+(`bytes.split`), and shingles are arithmetic over them (fingerprint.py). On the 8 KB stories of
+the ingest benchmark this took the fingerprint from about 520 µs (strings) to about 150 µs (a
 dict per word) to about 80 µs (the table). Without a C compiler at install time the same
 table is a dict (`_PythonWordTable`): the same ids, a third slower.
 
@@ -20,9 +20,9 @@ id, `MARK`.
 from __future__ import annotations
 
 import hashlib
+import sys
+from array import array
 from dataclasses import dataclass
-
-import numpy as np
 
 from wiredesk.syndication.match_keys import (
     HEADLINE_LABEL,
@@ -33,7 +33,6 @@ from wiredesk.syndication.match_keys import (
     story_lines,
 )
 
-_U64 = np.dtype("<u8")
 _CACHE_LIMIT = 200_000
 # Longer "words" (a pasted base64 blob, a run of characters with no space) are folded every
 # time instead of cached: 200,000 of them could otherwise hold gigabytes.
@@ -138,14 +137,12 @@ def text_ids(text: str, table: WordTable | _PythonWordTable = _WORDS) -> bytes:
     return packed  # type: ignore[return-value]
 
 
-def as_array(packed: bytes) -> np.ndarray:
-    """A read-only uint64 view of packed ids."""
-    return np.frombuffer(packed, dtype=_U64)
-
-
 def ids_of(packed: bytes) -> list[int]:
     """The ids in packed bytes, as ints (for tests and debugging)."""
-    return as_array(packed).tolist()  # type: ignore[no-any-return]
+    values = array("Q", packed)
+    if sys.byteorder != "little":
+        values.byteswap()
+    return values.tolist()
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +160,8 @@ def match_ids(headline: str, body_text: str) -> IdKey:
         headline = HEADLINE_LABEL.sub("", headline)
     body = text_ids(JOIN_LINES.join(story_lines(body_text)))
     head = text_ids(headline)
-    if MARK_BYTES in head:
-        ids = as_array(head)
-        head = ids[ids != MARK].tobytes()
+    if MARK_BYTES in head:  # a headline is one sentence: its marks go (whole ids only)
+        head = b"".join(
+            head[i : i + 8] for i in range(0, len(head), 8) if head[i : i + 8] != MARK_BYTES
+        )
     return IdKey(head, body)

@@ -15,6 +15,13 @@ ratio and the worst of them, which is the figure to quote.
 
     .venv/bin/python bench/ingest_cli.py                  # both shapes, three runs each
     .venv/bin/python bench/ingest_cli.py --shapes 4k --runs 1
+    .venv/bin/python bench/ingest_cli.py --phases 4k      # where an item's time goes
+
+`--phases` runs the same command in this process with a timer around each step of the path
+(and an empty-inbox run of the real command for start-up) and prints microseconds per item:
+CPU time of the thread that runs the step (`time.thread_time`), so that the other work of a
+busy machine does not count. The timers cost a little themselves; use them to see where time
+goes, the runs for figures.
 """
 
 from __future__ import annotations
@@ -67,17 +74,27 @@ def run_feedparser(folder: Path) -> dict[str, float]:
     return json.loads(out.stdout)
 
 
+def make_site(site: Path, folder: Path | None) -> Path:
+    """A site folder whose drop folder holds the corpus (or nothing); returns its settings."""
+    inbox = site / "inbox"
+    if folder is None:
+        inbox.mkdir(parents=True)
+    else:
+        shutil.copytree(folder, inbox)
+    config = site / "wiredesk.toml"
+    config.write_text(
+        '[site]\nname = "bench"\nlanguage = "hi"\ndata_dir = "data"\n'
+        '[sections]\ndesh = "देश"\nvidesh = "विदेश"\nkhel = "खेल"\nvyapar = "व्यापार"\n'
+        '[[sources]]\nid = "ians"\nname = "IANS"\nfolder = "inbox"\n',
+        encoding="utf-8",
+    )
+    return config
+
+
 def run_wiredesk(folder: Path) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="wiredesk-ingest-bench-") as tmp:
         site = Path(tmp)
-        inbox = site / "inbox"
-        shutil.copytree(folder, inbox)
-        (site / "wiredesk.toml").write_text(
-            '[site]\nname = "bench"\nlanguage = "hi"\ndata_dir = "data"\n'
-            '[sections]\ndesh = "देश"\nvidesh = "विदेश"\nkhel = "खेल"\nvyapar = "व्यापार"\n'
-            '[[sources]]\nid = "ians"\nname = "IANS"\nfolder = "inbox"\n',
-            encoding="utf-8",
-        )
+        make_site(site, folder)
         t0 = time.perf_counter()
         out = subprocess.run(
             [WIREDESK, "ingest", "--once", "--config", str(site / "wiredesk.toml")],
@@ -90,13 +107,165 @@ def run_wiredesk(folder: Path) -> dict[str, float]:
     return {"items": int(found.group(1)) if found else 0, "seconds": seconds}
 
 
+# (label, module, attribute, parent label): the steps `--phases` times, in the order printed.
+# A dotted attribute is a method of a class. Each is patched where callers look it up.
+PHASES = (
+    ("open database", "wiredesk.runtime.embedded", "open_database", None),
+    ("recover unfinished", "wiredesk.ingest.polling", "recover_unfinished", None),
+    ("source state", "wiredesk.store.ledger.source_state", "get", None),
+    ("source state", "wiredesk.store.ledger.source_state", "update_state", None),
+    ("read file", "wiredesk.ingest.transports.files", "read_dropped", None),
+    ("move file", "wiredesk.ingest.transports.files", "move_done", None),
+    ("accept", "wiredesk.ingest.polling", "accept", None),
+    ("raw payload", "wiredesk.store.ledger.envelopes", "record", "accept"),
+    ("parse", "wiredesk.formats", "parse", "accept"),
+    ("pipeline", "wiredesk.pipeline", "process", "accept"),
+    ("store refusal", "wiredesk.store.ledger.quarantine", "store_refusal", "accept"),
+    ("save", "wiredesk.store.ledger.copies", "save", "accept"),
+    ("known guids", "wiredesk.store.ledger.copies", "_known_guids", "save"),
+    ("create", "wiredesk.store.ledger.copies", "_create_many", "save"),
+    ("short ids", "wiredesk.store.ledger.copies", "free_short_ids", "create"),
+    ("insert rows", "wiredesk.store.ledger.copies", "insert_many", "create"),
+    ("item ids", "wiredesk.store.ledger.copies", "_item_ids", "create"),
+    ("singleton stories", "wiredesk.store.ledger.stories", "create_singletons", "create"),
+    ("version rows", "wiredesk.store.ledger.copies", "version_row", "create"),
+    ("new-copy tags", "wiredesk.store.ledger.copies", "_note_new", "save"),
+    ("changes log", "wiredesk.store.ledger.changes", "record", "save"),
+    ("group", "wiredesk.ingest.accept", "group", "accept"),
+    ("index build", "wiredesk.ingest.grouping", "index_for", "group"),
+    ("decide", "wiredesk.ingest.grouping", "_decide", "group"),
+    ("fingerprint", "wiredesk.syndication.engine", "fingerprint", "decide"),
+    ("match ids", "wiredesk.syndication.engine", "match_ids", "fingerprint"),
+    ("features", "wiredesk.syndication.fingerprint", "features", "fingerprint"),
+    ("signature", "wiredesk.syndication.fingerprint", "signature", "fingerprint"),
+    ("match", "wiredesk.syndication.engine", "SyndicationIndex.match", "decide"),
+    ("index add", "wiredesk.syndication.engine", "SyndicationIndex.add", "decide"),
+    ("copy facts", "wiredesk.store.ledger.stories", "facts", "decide"),
+    ("story sizes", "wiredesk.store.ledger.stories", "story_sizes", "decide"),
+    ("apply plan", "wiredesk.store.ledger.stories", "apply", "group"),
+    ("finish envelope", "wiredesk.store.ledger.envelopes", "finish", "accept"),
+)
+
+
+def run_phases(shape: str, folder: Path) -> None:
+    """`wiredesk ingest --once` in this process with a timer around each step (`PHASES`)."""
+    import gc
+    import importlib
+    import threading
+    from collections import defaultdict
+
+    with tempfile.TemporaryDirectory(prefix="wiredesk-ingest-bench-") as tmp:
+        config = make_site(Path(tmp), None)
+        starts = []
+        for _ in range(3):  # the real command on an empty inbox: start-up and shut-down
+            t0 = time.perf_counter()
+            subprocess.run(
+                [WIREDESK, "ingest", "--once", "--config", str(config)],
+                check=True,
+                capture_output=True,
+            )
+            starts.append(time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    from wiredesk.cli.main import cli
+
+    import_s = time.perf_counter() - t0
+    spent: dict[str, float] = defaultdict(float)
+    calls: dict[str, int] = defaultdict(int)
+    local = threading.local()
+
+    def timed(label: str, fn):  # type: ignore[no-untyped-def]
+        def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+            running = getattr(local, "running", None)
+            if running is None:
+                running = local.running = set()
+            if label in running:  # a recursive or repeated label counts once
+                return fn(*args, **kwargs)
+            running.add(label)
+            t = time.thread_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[label] += time.thread_time() - t
+                calls[label] += 1
+                running.discard(label)
+
+        return wrapper
+
+    for label, module, attribute, _ in PHASES:
+        owner = importlib.import_module(module)
+        *classes, name = attribute.split(".")
+        for cls in classes:
+            owner = getattr(owner, cls)
+        setattr(owner, name, timed(label, getattr(owner, name)))
+    stages = importlib.import_module("wiredesk.pipeline.stages")
+    stage_labels = []
+    for stage in stages.STAGES:
+        stage_labels.append(f"  {stage.__name__}")
+    stages.STAGES = tuple(
+        timed(label, stage) for label, stage in zip(stage_labels, stages.STAGES, strict=True)
+    )
+    gc_time = [0.0, 0.0]
+
+    def on_gc(phase: str, _info: dict[str, int]) -> None:
+        if phase == "start":
+            gc_time[1] = time.thread_time()
+        else:
+            gc_time[0] += time.thread_time() - gc_time[1]
+
+    gc.callbacks.append(on_gc)
+    with tempfile.TemporaryDirectory(prefix="wiredesk-ingest-bench-") as tmp:
+        config = make_site(Path(tmp), folder)
+        t0, c0 = time.perf_counter(), time.process_time()
+        cli.main(["ingest", "--once", "--config", str(config)], standalone_mode=False)
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    gc.callbacks.remove(on_gc)
+    items = SHAPES[shape][0]
+
+    def us(seconds: float) -> str:
+        return f"{seconds / items * 1e6:8.1f}"
+
+    start = min(starts)
+    load = os.getloadavg()[0]
+    print(f"{shape}: µs per item ({items:,} items), one in-process run; load {load:.2f}")
+    print(
+        f"  {us(start)}  start-up and exit (`ingest --once` on an empty inbox, best of 3: "
+        f"{start:.2f} s; imports alone {import_s:.2f} s)"
+    )
+    print(f"  {us(wall)}  the run in this process, wall time (CPU {us(cpu).strip()}); steps:")
+    parents = {label: parent for label, _, _, parent in PHASES}
+    depth = {}
+    for label, _, _, parent in PHASES:
+        depth[label] = 0 if parent is None else depth[parent] + 1
+    shown = set()
+    for label, _, _, _ in PHASES:
+        if label in shown:
+            continue
+        shown.add(label)
+        children = [c for c, p in parents.items() if p == label]
+        pad = "  " * depth[label]
+        print(f"  {us(spent[label])}  {pad}{label} ({calls[label]:,} calls)")
+        if label == "pipeline":
+            for s_label in stage_labels:
+                print(f"  {us(spent[s_label])}  {pad}  {s_label.strip()}")
+        if children:
+            rest = spent[label] - sum(spent[c] for c in children)
+            print(f"  {us(rest)}  {pad}  (rest of {label})")
+    top = sum(spent[label] for label, _, _, parent in PHASES if parent is None)
+    print(f"  {us(cpu - top)}  (rest of the process's CPU: event loop, threads, reports)")
+    print(f"  {us(gc_time[0])}  (cycle collector, counted inside the steps above)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--shapes", default="4k,8k")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--corpus-dir", type=Path, default=HERE / "out")
     ap.add_argument("--json", type=Path, help="also write the results here")
+    ap.add_argument("--phases", metavar="SHAPE", help="time each step of one run of SHAPE")
     args = ap.parse_args()
+    if args.phases:
+        run_phases(args.phases, corpus(args.phases, args.corpus_dir))
+        return
     results: dict[str, list[dict[str, float]]] = {}
     for shape in args.shapes.split(","):
         folder = corpus(shape, args.corpus_dir)

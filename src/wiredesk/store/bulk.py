@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert
+from sqlalchemy import Connection, Table, func, insert, select, text
 
 _PLACEHOLDER = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
@@ -90,3 +90,33 @@ def insert_many(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
                 v[i] = process(v[i])
             params.append(tuple(v))
     conn.exec_driver_sql(plan.sql, params)
+
+
+def begin_write(conn: Connection) -> None:
+    """Take the database's write lock at the start of the caller's transaction (SQLite:
+    `BEGIN IMMEDIATE`; PostgreSQL locks rows, not the database, and needs nothing here), so
+    that what the transaction reads before it writes, the largest ids above all, stays true
+    until it commits. Call it first thing in a `begin()` block."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def next_ids(conn: Connection, table: Table, count: int) -> list[int]:
+    """The ids the database would give `count` rows inserted into `table` now, in order, so
+    that rows naming each other (a copy, its story, its first version) are each written once
+    instead of inserted and then updated.
+
+    SQLite gives a new row the largest id plus one; the caller's transaction must hold the
+    write lock (`begin_write`) so that no other writer takes the same ids. PostgreSQL: the
+    next values of the id column's sequence.
+    """
+    if count <= 0:
+        return []
+    if conn.dialect.name == "sqlite":
+        top = conn.execute(select(func.max(table.c.id))).scalar() or 0
+        return list(range(top + 1, top + 1 + count))
+    rows = conn.execute(
+        text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
+        {"t": table.name, "n": count},
+    )
+    return sorted(int(r[0]) for r in rows)

@@ -20,12 +20,13 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from wiredesk.model import Item, ItemState, utcnow
-from wiredesk.store.bulk import insert_many
+from wiredesk.store.bulk import begin_write, insert_many, next_ids
 from wiredesk.store.database import Database
-from wiredesk.store.ledger import changes, stories, visibility
+from wiredesk.store.ledger import changes, visibility
 from wiredesk.store.ledger.editorial import agency, audit
 from wiredesk.store.ledger.lifecycle import newer
 from wiredesk.store.ledger.short_ids import free_short_ids
+from wiredesk.store.ledger.stories import CopyFacts
 from wiredesk.store.ledger.version_rows import (
     describe,
     first_public,
@@ -38,6 +39,7 @@ from wiredesk.store.ledger.version_rows import (
 from wiredesk.store.public.gate import public_from
 from wiredesk.store.public.views import normalize_name
 from wiredesk.store.schema import audit_log, item_versions, items, sections
+from wiredesk.store.schema import stories as stories_table
 
 # Rows per `IN (...)` list: well under SQLite's 32,766 bound parameters, and a plan stays cheap.
 _IN_CHUNK = 500
@@ -45,12 +47,16 @@ _IN_CHUNK = 500
 
 @dataclass(slots=True, frozen=True)
 class SaveOutcome:
-    """What saving one item did: created a copy, added a version, or nothing (a replay)."""
+    """What saving one item did: created a copy, added a version, or nothing (a replay).
+
+    A created copy comes with its `facts` as written, so grouping need not read them back.
+    """
 
     short_id: str
     version: int
     created: bool
     changed: bool
+    facts: CopyFacts | None = None
 
 
 def save(
@@ -71,6 +77,7 @@ def save(
     outcomes: list[SaveOutcome | None] = [None] * len(new_items)
     tags: set[str] = set()
     with db.engine.begin() as conn:
+        begin_write(conn)  # the ids of new rows are chosen here (`next_ids`)
         known = _known_guids(conn, source_id, [it.guid for it in new_items])
         fresh: list[int] = []
         later: list[int] = []
@@ -139,8 +146,14 @@ def _create_many(
 ) -> list[SaveOutcome]:
     short_ids = free_short_ids(conn, source_id, [it.guid for it in batch])
     state = (ItemState.PUBLISHED if auto_publish else ItemState.HELD).value
+    # Every new copy is alone in a story of its own, and points at its first version: with
+    # the ids known beforehand, each row is written once, in one statement per table.
+    item_ids = next_ids(conn, items, len(batch))
+    story_ids = next_ids(conn, stories_table, len(batch))
+    version_ids = next_ids(conn, item_versions, len(batch))
     item_rows = [
         {
+            "id": iid,
             "short_id": sid,
             "source_id": source_id,
             "guid": it.guid,
@@ -148,39 +161,36 @@ def _create_many(
             "section": it.section or "news",
             "state": state,
             "language": it.language,
+            "current_version_id": vid,
             "version_count": 1,
             "published_at": first_public(it, now),
             "updated_at": None,
             "first_seen_at": now,
             "originator": normalize_name(it.originator) if it.originator else None,
+            "story_id": story,
             "outranked_at": None,  # alone in its story
             **lifecycle_columns(it, source_id, now),
         }
-        for it, sid in zip(batch, short_ids, strict=True)
+        for it, sid, iid, story, vid in zip(
+            batch, short_ids, item_ids, story_ids, version_ids, strict=True
+        )
     ]
     for row in item_rows:
         row["public_from"] = public_from(_Columns(row))
-    # Plain executemany, then read the ids back by their unique keys: INSERT ... RETURNING
-    # with sort_by_parameter_order makes SQLAlchemy send SQLite one row per statement.
     insert_many(conn, items, item_rows)
-    id_of = _item_ids(conn, source_id, [it.guid for it in batch])
-    item_ids = [id_of[it.guid] for it in batch]
-    stories.create_singletons(conn, item_ids, now)  # every item belongs to a story
+    insert_many(
+        conn,
+        stories_table,
+        [
+            {"id": story, "lead_item_id": iid, "created_at": now}
+            for story, iid in zip(story_ids, item_ids, strict=True)
+        ],
+    )
     version_rows = [
-        version_row(iid, 1, it, envelope_id, now) for iid, it in zip(item_ids, batch, strict=True)
+        version_row(iid, 1, it, envelope_id, now, version_id=vid)
+        for iid, it, vid in zip(item_ids, batch, version_ids, strict=True)
     ]
     insert_many(conn, item_versions, version_rows)
-    first_version = (
-        select(item_versions.c.id)
-        .where(item_versions.c.item_id == items.c.id, item_versions.c.version == 1)
-        .scalar_subquery()
-    )
-    for start in range(0, len(item_ids), _IN_CHUNK):
-        conn.execute(
-            update(items)
-            .where(items.c.id.in_(item_ids[start : start + _IN_CHUNK]))
-            .values(current_version_id=first_version)
-        )
     kills = [
         {
             "at": now,
@@ -195,7 +205,23 @@ def _create_many(
     ]
     if kills:  # a kill that arrived before the story it kills
         conn.execute(insert(audit_log), kills)
-    return [SaveOutcome(sid, 1, created=True, changed=True) for sid in short_ids]
+    return [
+        SaveOutcome(
+            row["short_id"],
+            1,
+            created=True,
+            changed=True,
+            facts=CopyFacts(
+                row["id"],
+                row["short_id"],
+                row["story_id"],
+                row["published_at"],
+                row["pub_status"],
+                row["killed_at"],
+            ),
+        )
+        for row in item_rows
+    ]
 
 
 class _Columns:
@@ -292,16 +318,3 @@ def _add_version(
     conn.execute(update(items).where(items.c.id == item_id).values(**values))
     # even a version that is not shown joins the history the article page lists
     return SaveOutcome(short_id, number, created=False, changed=shown), int(item_id)
-
-
-def _item_ids(conn: Connection, source_id: str, guids: list[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for start in range(0, len(guids), _IN_CHUNK):
-        rows = conn.execute(
-            select(items.c.guid, items.c.id).where(
-                items.c.source_id == source_id,
-                items.c.guid.in_(guids[start : start + _IN_CHUNK]),
-            )
-        )
-        found.update((guid, int(item_id)) for guid, item_id in rows)
-    return found

@@ -17,9 +17,17 @@ from wiredesk.store.ledger.lifecycle import VersionOrder, derive
 
 
 def version_row(
-    item_id: int, number: int, item: Item, envelope_id: int, now: datetime
+    item_id: int,
+    number: int,
+    item: Item,
+    envelope_id: int,
+    now: datetime,
+    *,
+    version_id: int | None = None,
 ) -> dict[str, Any]:
-    return {
+    """The `item_versions` row of `item` as version `number` of its copy; `version_id`: the
+    row's id, chosen beforehand (`bulk.next_ids`), or None for the database's."""
+    row = {
         "item_id": item_id,
         "version": number,
         "source_version": item.version,
@@ -58,6 +66,9 @@ def version_row(
         "images": _json_list([asdict(x) for x in item.images]),
         "correction_note": item.correction_note,
     }
+    if version_id is not None:
+        row["id"] = version_id
+    return row
 
 
 def _json_list(values: list[Any]) -> str:

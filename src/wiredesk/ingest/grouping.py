@@ -122,8 +122,13 @@ def _decide(
     it touches.
     """
     plan = GroupingPlan()
-    facts = stories.facts(db, [out.short_id for _, out in todo])
-    sizes = stories.story_sizes(db, [f.story_id for f in facts.values() if f.story_id is not None])
+    # A copy this save created comes with its facts; the others' are read (and a copy both
+    # created and updated by one payload is read too: what it is now is what counts).
+    facts = {out.short_id: out.facts for _, out in todo if out.facts is not None}
+    read = stories.facts(db, [out.short_id for _, out in todo if out.facts is None])
+    facts.update(read)
+    # A created copy is alone in its story (size 1, the default below): only read the others.
+    sizes = stories.story_sizes(db, [f.story_id for f in read.values() if f.story_id is not None])
     # item id -> (fingerprint row, published): the last version of a batch wins, since one
     # payload may carry the same copy twice
     fresh: dict[int, tuple[dict[str, object], datetime]] = {}
@@ -152,14 +157,14 @@ def _decide(
             continue
         fp = engine.fingerprint(item.headline, item.body_text, item.language)
         if out.created:
-            target = _match(db, index, fp, row.published_at)
+            target = _match(db, index, fp, row.published_at, facts)
             if target is not None and target.id != row.id:
                 join(row, target)
             fresh[row.id] = (fp.to_row(), row.published_at)
         else:
             index.remove(out.short_id)
             if sizes.get(key(row), 1) == 1:  # alone: may find its story
-                target = _match(db, index, fp, row.published_at)
+                target = _match(db, index, fp, row.published_at, facts)
                 if target is not None and target.id != row.id:
                     join(row, target)
             plan.refresh_leads_of.append(row.id)
@@ -174,14 +179,19 @@ def _decide(
 
 
 def _match(
-    db: Database, index: engine.SyndicationIndex, fp: engine.Fingerprint, published_at: datetime
+    db: Database,
+    index: engine.SyndicationIndex,
+    fp: engine.Fingerprint,
+    published_at: datetime,
+    batch: dict[str, CopyFacts],
 ) -> CopyFacts | None:
-    """The copy the index matches, skipping entries whose copy no longer exists."""
+    """The copy the index matches, skipping entries whose copy no longer exists; `batch`
+    holds the facts of this batch's copies (as stored now), the others' are read."""
     for _ in range(_MAX_STALE):
         match = index.match(fp, published_at)
         if match is None:
             return None
-        found = stories.facts(db, [match.key]).get(match.key)
+        found = batch.get(match.key) or stories.facts(db, [match.key]).get(match.key)
         if found is not None:
             return found
         index.remove(match.key)  # deleted since it was indexed

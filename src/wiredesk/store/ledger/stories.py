@@ -84,6 +84,8 @@ def facts(db: Database, short_ids: Sequence[str]) -> dict[str, CopyFacts]:
     """Short id -> `CopyFacts`, for the copies that exist (one query per 500)."""
     found: dict[str, CopyFacts] = {}
     unique = list(dict.fromkeys(short_ids))
+    if not unique:
+        return found
     with db.engine.connect() as conn:
         for start in range(0, len(unique), _IN_CHUNK):
             chunk = unique[start : start + _IN_CHUNK]
@@ -96,6 +98,8 @@ def story_sizes(db: Database, story_ids: Sequence[int]) -> dict[int, int]:
     """Story id -> how many copies it has now."""
     wanted = sorted(set(story_ids))
     out: dict[int, int] = {}
+    if not wanted:
+        return out
     with db.engine.connect() as conn:
         for start in range(0, len(wanted), _IN_CHUNK):
             q = (

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.syndication.test_syndication_match_keys import SAME
-from wiredesk.syndication import fingerprint, token_ids, verify
+from wiredesk.syndication import fingerprint, index, token_ids, verify
 from wiredesk.syndication.token_ids import MARK_BYTES, IdKey, _PythonWordTable, text_ids
 
 if token_ids.NATIVE:
@@ -172,6 +172,35 @@ def test_signatures_by_either_path_are_equal(headline: bytes, tokens: bytes) -> 
         assert fingerprint.signature(key) == native
     finally:
         fingerprint._native_shingles = words.shingles
+
+
+@needs_native
+@settings(max_examples=300, deadline=None)
+@given(signature=st.binary(max_size=400), cuts=st.lists(st.integers(0, 400), max_size=40))
+def test_native_band_keys_are_the_python_ones(signature: bytes, cuts: list[int]) -> None:
+    spans = [
+        (a, b) for a, b in zip(cuts[::2], cuts[1::2], strict=False) if a <= b <= len(signature)
+    ]
+    assert index._native.band_keys(signature, spans) == index._python_band_keys(signature, spans)
+    assert index.band_keys(b"", []) == []
+
+
+bucket = st.one_of(st.integers(0, 30), st.lists(st.integers(0, 30), min_size=2, max_size=20))
+
+
+@needs_native
+@settings(max_examples=400, deadline=None)
+@given(
+    tables=st.lists(st.dictionaries(st.integers(-5, 40), bucket, max_size=30), max_size=3),
+    keys=st.lists(st.integers(-5, 40), max_size=35),
+    max_bucket=st.integers(0, 18),
+)
+def test_native_candidates_are_the_python_ones(
+    tables: list[dict[int, int | list[int]]], keys: list[int], max_bucket: int
+) -> None:
+    """Same ids, same counts, same order: most shared first, ties in the order first seen."""
+    args = (tuple(tables), keys, max_bucket)
+    assert index._native.candidates(*args) == index._python_candidates(*args)
 
 
 def test_a_story_of_more_distinct_sentences_than_the_count_holds_keeps_the_first() -> None:

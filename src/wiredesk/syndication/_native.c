@@ -22,6 +22,10 @@
  * `shingles(ids)` mixes each run of three ids into one 64-bit hash, the MinHash input, as
  * fingerprint.py's numpy code does; with it, ingest does not load numpy at all.
  *
+ * `band_keys(signature, spans)` and `candidates(tables, keys, max_bucket)` are index.py's
+ * functions of the same names: the LSH lookup every ingested story makes, without a bytes
+ * object per band, a list of ids and a Counter per lookup.
+ *
  * token_ids.py and fingerprint.py keep pure-Python paths with the same results for an install
  * without a C compiler; the tests hold both equal.
  */
@@ -719,11 +723,211 @@ done:
     return result;
 }
 
+static PyObject *
+native_band_keys(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    Py_buffer sb;
+    PyObject *spans;
+    if (!PyArg_ParseTuple(args, "y*O!:band_keys", &sb, &PyList_Type, &spans)) {
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(spans);
+    PyObject *keys = PyList_New(n);
+    if (keys == NULL) {
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *span = PyList_GET_ITEM(spans, i);
+        Py_ssize_t a, b;
+        if (!PyTuple_Check(span) || !PyArg_ParseTuple(span, "nn", &a, &b)) {
+            PyErr_SetString(PyExc_TypeError, "band_keys: spans are (start, end) pairs");
+            Py_CLEAR(keys);
+            goto done;
+        }
+        if (a < 0 || b < a || b > sb.len) {
+            a = b = 0; /* as Python's slicing of a too-short signature: here, never */
+        }
+        /* hash(signature[a:b]) + i, as Python computes it: the bytes hash of the band */
+        Py_hash_t h = _Py_HashBytes((const char *)sb.buf + a, b - a);
+        PyObject *key;
+        if (h <= PY_SSIZE_T_MAX - i) {
+            key = PyLong_FromSsize_t(h + i);
+        }
+        else { /* past 64 bits: Python's int would grow, so let it */
+            PyObject *hp = PyLong_FromSsize_t(h), *ip = PyLong_FromSsize_t(i);
+            key = (hp && ip) ? PyNumber_Add(hp, ip) : NULL;
+            Py_XDECREF(hp);
+            Py_XDECREF(ip);
+        }
+        if (key == NULL) {
+            Py_CLEAR(keys);
+            goto done;
+        }
+        PyList_SET_ITEM(keys, i, key);
+    }
+done:
+    PyBuffer_Release(&sb);
+    return keys;
+}
+
+/* A growable array of item ids. */
+typedef struct {
+    Py_ssize_t *v;
+    Py_ssize_t n, cap;
+    Py_ssize_t small[256];
+} Ids;
+
+static int
+ids_push(Ids *ids, Py_ssize_t id)
+{
+    if (ids->n == ids->cap) {
+        Py_ssize_t cap = ids->cap * 2;
+        Py_ssize_t *v = PyMem_Malloc(sizeof(Py_ssize_t) * cap);
+        if (v == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        memcpy(v, ids->v, sizeof(Py_ssize_t) * ids->n);
+        if (ids->v != ids->small) {
+            PyMem_Free(ids->v);
+        }
+        ids->v = v;
+        ids->cap = cap;
+    }
+    ids->v[ids->n++] = id;
+    return 0;
+}
+
+static int
+push_held(Ids *ids, PyObject *held, Py_ssize_t max_bucket)
+{
+    if (PyLong_CheckExact(held)) {
+        Py_ssize_t id = PyLong_AsSsize_t(held);
+        return (id == -1 && PyErr_Occurred()) ? -1 : ids_push(ids, id);
+    }
+    if (!PyList_CheckExact(held)) {
+        PyErr_SetString(PyExc_TypeError, "candidates: a bucket holds an int or a list of ints");
+        return -1;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(held);
+    if (n > max_bucket) { /* boilerplate: skipped */
+        return 0;
+    }
+    for (Py_ssize_t j = 0; j < n; j++) {
+        Py_ssize_t id = PyLong_AsSsize_t(PyList_GET_ITEM(held, j));
+        if ((id == -1 && PyErr_Occurred()) || ids_push(ids, id) < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static PyObject *
+native_candidates(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *tables, *keys;
+    Py_ssize_t max_bucket;
+    if (!PyArg_ParseTuple(args, "O!O!n:candidates", &PyTuple_Type, &tables, &PyList_Type, &keys,
+                          &max_bucket)) {
+        return NULL;
+    }
+    PyObject *result = NULL;
+    Ids ids = {.v = ids.small, .n = 0, .cap = 256};
+    Py_ssize_t *order = NULL, *counts = NULL, *slots = NULL, *byc = NULL;
+    for (Py_ssize_t t = 0; t < PyTuple_GET_SIZE(tables); t++) {
+        PyObject *table = PyTuple_GET_ITEM(tables, t);
+        if (!PyDict_Check(table)) {
+            PyErr_SetString(PyExc_TypeError, "candidates: tables are dicts");
+            goto done;
+        }
+        for (Py_ssize_t k = 0; k < PyList_GET_SIZE(keys); k++) {
+            PyObject *held = PyDict_GetItemWithError(table, PyList_GET_ITEM(keys, k));
+            if (held == NULL) {
+                if (PyErr_Occurred()) {
+                    goto done;
+                }
+                continue;
+            }
+            if (push_held(&ids, held, max_bucket) < 0) {
+                goto done;
+            }
+        }
+    }
+    /* Count each id, keeping the order in which ids first appear (as Counter does). */
+    size_t nslots = 16;
+    while (nslots < (size_t)ids.n * 2) {
+        nslots *= 2;
+    }
+    order = PyMem_Malloc(sizeof(Py_ssize_t) * (ids.n + 1));
+    counts = PyMem_Malloc(sizeof(Py_ssize_t) * (ids.n + 1));
+    slots = PyMem_Malloc(sizeof(Py_ssize_t) * nslots);
+    if (order == NULL || counts == NULL || slots == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    memset(slots, 0xFF, sizeof(Py_ssize_t) * nslots);
+    Py_ssize_t unique = 0, most = 0;
+    for (Py_ssize_t i = 0; i < ids.n; i++) {
+        Py_ssize_t id = ids.v[i];
+        size_t k = slot_of((uint64_t)id) & (nslots - 1);
+        while (slots[k] >= 0 && order[slots[k]] != id) {
+            k = (k + 1) & (nslots - 1);
+        }
+        if (slots[k] < 0) {
+            slots[k] = unique;
+            order[unique] = id;
+            counts[unique++] = 0;
+        }
+        Py_ssize_t c = ++counts[slots[k]];
+        if (c > most) {
+            most = c;
+        }
+    }
+    /* Most shared first, ties in order of first appearance: a stable counting sort, which
+     * is what `Counter.most_common()` (a stable sort, descending) gives. */
+    byc = PyMem_Calloc(most + 2, sizeof(Py_ssize_t));
+    if (byc == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t u = 0; u < unique; u++) {
+        byc[most - counts[u] + 1]++;
+    }
+    for (Py_ssize_t c = 1; c <= most + 1; c++) {
+        byc[c] += byc[c - 1];
+    }
+    result = PyList_New(unique);
+    if (result == NULL) {
+        goto done;
+    }
+    for (Py_ssize_t u = 0; u < unique; u++) {
+        PyObject *pair = Py_BuildValue("(nn)", order[u], counts[u]);
+        if (pair == NULL) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyList_SET_ITEM(result, byc[most - counts[u]]++, pair);
+    }
+done:
+    if (ids.v != ids.small) {
+        PyMem_Free(ids.v);
+    }
+    PyMem_Free(order);
+    PyMem_Free(counts);
+    PyMem_Free(slots);
+    PyMem_Free(byc);
+    return result;
+}
+
 static PyMethodDef native_functions[] = {
     {"features", native_features, METH_VARARGS,
      "features(headline, tokens, mark, scheme) -> bytes: fingerprint.features' packed form."},
     {"shingles", native_shingles, METH_VARARGS,
      "shingles(ids) -> bytes: one native uint64 hash per run of three little-endian ids."},
+    {"band_keys", native_band_keys, METH_VARARGS,
+     "band_keys(signature, spans) -> [hash(signature[a:b]) + i for i, (a, b) in spans]."},
+    {"candidates", native_candidates, METH_VARARGS,
+     "candidates(tables, keys, max_bucket) -> [(id, shared bands)], most shared first."},
     {"coverage", native_coverage, METH_VARARGS,
      "coverage(query, stored) -> (shared query tokens, query tokens, shared stored tokens, "
      "stored tokens, shared sentences), from packed features."},

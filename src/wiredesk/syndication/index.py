@@ -20,6 +20,12 @@ item stores the item's id itself, not a list) plus the item's key, time and pack
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+
+try:
+    from wiredesk.syndication import _native
+except ImportError:  # built without a C compiler: the Python functions below
+    _native = None  # type: ignore[assignment]
 
 # A bucket holding more items than this within three windows says only "this text is
 # boilerplate" (a wire's stock paragraph, a template report's fixed sentences); like a stop
@@ -40,11 +46,41 @@ def band_spans(doc_perm: int) -> list[tuple[int, int]]:
     return spans
 
 
-def band_keys(signature: bytes, spans: list[tuple[int, int]]) -> list[int]:
+def _python_band_keys(signature: bytes, spans: list[tuple[int, int]]) -> list[int]:
     """One int per band: the band's bytes hashed, plus the band's number so equal values in
     different bands do not share a bucket. Python's bytes hash differs between processes,
     which is fine: buckets live in memory and are rebuilt at start."""
     return [hash(signature[a:b]) + i for i, (a, b) in enumerate(spans)]
+
+
+def _python_candidates(
+    tables: tuple[dict[int, int | list[int]], ...], keys: list[int], max_bucket: int
+) -> list[tuple[int, int]]:
+    """Ids in the buckets of `keys` in each table, with how many bands each shares with the
+    query, most shared first (ties: in the order first seen). Buckets holding more than
+    `max_bucket` ids are skipped. The ids are gathered in a list and counted by `Counter`,
+    whose counting loop runs in C."""
+    ids: list[int] = []
+    append, extend = ids.append, ids.extend
+    for table in tables:
+        for held in map(table.get, keys):
+            if held is None:
+                continue
+            if type(held) is int:
+                append(held)
+            elif len(held) <= max_bucket:  # type: ignore[arg-type]  # a list, not an int
+                extend(held)  # type: ignore[arg-type]
+    return Counter(ids).most_common()
+
+
+# The C extension's twins of the two functions above (the same results: a test holds them
+# equal), for the lookup every ingested story makes.
+band_keys: Callable[[bytes, list[tuple[int, int]]], list[int]] = (
+    _python_band_keys if _native is None else _native.band_keys
+)
+_candidates: Callable[
+    [tuple[dict[int, int | list[int]], ...], list[int], int], list[tuple[int, int]]
+] = _python_candidates if _native is None else _native.candidates
 
 
 class Buckets:
@@ -73,20 +109,8 @@ class Buckets:
     def candidates(self, keys: list[int], timestamp: float) -> list[tuple[int, int]]:
         """Ids in any bucket with one of `keys`, in slots within one slot of `timestamp`, with
         how many bands each shares with the query, most shared first (more shared bands:
-        more shared text). The ids are gathered in a list and counted by `Counter`, whose
-        counting loop runs in C."""
-        ids: list[int] = []
-        append, extend = ids.append, ids.extend
+        more shared text)."""
         s = self.slot_of(timestamp)
-        for slot in (s - 1, s, s + 1):
-            table = self._slots.get(slot)
-            if not table:
-                continue
-            for held in map(table.get, keys):
-                if held is None:
-                    continue
-                if type(held) is int:
-                    append(held)
-                elif len(held) <= MAX_BUCKET:  # type: ignore[arg-type]  # a list, not an int
-                    extend(held)  # type: ignore[arg-type]
-        return Counter(ids).most_common()
+        get = self._slots.get
+        tables = tuple(t for t in (get(s - 1), get(s), get(s + 1)) if t)
+        return _candidates(tables, keys, MAX_BUCKET)

@@ -97,7 +97,8 @@ def body_to_html(body: str) -> str:
     return sanitize_html("".join(paragraphs))
 
 
-_FIELDS = tuple(f.name for f in fields(Item))
+# Every field but `body_text`, which this stage always derives anew from the body.
+_FIELDS = tuple(f.name for f in fields(Item) if f.name != "body_text")
 _get_fields = attrgetter(*_FIELDS)
 
 
@@ -111,17 +112,23 @@ def _nfc(value: object) -> object:
 
 def sanitize_item(item: Item, ctx: StageContext) -> Item:
     """NFC every text field, sanitize the body, and flatten headline-like fields to text."""
-    # Most of an item's fields are None, numbers or enums: only text and lists are visited.
-    changes = {
-        name: to_nfc(value) if type(value) is str else _nfc(value) if type(value) is list else value
-        for name, value in zip(_FIELDS, _get_fields(item), strict=True)
-    }
-    body_html = body_to_html(changes["body_html"])  # type: ignore[arg-type]
-    byline = changes["byline"]
-    categories = [plain_text(c) for c in changes["categories"]]  # type: ignore[union-attr]
+    # Most of an item's fields are None, numbers or enums: only text and lists are visited,
+    # and only what NFC changed is set on the copy (lists are always new, as before).
+    changes: dict[str, object] = {}
+    for name, value in zip(_FIELDS, _get_fields(item), strict=True):
+        kind = type(value)
+        if kind is str:
+            normal = to_nfc(value)
+            if normal is not value:
+                changes[name] = normal
+        elif kind is list:
+            changes[name] = _nfc(value) if value else []
+    body_html = body_to_html(changes.get("body_html", item.body_html))  # type: ignore[arg-type]
+    byline = changes.get("byline", item.byline)
+    categories = [plain_text(c) for c in changes["categories"]]  # type: ignore[attr-defined]
     changes.update(
-        headline=plain_text(changes["headline"]),  # type: ignore[arg-type]
-        summary=plain_text(changes["summary"]),  # type: ignore[arg-type]
+        headline=plain_text(changes.get("headline", item.headline)),  # type: ignore[arg-type]
+        summary=plain_text(changes.get("summary", item.summary)),  # type: ignore[arg-type]
         byline=plain_text(byline) or None if isinstance(byline, str) else None,
         categories=[c for c in categories if c],
         body_html=body_html,

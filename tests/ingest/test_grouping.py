@@ -67,6 +67,33 @@ def test_a_payload_carrying_one_story_twice_keeps_one_fingerprint_and_its_story(
     assert len({r.story_id for r in story_rows(store, T0 + timedelta(hours=1))}) == 1
 
 
+def test_new_copies_of_stored_stories_are_joined_with_one_read_of_what_they_join(
+    setup: tuple[Database, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A payload of new copies reads the copies they match in one query, not one per match,
+    and joins each to its own story."""
+    store, settings = setup
+    lines = seed_lines()
+    first, second = lines[1:3], lines[3:5]
+    other = ["यह बिल्कुल अलग खबर है। इसमें बाजार और मौसम की बात है।", "दूसरा पैरा भी अलग है।"]
+    send(store, settings, "pti", rss_items(("pti-1", first, T0), ("pti-2", second, T0)), T0)
+    reads: list[list[str]] = []
+    real_facts = grouping_module.stories.facts
+
+    def facts(db: Database, short_ids: list[str]) -> object:
+        reads.append(list(short_ids))
+        return real_facts(db, short_ids)
+
+    monkeypatch.setattr(grouping_module.stories, "facts", facts)
+    later = T0 + timedelta(minutes=3)
+    copies = (("ians-1", first, T0), ("ians-2", second, T0), ("ians-3", other, T0))
+    send(store, settings, "ians", rss_items(*copies), later)
+    assert [len(r) for r in reads if r] == [2]  # both matched copies, in one read
+    story = {r.guid: r.story_id for r in story_rows(store, T0 + timedelta(hours=1))}
+    assert story["ians-1"] == story["pti-1"] != story["ians-2"] == story["pti-2"]
+    assert story["ians-3"] not in (story["pti-1"], story["pti-2"])
+
+
 def test_a_match_whose_item_was_deleted_is_skipped_not_joined(
     setup: tuple[Database, object],
 ) -> None:

@@ -101,8 +101,11 @@ def group(
     now = now or utcnow()
     try:
         with _lock:
-            index = index_for(db, now)
-            plan = _decide(db, index, todo)
+            try:
+                plan = _decide(db, index_for(db, now), todo)
+            except _StaleIndex:  # decide again, one match at a time, on an index read anew
+                _indexes.pop(db, None)
+                plan = _decide(db, index_for(db, now), todo, read_in_bulk=False)
             stories.apply(db, plan, now)
             return len(plan.joins)
     except Exception:
@@ -111,8 +114,16 @@ def group(
         return 0
 
 
+class _StaleIndex(Exception):
+    """A copy the index matched was deleted since it was indexed."""
+
+
 def _decide(
-    db: Database, index: engine.SyndicationIndex, todo: list[tuple[Item, SaveOutcome]]
+    db: Database,
+    index: engine.SyndicationIndex,
+    todo: list[tuple[Item, SaveOutcome]],
+    *,
+    read_in_bulk: bool = True,
 ) -> GroupingPlan:
     """Decide per copy, in order; the common case (a new copy that matches nothing) costs a
     fingerprint and a lookup, and writes one fingerprint row.
@@ -120,6 +131,12 @@ def _decide(
     Decisions are made in order and see the ones before them: a copy saved earlier in the
     batch is in the index for the copies after it, and a join changes the size of the stories
     it touches.
+
+    When every copy of the batch is new (a first poll, a feed's new stories), a join needs
+    nothing of the copy it joins but its id, so the copies matched outside the batch are read
+    in one query at the end instead of one query per match; should one of them have been
+    deleted since it was indexed, `_StaleIndex` asks for the decisions to be made again
+    (`read_in_bulk=False`: one match at a time, skipping deleted copies as they come).
     """
     plan = GroupingPlan()
     # A copy this save created comes with its facts; the others' are read (and a copy both
@@ -134,6 +151,10 @@ def _decide(
     fresh: dict[int, tuple[dict[str, object], datetime]] = {}
     changed: dict[int, tuple[dict[str, object], datetime]] = {}
     story_of: dict[int, int] = {}  # item id -> story key, as decided so far
+    # Only new copies: their stories are singletons, so the sizes and story keys `join` keeps
+    # are never read again, and a join outside the batch waits for its target's id.
+    in_bulk = read_in_bulk and all(out.created for _, out in todo)
+    later: list[tuple[int, str]] = []  # (position in plan.joins, short id of its target)
 
     def key(f: CopyFacts) -> int:
         return story_of.get(f.id, f.story_id if f.story_id is not None else -f.id)
@@ -156,7 +177,17 @@ def _decide(
                 plan.refresh_leads_of.append(row.id)
             continue
         fp = engine.fingerprint(item.headline, item.body_text, item.language)
-        if out.created:
+        if out.created and in_bulk:
+            match = index.match(fp, row.published_at)
+            if match is not None and match.key != row.short_id:
+                target = facts.get(match.key)
+                if target is not None:
+                    join(row, target)
+                else:
+                    later.append((len(plan.joins), match.key))
+                    plan.joins.append((row.id, -1))
+            fresh[row.id] = (fp.to_row(), row.published_at)
+        elif out.created:
             target = _match(db, index, fp, row.published_at, facts)
             if target is not None and target.id != row.id:
                 join(row, target)
@@ -173,6 +204,13 @@ def _decide(
             else:
                 changed[row.id] = (fp.to_row(), row.published_at)
         index.add(out.short_id, fp, row.published_at)
+    if later:
+        targets = stories.facts(db, [short_id for _, short_id in later])
+        for position, short_id in later:
+            target = targets.get(short_id)
+            if target is None:
+                raise _StaleIndex(short_id)
+            plan.joins[position] = (plan.joins[position][0], target.id)
     plan.new_fingerprints = [(i, *v) for i, v in fresh.items()]
     plan.replaced_fingerprints = [(i, *v) for i, v in changed.items()]
     return plan
@@ -186,13 +224,15 @@ def _match(
     batch: dict[str, CopyFacts],
 ) -> CopyFacts | None:
     """The copy the index matches, skipping entries whose copy no longer exists; `batch`
-    holds the facts of this batch's copies (as stored now), the others' are read."""
+    holds the facts of this batch's copies (as stored now) and of copies matched before in
+    it (nothing changes them before the plan is applied); the others' are read."""
     for _ in range(_MAX_STALE):
         match = index.match(fp, published_at)
         if match is None:
             return None
         found = batch.get(match.key) or stories.facts(db, [match.key]).get(match.key)
         if found is not None:
+            batch[match.key] = found
             return found
         index.remove(match.key)  # deleted since it was indexed
     return None

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from wiredesk.model import Item
 from wiredesk.pipeline.context import StageContext
 from wiredesk.pipeline.evolve import evolve
-from wiredesk.pipeline.html_text import Line, html_to_text, lines, remove_spans
+from wiredesk.pipeline.html_text import Line, first_line, html_to_text, lines, remove_spans
 from wiredesk.pipeline.sanitize import sanitize_html
 from wiredesk.text.apparatus import MAX_TRAILING_LINES
 from wiredesk.text.credit import credit_name
@@ -52,7 +52,7 @@ def _classify(line: Line, found: _Found) -> bool:
 
 def lift_attribution(item: Item, ctx: StageContext | None = None) -> Item:
     """Move trailing (and leading) attribution lines from the body into provenance fields."""
-    first = next(lines(item.body_html), None)
+    first = first_line(item.body_html)
     if first is None:
         return item
     found = _Found()

@@ -14,8 +14,9 @@ from wiredesk.pipeline.context import StageContext
 from wiredesk.pipeline.evolve import evolve
 from wiredesk.pipeline.html_text import (
     cut_text,
+    first_line,
+    has_line_after,
     html_to_text,
-    lines,
     text_offsets,
     text_with_first_line_replaced,
     tidy,
@@ -25,7 +26,7 @@ from wiredesk.text.dateline import LEADING_DATELINES, inline_dateline
 
 def lift_dateline(item: Item, ctx: StageContext | None = None) -> Item:
     """Fill dateline_place/date; remove a leading dateline from the body's first line."""
-    first = next(lines(item.body_html), None)
+    first = first_line(item.body_html)
     if first is None:
         return item
     for pattern in LEADING_DATELINES:
@@ -34,7 +35,7 @@ def lift_dateline(item: Item, ctx: StageContext | None = None) -> Item:
         fragment = item.body_html[first.start : first.end]
         raw, offsets = text_offsets(fragment)
         match = pattern.match(raw)
-        only_line = next(lines(item.body_html[first.end :]), None) is None
+        only_line = not has_line_after(item.body_html, first.end)
         if match is None or (only_line and not raw[match.end() :].strip()):
             break  # a body that is nothing but a dateline keeps it
         cut = cut_text(fragment, 0, offsets[match.end()])

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -116,6 +116,32 @@ def lines(body_html: str, *, reverse: bool = False) -> Iterator[Line]:
         text = chunk_text(body_html[start:end])
         if text:
             yield Line(start, end, text)
+
+
+# The last body whose first line was asked for, and that line: attribution and dateline both
+# start from the first line, and most bodies reach the dateline as attribution left them.
+# Strings cannot change, and the memo holds the body it names, so `is` makes it exact.
+_first: tuple[str, Line | None] = ("", None)
+
+
+def first_line(body_html: str) -> Line | None:
+    """`next(lines(body_html), None)`, remembered for the last body asked about."""
+    global _first
+    body, line = _first
+    if body is body_html:
+        return line
+    line = next(lines(body_html), None)
+    _first = (body_html, line)
+    return line
+
+
+def has_line_after(body_html: str, start: int) -> bool:
+    """Whether `body_html[start:]` has a visible line: `lines` of that slice, without the
+    slice or the lines (spans found from `start` are the slice's spans, shifted)."""
+    for begin, end in _raw_spans(body_html, start, len(body_html)):
+        if chunk_text(body_html[begin:end]):
+            return True
+    return False
 
 
 def _raw_spans(body_html: str, begin: int, stop: int) -> Iterator[tuple[int, int]]:
@@ -239,12 +265,15 @@ def text_with_first_line_replaced(
 _PIECE_RE = re.compile(r"<[^>]*>|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);|[^<&]+|[<&]")
 
 
-def text_offsets(fragment: str) -> tuple[str, list[int]]:
+def text_offsets(fragment: str) -> tuple[str, Sequence[int]]:
     """Raw (uncollapsed) text of a fragment and, for each text char, its index in `fragment`.
 
-    The list has one extra entry, the fragment's length, so a match end maps to a cut point.
-    Lets a stage find something in the text and cut exactly that out of the HTML.
+    The offsets have one extra entry, the fragment's length, so a match end maps to a cut
+    point. Lets a stage find something in the text and cut exactly that out of the HTML.
+    A fragment without tags and entities is its own text, each char at its own index.
     """
+    if "<" not in fragment and "&" not in fragment:
+        return fragment, range(len(fragment) + 1)
     chars: list[str] = []
     offsets: list[int] = []
     for piece in _PIECE_RE.finditer(fragment):

@@ -1,9 +1,10 @@
 """Accepting a payload: the one path every payload takes, however it arrived.
 
 Raw first: the payload is in the database before a parser sees it, so a parser bug or a
-malformed document never loses what an agency sent. Then parse, run the pipeline's stages,
-quarantine what cannot go through (one bad item never blocks the others), save the rest as
-copies and versions, and group them into stories. The envelope records how it ended.
+malformed document never loses what an agency sent. Then parse and run the pipeline's stages
+(`prepare`: here, or beforehand in a worker process, `workers`), quarantine what cannot go
+through (one bad item never blocks the others), save the rest as copies and versions, and
+group them into stories. The envelope records how it ended.
 
 Blocking: call it from a worker thread, one writer at a time per database.
 """
@@ -13,11 +14,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from wiredesk import formats, pipeline
 from wiredesk.config import Settings, SourceSettings
-from wiredesk.errors import FormatError
 from wiredesk.ingest.grouping import group
 from wiredesk.ingest.outcomes import EnvelopeOutcome, counted, one_line
+from wiredesk.ingest.prepare import Prepared, Ready, parsed_item, prepare
 from wiredesk.model import Envelope, EnvelopeStatus, Item
 from wiredesk.store.database import Database
 from wiredesk.store.ledger import copies, envelopes, quarantine
@@ -34,6 +34,16 @@ def accept(
     settings: Settings, db: Database, source: SourceSettings, env: Envelope
 ) -> EnvelopeOutcome:
     """Raw first, then parse and process; the envelope records how it ended."""
+    envelope_id, done = record_payload(db, env)
+    if done is not None:
+        return done
+    outcome, _ = process_stored(settings, db, source, envelope_id, env)
+    return outcome
+
+
+def record_payload(db: Database, env: Envelope) -> tuple[int, EnvelopeOutcome | None]:
+    """Store the raw payload (raw first). Returns its envelope id, and its outcome when there
+    is nothing more to do: the same bytes were processed before."""
     envelope_id, is_new = envelopes.record(db, env)
     if not is_new:
         earlier = envelopes.get(db, envelope_id) or {}
@@ -41,38 +51,35 @@ def accept(
         # SIGKILL). Process it now, or its copies would never appear; saving is idempotent.
         if earlier.get("status") != EnvelopeStatus.RECEIVED:
             failed = earlier.get("status") == EnvelopeStatus.FAILED
-            return EnvelopeOutcome(
-                envelope_id, new=False, error=earlier.get("error") if failed else None
-            )
-    outcome, _ = process_stored(settings, db, source, envelope_id, env)
-    return outcome
+            error = earlier.get("error") if failed else None
+            return envelope_id, EnvelopeOutcome(envelope_id, new=False, error=error)
+    return envelope_id, None
 
 
 def process_stored(
-    settings: Settings, db: Database, source: SourceSettings, envelope_id: int, env: Envelope
+    settings: Settings,
+    db: Database,
+    source: SourceSettings,
+    envelope_id: int,
+    env: Envelope,
+    prepared: Prepared | None = None,
 ) -> tuple[EnvelopeOutcome, set[int | None]]:
     """Parse, process and save one stored payload; bad items are quarantined, the rest saved.
 
+    `prepared` is the payload already parsed and processed (`prepare.prepare`, maybe in
+    another process); without it, that is done here first.
     Returns the outcome and the item positions quarantined this time (None: the payload).
     """
-    try:
-        result = formats.parse(env, source.format)
-    except Exception as e:  # a malformed document, or a parser bug: either way, this payload
-        if isinstance(e, FormatError):
-            error = one_line(f"cannot read the payload: {e}")
-        else:
-            log.exception("parsing envelope %s of source %r failed", envelope_id, source.id)
-            error = one_line(
-                f"cannot read the payload: the parser failed ({type(e).__name__}: {e}); "
-                f"the raw payload is kept: `wiredesk reprocess {envelope_id}` after an upgrade"
-            )
+    if prepared is None:
+        prepared = prepare(settings.site, source, env, envelope_id)
+    if prepared.parse_error is not None:
+        error = prepared.parse_error
         quarantine.record(
             db, envelope_id=envelope_id, source_id=source.id, stage="parse", reason=error
         )
         envelopes.finish(db, envelope_id, EnvelopeStatus.FAILED, error=error)
         return EnvelopeOutcome(envelope_id, new=True, error=error, quarantined=1), {None}
-    ctx = pipeline.context_for(settings.site, source, result.language, received_at=env.received_at)
-    problems = list(result.problems)
+    problems = list(prepared.problems)
     failing: set[int | None] = set()
 
     def hold(index: int, item: Item, stage: str, reason: str) -> None:
@@ -89,21 +96,9 @@ def process_stored(
         failing.add(index)
         problems.append(one_line(f"item {item.guid}: {reason}"))
 
-    ready: list[tuple[int, Item, Item]] = []  # (position, as parsed, processed)
-    for index, item in enumerate(result.items):
-        try:
-            processed = pipeline.process(item, ctx)
-        except Exception as e:  # one bad item is quarantined, never the whole payload
-            log.debug(
-                "item %r of source %r failed in the pipeline", item.guid, source.id, exc_info=True
-            )
-            hold(index, item, "pipeline", f"{type(e).__name__}: {e}")
-            continue
-        refusal = quarantine.store_refusal(processed)
-        if refusal is not None:
-            hold(index, item, "store", refusal)
-            continue
-        ready.append((index, item, processed))
+    for held in prepared.held:
+        hold(held.index, held.item, held.stage, held.reason)
+    ready = prepared.ready
     outcomes: list[SaveOutcome] = []
     for start in range(0, len(ready), SAVE_BATCH):
         outcomes += _save_batch(
@@ -115,7 +110,7 @@ def process_stored(
         envelope_id,
         EnvelopeStatus.PROCESSED,
         error="\n".join(p for p in (note, *problems) if p)[:_MAX_ERROR_CHARS] or None,
-        fmt=result.format,
+        fmt=prepared.format,
         item_count=len(outcomes),
     )
     outcome = EnvelopeOutcome(
@@ -135,7 +130,7 @@ def _save_batch(
     source: SourceSettings,
     envelope_id: int,
     env: Envelope,
-    batch: list[tuple[int, Item, Item]],
+    batch: list[Ready],
     hold: Callable[[int, Item, str, str], None],
 ) -> list[SaveOutcome]:
     """Save a batch in one transaction; if the store refuses it, save item by item so one
@@ -146,27 +141,29 @@ def _save_batch(
     up, and the envelope stays "received" for a retry.
     """
 
-    def save(items: list[Item]) -> list[SaveOutcome]:
+    def save(ready: list[Ready]) -> list[SaveOutcome]:
+        items = [r.item for r in ready]
         saved = copies.save(
             db, source.id, items, envelope_id, auto_publish=source.auto_publish, now=env.received_at
         )
-        group(db, items, saved, env.received_at)  # stories: never raises
+        fingerprints = [r.fingerprint for r in ready]
+        group(db, items, saved, env.received_at, fingerprints)  # stories: never raises
         return saved
 
     try:
-        return save([processed for _, _, processed in batch])
+        return save(batch)
     except Exception:
         if not database_answers(db.engine):
             raise
         log.info("a batch of envelope %s was refused; saving its items one by one", envelope_id)
     outcomes: list[SaveOutcome] = []
-    for index, item, processed in batch:
+    for ready in batch:
         try:
-            outcomes += save([processed])
+            outcomes += save([ready])
         except Exception as e:
             if not database_answers(db.engine):
                 raise
-            hold(index, item, "store", _db_reason(e))
+            hold(ready.index, parsed_item(source, env, ready.index), "store", _db_reason(e))
     return outcomes
 
 

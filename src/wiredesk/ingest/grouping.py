@@ -90,12 +90,17 @@ def group(
     saved: Sequence[Item],
     outcomes: Sequence[SaveOutcome],
     now: datetime | None = None,
+    fingerprints: Sequence[engine.Fingerprint | None] | None = None,
 ) -> int:
     """Group the just-saved copies into stories; returns how many joined an existing story.
 
-    `saved[i]` is the processed item whose save gave `outcomes[i]`. Never raises.
+    `saved[i]` is the processed item whose save gave `outcomes[i]`; `fingerprints[i]`, if
+    given, its fingerprint computed beforehand (None: computed here if needed). Never raises.
     """
-    todo = [(it, out) for it, out in zip(saved, outcomes, strict=False) if out.changed]
+    prints = fingerprints if fingerprints is not None else [None] * len(saved)
+    todo = [
+        (it, out, fp) for it, out, fp in zip(saved, outcomes, prints, strict=False) if out.changed
+    ]
     if not todo:
         return 0
     now = now or utcnow()
@@ -121,7 +126,7 @@ class _StaleIndex(Exception):
 def _decide(
     db: Database,
     index: engine.SyndicationIndex,
-    todo: list[tuple[Item, SaveOutcome]],
+    todo: list[tuple[Item, SaveOutcome, engine.Fingerprint | None]],
     *,
     read_in_bulk: bool = True,
 ) -> GroupingPlan:
@@ -141,8 +146,8 @@ def _decide(
     plan = GroupingPlan()
     # A copy this save created comes with its facts; the others' are read (and a copy both
     # created and updated by one payload is read too: what it is now is what counts).
-    facts = {out.short_id: out.facts for _, out in todo if out.facts is not None}
-    read = stories.facts(db, [out.short_id for _, out in todo if out.facts is None])
+    facts = {out.short_id: out.facts for _, out, _ in todo if out.facts is not None}
+    read = stories.facts(db, [out.short_id for _, out, _ in todo if out.facts is None])
     facts.update(read)
     # A created copy is alone in its story (size 1, the default below): only read the others.
     sizes = stories.story_sizes(db, [f.story_id for f in read.values() if f.story_id is not None])
@@ -153,7 +158,7 @@ def _decide(
     story_of: dict[int, int] = {}  # item id -> story key, as decided so far
     # Only new copies: their stories are singletons, so the sizes and story keys `join` keeps
     # are never read again, and a join outside the batch waits for its target's id.
-    in_bulk = read_in_bulk and all(out.created for _, out in todo)
+    in_bulk = read_in_bulk and all(out.created for _, out, _ in todo)
     later: list[tuple[int, str]] = []  # (position in plan.joins, short id of its target)
 
     def key(f: CopyFacts) -> int:
@@ -166,7 +171,7 @@ def _decide(
         sizes[into] = sizes.get(into, 1) + 1
         story_of[f.id] = into
 
-    for item, out in todo:
+    for item, out, given in todo:
         row = facts.get(out.short_id)
         if row is None:
             continue
@@ -176,7 +181,7 @@ def _decide(
             if not out.created:
                 plan.refresh_leads_of.append(row.id)
             continue
-        fp = engine.fingerprint(item.headline, item.body_text, item.language)
+        fp = given or engine.fingerprint(item.headline, item.body_text, item.language)
         if out.created and in_bulk:
             match = index.match(fp, row.published_at)
             if match is not None and match.key != row.short_id:

@@ -14,18 +14,23 @@ import logging
 import random
 import threading
 from collections.abc import Awaitable, Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 
 from wiredesk.config import Settings, SourceSettings
 from wiredesk.errors import SourceError
-from wiredesk.ingest.accept import accept
+from wiredesk.ingest.accept import process_stored, record_payload
 from wiredesk.ingest.backoff import backoff_delay
 from wiredesk.ingest.outcomes import EnvelopeOutcome, SourceReport, add, one_line
+from wiredesk.ingest.prepare import Prepared
 from wiredesk.ingest.reprocess import recover_unfinished
 from wiredesk.ingest.transports import files
 from wiredesk.ingest.transports.fetched import Fetched, Fetcher, NotModified, RateLimited
 from wiredesk.ingest.transports.lazy import LazyFetcher
+from wiredesk.ingest.workers import Preparer
 from wiredesk.ingest.write_lock import locked
 from wiredesk.model import Envelope, Transport, utcnow
 from wiredesk.store.database import Database
@@ -40,9 +45,15 @@ _jitter = random.Random()  # backoff jitter; tests pass their own seeded Random
 def ingest_once(settings: Settings, db: Database) -> list[SourceReport]:
     """Poll every polled source once (concurrently), in config order of the reports.
 
-    Push-only sources have nothing to poll and are left out.
+    Push-only sources have nothing to poll and are left out. Payloads are prepared by a
+    worker process where one can be started (`workers.Preparer`), stored by this one.
     """
-    return asyncio.run(ingest_all_async(settings, db))
+    preparer = Preparer.start()
+    try:
+        return asyncio.run(ingest_all_async(settings, db, preparer=preparer))
+    finally:
+        if preparer is not None:
+            preparer.close()
 
 
 def ingest_source(
@@ -59,7 +70,11 @@ def ingest_source(
 
 
 async def ingest_all_async(
-    settings: Settings, db: Database, *, write_lock: threading.Lock | None = None
+    settings: Settings,
+    db: Database,
+    *,
+    write_lock: threading.Lock | None = None,
+    preparer: Preparer | None = None,
 ) -> list[SourceReport]:
     lock = asyncio.Lock()
     slots = asyncio.Semaphore(settings.site.max_concurrent_polls)
@@ -67,7 +82,13 @@ async def ingest_all_async(
     async def one(source: SourceSettings, fetcher: Fetcher) -> SourceReport:
         async with slots:
             return await ingest_source_async(
-                settings, db, source, fetcher=fetcher, store_lock=lock, write_lock=write_lock
+                settings,
+                db,
+                source,
+                fetcher=fetcher,
+                store_lock=lock,
+                write_lock=write_lock,
+                preparer=preparer,
             )
 
     await asyncio.to_thread(locked, write_lock, recover_unfinished, settings, db)
@@ -86,13 +107,15 @@ async def ingest_source_async(
     store_lock: asyncio.Lock | None = None,
     write_lock: threading.Lock | None = None,
     rng: random.Random | None = None,
+    preparer: Preparer | None = None,
 ) -> SourceReport:
     """Poll one source. Never raises for a source's own failures: they go in the report.
 
     `store_lock` serializes database work between sources polled at the same time, so
     SQLite sees one writer at a time instead of retrying on locks. `write_lock` is held in
     the worker thread around each database call; the embedded runtime shares it with the push
-    endpoint, whose requests run in other threads and another lock's reach.
+    endpoint, whose requests run in other threads and another lock's reach. `preparer`, if
+    given, parses and processes payloads in its process, outside the store lock.
     """
     lock = store_lock or asyncio.Lock()
     now = now or utcnow()
@@ -118,7 +141,7 @@ async def ingest_source_async(
 
     try:
         if source.folder is not None:
-            await _ingest_folder(settings, db, source, report, in_store, now)
+            await _ingest_folder(settings, db, source, report, in_store, now, preparer)
         else:
             fetched = await _fetch(fetcher, source, poll_url, etag, last_modified, now)
             if fetched.moved_to and fetched.moved_to != poll_url:
@@ -132,9 +155,9 @@ async def ingest_source_async(
                 report.not_modified = True
             else:
                 etag, last_modified = fetched.etag, fetched.last_modified
-                outcome = await in_store(
-                    accept, settings, db, source, _envelope(source, fetched, now)
-                )
+                env = _envelope(source, fetched, now)
+                started = await _start(settings, db, source, env, in_store, preparer)
+                outcome = await _finish(settings, db, source, started, in_store, preparer)
                 add(report, outcome)
                 if outcome.error:
                     report.ok, report.error = False, outcome.error
@@ -202,25 +225,95 @@ async def _ingest_folder(
     report: SourceReport,
     in_store: Callable[..., Awaitable[Any]],
     now: datetime,
+    preparer: Preparer | None = None,
 ) -> None:
-    """Each dropped file is its own payload; a bad one goes to failed/ and the rest go on."""
+    """Each dropped file is its own payload; a bad one goes to failed/ and the rest go on.
+
+    With a `preparer`, the next file is recorded and handed to it before this one is
+    stored, so that the two processes work at the same time; files are still stored, and
+    reported, in order.
+    """
     failed: list[str] = []
-    for path in await asyncio.to_thread(files.pending_files, source):
-        try:
-            fetched = await asyncio.to_thread(files.read_dropped, source, path)
-        except SourceError as e:  # vanished or unreadable: leave it for the next poll
-            report.problems.append(str(e))
-            continue
-        env = _envelope(source, fetched, now)
-        outcome: EnvelopeOutcome = await in_store(accept, settings, db, source, env)
+    pending: tuple[Path, _Started] | None = None
+
+    async def finish(path: Path, started: _Started) -> None:
+        outcome = await _finish(settings, db, source, started, in_store, preparer)
         add(report, outcome)
         await asyncio.to_thread(files.move_done, path, error=outcome.error)
         if outcome.error:
             failed.append(outcome.error)
+
+    for path in await asyncio.to_thread(files.pending_files, source):
+        try:
+            fetched = await asyncio.to_thread(files.read_dropped, source, path)
+        except SourceError as e:  # vanished or unreadable: leave it for the next poll
+            if pending is not None:
+                await finish(*pending)
+                pending = None
+            report.problems.append(str(e))
+            continue
+        started = await _start(
+            settings, db, source, _envelope(source, fetched, now), in_store, preparer
+        )
+        if preparer is None:  # nothing works beside the writer: store this one now
+            await finish(path, started)
+            continue
+        if pending is not None:
+            await finish(*pending)
+        pending = (path, started)
+    if pending is not None:
+        await finish(*pending)
     if failed:
         report.ok = False
         more = f"; {len(failed) - 1} more file(s) failed too" if len(failed) > 1 else ""
         report.error = f"{failed[0]} (moved to {source.folder}/failed/{more})"
+
+
+@dataclass(slots=True)
+class _Started:
+    """A payload recorded (raw first) and, unless there is nothing to do, being prepared."""
+
+    envelope_id: int
+    env: Envelope
+    done: EnvelopeOutcome | None  # set: the same bytes were processed before
+    future: Future[Prepared] | None
+
+
+async def _start(
+    settings: Settings,
+    db: Database,
+    source: SourceSettings,
+    env: Envelope,
+    in_store: Callable[..., Awaitable[Any]],
+    preparer: Preparer | None,
+) -> _Started:
+    """Raw first: record the payload; then, unless there is nothing to do with it, have the
+    preparer (if any) start on it."""
+    envelope_id, done = await in_store(record_payload, db, env)
+    future = None
+    if done is None and preparer is not None:
+        future = preparer.submit(settings.site, source, env, envelope_id)
+    return _Started(envelope_id, env, done, future)
+
+
+async def _finish(
+    settings: Settings,
+    db: Database,
+    source: SourceSettings,
+    started: _Started,
+    in_store: Callable[..., Awaitable[Any]],
+    preparer: Preparer | None,
+) -> EnvelopeOutcome:
+    """Store a started payload: what the preparer made of it, or (without one, or should it
+    have failed) what `process_stored` makes of it itself."""
+    if started.done is not None:
+        return started.done
+    prepared = None if preparer is None else await preparer.result(started.future)
+    outcome: EnvelopeOutcome
+    outcome, _ = await in_store(
+        process_stored, settings, db, source, started.envelope_id, started.env, prepared
+    )
+    return outcome
 
 
 def _envelope(source: SourceSettings, fetched: Fetched, now: datetime) -> Envelope:

@@ -131,8 +131,18 @@ def engine_url(url: str) -> str:
     return url
 
 
+# Connections each process keeps open (and may open beyond, briefly, under a burst): the site
+# renders at most channels.web.limits.RENDERS_AT_ONCE pages at once, and ingest, pushes and
+# `/health` need a few more. A kept SQLite connection keeps its page cache warm.
+POOL_SIZE = 8
+POOL_OVERFLOW = 8
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     real = make_url(engine_url(url))
+    if real.get_backend_name() != "sqlite" or (real.database or ":memory:") != ":memory:":
+        kwargs.setdefault("pool_size", POOL_SIZE)
+        kwargs.setdefault("max_overflow", POOL_OVERFLOW)
     if real.get_backend_name() == "sqlite":
         if real.database and real.database != ":memory:":
             try:

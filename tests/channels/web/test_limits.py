@@ -3,18 +3,20 @@ pages are slow. SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from pathlib import Path
 
+import httpx
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from starlette.testclient import TestClient
 
 from tests.channels.channels_support import Clock, Filler, make_settings, story_item
-from wiredesk.channels.web import pages
+from wiredesk.channels.web import limits, pages
 from wiredesk.channels.web.app import create_app
-from wiredesk.store.database import Database
+from wiredesk.store.database import POOL_SIZE, Database
 from wiredesk.store.public.deadline import QueryLimit, cancel_all, limit_queries
 from wiredesk.store.public.reader import PublicReader
 
@@ -122,3 +124,32 @@ def test_a_reader_who_leaves_stops_the_page_s_queries(store: Database) -> None:
     anyio.run(app, {"type": "http", "method": "GET", "path": "/"}, channel, send)
     assert finished and finished[0] is not None  # interrupted, not completed
     assert time.monotonic() - started < 10  # the query alone would take minutes
+
+
+def test_a_burst_of_uncached_pages_uses_the_connections_the_pool_keeps(
+    store: Database, fill: Filler, tmp_path: Path, clock: Clock
+) -> None:
+    """Forty readers at forty different pages at once (404s: never cached) are rendered a few
+    at a time on kept connections; before, forty threads made the pool open a fresh database
+    connection for most of them, and a page took tens of milliseconds."""
+    fill(story_item(1))
+    app = create_app(make_settings(tmp_path, "en"), PublicReader(store), clock=clock)
+    opened: list[object] = []
+
+    def note(*_: object) -> None:
+        opened.append(1)
+
+    event.listen(store.engine, "connect", note)
+
+    async def forty() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://site") as client:
+            paths = [f"/videsh/nothing-{n}-abcdefg{n % 10}" for n in range(40)]
+            return list(await asyncio.gather(*(client.get(p) for p in paths)))
+
+    try:
+        answers = asyncio.run(forty())
+    finally:
+        event.remove(store.engine, "connect", note)
+    assert {a.status_code for a in answers} == {404}
+    assert len(opened) <= limits.RENDERS_AT_ONCE <= POOL_SIZE

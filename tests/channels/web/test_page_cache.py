@@ -3,11 +3,13 @@ and a kill leaves every cached page at once. SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
 import lxml.html
 from sqlalchemy import event
 from starlette.testclient import TestClient
@@ -166,3 +168,45 @@ def test_the_reader_says_when_cached_pages_must_expire(
     fill(story_item(1, embargo_until=lift))
     assert PublicReader(store).next_change_after(clock.now) == lift
     assert PublicReader(store).next_change_after(lift) is None
+
+
+def test_readers_asking_for_a_page_at_once_share_one_render(
+    store: Database, fill: Filler, tmp_path: Path, clock: Clock
+) -> None:
+    """Twenty readers arriving together at a page nobody has seen since a change: it is
+    rendered once and all twenty get it (without that, a busy ingest's every change had every
+    connected reader render the home page at the same moment)."""
+    fill(story_item(1), story_item(2))
+    app = site_app(make_settings(tmp_path, "en"), store, clock=clock, follow_changes_every=3600)
+
+    async def twenty_at_once() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://site") as client:
+            return list(await asyncio.gather(*(client.get("/") for _ in range(20))))
+
+    with statements(store) as once:
+        TestClient(app).get("/videsh/")  # what one render of a list asks, as a yardstick
+    with statements(store) as sql:
+        answers = asyncio.run(twenty_at_once())
+    assert {a.status_code for a in answers} == {200}
+    assert len({a.content for a in answers}) == 1
+    assert "ख़बर संख्या 2" in answers[0].text
+    assert 0 < len(sql) <= len(once) + 2  # one render, not twenty
+
+
+def test_the_navigation_is_kept_too_and_follows_a_new_section(
+    store: Database, fill: Filler, tmp_path: Path, clock: Clock
+) -> None:
+    """Every page not yet cached and every 404 shows the section navigation, which costs a
+    query per section: it is kept like a page, and a copy in a new section brings it back."""
+    fill(story_item(1))
+    client = client_for(store, tmp_path, clock)
+    client.get("/no-such/page-abcdefgh")
+    with statements(store) as sql:
+        missing = client.get("/no-such/page-abcdefgh")
+    assert missing.status_code == 404
+    assert len(sql) <= 2  # looking the copy up, not the navigation again
+    fill(story_item(2, section="vigyan"))
+    nav = lxml.html.fromstring(client.get("/no-such/page-abcdefgh").text)
+    assert "/vigyan/" in nav.xpath("//nav//a/@href")
+    assert client.get("/vigyan/").status_code == 200

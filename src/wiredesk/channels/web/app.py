@@ -46,7 +46,8 @@ def create_app(
     seconds answers 503.
     """
     times = RenderTimes()
-    pages = Pages(settings, reader, clock, times)
+    cache = PageCache()
+    pages = Pages(settings, reader, clock, times, cache if page_cache else None)
     routes: list[BaseRoute] = [
         Route("/", pages.home, name="home"),
         Route("/health", pages.health, name="health"),
@@ -68,7 +69,6 @@ def create_app(
         Middleware(RequestLimits, times=times, timeout=request_timeout),
         Middleware(SecurityHeaders),
     ]
-    cache = PageCache()
     if page_cache:
         reader.db.on_change(cache.invalidate)
         follower = ChangeFollower(cache, reader.changes_since, every=follow_changes_every)

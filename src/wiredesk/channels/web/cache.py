@@ -12,6 +12,11 @@ cached page that showed the copy immediately.
 A response rendered while a change with one of its tags arrived is not kept: it may predate the
 change. Hits are served by `CachedPages` before routing, with `ETag` and `Last-Modified`, and
 answer a matching `If-None-Match` or `If-Modified-Since` with 304.
+
+A miss is rendered once, not once per reader: while a page is being rendered, other requests
+for it wait for that render and are answered from the cache (what nginx calls a cache lock).
+Without that, every change to the home page during a busy ingest let every connected reader
+render it at the same moment, and the last of them waited for all the others.
 """
 
 from __future__ import annotations
@@ -31,6 +36,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 # Keys of `scope["state"]` a handler sets to make its response cacheable.
 TAGS = "cache_tags"
 UNTIL = "cache_until"
+
+# A request for a page being rendered waits for that render up to RENDER_WAIT_LIMIT seconds,
+# and at most RENDER_WAITS times (each render may be overtaken by a change) before it renders
+# the page itself.
+RENDER_WAITS = 3
+RENDER_WAIT_LIMIT = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +157,7 @@ class CachedPages:
         self.cache = cache
         self.clock = clock
         self.before = before  # e.g. catch up with other processes' changes
+        self._rendering: dict[str, _Rendering] = {}  # keys being rendered by a GET now
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
@@ -156,11 +168,33 @@ class CachedPages:
         key = scope["path"] + (
             "?" + scope["query_string"].decode("latin-1") if scope["query_string"] else ""
         )
-        now = self.clock()
-        entry = self.cache.get(key, now)
-        if entry is not None:
-            await _send_entry(entry, scope, send)
+        for _ in range(RENDER_WAITS):
+            entry = self.cache.get(key, self.clock())
+            if entry is not None:
+                await _send_entry(entry, scope, send)
+                return
+            rendering = self._rendering.get(key)
+            if rendering is None:
+                break
+            # Someone is rendering this page: its result is as fresh as ours would be, unless
+            # a change arrived meanwhile, in which case it is not kept and we try again.
+            with anyio.move_on_after(RENDER_WAIT_LIMIT):
+                await rendering.done.wait()
+            if rendering.done.is_set() and not rendering.cacheable:
+                break  # an error page or an uncacheable one: nothing to wait for
+        if scope["method"] != "GET" or key in self._rendering:
+            await self._render(scope, receive, send, key)
             return
+        render = self._rendering[key] = _Rendering()
+        try:
+            render.cacheable = await self._render(scope, receive, send, key)
+        finally:
+            del self._rendering[key]
+            render.done.set()
+
+    async def _render(self, scope: Scope, receive: Receive, send: Send, key: str) -> bool:
+        """Pass the request on, keeping a cacheable response; says whether it was one."""
+        now = self.clock()
         generation = self.cache.generation
         started: Message | None = None
         chunks: list[bytes] = []
@@ -178,6 +212,8 @@ class CachedPages:
             await send(message)
 
         await self.app(scope, receive, capture)
+        state = scope.get("state") or {}
+        return started is not None and started["status"] == 200 and TAGS in state
 
     async def _finish(
         self,
@@ -208,6 +244,14 @@ class CachedPages:
             return
         await send({**started, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+
+
+class _Rendering:
+    """A render in progress that others may wait for."""
+
+    def __init__(self) -> None:
+        self.done = anyio.Event()
+        self.cacheable = False
 
 
 async def _send_entry(entry: Entry, scope: Scope, send: Send) -> None:

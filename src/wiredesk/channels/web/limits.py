@@ -6,6 +6,12 @@ should be free for the next one. `RequestLimits` puts each request's queries und
 `QueryLimit` (store/public/deadline.py): SQLite statements abort and PostgreSQL statements
 are cancelled when `timeout` seconds have passed or the client disconnects. Such a request
 gets a 503 with Retry-After. Render times are recorded for `/health`.
+
+At most RENDERS_AT_ONCE pages render at the same time; the others wait their turn in the event
+loop. Rendering is Python holding the GIL, so more threads add no speed, only connections:
+with Starlette's 40 worker threads against a pool of a few connections, a burst of misses had
+the pool open and close a fresh database connection per page (with a cold SQLite page cache),
+and pages took tens of milliseconds instead of one or two.
 """
 
 from __future__ import annotations
@@ -16,11 +22,13 @@ import threading
 import time
 from collections import deque
 
+import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wiredesk.store.public.deadline import QueryLimit, limit_queries
 
 REQUEST_TIMEOUT = 10.0  # seconds of queries a page may take before it answers 503
+RENDERS_AT_ONCE = 4  # not above store.database.POOL_SIZE: each render holds a connection
 
 
 class RenderTimes:
@@ -51,6 +59,7 @@ class RequestLimits:
         self.app = app
         self.times = times
         self.timeout = timeout
+        self._renders: anyio.CapacityLimiter | None = None  # made in the event loop
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         # Pages only: a push (POST) is ingest's work, which may rightly take long.
@@ -64,8 +73,11 @@ class RequestLimits:
         watcher = asyncio.create_task(_cancel_on_disconnect(receive, limit, gone))
         started = time.perf_counter()
         try:
-            with limit_queries(limit):
-                await self.app(scope, _Channel(gone), send)
+            if self._renders is None:
+                self._renders = anyio.CapacityLimiter(RENDERS_AT_ONCE)
+            async with self._renders:
+                with limit_queries(limit):
+                    await self.app(scope, _Channel(gone), send)
         finally:
             watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -7,6 +7,7 @@ sanitized when it arrived.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -24,7 +25,7 @@ from wiredesk.channels.feeds.entry import source_name
 from wiredesk.channels.i18n import strings
 from wiredesk.channels.timefmt import iso, local_date, local_time
 from wiredesk.channels.web.assets import FONT_URL, css_url
-from wiredesk.channels.web.cache import TAGS, UNTIL
+from wiredesk.channels.web.cache import TAGS, UNTIL, Entry, PageCache
 from wiredesk.channels.web.limits import RenderTimes
 from wiredesk.config import Settings
 from wiredesk.store.public.reader import PublicReader
@@ -36,6 +37,7 @@ PAGE_CACHE = "public, max-age=60"
 # However precise invalidation is, a rendered page is rendered again at least this often:
 # what no write announces (an operator's SQL, a clock that moved) is shown within minutes.
 MAX_AGE = timedelta(minutes=10)
+NAV_KEY = " nav"  # a page cache key no request path can have (paths start with "/")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +61,10 @@ class Renderer:
         reader: PublicReader,
         clock: Callable[[], datetime],
         times: RenderTimes | None = None,
+        cache: PageCache | None = None,
     ) -> None:
         self.settings = settings
+        self.cache = cache
         self.times = times or RenderTimes()
         self.site = settings.site
         self.reader = reader
@@ -103,25 +107,43 @@ class Renderer:
 
     def nav(self, now: datetime) -> list[tuple[str, str]]:
         """Configured sections in their configured order, then any others that list copies."""
-        slugs = list(self.site.sections)
-        slugs += [s for s in self.reader.nav_sections(now) if s not in self.site.sections]
-        return [(s, self.site.section_name(s)) for s in slugs]
+        return [(s, self.site.section_name(s)) for s in self.nav_slugs(now)]
 
     def known_section(self, section: str, now: datetime) -> bool:
-        if section in self.site.sections:
-            return True
-        return section in self.reader.nav_sections(now)
+        return section in self.site.sections or section in self.nav_slugs(now)
+
+    def nav_slugs(self, now: datetime) -> list[str]:
+        """The navigation's sections, kept in the page cache like a page: every page not yet
+        cached (and every 404) needs it, and it costs a query per section."""
+        entry = self.cache.get(NAV_KEY, now) if self.cache is not None else None
+        if entry is not None:
+            return json.loads(entry.body)  # type: ignore[no-any-return]
+        generation = self.cache.generation if self.cache is not None else 0
+        slugs = list(self.site.sections)
+        listed = [s for s in self.reader.nav_sections(now) if s not in self.site.sections]
+        slugs += listed
+        if self.cache is not None:
+            # a new section says "nav"; one listed only while it has copies goes with them
+            tags = frozenset({"nav", *(f"section:{s}" for s in listed)})
+            body = json.dumps(slugs).encode()
+            entry = Entry(200, (), body, b"", now, tags, self.cache_until(now))
+            self.cache.put(NAV_KEY, entry, generation)
+        return slugs
 
     def cacheable(self, request: Request, tags: set[str], now: datetime) -> None:
         """Let the page cache keep this response (channels/web/cache.py): until a change with
         one of `tags` (or to the navigation every page shows), and at most until the next
         moment the gate changes by itself, local midnight (the masthead's date) or MAX_AGE."""
+        setattr(request.state, TAGS, {*tags, "nav"})
+        setattr(request.state, UNTIL, self.cache_until(now))
+
+    def cache_until(self, now: datetime) -> datetime:
+        """The latest moment a page rendered at `now` may be kept without a change."""
         until = [now + MAX_AGE, self._next_midnight(now)]
         change = self.reader.next_change_after(now)
         if change is not None:
             until.append(change)
-        setattr(request.state, TAGS, {*tags, "nav"})
-        setattr(request.state, UNTIL, min(until))
+        return min(until)
 
     def _next_midnight(self, now: datetime) -> datetime:
         local = now.astimezone(self.site.timezone)

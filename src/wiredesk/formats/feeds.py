@@ -1,6 +1,6 @@
 """RSS 2.0 (and 0.9x), RSS 1.0/RDF and Atom 1.0 (and 0.3) into `Item`s.
 
-fastfeedparser reads nearly every real feed about 30 times faster than feedparser, so it goes
+fastfeedparser reads nearly every real feed many times faster than feedparser, so it goes
 first; feedparser, slower but forgiving, reads what fastfeedparser cannot or reads badly:
 
 - fastfeedparser refuses the document (no `<channel>`, pre-Atom namespaces, and so on);

@@ -2,11 +2,11 @@
 
 Every stage returns a new item instead of editing its input (see `stages.py`), so a story
 is copied five or six times on its way through. `dataclasses.replace` builds a keyword dict
-of all 35 fields and runs `__init__`, about 7 µs a copy. Here a copy is a function generated
+of all the fields and runs `__init__` on every copy. Here a copy is a function generated
 once from the field list, `new.f = item.f` for each field on a bare instance: straight-line
-attribute copies, about 0.5 µs. `Item` has no `__post_init__` and no `init=False` fields, so
-skipping `__init__` skips nothing; should it ever get either, this falls back to
-`dataclasses.replace`.
+attribute copies, an order of magnitude cheaper. `Item` has no `__post_init__` and no
+`init=False` fields, so skipping `__init__` skips nothing; should it ever get either, this
+falls back to `dataclasses.replace`.
 """
 
 from __future__ import annotations

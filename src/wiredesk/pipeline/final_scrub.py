@@ -9,8 +9,8 @@ item is cleaned.
 Only a numeric reference can decode to a control character, so `stages.process` runs this
 stage only for items whose *parsed* body holds `&#` (`may_decode_to_controls`): a substring
 test on the body as it arrived, while finding the characters in the processed item would mean
-a regular-expression scan of every body (about four times the cost, measured on the ingest
-benchmark's bodies).
+a regular-expression scan of every body, several times the cost on the ingest benchmark's
+bodies.
 """
 
 from __future__ import annotations

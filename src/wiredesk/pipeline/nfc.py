@@ -14,7 +14,7 @@ them through the quick check. The result is exactly `unicodedata.normalize("NFC"
 Most stories need not even that: a nukta after a consonant other than न, र and ळ composes
 with nothing, so when every nukta is such a one (and no mark that must sort before it follows
 it), the text is NFC exactly when the text without its nuktas is, and that is one quick check
-(about 15 µs for a 3,000-character story instead of about 50).
+over the whole story instead of a normalization.
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ ends and between syllables where Hindi speakers drop it (`सरकार` -> `s
 nukta and nasal signs fold into plain ASCII.
 
 A small table and a syllable pass instead of `indic_transliteration.sanscript`: sanscript gives
-Sanskrit readings (`kajAkistAna`, no schwa deletion) and took ~4x as long per headline
-when measured (136 us against 33-78 us).
+Sanskrit readings (`kajAkistAna`, no schwa deletion) and took several times as long per
+headline.
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ An ingest batch keeps hundreds of items alive until they are saved, each with it
 strings and dataclasses, so with CPython's default thresholds (a young collection every 700
 allocations) those objects are traversed again and again while they are still in use, and
 every older collection also walks everything that was loaded at start (SQLAlchemy's metadata,
-the templates, the near-duplicate index). Measured on the ingest benchmark: 440 collections,
-about 5 % of the ingest time; with the settings below, 24 collections and under 2 %.
+the templates, the near-duplicate index). On the ingest benchmark the settings below cut the
+collections by more than an order of magnitude (bench/RESULTS.md).
 
 - `gc.freeze()` moves everything alive at start to a permanent generation that collections
   skip (reference counting still frees those objects as usual);

@@ -124,7 +124,7 @@ def bind_socket(host: str, port: int) -> socket.socket:
 
     Created with protocol IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY on the connections it
     accepts only from a socket that says it is TCP, and without it every response on a
-    kept-alive connection waited for the client's delayed ACK (about 40 ms, Nagle).
+    kept-alive connection waited for the client's delayed ACK (Nagle's algorithm).
     """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)

@@ -2,7 +2,7 @@
 
 `conn.execute(insert(table), rows)` is right everywhere, but for each row SQLAlchemy builds
 a parameter dict from the compiled statement and runs every column's bind processor through
-its wrappers: ~10 µs for a 37-column version row, paid by every story of a first poll. Here
+its wrappers, for every one of a version row's many columns and every story of a poll. Here
 the statement text, the column order and the processors that are not no-ops are worked out
 once per (table, columns, dialect), and each row becomes a tuple with the processors applied
 directly; the driver then gets one `executemany`.

@@ -217,7 +217,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     # Pages of 16 KB for a new database (an existing one keeps its size): a version's body
     # (~8 KB of HTML and as much text in UTF-8) then fits in one or two pages instead of a
-    # chain of 4 KB overflow pages; bench/ingest.py saved ~20 µs per item with it.
+    # chain of 4 KB overflow pages, which bench/ingest.py showed in every item's save.
     cur.execute("PRAGMA page_size=16384")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")

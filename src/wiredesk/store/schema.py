@@ -135,8 +135,8 @@ envelopes = Table(
 
 # The raw bytes live apart from the envelope's bookkeeping: SQLite rewrites a whole row,
 # overflow pages and all, when an update changes its size, so keeping a multi-megabyte
-# payload in `envelopes` made every status update write the payload again (measured: about a
-# third of the store's time per item on a 4 MB feed).
+# payload in `envelopes` made every status update write the payload again (a large share of
+# the store's time per item on a multi-megabyte feed).
 envelope_payloads = Table(
     "envelope_payloads",
     metadata,

@@ -7,10 +7,9 @@ where they are equal: so each whitespace-separated word of a text is folded once
 kept as packed bytes per raw word in a word table. The table (`_native.c`) finds each word
 where it lies in the text and copies its ids into the result, with no Python object per word;
 every later step works on the packed ids: sentences are the runs between `MARK`s
-(`bytes.split`), and shingles are arithmetic over them (fingerprint.py). On the 8 KB stories of
-the ingest benchmark this took the fingerprint from about 520 µs (strings) to about 150 µs (a
-dict per word) to about 80 µs (the table). Without a C compiler at install time the same
-table is a dict (`_PythonWordTable`): the same ids, a third slower.
+(`bytes.split`), and shingles are arithmetic over them (fingerprint.py); the ingest benchmark
+shows each step's gain over strings and over a dict per word (bench/RESULTS.md). Without a C
+compiler at install time the same table is a dict (`_PythonWordTable`): the same ids, slower.
 
 Ids are the first 8 bytes of BLAKE2b of the folded token's UTF-8: the same in every process
 and on every machine, so fingerprints can be persisted. The sentence mark `\\x00` has its own

@@ -7,38 +7,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
+from tests.store.store_support import T0, envelope, wire_item
 from wiredesk.errors import WiredeskError
-from wiredesk.model import Envelope, Item, Transport
 from wiredesk.store import operator
 from wiredesk.store.database import Database, make_engine
 from wiredesk.store.ledger import copies, envelopes, visibility
 from wiredesk.store.public.gate import DuplicatePolicy
 from wiredesk.store.public.reader import PublicReader, Scope
 from wiredesk.store.schema import metadata
-
-T0 = datetime(2026, 2, 5, 10, 0, tzinfo=UTC)
-
-
-def _env(store: Database, payload: bytes = b"<rss/>", source: str = "ians") -> int:
-    env_id, _ = envelopes.record(
-        store, Envelope(source_id=source, payload=payload, transport=Transport.HTTP, location="x")
-    )
-    return env_id
-
-
-def _item(
-    guid: str = "g1", headline: str = "शी चिनफिंग की मुलाकात", body: str = "<p>एक</p>", **kw
-) -> Item:
-    kw.setdefault("published_at", T0)
-    return Item(
-        guid=guid,
-        headline=headline,
-        body_html=body,
-        body_text=body[3:-4],
-        slug="shi-chinfing-ki-mulakat",
-        section="videsh",
-        **kw,
-    )
 
 
 def test_migrations_create_every_table_of_the_schema(store: Database) -> None:
@@ -47,8 +23,8 @@ def test_migrations_create_every_table_of_the_schema(store: Database) -> None:
 
 
 def test_times_come_back_aware_utc(store: Database) -> None:
-    env = _env(store)
-    copies.save(store, "ians", [_item()], env, now=T0)
+    env = envelope(store)
+    copies.save(store, "ians", [wire_item()], env, now=T0)
     [story] = PublicReader(store).list_copies(T0 + timedelta(minutes=1))
     assert story.published_at == T0 and story.published_at.tzinfo is not None
 
@@ -69,7 +45,7 @@ def test_times_keep_their_stored_form_and_come_back_as_aware_utc(store: Database
     aware UTC times on both engines."""
     ist = timezone(timedelta(hours=5, minutes=30))
     sent = datetime(2026, 2, 5, 15, 30, 0, 250, ist)
-    copies.save(store, "ians", [_item(published_at=sent)], _env(store))
+    copies.save(store, "ians", [wire_item(published_at=sent)], envelope(store))
     with store.engine.connect() as conn:
         raw = conn.exec_driver_sql("SELECT published_at FROM items").scalar_one()
     if store.engine.dialect.name == "sqlite":

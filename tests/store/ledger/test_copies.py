@@ -1,40 +1,16 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
-from wiredesk.model import Envelope, Item, Transport
+from tests.store.store_support import T0, envelope, wire_item
 from wiredesk.store.database import Database
-from wiredesk.store.ledger import copies, envelopes
+from wiredesk.store.ledger import copies
 from wiredesk.store.public.reader import PublicReader
-
-T0 = datetime(2026, 2, 5, 10, 0, tzinfo=UTC)
-
-
-def _env(store: Database, payload: bytes = b"<rss/>", source: str = "ians") -> int:
-    env_id, _ = envelopes.record(
-        store, Envelope(source_id=source, payload=payload, transport=Transport.HTTP, location="x")
-    )
-    return env_id
-
-
-def _item(
-    guid: str = "g1", headline: str = "शी चिनफिंग की मुलाकात", body: str = "<p>एक</p>", **kw
-) -> Item:
-    kw.setdefault("published_at", T0)
-    return Item(
-        guid=guid,
-        headline=headline,
-        body_html=body,
-        body_text=body[3:-4],
-        slug="shi-chinfing-ki-mulakat",
-        section="videsh",
-        **kw,
-    )
 
 
 def test_new_story_is_public_at_version_one_with_a_stable_url(store: Database) -> None:
-    env = _env(store)
-    [out] = copies.save(store, "ians", [_item()], env, now=T0 + timedelta(minutes=1))
+    env = envelope(store)
+    [out] = copies.save(store, "ians", [wire_item()], env, now=T0 + timedelta(minutes=1))
     assert out.created and out.version == 1
     [story] = PublicReader(store).list_copies(T0 + timedelta(minutes=2))
     assert story.path == f"/videsh/shi-chinfing-ki-mulakat-{out.short_id}"
@@ -46,22 +22,22 @@ def test_new_story_is_public_at_version_one_with_a_stable_url(store: Database) -
 
 
 def test_replaying_an_item_changes_nothing(store: Database) -> None:
-    env = _env(store)
-    copies.save(store, "ians", [_item()], env, now=T0)
-    [again] = copies.save(store, "ians", [_item()], env, now=T0 + timedelta(hours=1))
+    env = envelope(store)
+    copies.save(store, "ians", [wire_item()], env, now=T0)
+    [again] = copies.save(store, "ians", [wire_item()], env, now=T0 + timedelta(hours=1))
     assert not again.created and not again.changed
     art = PublicReader(store).copy_detail(again.short_id, T0 + timedelta(hours=2))
     assert len(art.versions) == 1
 
 
 def test_changed_content_makes_a_new_version_with_history(store: Database) -> None:
-    env = _env(store)
-    [v1] = copies.save(store, "ians", [_item()], env, now=T0)
+    env = envelope(store)
+    [v1] = copies.save(store, "ians", [wire_item()], env, now=T0)
     later = T0 + timedelta(hours=1)
     [v2] = copies.save(
         store,
         "ians",
-        [_item(headline="नई सुर्खी", body="<p>दो</p>", updated_at=later)],
+        [wire_item(headline="नई सुर्खी", body="<p>दो</p>", updated_at=later)],
         env,
         now=later,
     )
@@ -75,30 +51,30 @@ def test_changed_content_makes_a_new_version_with_history(store: Database) -> No
 
 
 def test_an_older_version_arriving_late_is_kept_but_not_shown(store: Database) -> None:
-    env = _env(store)
-    copies.save(store, "ians", [_item(body="<p>new</p>", version=3)], env, now=T0)
-    [late] = copies.save(store, "ians", [_item(body="<p>old</p>", version=2)], env, now=T0)
+    env = envelope(store)
+    copies.save(store, "ians", [wire_item(body="<p>new</p>", version=3)], env, now=T0)
+    [late] = copies.save(store, "ians", [wire_item(body="<p>old</p>", version=2)], env, now=T0)
     art = PublicReader(store).copy_detail(late.short_id, T0 + timedelta(minutes=1))
     assert art.copy.body_html == "<p>new</p>"
     assert len(art.versions) == 2
 
 
 def test_held_stories_are_not_public(store: Database) -> None:
-    env = _env(store)
-    [out] = copies.save(store, "ians", [_item()], env, auto_publish=False, now=T0)
+    env = envelope(store)
+    [out] = copies.save(store, "ians", [wire_item()], env, auto_publish=False, now=T0)
     assert PublicReader(store).list_copies(T0 + timedelta(days=1)) == []
     assert PublicReader(store).copy_detail(out.short_id, T0 + timedelta(days=1)) is None
 
 
 def test_a_later_pubdate_on_the_same_guid_is_the_update_time(store: Database) -> None:
     """RSS has no update time: the new pubDate says when the agency updated the story."""
-    env = _env(store)
-    copies.save(store, "ians", [_item()], env, now=T0)
+    env = envelope(store)
+    copies.save(store, "ians", [wire_item()], env, now=T0)
     at = T0 + timedelta(hours=3)
     [out] = copies.save(
         store,
         "ians",
-        [_item(body="<p>तीन</p>", published_at=at)],
+        [wire_item(body="<p>तीन</p>", published_at=at)],
         env,
         now=T0 + timedelta(days=300),
     )
@@ -110,11 +86,13 @@ def test_a_later_pubdate_on_the_same_guid_is_the_update_time(store: Database) ->
 def test_a_big_first_poll_files_every_story_under_its_own_content(store: Database) -> None:
     # More stories than one bulk statement's id list holds, and the same guids already used by
     # another source: every story must still show its own headline and body at version 1.
-    other = _env(store, payload=b"<rss>pti</rss>", source="pti")
-    copies.save(store, "pti", [_item(guid=f"g{i}", headline=f"pti {i}") for i in range(3)], other)
-    env = _env(store)
-    batch = [_item(guid=f"g{i}", headline=f"h{i}", body=f"<p>b{i}</p>") for i in range(1203)]
-    batch.append(_item(guid="g7", headline="h7 updated", body="<p>b7 updated</p>"))
+    other = envelope(store, payload=b"<rss>pti</rss>", source="pti")
+    copies.save(
+        store, "pti", [wire_item(guid=f"g{i}", headline=f"pti {i}") for i in range(3)], other
+    )
+    env = envelope(store)
+    batch = [wire_item(guid=f"g{i}", headline=f"h{i}", body=f"<p>b{i}</p>") for i in range(1203)]
+    batch.append(wire_item(guid="g7", headline="h7 updated", body="<p>b7 updated</p>"))
     outcomes = copies.save(store, "ians", batch, env, now=T0 + timedelta(hours=1))
     assert [o.created for o in outcomes] == [True] * 1203 + [False]
     assert outcomes[-1].version == 2 and outcomes[-1].short_id == outcomes[7].short_id

@@ -3,68 +3,20 @@ policy in the one visibility gate, originators, persisted fingerprints. SQLite a
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from itertools import count
+from datetime import timedelta
 
 import pytest
 
-from wiredesk.model import Envelope, Item, Transport
+from tests.store.store_support import NOW, group, item_id, listed, save, three_wires
 from wiredesk.store.database import Database
-from wiredesk.store.ledger import copies, editorial, envelopes, visibility
-from wiredesk.store.ledger import stories as sg
-from wiredesk.store.ledger.stories import GroupingPlan
+from wiredesk.store.ledger import editorial, visibility
 from wiredesk.store.public.gate import DuplicatePolicy
 from wiredesk.store.public.reader import PublicReader, Scope
-
-T0 = datetime(2026, 2, 5, 10, 0, tzinfo=UTC)
-NOW = T0 + timedelta(hours=3)
-_payloads = count()
-
-
-def save(store: Database, source: str, guid: str, minutes: int, **kw: object) -> str:
-    env_id, _ = envelopes.record(
-        store, Envelope(source, f"p{next(_payloads)}".encode(), Transport.PUSH, "push")
-    )
-    item = Item(
-        guid=guid,
-        headline=kw.pop("headline", f"ख़बर {guid}"),  # type: ignore[arg-type]
-        body_html="<p>पाठ।</p>",
-        body_text="पाठ।",
-        slug=f"khabar-{guid}",
-        section="desh",
-        language="hi",
-        published_at=T0 + timedelta(minutes=minutes),
-        **kw,  # type: ignore[arg-type]
-    )
-    [out] = copies.save(store, source, [item], env_id, now=T0 + timedelta(minutes=minutes + 1))
-    return out.short_id
-
-
-def item_id(store: Database, short_id: str) -> int:
-    found = editorial.find_copy(store, short_id)
-    assert found is not None
-    return found
-
-
-def group(store: Database, *short_ids: str) -> None:
-    """Put the items in the first one's story, as the syndication step does on a match."""
-    first = item_id(store, short_ids[0])
-    joins = [(item_id(store, sid), first) for sid in short_ids[1:]]
-    sg.apply(store, GroupingPlan(joins=joins), NOW)
-
-
-def listed(store: Database, **kw: object) -> list[str]:
-    return [s.short_id for s in PublicReader(store).list_copies(NOW, **kw)]  # type: ignore[arg-type]
 
 
 @pytest.fixture
 def three(store: Database) -> tuple[str, str, str]:
-    """IANS first, then PTI, then ANI: one story from three wires."""
-    ians = save(store, "ians", "i1", 0)
-    pti = save(store, "pti", "p1", 10)
-    ani = save(store, "ani", "a1", 20)
-    group(store, ians, pti, ani)
-    return ians, pti, ani
+    return three_wires(store)
 
 
 @pytest.mark.parametrize("mode", ["link", "suppress", "publish"])

@@ -1,41 +1,17 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
-from wiredesk.model import Envelope, Item, Transport
+from tests.store.store_support import T0, envelope, wire_item
 from wiredesk.store.database import Database
-from wiredesk.store.ledger import copies, envelopes
+from wiredesk.store.ledger import copies
 from wiredesk.store.public.reader import Cursor, PublicReader, Scope
-
-T0 = datetime(2026, 2, 5, 10, 0, tzinfo=UTC)
-
-
-def _env(store: Database, payload: bytes = b"<rss/>", source: str = "ians") -> int:
-    env_id, _ = envelopes.record(
-        store, Envelope(source_id=source, payload=payload, transport=Transport.HTTP, location="x")
-    )
-    return env_id
-
-
-def _item(
-    guid: str = "g1", headline: str = "शी चिनफिंग की मुलाकात", body: str = "<p>एक</p>", **kw
-) -> Item:
-    kw.setdefault("published_at", T0)
-    return Item(
-        guid=guid,
-        headline=headline,
-        body_html=body,
-        body_text=body[3:-4],
-        slug="shi-chinfing-ki-mulakat",
-        section="videsh",
-        **kw,
-    )
 
 
 def test_lists_filter_by_section_and_source_and_paginate(store: Database) -> None:
-    env = _env(store)
+    env = envelope(store)
     batch = [
-        _item(guid=f"g{i}", headline=f"h{i}", published_at=T0 + timedelta(minutes=i))
+        wire_item(guid=f"g{i}", headline=f"h{i}", published_at=T0 + timedelta(minutes=i))
         for i in range(5)
     ]
     for i, it in enumerate(batch):

@@ -120,11 +120,12 @@ PHASES = (
     ("source state", "wiredesk.store.ledger.source_state", "update_state", None),
     ("read file", "wiredesk.ingest.transports.files", "read_dropped", None),
     ("move file", "wiredesk.ingest.transports.files", "move_done", None),
-    ("accept", "wiredesk.ingest.polling", "accept", None),
-    ("raw payload", "wiredesk.store.ledger.envelopes", "record", "accept"),
-    ("parse", "wiredesk.formats", "parse", "accept"),
-    ("pipeline", "wiredesk.pipeline", "process", "accept"),
-    ("store refusal", "wiredesk.store.ledger.quarantine", "store_refusal", "accept"),
+    ("raw payload", "wiredesk.ingest.polling", "record_payload", None),
+    ("accept", "wiredesk.ingest.polling", "process_stored", None),
+    ("prepare", "wiredesk.ingest.accept", "prepare", "accept"),
+    ("parse", "wiredesk.formats", "parse", "prepare"),
+    ("pipeline", "wiredesk.pipeline", "process", "prepare"),
+    ("store refusal", "wiredesk.ingest.prepare", "store_refusal", "prepare"),
     ("save", "wiredesk.store.ledger.copies", "save", "accept"),
     ("known guids", "wiredesk.store.ledger.copies", "_known_guids", "save"),
     ("create", "wiredesk.store.ledger.copies", "_create_many", "save"),
@@ -137,7 +138,9 @@ PHASES = (
     ("group", "wiredesk.ingest.accept", "group", "accept"),
     ("index build", "wiredesk.ingest.grouping", "index_for", "group"),
     ("decide", "wiredesk.ingest.grouping", "_decide", "group"),
+    # inline, grouping fingerprints each new copy; a worker does it in `prepare`
     ("fingerprint", "wiredesk.syndication.engine", "fingerprint", "decide"),
+    ("fingerprint", "wiredesk.ingest.prepare", "fingerprint", "decide"),
     ("match ids", "wiredesk.syndication.engine", "match_ids", "fingerprint"),
     ("features", "wiredesk.syndication.fingerprint", "features", "fingerprint"),
     ("signature", "wiredesk.syndication.fingerprint", "signature", "fingerprint"),
@@ -216,6 +219,11 @@ def run_phases(shape: str, folder: Path) -> None:
         else:
             gc_time[0] += time.thread_time() - gc_time[1]
 
+    # Every step in this thread, so each is timed: the command itself prepares payloads in a
+    # second process beside the writer (ingest/workers.py), which the runs measure.
+    workers = importlib.import_module("wiredesk.ingest.workers")
+    if hasattr(workers, "Preparer"):
+        workers.Preparer.possible = staticmethod(lambda: False)
     gc.callbacks.append(on_gc)
     with tempfile.TemporaryDirectory(prefix="wiredesk-ingest-bench-") as tmp:
         config = make_site(Path(tmp), folder)
@@ -230,7 +238,10 @@ def run_phases(shape: str, folder: Path) -> None:
 
     start = min(starts)
     load = os.getloadavg()[0]
-    print(f"{shape}: µs per item ({items:,} items), one in-process run; load {load:.2f}")
+    print(
+        f"{shape}: µs per item ({items:,} items), one in-process run, every step in one thread; "
+        f"load {load:.2f}"
+    )
     print(
         f"  {us(start)}  start-up and exit (`ingest --once` on an empty inbox, best of 3: "
         f"{start:.2f} s; imports alone {import_s:.2f} s)"

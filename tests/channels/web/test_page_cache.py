@@ -203,10 +203,54 @@ def test_the_navigation_is_kept_too_and_follows_a_new_section(
     client = client_for(store, tmp_path, clock)
     client.get("/no-such/page-abcdefgh")
     with statements(store) as sql:
-        missing = client.get("/no-such/page-abcdefgh")
+        missing = client.get("/no-such/page-bcdefghi")  # another dead link: not cached itself
     assert missing.status_code == 404
-    assert len(sql) <= 2  # looking the copy up, not the navigation again
+    assert len(sql) <= 4  # the copy looked up, the next gate change; not a query per section
     fill(story_item(2, section="vigyan"))
     nav = lxml.html.fromstring(client.get("/no-such/page-abcdefgh").text)
     assert "/vigyan/" in nav.xpath("//nav//a/@href")
     assert client.get("/vigyan/").status_code == 200
+
+
+def test_a_dead_link_is_kept_until_something_could_bring_it_to_life(
+    store: Database, fill: Filler, tmp_path: Path, clock: Clock
+) -> None:
+    """A link many readers follow to a story that is not public (yet, or any more) is answered
+    from the cache; the embargo's end, a new copy and a kill each reach it."""
+    lift = clock.now + timedelta(minutes=30)
+    fill(story_item(1))
+    short_id = fill(story_item(2, embargo_until=lift))
+    client = client_for(store, tmp_path, clock)
+    path = f"/videsh/khabar-2-{short_id}"
+    assert client.get(path).status_code == 404
+    with statements(store) as sql:
+        assert client.get(path).status_code == 404
+    assert sql == []
+    fill(story_item(3))  # any new copy could be the one a 404 was waiting for
+    with statements(store) as sql:
+        assert client.get(path).status_code == 404
+    assert sql
+    clock.now = lift + timedelta(seconds=1)  # the embargo ends by itself, with no write
+    assert client.get(path).status_code == 200
+    item_id = editorial.find_copy(store, short_id)
+    assert item_id is not None
+    editorial.kill(store, item_id, reason="legal", actor="editor cli", now=clock.now)
+    assert client.get(path).status_code == 410
+    with statements(store) as sql:
+        assert client.get(path).status_code == 410
+    assert sql == []
+
+
+def test_error_pages_cannot_push_pages_out_of_the_cache() -> None:
+    """A scanner's made-up paths fill at most `max_errors` places."""
+    cache = PageCache(max_errors=3)
+    now = T0
+
+    def entry(status: int) -> Entry:
+        return Entry(status, (), b"x", b'"e"', now, frozenset({"home"}), None)
+
+    cache.put("/", entry(200), cache.generation)
+    for n in range(10):
+        cache.put(f"/nothing-{n}", entry(404), cache.generation)
+    assert cache.get("/", now) is not None
+    assert [n for n in range(10) if cache.get(f"/nothing-{n}", now) is not None] == [7, 8, 9]

@@ -43,6 +43,11 @@ UNTIL = "cache_until"
 RENDER_WAITS = 3
 RENDER_WAIT_LIMIT = 5.0
 
+# Answers worth keeping: pages, and the 404 and 410 of a dead link many readers follow (a
+# story taken down while it is being shared). Error pages are kept in smaller numbers
+# (`PageCache.max_errors`), so a scanner's thousand made-up paths cannot push pages out.
+KEPT_STATUSES = frozenset({200, 404, 410})
+
 
 @dataclass(frozen=True, slots=True)
 class Entry:
@@ -59,10 +64,18 @@ class PageCache:
     """Entries by request key, dropped by tag; bounded in count and bytes (least recently
     used first)."""
 
-    def __init__(self, *, max_entries: int = 5000, max_bytes: int = 256 * 1024 * 1024) -> None:
+    def __init__(
+        self,
+        *,
+        max_entries: int = 5000,
+        max_bytes: int = 256 * 1024 * 1024,
+        max_errors: int = 500,
+    ) -> None:
         self.max_entries = max_entries
         self.max_bytes = max_bytes
+        self.max_errors = max_errors
         self._entries: OrderedDict[str, Entry] = OrderedDict()
+        self._errors: OrderedDict[str, None] = OrderedDict()  # keys of non-200 entries
         self._by_tag: dict[str, set[str]] = {}
         self._bytes = 0
         self._lock = threading.Lock()
@@ -100,6 +113,10 @@ class PageCache:
             self._bytes += len(entry.body)
             for tag in entry.tags:
                 self._by_tag.setdefault(tag, set()).add(key)
+            if entry.status != 200:
+                self._errors[key] = None
+                while len(self._errors) > self.max_errors:
+                    self._drop(next(iter(self._errors)))
             while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
                 self._drop(next(iter(self._entries)))
             return True
@@ -113,6 +130,7 @@ class PageCache:
             if "*" in frozen:
                 dropped = len(self._entries)
                 self._entries.clear()
+                self._errors.clear()
                 self._by_tag.clear()
                 self._bytes = 0
                 return dropped
@@ -130,6 +148,7 @@ class PageCache:
         entry = self._entries.pop(key, None)
         if entry is None:
             return
+        self._errors.pop(key, None)
         self._bytes -= len(entry.body)
         for tag in entry.tags:
             keys = self._by_tag.get(tag)
@@ -213,7 +232,7 @@ class CachedPages:
 
         await self.app(scope, receive, capture)
         state = scope.get("state") or {}
-        return started is not None and started["status"] == 200 and TAGS in state
+        return started is not None and started["status"] in KEPT_STATUSES and TAGS in state
 
     async def _finish(
         self,
@@ -230,7 +249,7 @@ class CachedPages:
         tags = state.get(TAGS)
         status = started["status"]
         headers = list(started.get("headers", []))
-        if tags is not None and status == 200 and scope["method"] == "GET":
+        if tags is not None and status in KEPT_STATUSES and scope["method"] == "GET":
             etag = etag_of(body)
             headers += [
                 (b"etag", etag),

@@ -155,6 +155,7 @@ class Pages(Renderer):
         if detail is None:
             status = self.reader.copy_status(short_id, now) if short_id else None
             if status in (public.KILLED, public.TAKEN_DOWN):
+                self.cacheable(request, {f"copy:{short_id}"}, now)
                 return self.gone(by_editor=status == public.TAKEN_DOWN, now=now)
             if status == public.DUPLICATE:  # duplicates = "suppress": the story's lead tells it
                 lead = self.reader.lead_path(short_id, now)
@@ -284,8 +285,12 @@ class Pages(Renderer):
         )
 
     def not_found(self, request: Request, exc: Exception) -> Response:
+        """404, kept like a page: a dead link many readers follow costs one render. What could
+        bring the address to life is a new copy or one made public, and each says "home"."""
+        now = self.clock()
         try:
-            nav = self.nav(self.clock())
+            nav = self.nav(now)
+            self.cacheable(request, {"home"}, now)
         except Exception:  # the 404 page must render even when the database is down
             nav = [(s, self.site.section_name(s)) for s in self.site.sections]
         return self.render("not_found.html", status=404, nav=nav)

@@ -133,3 +133,11 @@ def test_agency_samples_are_detected(name: str) -> None:
         "newsml": "newsml-g2",
     }
     assert detect(path.read_bytes()) == expected[name.split("-")[0]]
+
+
+def test_text_that_is_not_a_feed_is_quoted_as_it_reads() -> None:
+    """A Hindi text file dropped in by mistake: the error quotes its opening words, not the
+    bytes of its UTF-8 read one by one."""
+    with pytest.raises(FormatError) as caught:
+        detect("चीन राष्ट्रपति शी चिनफिंग ने कहा".encode())
+    assert "starts 'चीन राष्ट्रपति" in str(caught.value)

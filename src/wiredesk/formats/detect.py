@@ -106,7 +106,16 @@ def _detect(payload: bytes) -> str:
         return _detect_xml(payload, head[start.start() :])
     if _looks_binary(head[:512]):
         raise FormatError("not a feed: binary data, neither XML nor JSON")
-    raise FormatError(f"not a feed: text that is neither XML nor JSON (starts {head[:30]!r})")
+    raise FormatError(f"not a feed: text that is neither XML nor JSON (starts {_opening(head)!r})")
+
+
+def _opening(head: str) -> str:
+    """The first characters for an error message: `head` was decoded byte for byte (enough to
+    find markup), so text in UTF-8 — Hindi, say — is shown as what it says when it is UTF-8."""
+    try:
+        return head.encode("latin-1").decode("utf-8", errors="replace")[:30]
+    except UnicodeEncodeError:  # decoded from a BOM's encoding already
+        return head[:30]
 
 
 def _looks_binary(text: str) -> bool:

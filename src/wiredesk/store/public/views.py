@@ -86,7 +86,9 @@ def copy_from_row(m: Mapping[Any, Any]) -> Copy:
     """A `Copy` from a row of `queries.COPY_COLUMNS`."""
     data = dict(m)
     for name in JSON_FIELDS:
-        data[name] = json.loads(data[name] or "[]")
+        raw = data[name]
+        # most copies have no subjects, images or provenance: skip the parser for "[]"
+        data[name] = json.loads(raw) if raw and raw != "[]" else []
     return Copy(**data)
 
 

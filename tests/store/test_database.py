@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path
@@ -10,7 +11,7 @@ from sqlalchemy import inspect, text
 from tests.store.store_support import T0, envelope, wire_item
 from wiredesk.errors import WiredeskError
 from wiredesk.store import operator
-from wiredesk.store.database import Database, make_engine
+from wiredesk.store.database import BACKSTOP_CHECKPOINT_PAGES, Database, make_engine
 from wiredesk.store.ledger import copies, envelopes, visibility
 from wiredesk.store.public.gate import DuplicatePolicy
 from wiredesk.store.public.reader import PublicReader, Scope
@@ -193,3 +194,35 @@ def test_a_postgresql_url_without_the_driver_says_which_extra_to_install(
     monkeypatch.setitem(sys.modules, "psycopg", None)  # as if it were not installed
     with pytest.raises(WiredeskError, match=r"pip install 'wiredesk\[postgres\]'"):
         make_engine("postgresql://postgres@127.0.0.1:5432/test")
+
+
+def test_a_serving_process_leaves_sqlite_checkpoints_to_its_background_task(
+    tmp_path: Path,
+) -> None:
+    """With checkpoints in the background, writes leave their pages in the log (copying the
+    log back made every few pushes wait) until `checkpoint()` copies them into the database
+    file; a backstop keeps the log from growing without bound should the task stop."""
+    path = tmp_path / "wiredesk.db"
+
+    def copies_in_the_database_file() -> int:
+        """What the main file holds, the log not read (`immutable`)."""
+        conn = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
+        try:
+            return int(conn.execute("SELECT count(*) FROM items").fetchone()[0])
+        finally:
+            conn.close()
+
+    db = Database.open(f"sqlite:///{path}")
+    db.checkpoint_in_background()
+    with db.engine.connect() as conn:
+        limit = conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
+    assert limit == BACKSTOP_CHECKPOINT_PAGES
+    db.checkpoint()
+    env = envelope(db)
+    for n in range(20):  # twenty small writes, as twenty pushes would be
+        copies.save(db, "ians", [wire_item(guid=f"g{n}", headline=f"h{n}")], env)
+    assert len(PublicReader(db).list_copies(T0 + timedelta(hours=1), limit=50)) == 20
+    assert copies_in_the_database_file() == 0  # all still in the log
+    db.checkpoint()
+    assert copies_in_the_database_file() == 20
+    db.close()

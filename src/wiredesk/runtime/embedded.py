@@ -246,6 +246,7 @@ async def run_async(
                     Scheduler(settings, db, write_lock=write_lock).run(), name="scheduler"
                 )
             )
+        side_tasks.append(asyncio.create_task(_checkpoints(db), name="checkpoints"))
         for extra in extras:
             side_tasks.append(asyncio.create_task(extra(db)))
         for task in side_tasks:
@@ -272,6 +273,20 @@ async def run_async(
             raise result
 
 
+async def _checkpoints(db: Database) -> None:
+    """SQLite's log checkpoints every CHECKPOINT_EVERY seconds, off the path of any request
+    or write (`Database.checkpoint_in_background`)."""
+    if db.dialect != "sqlite":
+        return
+    db.checkpoint_in_background()
+    while True:
+        await asyncio.sleep(CHECKPOINT_EVERY)
+        try:
+            await asyncio.to_thread(db.checkpoint)
+        except Exception:  # the database is away for now: the next round tries again
+            log.debug("checkpoint failed", exc_info=True)
+
+
 def _runner() -> asyncio.Runner:
     """An event loop for the process: uvloop's where it is installed (it answers about twice
     as many requests per second as asyncio's own loop on the same pages; bench/RESULTS.md),
@@ -285,6 +300,8 @@ def _runner() -> asyncio.Runner:
 
 # Seconds a stop signal gives requests and the poller's current write to finish.
 GRACE = 5
+# Seconds between SQLite's log checkpoints in a long-running process (`_checkpoints`).
+CHECKPOINT_EVERY = 1.0
 
 
 def _exit_soon() -> None:

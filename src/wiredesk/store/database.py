@@ -28,6 +28,10 @@ log = logging.getLogger(__name__)
 
 # Copies written between two refreshes of the planner's statistics (`note_new_copies`).
 STATISTICS_EVERY = 20_000
+# With checkpoints in the background (`Database.checkpoint_in_background`), a write still
+# checkpoints by itself once the log holds this many pages (16 KB each): should the background
+# task stop, the log cannot grow without bound.
+BACKSTOP_CHECKPOINT_PAGES = 20_000
 
 # Told after a write commits, with the tags of what changed (`store.ledger.changes`).
 ChangeListener = Callable[[frozenset[str]], object]
@@ -95,6 +99,30 @@ class Database:
             else:
                 conn.exec_driver_sql("ANALYZE items, item_versions, stories, sections")
         self._copies_since_statistics = 0
+
+    def checkpoint_in_background(self) -> None:
+        """SQLite: from now on the write-ahead log is copied back into the database by
+        `checkpoint()`, called from a background task, not by whichever write happens to fill
+        it. A long-running process that answers requests (`run`, `serve`) does this: otherwise
+        every few pushes one of them waited for a checkpoint of the whole log, tens of
+        milliseconds, before it could answer. The automatic checkpoint stays as a backstop at
+        a larger size. PostgreSQL: nothing to do."""
+        if self.dialect != "sqlite":
+            return
+
+        def backstop(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_CHECKPOINT_PAGES}")
+
+        event.listen(self.engine, "connect", backstop)
+        self.engine.dispose()  # connections opened before get the setting when reopened
+
+    def checkpoint(self) -> None:
+        """Copy what the write-ahead log holds back into the database, without waiting for
+        readers or writers (SQLite's PASSIVE checkpoint); PostgreSQL: nothing to do."""
+        if self.dialect != "sqlite":
+            return
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
     def note_new_copies(self, count: int) -> None:
         """Count copies written; statistics are refreshed every STATISTICS_EVERY copies."""

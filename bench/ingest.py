@@ -47,7 +47,7 @@ def phase_wiredesk(files: list[Path]) -> dict[str, float]:
     from wiredesk.config import parse_settings
     from wiredesk.ingest.accept import accept
     from wiredesk.model import Envelope, Transport
-    from wiredesk.runtime.embedded import open_database
+    from wiredesk.runtime.database import open_database
 
     with tempfile.TemporaryDirectory() as tmp:
         cfg = Path(tmp) / "wiredesk.toml"

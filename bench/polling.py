@@ -178,7 +178,7 @@ def poll_with_wiredesk(cfg: Path) -> dict[str, Any]:
     from wiredesk.config import load_settings
     from wiredesk.ingest.scheduler import Scheduler
     from wiredesk.model import utcnow
-    from wiredesk.runtime.embedded import open_database
+    from wiredesk.runtime.database import open_database
 
     logging.basicConfig(level=logging.ERROR)
     settings = load_settings(cfg)

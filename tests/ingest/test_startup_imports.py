@@ -52,3 +52,36 @@ def test_a_folder_ingest_loads_no_http_stack_numpy_or_feedparser(tmp_path: Path)
     assert "feedparser" not in loaded
     if token_ids.NATIVE:
         assert "numpy" not in loaded
+
+
+CLI = """
+import atexit, json, sys
+atexit.register(lambda: print(json.dumps(sorted(sys.modules))))
+sys.argv = ["wiredesk", "ingest", "--once", "--config", sys.argv[1]]
+from wiredesk.cli.main import main
+main()
+"""
+
+
+def test_ingest_once_from_the_command_line_loads_no_web_server(tmp_path: Path) -> None:
+    """`wiredesk ingest --once` opens the store without the site's server (uvicorn, Starlette)
+    that `run` and `serve` need."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    feed = inbox / "feed.xml"
+    feed.write_bytes(rss(ONE, TWO))
+    old = feed.stat().st_mtime - 60
+    os.utime(feed, (old, old))
+    config = tmp_path / "wiredesk.toml"
+    config.write_text(
+        '[site]\nname = "t"\nlanguage = "hi"\ndata_dir = "data"\n'
+        '[[sources]]\nid = "ians"\nname = "IANS"\nfolder = "inbox"\n',
+        encoding="utf-8",
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", CLI, str(config)], capture_output=True, text=True, check=True
+    )
+    assert "2 new stories" in out.stdout
+    loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
+    assert "wiredesk.store.database" in loaded
+    assert not {"uvicorn", "starlette", "wiredesk.runtime.embedded"} & loaded

@@ -46,7 +46,7 @@ json_option = click.option("--json", "as_json", is_flag=True, help="One JSON obj
 @contextlib.contextmanager
 def opened_database(settings: Settings) -> Iterator[Database]:
     """The configured database, open for the length of the block, closed whatever happens."""
-    from wiredesk.runtime.embedded import open_database
+    from wiredesk.runtime.database import open_database
 
     db = open_database(settings)
     try:

@@ -87,17 +87,18 @@ def serve(config: str | None, host: str, port: int) -> None:
 @click.option("--once", is_flag=True, help="Poll every source once, report, and exit.")
 def ingest(config: str | None, once: bool) -> None:
     """Poll sources: once (--once), or forever without a site."""
-    from wiredesk.ingest.polling import ingest_once
-    from wiredesk.runtime import embedded
-
     settings = load(config)
     if not once:
+        from wiredesk.runtime import embedded  # the long-running loop; --once needs no server
+
         click.echo(
             f"wiredesk: polling {len(settings.sources)} source(s); press Ctrl-C to stop",
             err=True,
         )
         embedded.poll_forever(settings)
         return
+    from wiredesk.ingest.polling import ingest_once
+
     with opened_database(settings) as db:
         reports = ingest_once(settings, db)
     if not reports:

@@ -200,7 +200,7 @@ class CachedPages:
             with anyio.move_on_after(RENDER_WAIT_LIMIT):
                 await rendering.done.wait()
             if rendering.done.is_set() and not rendering.cacheable:
-                break  # an error page or an uncacheable one: nothing to wait for
+                break  # not a page to keep (a 500, an untagged answer): nothing to wait for
         if scope["method"] != "GET" or key in self._rendering:
             await self._render(scope, receive, send, key)
             return
@@ -231,8 +231,7 @@ class CachedPages:
             await send(message)
 
         await self.app(scope, receive, capture)
-        state = scope.get("state") or {}
-        return started is not None and started["status"] in KEPT_STATUSES and TAGS in state
+        return started is not None and _keepable(scope, started)
 
     async def _finish(
         self,
@@ -246,10 +245,10 @@ class CachedPages:
     ) -> None:
         assert started is not None
         state = scope.get("state") or {}
-        tags = state.get(TAGS)
+        tags: set[str] = state.get(TAGS) or set()
         status = started["status"]
         headers = list(started.get("headers", []))
-        if tags is not None and status in KEPT_STATUSES and scope["method"] == "GET":
+        if _keepable(scope, started):
             etag = etag_of(body)
             headers += [
                 (b"etag", etag),
@@ -263,6 +262,12 @@ class CachedPages:
             return
         await send({**started, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+
+
+def _keepable(scope: Scope, started: Message) -> bool:
+    """Whether a response may be kept: a GET whose handler tagged it, with a kept status."""
+    state = scope.get("state") or {}
+    return scope["method"] == "GET" and started["status"] in KEPT_STATUSES and TAGS in state
 
 
 class _Rendering:

@@ -10,7 +10,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import Connection, delete, event, func, select
 
 from tests.e2e.test_duplicates_policy import HEADLINE, make_settings, seed_lines
 from wiredesk.ingest import grouping as grouping_module
@@ -18,7 +18,7 @@ from wiredesk.ingest.accept import accept
 from wiredesk.model import Envelope, Transport
 from wiredesk.store.database import Database
 from wiredesk.store.operator import memberships as story_rows
-from wiredesk.store.schema import item_fingerprints, items
+from wiredesk.store.schema import envelopes, item_fingerprints, items
 
 T0 = datetime(2022, 2, 5, 9, 0, tzinfo=UTC)
 
@@ -80,9 +80,9 @@ def test_new_copies_of_stored_stories_are_joined_with_one_read_of_what_they_join
     reads: list[list[str]] = []
     real_facts = grouping_module.stories.facts
 
-    def facts(db: Database, short_ids: list[str]) -> object:
+    def facts(db: Database, short_ids: list[str], conn: object = None) -> object:
         reads.append(list(short_ids))
-        return real_facts(db, short_ids)
+        return real_facts(db, short_ids, conn)  # type: ignore[arg-type]
 
     monkeypatch.setattr(grouping_module.stories, "facts", facts)
     later = T0 + timedelta(minutes=3)
@@ -140,3 +140,55 @@ def test_fingerprints_of_an_older_wiredesk_are_redone_so_old_stories_still_gathe
             bytes(s)[0] for s in conn.execute(select(item_fingerprints.c.signature)).scalars()
         }
     assert schemes == {2}  # the redone fingerprint was persisted, not only kept in memory
+
+
+def test_a_payload_is_stored_raw_then_saved_grouped_and_closed_in_one_transaction(
+    setup: tuple[Database, object],
+) -> None:
+    """Raw first, committed on its own; then the copies, their stories and the envelope's
+    end commit together. Each transaction is several round trips to a PostgreSQL server
+    (a one-item push used to take four), and one commit means no moment where the copies
+    are saved but their payload still reads as unprocessed."""
+    store, settings = setup
+    commits: list[object] = []
+
+    def note(*_: object) -> None:
+        commits.append(1)
+
+    event.listen(store.engine, "commit", note)
+    try:
+        send(store, settings, "pti", rss_items(("pti-1", seed_lines()[1:3], T0)), T0)
+    finally:
+        event.remove(store.engine, "commit", note)
+    assert len(commits) == 2
+    with store.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(items)).scalar() == 1
+        assert conn.execute(select(func.count()).select_from(item_fingerprints)).scalar() == 1
+        status = conn.execute(select(envelopes.c.status)).scalar()
+    assert status == "processed"
+
+
+def test_grouping_that_fails_leaves_the_copies_saved_each_a_story_of_its_own(
+    setup: tuple[Database, object],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Grouping shares the save's transaction but not its fate: its writes are rolled back
+    to a savepoint, the copies and the envelope's end are kept."""
+    store, settings = setup
+    lines = seed_lines()
+
+    def broken(conn: Connection, *_: object) -> set[str]:
+        conn.execute(delete(items))  # a write inside the savepoint, then a failure
+        raise RuntimeError("grouping broke")
+
+    send(store, settings, "pti", rss_items(("pti-1", lines[1:3], T0)), T0)
+    monkeypatch.setattr(grouping_module.stories, "apply_in", broken)
+    with caplog.at_level(logging.ERROR):
+        send(store, settings, "ians", rss_items(("ians-1", lines[1:3], T0)), T0)
+    assert "grouping stories failed" in caplog.text
+    rows = story_rows(store, T0 + timedelta(hours=1))
+    assert {r.guid for r in rows} == {"pti-1", "ians-1"}
+    assert len({r.story_id for r in rows}) == 2  # not joined, but both shown
+    with store.engine.connect() as conn:
+        assert set(conn.execute(select(envelopes.c.status)).scalars()) == {"processed"}

@@ -20,7 +20,7 @@ from sqlalchemy import (
     select,
 )
 
-from wiredesk.store.bulk import insert_many
+from wiredesk.store.bulk import begin_write, insert_many, next_ids_of
 from wiredesk.store.database import Database
 from wiredesk.store.schema import UTCDateTime
 
@@ -104,3 +104,24 @@ def test_a_table_with_a_python_made_default_goes_through_insert(store: Database)
 def test_nothing_to_insert_is_no_statement(store: Database) -> None:
     with store.engine.begin() as conn:
         insert_many(conn, sample, [])  # the table does not even exist: nothing was sent
+
+
+def test_ids_chosen_beforehand_are_the_ids_rows_then_get(store: Database) -> None:
+    """`next_ids_of` for two tables at once (one statement on PostgreSQL) gives, per table,
+    the ids rows inserted without an id would have got: a copy, its story and its version
+    name each other by these ids before any is written."""
+    meta.create_all(store.engine, tables=[sample, with_callable_default])
+    with store.engine.begin() as conn:
+        begin_write(conn)
+        insert_many(conn, sample, _rows("before"))  # the ids have moved on from 1
+        ids_a, nothing, ids_b = next_ids_of(
+            conn, [(sample, 3), (with_callable_default, 0), (with_callable_default, 2)]
+        )
+        assert nothing == []
+        insert_many(conn, sample, [{"id": i, **r} for i, r in zip(ids_a, _rows("a"), strict=False)])
+        conn.execute(insert(with_callable_default), [{"id": i, "k": f"b{i}"} for i in ids_b])
+        after_a = conn.execute(insert(sample).values(k="next")).inserted_primary_key[0]
+    assert ids_a == sorted(ids_a) and len(set(ids_a)) == 3
+    assert ids_a[0] > 7  # after the seven rows written before
+    assert len(ids_b) == 2 and ids_b == sorted(ids_b)
+    assert after_a > ids_a[-1]  # the database's own next id comes after them: no clash

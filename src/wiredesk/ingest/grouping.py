@@ -1,9 +1,10 @@
 """Grouping: after a save, put each new or changed copy into its story.
 
-Ingest runs this after `store.ledger.copies.save` commits: fingerprint the current version of
-every new or changed copy, match new ones against the syndication index, and decide which
-copies join which stories. The decisions go to the store as one `GroupingPlan`, applied in
-one transaction (`store.ledger.stories.apply`): decide first, then write once.
+Ingest runs this in the transaction that saved the copies (`store.ledger.copies.save_in`),
+in a savepoint of it: fingerprint the current version of every new or changed copy, match
+new ones against the syndication index, and decide which copies join which stories. The
+decisions go to the store as one `GroupingPlan`, written at once
+(`store.ledger.stories.apply_in`): decide first, then write once.
 
 The index is the near-duplicate engine's (`wiredesk.syndication.engine`); it lives in memory,
 one per database per process, built lazily from the fingerprints persisted in
@@ -15,8 +16,9 @@ Membership sticks: an update of a member keeps it in its story (its fingerprint 
 later copies match the newest text), and only a copy that is still alone in its story is
 matched again when it changes (a flash followed by the full text can still find its story).
 
-Grouping is an improvement, not a gate: if anything here fails, the copies are already
-saved, each in a story of its own, and the error is logged; ingest carries on.
+Grouping is an improvement, not a gate: if anything here fails, its writes are rolled back to
+the savepoint, the copies are saved each in a story of its own, and the error is logged;
+ingest carries on.
 """
 
 from __future__ import annotations
@@ -27,7 +29,10 @@ import weakref
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from sqlalchemy import Connection
+
 from wiredesk.model import Item, PubStatus, utcnow
+from wiredesk.store.bulk import begin_write
 from wiredesk.store.database import Database
 from wiredesk.store.ledger import stories
 from wiredesk.store.ledger.copies import SaveOutcome
@@ -43,13 +48,17 @@ _lock = threading.Lock()
 _indexes: weakref.WeakKeyDictionary[Database, engine.SyndicationIndex] = weakref.WeakKeyDictionary()
 
 
-def index_for(db: Database, now: datetime) -> engine.SyndicationIndex:
-    """This process's index for `db`, built from persisted fingerprints on first use."""
+def index_for(
+    db: Database, now: datetime, conn: Connection | None = None
+) -> engine.SyndicationIndex:
+    """This process's index for `db`, built from persisted fingerprints on first use (read,
+    and redone where an older wiredesk made them, through `conn` when given: a writer's
+    transaction, which another connection would wait for)."""
     index = _indexes.get(db)
     if index is not None:
         return index
     index = engine.SyndicationIndex(window=WINDOW)
-    rows = stories.load_fingerprints(db, now - WINDOW)
+    rows = stories.load_fingerprints(db, now - WINDOW, conn)
     stale: dict[str, datetime] = {}
     for short_id, row, published_at in rows:
         try:
@@ -59,7 +68,7 @@ def index_for(db: Database, now: datetime) -> engine.SyndicationIndex:
             continue
         index.add(short_id, fp, published_at)
     if stale:
-        _redo_fingerprints(db, index, stale)
+        _redo_fingerprints(db, index, stale, conn)
     _indexes[db] = index
     log.debug("syndication index for %s: %d fingerprints loaded", db.engine.url, len(rows))
     return index
@@ -72,16 +81,19 @@ def forget_index(db: Database) -> None:
 
 
 def _redo_fingerprints(
-    db: Database, index: engine.SyndicationIndex, stale: dict[str, datetime]
+    db: Database,
+    index: engine.SyndicationIndex,
+    stale: dict[str, datetime],
+    conn: Connection | None = None,
 ) -> None:
     """Recompute fingerprints of an older scheme from each copy's current text and persist
     them, so that stories stored before an upgrade still gather their later copies."""
     redone = []
-    for item_id, short_id, r in stories.current_texts(db, list(stale)):
+    for item_id, short_id, r in stories.current_texts(db, list(stale), conn):
         fp = engine.fingerprint(r.headline or "", r.body_text or "", r.language)
         index.add(short_id, fp, stale[short_id])
         redone.append((item_id, fp.to_row(), stale[short_id]))
-    stories.replace_fingerprints(db, redone)
+    stories.replace_fingerprints(db, redone, conn)
     log.info("syndication: %d fingerprints of an older wiredesk recomputed", len(redone))
 
 
@@ -92,7 +104,28 @@ def group(
     now: datetime | None = None,
     fingerprints: Sequence[engine.Fingerprint | None] | None = None,
 ) -> int:
-    """Group the just-saved copies into stories; returns how many joined an existing story.
+    """Group the just-saved copies into stories in a transaction of its own (`group_in`);
+    returns how many joined an existing story. Never raises."""
+    if not any(out.changed for out in outcomes):
+        return 0
+    with db.engine.begin() as conn:
+        begin_write(conn)  # SQLite: the lock first, so the savepoint nests in this transaction
+        joined, tags = group_in(conn, db, saved, outcomes, now, fingerprints)
+    db.notify(tags)
+    return joined
+
+
+def group_in(
+    conn: Connection,
+    db: Database,
+    saved: Sequence[Item],
+    outcomes: Sequence[SaveOutcome],
+    now: datetime | None = None,
+    fingerprints: Sequence[engine.Fingerprint | None] | None = None,
+) -> tuple[int, set[str]]:
+    """Group the copies just saved in `conn`'s transaction into stories, in a savepoint of
+    it: should grouping fail, the copies stay saved, each a story of its own. Returns how
+    many joined an existing story and the tags to tell the page caches after the commit.
 
     `saved[i]` is the processed item whose save gave `outcomes[i]`; `fingerprints[i]`, if
     given, its fingerprint computed beforehand (None: computed here if needed). Never raises.
@@ -102,21 +135,21 @@ def group(
         (it, out, fp) for it, out, fp in zip(saved, outcomes, prints, strict=False) if out.changed
     ]
     if not todo:
-        return 0
+        return 0, set()
     now = now or utcnow()
     try:
-        with _lock:
+        with _lock, conn.begin_nested():
             try:
-                plan = _decide(db, index_for(db, now), todo)
+                plan = _decide(conn, db, index_for(db, now, conn), todo)
             except _StaleIndex:  # decide again, one match at a time, on an index read anew
                 _indexes.pop(db, None)
-                plan = _decide(db, index_for(db, now), todo, read_in_bulk=False)
-            stories.apply(db, plan, now)
-            return len(plan.joins)
+                plan = _decide(conn, db, index_for(db, now, conn), todo, read_in_bulk=False)
+            tags = stories.apply_in(conn, db, plan, now)
+            return len(plan.joins), tags
     except Exception:
         log.exception("grouping stories failed; the copies are saved, each as its own story")
         forget_index(db)  # it may be out of step with the database now
-        return 0
+        return 0, set()
 
 
 class _StaleIndex(Exception):
@@ -124,6 +157,7 @@ class _StaleIndex(Exception):
 
 
 def _decide(
+    conn: Connection,
     db: Database,
     index: engine.SyndicationIndex,
     todo: list[tuple[Item, SaveOutcome, engine.Fingerprint | None]],
@@ -147,10 +181,12 @@ def _decide(
     # A copy this save created comes with its facts; the others' are read (and a copy both
     # created and updated by one payload is read too: what it is now is what counts).
     facts = {out.short_id: out.facts for _, out, _ in todo if out.facts is not None}
-    read = stories.facts(db, [out.short_id for _, out, _ in todo if out.facts is None])
+    read = stories.facts(db, [out.short_id for _, out, _ in todo if out.facts is None], conn)
     facts.update(read)
     # A created copy is alone in its story (size 1, the default below): only read the others.
-    sizes = stories.story_sizes(db, [f.story_id for f in read.values() if f.story_id is not None])
+    sizes = stories.story_sizes(
+        db, [f.story_id for f in read.values() if f.story_id is not None], conn
+    )
     # item id -> (fingerprint row, published): the last version of a batch wins, since one
     # payload may carry the same copy twice
     fresh: dict[int, tuple[dict[str, object], datetime]] = {}
@@ -193,14 +229,14 @@ def _decide(
                     plan.joins.append((row.id, -1))
             fresh[row.id] = (fp.to_row(), row.published_at)
         elif out.created:
-            target = _match(db, index, fp, row.published_at, facts)
+            target = _match(conn, db, index, fp, row.published_at, facts)
             if target is not None and target.id != row.id:
                 join(row, target)
             fresh[row.id] = (fp.to_row(), row.published_at)
         else:
             index.remove(out.short_id)
             if sizes.get(key(row), 1) == 1:  # alone: may find its story
-                target = _match(db, index, fp, row.published_at, facts)
+                target = _match(conn, db, index, fp, row.published_at, facts)
                 if target is not None and target.id != row.id:
                     join(row, target)
             plan.refresh_leads_of.append(row.id)
@@ -210,7 +246,7 @@ def _decide(
                 changed[row.id] = (fp.to_row(), row.published_at)
         index.add(out.short_id, fp, row.published_at)
     if later:
-        targets = stories.facts(db, [short_id for _, short_id in later])
+        targets = stories.facts(db, [short_id for _, short_id in later], conn)
         for position, short_id in later:
             target = targets.get(short_id)
             if target is None:
@@ -222,6 +258,7 @@ def _decide(
 
 
 def _match(
+    conn: Connection,
     db: Database,
     index: engine.SyndicationIndex,
     fp: engine.Fingerprint,
@@ -235,7 +272,7 @@ def _match(
         match = index.match(fp, published_at)
         if match is None:
             return None
-        found = batch.get(match.key) or stories.facts(db, [match.key]).get(match.key)
+        found = batch.get(match.key) or stories.facts(db, [match.key], conn).get(match.key)
         if found is not None:
             batch[match.key] = found
             return found

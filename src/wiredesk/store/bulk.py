@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, insert, select, text
+from sqlalchemy import Connection, Insert, Table, func, insert, select, text
 
 _PLACEHOLDER = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
@@ -92,6 +92,19 @@ def insert_many(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
     conn.exec_driver_sql(plan.sql, params)
 
 
+def on_conflict_do_nothing(conn: Connection, table: Table) -> Insert:
+    """`INSERT … ON CONFLICT DO NOTHING` in the connection's dialect (SQLite and PostgreSQL
+    spell it alike; SQLAlchemy has it per dialect): a row that would break a unique
+    constraint is skipped, and `RETURNING` then gives no row, in one round trip."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table).on_conflict_do_nothing()
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table).on_conflict_do_nothing()
+
+
 def begin_write(conn: Connection) -> None:
     """Take the database's write lock at the start of the caller's transaction (SQLite:
     `BEGIN IMMEDIATE`; PostgreSQL locks rows, not the database, and needs nothing here), so
@@ -110,13 +123,30 @@ def next_ids(conn: Connection, table: Table, count: int) -> list[int]:
     write lock (`begin_write`) so that no other writer takes the same ids. PostgreSQL: the
     next values of the id column's sequence.
     """
-    if count <= 0:
-        return []
+    return next_ids_of(conn, [(table, count)])[0]
+
+
+def next_ids_of(conn: Connection, wanted: Sequence[tuple[Table, int]]) -> list[list[int]]:
+    """`next_ids` of several tables at once: on PostgreSQL one statement (a round trip to the
+    server is most of what a one-item push costs there), on SQLite one read per table."""
     if conn.dialect.name == "sqlite":
-        top = conn.execute(select(func.max(table.c.id))).scalar() or 0
-        return list(range(top + 1, top + 1 + count))
-    rows = conn.execute(
-        text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
-        {"t": table.name, "n": count},
-    )
-    return sorted(int(r[0]) for r in rows)
+        out: list[list[int]] = []
+        for table, count in wanted:
+            top = (conn.execute(select(func.max(table.c.id))).scalar() or 0) if count > 0 else 0
+            out.append(list(range(top + 1, top + 1 + max(count, 0))))
+        return out
+    parts = [
+        f"SELECT {i} AS k, nextval(pg_get_serial_sequence(:t{i}, 'id')) AS v "
+        f"FROM generate_series(1, :n{i})"
+        for i, (_, count) in enumerate(wanted)
+        if count > 0
+    ]
+    found: list[list[int]] = [[] for _ in wanted]
+    if not parts:
+        return found
+    params: dict[str, Any] = {}
+    for i, (table, count) in enumerate(wanted):
+        params[f"t{i}"], params[f"n{i}"] = table.name, count
+    for k, v in conn.execute(text(" UNION ALL ".join(parts)), params):
+        found[int(k)].append(int(v))
+    return [sorted(ids) for ids in found]

@@ -8,15 +8,17 @@ listeners told after a write changed what the public may see.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
+import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
@@ -52,6 +54,19 @@ class Database:
         self._listeners: list[ChangeListener] = []
         self._listeners_lock = threading.Lock()
         self._copies_since_statistics = 0
+        # Sections this process has seen stored (rows of `sections` are never deleted): a new
+        # copy in one of them needs no look at the table, one round trip less per write.
+        self.known_sections: set[str] = set()
+
+    @contextlib.contextmanager
+    def reading(self, conn: Connection | None = None) -> Iterator[Connection]:
+        """`conn` itself when given (a caller's transaction, which must see its own writes),
+        else a connection of the pool for the reads in the `with` block."""
+        if conn is not None:
+            yield conn
+            return
+        with self.engine.connect() as own:
+            yield own
 
     @classmethod
     def open(
@@ -201,15 +216,34 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 def _pg_limit_statement(conn: Any, cursor: Any, *_: Any) -> None:
     """Under a request's limit (store/public/deadline.py): the statement gets the time left
-    (`SET LOCAL`: it ends with the connection's transaction), and can be cancelled."""
+    (`SET LOCAL`: it ends with the connection's transaction), and can be cancelled.
+
+    The timeout is set once per transaction, not before every statement (a round trip
+    each), and set again only once a twentieth of the time it gave has passed: a statement
+    can then outlast the request's deadline by at most that twentieth.
+    """
     limit = deadline.current()
     if limit is None:
         return
     if limit.exceeded():
         raise deadline.QueryInterrupted("the request's time for queries is up")
-    cursor.execute(f"SET LOCAL statement_timeout = {limit.remaining_ms()}")
+    transaction = conn.get_transaction()
+    now = time.monotonic()
+    given = conn.info.get(_TIMEOUT_SET)
+    if (
+        given is None
+        or given[0] is not transaction
+        or given[1] is not limit
+        or now - given[2] > given[3] / 20
+    ):
+        remaining = limit.remaining_ms()
+        cursor.execute(f"SET LOCAL statement_timeout = {remaining}")
+        conn.info[_TIMEOUT_SET] = (transaction, limit, now, remaining / 1000)
     with limit.lock:
         limit.running.add(conn.connection.dbapi_connection)
+
+
+_TIMEOUT_SET = "wiredesk_statement_timeout"  # (transaction, limit, when, seconds) in conn.info
 
 
 def _pg_statement_done(conn: Any, *_: Any) -> None:

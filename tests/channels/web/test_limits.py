@@ -153,3 +153,50 @@ def test_a_burst_of_uncached_pages_uses_the_connections_the_pool_keeps(
         event.remove(store.engine, "connect", note)
     assert {a.status_code for a in answers} == {404}
     assert len(opened) <= limits.RENDERS_AT_ONCE <= POOL_SIZE
+
+
+def test_a_page_reads_through_one_connection_and_sets_its_time_limit_once(
+    store: Database, fill: Filler, tmp_path: Path, clock: Clock
+) -> None:
+    """A list page reads in several steps (its copies, their other copies, when it next
+    changes); each used to take a connection of its own, and on PostgreSQL to set the
+    statement timeout before every statement: round trips that were most of a small page's
+    time. Now one connection, one timeout, and every statement still under it."""
+    for n in range(1, 4):
+        fill(story_item(n))
+    app = create_app(
+        make_settings(tmp_path, "en"), PublicReader(store), clock=clock, page_cache=False
+    )
+    checkouts: list[object] = []
+    statements: list[str] = []
+    timeouts: list[str] = []
+
+    def checkout(*_: object) -> None:
+        checkouts.append(1)
+
+    def statement(conn: object, cursor: object, sql: str, *_: object) -> None:
+        statements.append(sql)
+
+    event.listen(store.engine.pool, "checkout", checkout)
+    event.listen(store.engine, "before_cursor_execute", statement)
+    if store.dialect == "postgresql":  # the SET is sent on the driver's cursor, not through events
+        real = store.engine.dialect.dbapi.Cursor.execute  # type: ignore[union-attr]
+
+        def execute(self: object, query: object, *a: object, **k: object) -> object:
+            if str(query).startswith("SET LOCAL statement_timeout"):
+                timeouts.append(str(query))
+            return real(self, query, *a, **k)
+
+        store.engine.dialect.dbapi.Cursor.execute = execute  # type: ignore[union-attr]
+    try:
+        home = TestClient(app).get("/")
+    finally:
+        event.remove(store.engine.pool, "checkout", checkout)
+        event.remove(store.engine, "before_cursor_execute", statement)
+        if store.dialect == "postgresql":
+            store.engine.dialect.dbapi.Cursor.execute = real  # type: ignore[union-attr]
+    assert home.status_code == 200 and "ख़बर संख्या 3" in home.text
+    assert len(statements) >= 3  # the list, the other copies, the next change
+    assert len(checkouts) == 1
+    if store.dialect == "postgresql":
+        assert len(timeouts) == 1

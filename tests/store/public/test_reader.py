@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import event
 
 from tests.store.store_support import T0, envelope, wire_item
 from wiredesk.store.database import Database
-from wiredesk.store.ledger import copies
+from wiredesk.store.ledger import copies, editorial
 from wiredesk.store.public.reader import Cursor, PublicReader, Scope
 
 
@@ -30,3 +34,60 @@ def test_lists_filter_by_section_and_source_and_paginate(store: Database) -> Non
     assert len(reader.list_copies(now, source_id="ians", limit=10**6)) == 5
     assert not reader.has_copies(now, Scope(source_id="pti"))
     assert reader.nav_sections(now) == ["desh", "khel"]
+
+
+def _version_reads(store: Database, run: Callable[[], object]) -> list[int]:
+    """How many version ids each read of `item_versions` by id asked for while `run` ran."""
+    asked: list[int] = []
+
+    def note(conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        if statement.lstrip().startswith("SELECT item_versions.id"):
+            asked.append(len(params) if isinstance(params, (list, tuple, dict)) else 1)
+
+    event.listen(store.engine, "before_cursor_execute", note)
+    try:
+        run()
+    finally:
+        event.remove(store.engine, "before_cursor_execute", note)
+    return asked
+
+
+def test_a_list_read_again_reads_only_the_versions_it_has_not_seen(store: Database) -> None:
+    """After one new copy, a feed of many reads one body, not all of them again."""
+    env = envelope(store)
+    batch = [
+        wire_item(guid=f"g{i}", headline=f"h{i}", published_at=T0 + timedelta(minutes=i))
+        for i in range(30)
+    ]
+    copies.save(store, "ians", batch, env, now=T0 + timedelta(hours=1))
+    reader = PublicReader(store)
+    now = T0 + timedelta(hours=2)
+    assert len(reader.list_copies(now, limit=100)) == 30
+    copies.save(
+        store,
+        "ians",
+        [wire_item(guid="new", headline="नई", published_at=T0 + timedelta(minutes=50))],
+        env,
+        now=T0 + timedelta(hours=1, minutes=30),
+    )
+    got: list[Any] = []
+    asked = _version_reads(store, lambda: got.extend(reader.list_copies(now, limit=100)))
+    assert [c.headline for c in got[:2]] == ["नई", "h29"] and len(got) == 31
+    assert asked == [1]  # the new copy's version only
+    assert _version_reads(store, lambda: reader.page(now, size=20)) == []  # all known
+
+
+def test_a_cached_copy_is_never_shown_after_it_changed(store: Database) -> None:
+    """A new version, a kill, a move: the copy's own row reads differently, so the list shows
+    the copy as it is now, not as it was first read."""
+    env = envelope(store)
+    copies.save(store, "ians", [wire_item(guid="a", headline="पहला")], env, now=T0)
+    [b] = copies.save(store, "ians", [wire_item(guid="b", headline="दूसरा")], env, now=T0)
+    reader = PublicReader(store)
+    now = T0 + timedelta(hours=2)
+    assert {c.headline for c in reader.list_copies(now, limit=10)} == {"पहला", "दूसरा"}
+    updated = wire_item(guid="a", headline="पहला, बदला", updated_at=T0 + timedelta(minutes=5))
+    copies.save(store, "ians", [updated], env, now=T0 + timedelta(minutes=5))
+    assert b.facts is not None
+    editorial.kill(store, b.facts.id, reason="wrong", actor="desk")
+    assert [c.headline for c in reader.list_copies(now, limit=10)] == ["पहला, बदला"]

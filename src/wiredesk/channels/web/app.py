@@ -6,6 +6,7 @@ push transport) is mounted by the runtime as extra routes; this package never im
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
@@ -13,6 +14,8 @@ from sqlalchemy.exc import DBAPIError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from wiredesk.channels.web.assets import static_file
@@ -48,21 +51,22 @@ def create_app(
     times = RenderTimes()
     cache = PageCache()
     pages = Pages(settings, reader, clock, times, cache if page_cache else None)
+    one = _one_connection(reader)
     routes: list[BaseRoute] = [
-        Route("/", pages.home, name="home"),
+        Route("/", one(pages.home), name="home"),
         Route("/health", pages.health, name="health"),
         *extra_routes,
         Route("/static/{path:path}", static_file, name="static"),
-        Route("/feed.xml", pages.feed, name="rss"),
-        Route("/atom.xml", pages.feed, name="atom"),
-        Route("/feed.json", pages.feed, name="json_feed"),
-        Route("/source/{source_id}/", pages.source, name="source"),
-        Route("/originator/{name:path}", pages.originator, name="originator"),
-        Route("/{section}/", pages.section, name="section"),
-        Route("/{section}/feed.xml", pages.feed, name="section_rss"),
-        Route("/{section}/atom.xml", pages.feed, name="section_atom"),
-        Route("/{section}/feed.json", pages.feed, name="section_json_feed"),
-        Route("/{section}/{rest}", pages.article, name="article"),
+        Route("/feed.xml", one(pages.feed), name="rss"),
+        Route("/atom.xml", one(pages.feed), name="atom"),
+        Route("/feed.json", one(pages.feed), name="json_feed"),
+        Route("/source/{source_id}/", one(pages.source), name="source"),
+        Route("/originator/{name:path}", one(pages.originator), name="originator"),
+        Route("/{section}/", one(pages.section), name="section"),
+        Route("/{section}/feed.xml", one(pages.feed), name="section_rss"),
+        Route("/{section}/atom.xml", one(pages.feed), name="section_atom"),
+        Route("/{section}/feed.json", one(pages.feed), name="section_json_feed"),
+        Route("/{section}/{rest}", one(pages.article), name="article"),
     ]
     # outermost first: the cache answers hits; a miss gets a time limit and security headers
     middleware = [
@@ -89,3 +93,21 @@ def create_app(
     app.state.reader = reader
     app.state.page_cache = cache
     return app
+
+
+def _one_connection(
+    reader: PublicReader,
+) -> Callable[[Callable[[Request], Response]], Callable[[Request], Response]]:
+    """Wraps a page's handler so that its reads share one connection
+    (`PublicReader.one_connection`); the handler stays a plain function, which Starlette runs
+    in a worker thread, where the reads happen."""
+
+    def wrap(handler: Callable[[Request], Response]) -> Callable[[Request], Response]:
+        @functools.wraps(handler)
+        def page(request: Request) -> Response:
+            with reader.one_connection():
+                return handler(request)
+
+        return page
+
+    return wrap

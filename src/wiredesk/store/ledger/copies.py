@@ -13,14 +13,14 @@ poll of a big feed is almost all new copies and per-row round trips would domina
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
 from wiredesk.model import Item, ItemState, utcnow
-from wiredesk.store.bulk import begin_write, insert_many, next_ids
+from wiredesk.store.bulk import begin_write, insert_many, next_ids_of
 from wiredesk.store.database import Database
 from wiredesk.store.ledger import changes, visibility
 from wiredesk.store.ledger.editorial import agency, audit
@@ -68,58 +68,98 @@ def save(
     auto_publish: bool = True,
     now: datetime | None = None,
 ) -> list[SaveOutcome]:
-    """Save processed items of one envelope in one transaction.
+    """Save processed items of one envelope in one transaction of their own (`save_in`)."""
+    with db.engine.begin() as conn:
+        begin_write(conn)  # the ids of new rows are chosen here (`next_ids_of`)
+        outcomes, saved = save_in(
+            conn, db, source_id, new_items, envelope_id, auto_publish=auto_publish, now=now
+        )
+    saved.announce(db)
+    return outcomes
+
+
+@dataclass(slots=True)
+class Saved:
+    """What a save tells the rest of the process once its transaction has committed."""
+
+    tags: set[str] = field(default_factory=set)  # for the page caches (`changes`)
+    sections: set[str] = field(default_factory=set)  # stored for certain from then on
+    new_copies: int = 0  # for the planner's statistics
+
+    def announce(self, db: Database, more_tags: set[str] | frozenset[str] = frozenset()) -> None:
+        """Call after the commit: the caches hear what changed, and the process what is
+        stored. Before it, a page rendered from the old rows could be kept as new."""
+        db.known_sections |= self.sections
+        db.notify(self.tags | more_tags)
+        db.note_new_copies(self.new_copies)
+
+
+def save_in(
+    conn: Connection,
+    db: Database,
+    source_id: str,
+    new_items: Sequence[Item],
+    envelope_id: int,
+    *,
+    auto_publish: bool = True,
+    now: datetime | None = None,
+) -> tuple[list[SaveOutcome], Saved]:
+    """Save processed items of one envelope in the caller's transaction, which must hold the
+    write lock (`begin_write`) and, once committed, call `announce` on what this returns.
+    Ingest saves, groups and closes a payload in one transaction this way: on PostgreSQL a
+    transaction is several round trips to the server whatever it holds.
 
     A version that is older than the current one (by the source's version number, else by
     the source's time) is kept in history but does not replace what is shown.
     """
     now = now or utcnow()
     outcomes: list[SaveOutcome | None] = [None] * len(new_items)
-    tags: set[str] = set()
-    with db.engine.begin() as conn:
-        begin_write(conn)  # the ids of new rows are chosen here (`next_ids`)
-        known = _known_guids(conn, source_id, [it.guid for it in new_items])
-        fresh: list[int] = []
-        later: list[int] = []
-        for i, item in enumerate(new_items):
-            if item.guid in known:
-                later.append(i)  # an existing copy, or a guid repeated in this batch
-            else:
-                known.add(item.guid)
-                fresh.append(i)
-        if fresh:
-            created = _create_many(
-                conn, source_id, [new_items[i] for i in fresh], envelope_id, auto_publish, now
-            )
-            for i, out in zip(fresh, created, strict=True):
-                outcomes[i] = out
-            tags |= _note_new(conn, [new_items[i] for i in fresh], source_id, now)
-        versioned: list[int] = []
-        for i in later:
-            outcomes[i], item_id = _add_version(conn, source_id, new_items[i], envelope_id, now)
-            if item_id is not None:
-                versioned.append(item_id)
-        if versioned:  # the gate's columns of these copies and of their stories' others
-            visibility.refresh(conn, versioned, db.policy)
-            tags |= changes.tags_of(conn, versioned)
-        changes.record(conn, db, tags, now)
-    db.notify(tags)
-    db.note_new_copies(len(fresh))
-    return [o for o in outcomes if o is not None]
+    saved = Saved()
+    known = _known_guids(conn, source_id, [it.guid for it in new_items])
+    fresh: list[int] = []
+    later: list[int] = []
+    for i, item in enumerate(new_items):
+        if item.guid in known:
+            later.append(i)  # an existing copy, or a guid repeated in this batch
+        else:
+            known.add(item.guid)
+            fresh.append(i)
+    if fresh:
+        batch = [new_items[i] for i in fresh]
+        created = _create_many(conn, source_id, batch, envelope_id, auto_publish, now)
+        for i, out in zip(fresh, created, strict=True):
+            outcomes[i] = out
+        saved.tags |= _note_new(conn, db, batch, source_id, now)
+        saved.sections = {it.section or "news" for it in batch}
+        saved.new_copies = len(fresh)
+    versioned: list[int] = []
+    for i in later:
+        outcomes[i], item_id = _add_version(conn, source_id, new_items[i], envelope_id, now)
+        if item_id is not None:
+            versioned.append(item_id)
+    if versioned:  # the gate's columns of these copies and of their stories' others
+        visibility.refresh(conn, versioned, db.policy)
+        saved.tags |= changes.tags_of(conn, versioned)
+    changes.record(conn, db, saved.tags, now)
+    return [o for o in outcomes if o is not None], saved
 
 
-def _note_new(conn: Connection, batch: list[Item], source_id: str, now: datetime) -> set[str]:
+def _note_new(
+    conn: Connection, db: Database, batch: list[Item], source_id: str, now: datetime
+) -> set[str]:
     """Tags for a batch of new copies (the lists they enter; "nav" when a section is new),
     and every new section recorded. A new copy is alone in its story: nothing else to do."""
     tags = {"home", f"source:{source_id}"}
     names = {it.section or "news" for it in batch}
     tags |= {f"section:{name}" for name in names}
     tags |= {f"originator:{normalize_name(it.originator)}" for it in batch if it.originator}
-    known = set(conn.execute(select(sections.c.name).where(sections.c.name.in_(names))).scalars())
-    new = sorted(names - known)
-    if new:
-        conn.execute(insert(sections), [{"name": name, "first_at": now} for name in new])
-        tags.add("nav")
+    unsure = names - db.known_sections
+    if unsure:
+        known = conn.execute(select(sections.c.name).where(sections.c.name.in_(unsure)))
+        new = sorted(unsure - set(known.scalars()))
+        if new:
+            conn.execute(insert(sections), [{"name": name, "first_at": now} for name in new])
+            tags.add("nav")
     return tags
 
 
@@ -148,9 +188,9 @@ def _create_many(
     state = (ItemState.PUBLISHED if auto_publish else ItemState.HELD).value
     # Every new copy is alone in a story of its own, and points at its first version: with
     # the ids known beforehand, each row is written once, in one statement per table.
-    item_ids = next_ids(conn, items, len(batch))
-    story_ids = next_ids(conn, stories_table, len(batch))
-    version_ids = next_ids(conn, item_versions, len(batch))
+    item_ids, story_ids, version_ids = next_ids_of(
+        conn, [(items, len(batch)), (stories_table, len(batch)), (item_versions, len(batch))]
+    )
     item_rows = [
         {
             "id": iid,

@@ -80,13 +80,16 @@ _FACTS = (
 )
 
 
-def facts(db: Database, short_ids: Sequence[str]) -> dict[str, CopyFacts]:
-    """Short id -> `CopyFacts`, for the copies that exist (one query per 500)."""
+def facts(
+    db: Database, short_ids: Sequence[str], conn: Connection | None = None
+) -> dict[str, CopyFacts]:
+    """Short id -> `CopyFacts`, for the copies that exist (one query per 500); read through
+    `conn` when given (a transaction that has just written them)."""
     found: dict[str, CopyFacts] = {}
     unique = list(dict.fromkeys(short_ids))
     if not unique:
         return found
-    with db.engine.connect() as conn:
+    with db.reading(conn) as conn:
         for start in range(0, len(unique), _IN_CHUNK):
             chunk = unique[start : start + _IN_CHUNK]
             for r in conn.execute(select(*_FACTS).where(items.c.short_id.in_(chunk))):
@@ -94,13 +97,15 @@ def facts(db: Database, short_ids: Sequence[str]) -> dict[str, CopyFacts]:
     return found
 
 
-def story_sizes(db: Database, story_ids: Sequence[int]) -> dict[int, int]:
-    """Story id -> how many copies it has now."""
+def story_sizes(
+    db: Database, story_ids: Sequence[int], conn: Connection | None = None
+) -> dict[int, int]:
+    """Story id -> how many copies it has now (through `conn` when given)."""
     wanted = sorted(set(story_ids))
     out: dict[int, int] = {}
     if not wanted:
         return out
-    with db.engine.connect() as conn:
+    with db.reading(conn) as conn:
         for start in range(0, len(wanted), _IN_CHUNK):
             q = (
                 select(items.c.story_id, func.count())
@@ -112,7 +117,7 @@ def story_sizes(db: Database, story_ids: Sequence[int]) -> dict[int, int]:
 
 
 def load_fingerprints(
-    db: Database, since: datetime
+    db: Database, since: datetime, conn: Connection | None = None
 ) -> list[tuple[str, dict[str, object], datetime]]:
     """(short id, fingerprint row, published) of copies published since `since`, oldest first."""
     q = (
@@ -122,7 +127,7 @@ def load_fingerprints(
         .order_by(item_fingerprints.c.published_at, item_fingerprints.c.item_id)
     )
     out: list[tuple[str, dict[str, object], datetime]] = []
-    with db.engine.connect() as conn:
+    with db.reading(conn) as conn:
         for r in conn.execute(q):
             m = r._mapping
             row: dict[str, object] = {name: m[name] for name in FINGERPRINT_FIELDS}
@@ -134,12 +139,14 @@ def load_fingerprints(
     return out
 
 
-def current_texts(db: Database, short_ids: Sequence[str]) -> list[tuple[int, str, Any]]:
+def current_texts(
+    db: Database, short_ids: Sequence[str], conn: Connection | None = None
+) -> list[tuple[int, str, Any]]:
     """(item id, short id, row with headline, body_text, language) of each copy's current
     version: what a fingerprint is computed from, when a stored one must be redone."""
     out: list[tuple[int, str, Any]] = []
     unique = list(dict.fromkeys(short_ids))
-    with db.engine.connect() as conn:
+    with db.reading(conn) as conn:
         for start in range(0, len(unique), _IN_CHUNK):
             q = (
                 select(
@@ -162,26 +169,35 @@ def current_texts(db: Database, short_ids: Sequence[str]) -> list[tuple[int, str
 
 
 def apply(db: Database, plan: GroupingPlan, now: datetime) -> None:
-    """Write grouping's decisions in one transaction: joins, fingerprints, recorded leads."""
+    """Write grouping's decisions in one transaction of their own (`apply_in`)."""
     if not plan:
         return
+    with db.engine.begin() as conn:
+        tags = apply_in(conn, db, plan, now)
+    db.notify(tags)
+
+
+def apply_in(conn: Connection, db: Database, plan: GroupingPlan, now: datetime) -> set[str]:
+    """Write grouping's decisions in the caller's transaction: joins, fingerprints, recorded
+    leads. Returns the tags to tell the page caches once it commits (`Database.notify`)."""
+    if not plan:
+        return set()
     policy = db.policy
     tags: set[str] = set()
-    with db.engine.begin() as conn:
-        touched: set[int] = set()
-        for item_id, into_item_id in plan.joins:
-            touched.add(_attach(conn, item_id, into_item_id, now))
-        for item_id in plan.refresh_leads_of:
-            touched.add(_story_of(conn, item_id, now))
-        if plan.joins:  # a story gained a copy: who leads it, from when
-            members = visibility.rerank(conn, touched, policy)
-            tags = changes.tags_of(conn, [m.id for m in members])
-            changes.record(conn, db, tags, now)
-        for story_id in sorted(touched):
-            _refresh_lead(conn, story_id, policy, now)
-        save_fingerprints(conn, plan.new_fingerprints, replace=False)
-        save_fingerprints(conn, plan.replaced_fingerprints, replace=True)
-    db.notify(tags)
+    touched: set[int] = set()
+    for item_id, into_item_id in plan.joins:
+        touched.add(_attach(conn, item_id, into_item_id, now))
+    for item_id in plan.refresh_leads_of:
+        touched.add(_story_of(conn, item_id, now))
+    if plan.joins:  # a story gained a copy: who leads it, from when
+        members = visibility.rerank(conn, touched, policy)
+        tags = changes.tags_of(conn, [m.id for m in members])
+        changes.record(conn, db, tags, now)
+    for story_id in sorted(touched):
+        _refresh_lead(conn, story_id, policy, now)
+    save_fingerprints(conn, plan.new_fingerprints, replace=False)
+    save_fingerprints(conn, plan.replaced_fingerprints, replace=True)
+    return tags
 
 
 def create_singletons(conn: Connection, item_ids: Sequence[int], now: datetime) -> None:
@@ -224,10 +240,16 @@ def save_fingerprints(conn: Connection, rows: Sequence[FingerprintRow], replace:
     )
 
 
-def replace_fingerprints(db: Database, rows: Sequence[FingerprintRow]) -> None:
-    """Fingerprints recomputed for copies stored by an older wiredesk, in one transaction."""
-    with db.engine.begin() as conn:
+def replace_fingerprints(
+    db: Database, rows: Sequence[FingerprintRow], conn: Connection | None = None
+) -> None:
+    """Fingerprints recomputed for copies stored by an older wiredesk: in `conn`'s
+    transaction when given, else in one of their own."""
+    if conn is not None:
         save_fingerprints(conn, rows, replace=True)
+        return
+    with db.engine.begin() as own:
+        save_fingerprints(own, rows, replace=True)
 
 
 def _story_of(conn: Connection, item_id: int, now: datetime) -> int:

@@ -12,12 +12,16 @@ and everything about one copy is found by its short id or its story.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import json
-from collections.abc import Callable, Iterable, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, Engine, func, literal, or_, select
+from sqlalchemy import ColumnElement, Connection, Engine, func, literal, or_, select
 
 from wiredesk.model import Signal, utcnow
 from wiredesk.store.public.gate import (
@@ -43,6 +47,11 @@ from wiredesk.store.public.views import (
     normalize_name,
 )
 from wiredesk.store.schema import changes, item_versions, items, sections
+
+# The connection of `PublicReader.one_connection` in force, once taken (an empty list before).
+_pinned: contextvars.ContextVar[list[Connection] | None] = contextvars.ContextVar(
+    "wiredesk_reader_connection", default=None
+)
 
 # Rows per `IN (...)` list: well under SQLite's 32,766 bound parameters, and a plan stays cheap.
 _IN_CHUNK = 500
@@ -88,6 +97,16 @@ COPY_COLUMNS = (
     items.c.story_id,
 )
 _CURRENT = items.join(item_versions, item_versions.c.id == items.c.current_version_id)
+# A list reads the copies' own columns and which version is current; the versions' columns
+# (headline, body, …: most of a list's bytes) come from `CopyCache` where it has them.
+_VERSION_PART = (
+    item_versions.c.id,
+    *(c for c in COPY_COLUMNS if getattr(c, "table", None) is item_versions),
+)
+_LISTED = (
+    *(c for c in COPY_COLUMNS if getattr(c, "table", None) is not item_versions),
+    items.c.current_version_id,
+)
 
 # What `copy_status` answers for a short id.
 PUBLIC = "public"
@@ -114,6 +133,44 @@ class PublicReader:
     def __init__(self, db: DatabaseHandle) -> None:
         self.db = db
         self.engine = db.engine
+        self.copies = CopyCache()
+
+    @contextlib.contextmanager
+    def one_connection(self) -> Iterator[None]:
+        """Every read of this reader in the block (in this thread or context) goes through
+        one connection, taken from the pool at the first read and given back at the end.
+
+        A page reads in several steps (its list, the other copies of its stories, when it
+        next changes); each taken on its own costs, on PostgreSQL, a check that the pooled
+        connection is alive and a BEGIN and ROLLBACK, round trips that were most of a small
+        page's render. One transaction also gives the page one snapshot of the database.
+        """
+        if _pinned.get() is not None:
+            yield
+            return
+        held: list[Connection] = []
+        token = _pinned.set(held)
+        try:
+            yield
+        finally:
+            _pinned.reset(token)
+            for conn in held:
+                conn.close()
+
+    @contextlib.contextmanager
+    def _connect(self) -> Iterator[Connection]:
+        held = _pinned.get()
+        if held is None:
+            with self.engine.connect() as conn:
+                yield conn
+            return
+        if not held:
+            held.append(self.engine.connect())
+        try:
+            yield held[0]
+        except BaseException:
+            held.pop().close()  # a failed statement can leave its transaction unusable
+            raise
 
     @property
     def policy(self) -> DuplicatePolicy:
@@ -159,7 +216,7 @@ class PublicReader:
             .order_by(items.c.published_at.desc())  # the list's own index, from its top
             .limit(1)
         )
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return conn.execute(q).first() is not None
 
     def _list(self, now: datetime, scope: Scope, limit: int, after: Cursor | None) -> list[Copy]:
@@ -171,14 +228,13 @@ class PublicReader:
                 or_(items.c.published_at < t, items.c.id < i),
             ]
         q = (
-            select(*COPY_COLUMNS)
-            .select_from(_CURRENT)
+            select(*_LISTED)
             .where(*clauses)
             .order_by(items.c.published_at.desc(), items.c.id.desc())
             .limit(limit)
         )
-        with self.engine.connect() as conn:
-            return [copy_from_row(r._mapping) for r in conn.execute(q)]
+        with self._connect() as conn:
+            return self.copies.complete(conn, conn.execute(q).all())
 
     def _filters(self, now: datetime, scope: Scope) -> list[ColumnElement[bool]]:
         """The gate's listing clause (one copy per story unless the policy is "publish"),
@@ -197,7 +253,7 @@ class PublicReader:
 
     def nav_sections(self, now: datetime) -> list[str]:
         """Sections that list something at `now`, by name (one index probe each)."""
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             names = list(conn.execute(select(sections.c.name).order_by(sections.c.name)).scalars())
             return [
                 name
@@ -222,7 +278,7 @@ class PublicReader:
             .select_from(_CURRENT)
             .where(items.c.short_id == short_id, public_clause(now or utcnow(), self.policy))
         )
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             row = conn.execute(q).first()
             if row is None:
                 return None
@@ -261,7 +317,7 @@ class PublicReader:
         """`PUBLIC`, `KILLED`, `TAKEN_DOWN`, `HIDDEN` or `DUPLICATE` (module constants), or
         None when no copy has this short id."""
         now = now or utcnow()
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             row = conn.execute(
                 select(
                     items.c.killed_at,
@@ -309,7 +365,7 @@ class PublicReader:
         """Story id -> its copies public at `now`, best-ranked first."""
         wanted = sorted(set(story_ids))
         rows: list[Any] = []
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             for start in range(0, len(wanted), _IN_CHUNK):
                 rows += conn.execute(
                     select(
@@ -336,7 +392,7 @@ class PublicReader:
 
     def lead_path(self, short_id: str, now: datetime) -> str | None:
         """Where a suppressed copy's URL redirects: its story's lead, public at `now`."""
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             sid = conn.execute(
                 select(items.c.story_id).where(items.c.short_id == short_id)
             ).scalar()
@@ -353,7 +409,7 @@ class PublicReader:
         """The next moment something becomes public or stops leading with no write (an
         embargo's end, a scheduled copy, a preferred copy taking over): cached pages hold
         until then at most."""
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             times = [
                 conn.execute(
                     select(func.min(items.c.public_from)).where(items.c.public_from > now)
@@ -368,7 +424,7 @@ class PublicReader:
     def changes_since(self, last_id: int | None) -> tuple[int, set[str]]:
         """(newest change id, tags written since `last_id` by other processes). The first call
         (None) only learns where the log stands; a reader too far behind gets {"*"}."""
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             if last_id is None:
                 newest = conn.execute(select(func.max(changes.c.id))).scalar()
                 return int(newest or 0), set()
@@ -403,3 +459,64 @@ __all__ = [
     "Scope",
     "normalize_name",
 ]
+
+
+class CopyCache:
+    """Lists' copies as last read, so that a list read again fetches only what changed.
+
+    A version row is never changed once written, so a copy is fully known from its own
+    row's columns (state, times, section, current version, …) and its current version's:
+    keyed by the first, a cached `Copy` is right for as long as that row reads the same, and
+    any change to the copy (a new version, a kill, a move to another story) reads as a
+    different key. A list then reads its copies' rows along an index (small rows) and only
+    the versions not seen before: after a push, a feed of a hundred copies re-reads one
+    body, not a hundred — most of what making a page visible cost on PostgreSQL.
+    """
+
+    def __init__(self, size: int = 2048) -> None:
+        self.size = size
+        self._kept: OrderedDict[tuple[Any, ...], Copy] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def complete(self, conn: Connection, rows: Sequence[Any]) -> list[Copy]:
+        """The copies of `rows` (of `_LISTED`), in order; versions not cached are read in
+        one query per 500. A copy whose version cannot be read (deleted meanwhile) is left
+        out."""
+        found: list[Copy | None] = []
+        missing: dict[int, list[int]] = {}  # version id -> positions in `rows`
+        with self._lock:
+            for position, row in enumerate(rows):
+                copy = self._kept.get(tuple(row))
+                if copy is not None:
+                    self._kept.move_to_end(tuple(row))
+                else:
+                    missing.setdefault(row.current_version_id, []).append(position)
+                found.append(copy)
+        if missing:
+            wanted = list(missing)
+            versions: dict[int, Mapping[Any, Any]] = {}
+            for start in range(0, len(wanted), _IN_CHUNK):
+                q = select(*_VERSION_PART).where(
+                    item_versions.c.id.in_(wanted[start : start + _IN_CHUNK])
+                )
+                versions.update((int(v.id), v._mapping) for v in conn.execute(q))
+            made: list[tuple[tuple[Any, ...], Copy]] = []
+            for version_id, positions in missing.items():
+                version = versions.get(version_id)
+                if version is None:
+                    continue
+                for position in positions:
+                    row = rows[position]
+                    data = dict(row._mapping)
+                    del data["current_version_id"]
+                    data.update(version)
+                    del data["id"]
+                    copy = copy_from_row(data)
+                    found[position] = copy
+                    made.append((tuple(row), copy))
+            with self._lock:
+                for key, copy in made:
+                    self._kept[key] = copy
+                while len(self._kept) > self.size:
+                    self._kept.popitem(last=False)
+        return [c for c in found if c is not None]

@@ -173,8 +173,8 @@ def test_grouping_that_fails_leaves_the_copies_saved_each_a_story_of_its_own(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """Grouping shares the save's transaction but not its fate: its writes are rolled back
-    to a savepoint, the copies and the envelope's end are kept."""
+    """Grouping shares the save's transaction but not its fate: when it fails, its writes
+    are rolled back, and the copies and the envelope's end are saved without it."""
     store, settings = setup
     lines = seed_lines()
 

@@ -18,7 +18,7 @@ from functools import partial
 from sqlalchemy import Connection
 
 from wiredesk.config import Settings, SourceSettings
-from wiredesk.ingest.grouping import forget_index, group_in
+from wiredesk.ingest.grouping import group, group_in
 from wiredesk.ingest.outcomes import EnvelopeOutcome, counted, one_line
 from wiredesk.ingest.prepare import Prepared, Ready, parsed_item, prepare
 from wiredesk.model import Envelope, EnvelopeStatus, Item
@@ -157,22 +157,25 @@ def _save_batch(
     close: Callable[[Connection, int], None] | None,
 ) -> tuple[list[SaveOutcome], bool]:
     """Save a batch and group it into stories in one transaction, with `close` (the
-    envelope's end, for the last batch) in it too; if the store refuses the batch, save item
-    by item so one refused item is quarantined and the others are kept. Returns the outcomes
-    and whether `close` ran (committed with them).
+    envelope's end, for the last batch) in it too. If that fails, the batch is saved without
+    grouping (and grouped afterwards, where a failure costs nothing but the grouping); if the
+    store refuses even that, item by item, so one refused item is quarantined and the others
+    are kept. Returns the outcomes and whether `close` ran (committed with them).
 
     The fast path is one transaction for the whole batch: on PostgreSQL each transaction is
-    a checkout, a BEGIN and a COMMIT on top of its statements, which is most of what a
-    one-item push costs. Only a failed batch pays for one transaction per item. A database
-    that is down is not an item's fault: that error goes up, and the envelope stays
-    "received" for a retry.
+    a checkout, a BEGIN and a COMMIT on top of its statements, which was most of what a
+    one-item push cost. Only a failed batch pays for more. A database that is down is not an
+    item's fault: that error goes up, and the envelope stays "received" for a retry.
     """
 
     def save(
-        ready: list[Ready], close: Callable[[Connection, int], None] | None
+        ready: list[Ready], close: Callable[[Connection, int], None] | None, grouped: bool
     ) -> list[SaveOutcome]:
+        """Save `ready` in one transaction, grouped in it (`grouped`) or afterwards in a
+        transaction of its own, which never fails the save."""
         items = [r.item for r in ready]
         fingerprints = [r.fingerprint for r in ready]
+        tags: set[str] = set()
         with db.engine.begin() as conn:
             begin_write(conn)  # SQLite: the write lock first (the new rows' ids are chosen)
             saved, done = copies.save_in(
@@ -184,25 +187,33 @@ def _save_batch(
                 auto_publish=source.auto_publish,
                 now=env.received_at,
             )
-            _, tags = group_in(conn, db, items, saved, env.received_at, fingerprints)
+            if grouped:
+                _, tags = group_in(conn, db, items, saved, env.received_at, fingerprints)
             if close is not None:
                 close(conn, len(saved))
         done.announce(db, tags)
+        if not grouped:
+            group(db, items, saved, env.received_at, fingerprints)
         return saved
 
     try:
-        return save(batch, close), close is not None
+        return save(batch, close, grouped=True), close is not None
     except Exception:
-        forget_index(db)  # grouping indexed copies whose transaction did not commit
+        if not database_answers(db.engine):
+            raise
+    # Refused: by grouping (then the batch goes through without it, and is grouped after),
+    # or by the store (then item by item, so that only the refused item is held back).
+    try:
+        return save(batch, close, grouped=False), close is not None
+    except Exception:
         if not database_answers(db.engine):
             raise
         log.info("a batch of envelope %s was refused; saving its items one by one", envelope_id)
     outcomes: list[SaveOutcome] = []
     for ready in batch:
         try:
-            outcomes += save([ready], None)
+            outcomes += save([ready], None, grouped=False)
         except Exception as e:
-            forget_index(db)
             if not database_answers(db.engine):
                 raise
             hold(ready.index, parsed_item(source, env, ready.index), "store", _db_reason(e))

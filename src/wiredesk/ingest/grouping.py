@@ -1,7 +1,7 @@
 """Grouping: after a save, put each new or changed copy into its story.
 
-Ingest runs this in the transaction that saved the copies (`store.ledger.copies.save_in`),
-in a savepoint of it: fingerprint the current version of every new or changed copy, match
+Ingest runs this in the transaction that saved the copies (`store.ledger.copies.save_in`):
+fingerprint the current version of every new or changed copy, match
 new ones against the syndication index, and decide which copies join which stories. The
 decisions go to the store as one `GroupingPlan`, written at once
 (`store.ledger.stories.apply_in`): decide first, then write once.
@@ -16,9 +16,9 @@ Membership sticks: an update of a member keeps it in its story (its fingerprint 
 later copies match the newest text), and only a copy that is still alone in its story is
 matched again when it changes (a flash followed by the full text can still find its story).
 
-Grouping is an improvement, not a gate: if anything here fails, its writes are rolled back to
-the savepoint, the copies are saved each in a story of its own, and the error is logged;
-ingest carries on.
+Grouping is an improvement, not a gate: if anything here fails, ingest saves the copies again
+without it, then groups them in a transaction of their own (`group`), where a failure is
+rolled back and logged; the copies stay, each in a story of its own, and ingest carries on.
 """
 
 from __future__ import annotations
@@ -104,13 +104,18 @@ def group(
     now: datetime | None = None,
     fingerprints: Sequence[engine.Fingerprint | None] | None = None,
 ) -> int:
-    """Group the just-saved copies into stories in a transaction of its own (`group_in`);
-    returns how many joined an existing story. Never raises."""
+    """Group the just-saved copies into stories in a transaction of its own; returns how
+    many joined an existing story. Never raises: should grouping fail, its writes are rolled
+    back, the copies stay saved, each a story of its own, and the error is logged."""
     if not any(out.changed for out in outcomes):
         return 0
-    with db.engine.begin() as conn:
-        begin_write(conn)  # SQLite: the lock first, so the savepoint nests in this transaction
-        joined, tags = group_in(conn, db, saved, outcomes, now, fingerprints)
+    try:
+        with db.engine.begin() as conn:
+            begin_write(conn)
+            joined, tags = group_in(conn, db, saved, outcomes, now, fingerprints)
+    except Exception:
+        log.exception("grouping stories failed; the copies are saved, each as its own story")
+        return 0
     db.notify(tags)
     return joined
 
@@ -123,12 +128,15 @@ def group_in(
     now: datetime | None = None,
     fingerprints: Sequence[engine.Fingerprint | None] | None = None,
 ) -> tuple[int, set[str]]:
-    """Group the copies just saved in `conn`'s transaction into stories, in a savepoint of
-    it: should grouping fail, the copies stay saved, each a story of its own. Returns how
-    many joined an existing story and the tags to tell the page caches after the commit.
+    """Group the copies just saved in `conn`'s transaction into stories. Returns how many
+    joined an existing story and the tags to tell the page caches after the commit.
+
+    It raises what it meets, and then the transaction must not commit (a caller that wants
+    its copies kept whatever grouping does saves them again and calls `group`): a savepoint
+    would say the same at two more round trips to a PostgreSQL server on every payload.
 
     `saved[i]` is the processed item whose save gave `outcomes[i]`; `fingerprints[i]`, if
-    given, its fingerprint computed beforehand (None: computed here if needed). Never raises.
+    given, its fingerprint computed beforehand (None: computed here if needed).
     """
     prints = fingerprints if fingerprints is not None else [None] * len(saved)
     todo = [
@@ -138,18 +146,16 @@ def group_in(
         return 0, set()
     now = now or utcnow()
     try:
-        with _lock, conn.begin_nested():
+        with _lock:
             try:
                 plan = _decide(conn, db, index_for(db, now, conn), todo)
             except _StaleIndex:  # decide again, one match at a time, on an index read anew
                 _indexes.pop(db, None)
                 plan = _decide(conn, db, index_for(db, now, conn), todo, read_in_bulk=False)
-            tags = stories.apply_in(conn, db, plan, now)
-            return len(plan.joins), tags
+            return len(plan.joins), stories.apply_in(conn, db, plan, now)
     except Exception:
-        log.exception("grouping stories failed; the copies are saved, each as its own story")
-        forget_index(db)  # it may be out of step with the database now
-        return 0, set()
+        forget_index(db)  # what it indexed is rolled back with the transaction
+        raise
 
 
 class _StaleIndex(Exception):

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, insert, select, union_all, update
 
 from wiredesk.model import Item, ItemState, utcnow
 from wiredesk.store.bulk import begin_write, insert_many, next_ids_of
@@ -25,7 +25,7 @@ from wiredesk.store.database import Database
 from wiredesk.store.ledger import changes, visibility
 from wiredesk.store.ledger.editorial import agency, audit
 from wiredesk.store.ledger.lifecycle import newer
-from wiredesk.store.ledger.short_ids import free_short_ids
+from wiredesk.store.ledger.short_ids import free_short_ids, short_id_for
 from wiredesk.store.ledger.stories import CopyFacts
 from wiredesk.store.ledger.version_rows import (
     describe,
@@ -115,7 +115,7 @@ def save_in(
     now = now or utcnow()
     outcomes: list[SaveOutcome | None] = [None] * len(new_items)
     saved = Saved()
-    known = _known_guids(conn, source_id, [it.guid for it in new_items])
+    known, taken = _known_guids(conn, source_id, [it.guid for it in new_items])
     fresh: list[int] = []
     later: list[int] = []
     for i, item in enumerate(new_items):
@@ -126,7 +126,7 @@ def save_in(
             fresh.append(i)
     if fresh:
         batch = [new_items[i] for i in fresh]
-        created = _create_many(conn, source_id, batch, envelope_id, auto_publish, now)
+        created = _create_many(conn, source_id, batch, envelope_id, auto_publish, now, taken)
         for i, out in zip(fresh, created, strict=True):
             outcomes[i] = out
         saved.tags |= _note_new(conn, db, batch, source_id, now)
@@ -163,17 +163,30 @@ def _note_new(
     return tags
 
 
-def _known_guids(conn: Connection, source_id: str, guids: list[str]) -> set[str]:
+def _known_guids(conn: Connection, source_id: str, guids: list[str]) -> tuple[set[str], set[str]]:
+    """(the guids of `source_id` already stored, the short ids those guids would get that are
+    taken), in one query per 500 guids: the two questions a save asks before it writes, in
+    one round trip to the server instead of two."""
     found: set[str] = set()
+    taken: set[str] = set()
     unique = list(dict.fromkeys(guids))
     for start in range(0, len(unique), _IN_CHUNK):
         chunk = unique[start : start + _IN_CHUNK]
-        found.update(
-            conn.execute(
-                select(items.c.guid).where(items.c.source_id == source_id, items.c.guid.in_(chunk))
-            ).scalars()
+        short = [short_id_for(source_id, g) for g in chunk]
+        columns = (items.c.source_id, items.c.guid, items.c.short_id)
+        # two lookups, each along its own unique index, in one statement (an OR of the two
+        # lets PostgreSQL's planner pick the source's listing index and filter the guids)
+        rows = conn.execute(
+            union_all(
+                select(*columns).where(items.c.source_id == source_id, items.c.guid.in_(chunk)),
+                select(*columns).where(items.c.short_id.in_(short)),
+            )
         )
-    return found
+        for row_source, guid, short_id in rows:
+            taken.add(short_id)
+            if row_source == source_id:
+                found.add(guid)
+    return found & set(unique), taken
 
 
 def _create_many(
@@ -183,8 +196,9 @@ def _create_many(
     envelope_id: int,
     auto_publish: bool,
     now: datetime,
+    taken: set[str],
 ) -> list[SaveOutcome]:
-    short_ids = free_short_ids(conn, source_id, [it.guid for it in batch])
+    short_ids = free_short_ids(conn, source_id, [it.guid for it in batch], taken)
     state = (ItemState.PUBLISHED if auto_publish else ItemState.HELD).value
     # Every new copy is alone in a story of its own, and points at its first version: with
     # the ids known beforehand, each row is written once, in one statement per table.

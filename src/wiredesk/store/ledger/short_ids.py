@@ -24,15 +24,19 @@ def short_id_for(source_id: str, guid: str, length: int = 8) -> str:
     return base64.b32encode(digest[: (length * 5 + 7) // 8]).decode("ascii").lower()[:length]
 
 
-def free_short_ids(conn: Connection, source_id: str, guids: list[str]) -> list[str]:
-    """Short ids for a batch of new copies: one query in the usual case of no collision."""
+def free_short_ids(
+    conn: Connection, source_id: str, guids: list[str], taken: set[str] | None = None
+) -> list[str]:
+    """Short ids for a batch of new copies: one query in the usual case of no collision, none
+    when the caller has read which of their 8-character ids are `taken` already."""
     wanted = [short_id_for(source_id, g) for g in guids]
-    taken: set[str] = set()
-    for start in range(0, len(wanted), _IN_CHUNK):
-        chunk = wanted[start : start + _IN_CHUNK]
-        taken.update(
-            conn.execute(select(items.c.short_id).where(items.c.short_id.in_(chunk))).scalars()
-        )
+    if taken is None:
+        taken = set()
+        for start in range(0, len(wanted), _IN_CHUNK):
+            chunk = wanted[start : start + _IN_CHUNK]
+            taken.update(
+                conn.execute(select(items.c.short_id).where(items.c.short_id.in_(chunk))).scalars()
+            )
     result: list[str] = []
     used: set[str] = set()
     for guid, sid in zip(guids, wanted, strict=True):

@@ -409,15 +409,17 @@ class PublicReader:
         """The next moment something becomes public or stops leading with no write (an
         embargo's end, a scheduled copy, a preferred copy taking over): cached pages hold
         until then at most."""
+        # both in one statement: each is one probe of its own index
+        q = select(
+            select(func.min(items.c.public_from))
+            .where(items.c.public_from > now)
+            .scalar_subquery(),
+            select(func.min(items.c.outranked_at))
+            .where(items.c.outranked_at > now)
+            .scalar_subquery(),
+        )
         with self._connect() as conn:
-            times = [
-                conn.execute(
-                    select(func.min(items.c.public_from)).where(items.c.public_from > now)
-                ).scalar(),
-                conn.execute(
-                    select(func.min(items.c.outranked_at)).where(items.c.outranked_at > now)
-                ).scalar(),
-            ]
+            times = conn.execute(q).one()
         found = [t for t in times if t is not None]
         return min(found) if found else None
 

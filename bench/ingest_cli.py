@@ -126,16 +126,16 @@ PHASES = (
     ("parse", "wiredesk.formats", "parse", "prepare"),
     ("pipeline", "wiredesk.pipeline", "process", "prepare"),
     ("store refusal", "wiredesk.ingest.prepare", "store_refusal", "prepare"),
-    ("save", "wiredesk.store.ledger.copies", "save", "accept"),
+    ("save", "wiredesk.store.ledger.copies", "save_in", "accept"),
     ("known guids", "wiredesk.store.ledger.copies", "_known_guids", "save"),
     ("create", "wiredesk.store.ledger.copies", "_create_many", "save"),
     ("short ids", "wiredesk.store.ledger.copies", "free_short_ids", "create"),
     ("insert rows", "wiredesk.store.ledger.copies", "insert_many", "create"),
-    ("next ids", "wiredesk.store.ledger.copies", "next_ids", "create"),
+    ("next ids", "wiredesk.store.ledger.copies", "next_ids_of", "create"),
     ("version rows", "wiredesk.store.ledger.copies", "version_row", "create"),
     ("new-copy tags", "wiredesk.store.ledger.copies", "_note_new", "save"),
     ("changes log", "wiredesk.store.ledger.changes", "record", "save"),
-    ("group", "wiredesk.ingest.accept", "group", "accept"),
+    ("group", "wiredesk.ingest.accept", "group_in", "accept"),
     ("index build", "wiredesk.ingest.grouping", "index_for", "group"),
     ("decide", "wiredesk.ingest.grouping", "_decide", "group"),
     # inline, grouping fingerprints each new copy; a worker does it in `prepare`
@@ -148,7 +148,7 @@ PHASES = (
     ("index add", "wiredesk.syndication.engine", "SyndicationIndex.add", "decide"),
     ("copy facts", "wiredesk.store.ledger.stories", "facts", "decide"),
     ("story sizes", "wiredesk.store.ledger.stories", "story_sizes", "decide"),
-    ("apply plan", "wiredesk.store.ledger.stories", "apply", "group"),
+    ("apply plan", "wiredesk.store.ledger.stories", "apply_in", "group"),
     ("finish envelope", "wiredesk.store.ledger.envelopes", "finish", "accept"),
 )
 

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import DBAPIError
 
 from tests.store.store_support import T0, envelope, wire_item
 from wiredesk.errors import WiredeskError
-from wiredesk.store import operator
+from wiredesk.store import database, operator
 from wiredesk.store.database import BACKSTOP_CHECKPOINT_PAGES, Database, make_engine
 from wiredesk.store.ledger import copies, envelopes, visibility
 from wiredesk.store.public.gate import DuplicatePolicy
@@ -226,3 +227,47 @@ def test_a_serving_process_leaves_sqlite_checkpoints_to_its_background_task(
     db.checkpoint()
     assert copies_in_the_database_file() == 20
     db.close()
+
+
+def _close_from_the_server(store: Database) -> None:
+    """What a PostgreSQL restart (or an idle timeout) does to the pool's connections."""
+    with store.engine.connect() as conn:
+        mine = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    admin = make_engine(store.engine.url.render_as_string(hide_password=False))
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"SELECT pg_terminate_backend({int(mine)})")
+    admin.dispose()
+
+
+@pytest.mark.postgres
+def test_a_connection_the_server_closed_while_pooled_is_replaced_before_use(
+    pg_schema_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A connection idle in the pool for a while is checked before use: after a server
+    restart the next page or push gets a fresh connection, not an error."""
+    store = Database(make_engine(pg_schema_url))
+    try:
+        _close_from_the_server(store)
+        monkeypatch.setattr(database, "PING_AFTER_IDLE", 0.0)  # as if it had waited long
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT 1").scalar() == 1
+    finally:
+        store.close()
+
+
+@pytest.mark.postgres
+def test_a_connection_that_died_just_after_use_fails_once_then_the_pool_is_fresh(
+    pg_schema_url: str,
+) -> None:
+    """A connection given back a moment ago is trusted without a round trip; if the server
+    closed it meanwhile, that one statement fails and every older pooled connection is
+    discarded with it, so the next one works."""
+    store = Database(make_engine(pg_schema_url))
+    try:
+        _close_from_the_server(store)
+        with pytest.raises(DBAPIError), store.engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT 1").scalar() == 1
+    finally:
+        store.close()

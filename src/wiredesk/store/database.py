@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 
 from wiredesk.errors import WiredeskError
 from wiredesk.store.public import deadline
@@ -207,11 +207,43 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
                 "site.database is a PostgreSQL URL, but the PostgreSQL driver is not "
                 "installed; install it with: pip install 'wiredesk[postgres]'"
             ) from None
-    engine = create_engine(real, pool_pre_ping=True, **kwargs)
+    engine = create_engine(real, **kwargs)
+    event.listen(engine.pool, "connect", _note_checkin)  # a new connection needs no check
+    event.listen(engine.pool, "checkin", _note_checkin)
+    event.listen(engine.pool, "checkout", _ping_if_idle)
     event.listen(engine, "before_cursor_execute", _pg_limit_statement)
     event.listen(engine, "after_cursor_execute", _pg_statement_done)
     event.listen(engine, "handle_error", _pg_statement_failed)
     return engine
+
+
+# A pooled PostgreSQL connection idle for longer than this is checked before it is used.
+PING_AFTER_IDLE = 2.0
+_CHECKED_IN = "wiredesk_checked_in"
+
+
+def _note_checkin(_dbapi_conn: Any, record: Any) -> None:
+    record.info[_CHECKED_IN] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+    """Check a pooled connection before use, as SQLAlchemy's `pool_pre_ping` does, but only
+    one that has been idle a while: a server restart or an idle timeout closes connections
+    that wait in the pool, not one given back a moment ago. Pinging every checkout was a round
+    trip per transaction, on every push and every page render. A connection found dead is
+    replaced by a fresh one; one that dies within the idle window fails its statement, and
+    SQLAlchemy then discards every connection the pool held before it."""
+    checked_in = record.info.get(_CHECKED_IN)
+    if checked_in is not None and time.monotonic() - checked_in < PING_AFTER_IDLE:
+        return
+    try:
+        cursor = dbapi_conn.cursor()
+        try:
+            cursor.execute("SELECT 1")
+        finally:
+            cursor.close()  # the transaction the ping began is the one SQLAlchemy's goes on in
+    except Exception as e:
+        raise DisconnectionError(f"pooled connection is gone: {e}") from e
 
 
 def _pg_limit_statement(conn: Any, cursor: Any, *_: Any) -> None:

@@ -114,7 +114,7 @@ def run_wiredesk(folder: Path) -> dict[str, float]:
 # (label, module, attribute, parent label): the steps `--phases` times, in the order printed.
 # A dotted attribute is a method of a class. Each is patched where callers look it up.
 PHASES = (
-    ("open database", "wiredesk.cli.output", "open_database", None),
+    ("open database", "wiredesk.runtime.database", "open_database", None),
     ("recover unfinished", "wiredesk.ingest.polling", "recover_unfinished", None),
     ("source state", "wiredesk.store.ledger.source_state", "get", None),
     ("source state", "wiredesk.store.ledger.source_state", "update_state", None),

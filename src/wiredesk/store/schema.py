@@ -79,14 +79,24 @@ class UTCDateTime(TypeDecorator[datetime]):
         if dialect.name != "sqlite":
             return super().bind_processor(dialect)
 
+        # The last time converted and its text: a batch of new copies binds the same `now`
+        # (arrival, first seen, public from) several times per copy. One tuple, replaced
+        # whole, so threads sharing the processor never pair a time with another's text.
+        last: list[tuple[datetime | None, str | None]] = [(None, None)]
+
         def process(value: datetime | None) -> str | None:
             if value is None:
                 return None
+            seen, text = last[0]
+            if seen is value:
+                return text
             if value.tzinfo is not UTC:
                 if value.tzinfo is None:
                     raise ValueError("naive datetime given to the store; use aware UTC times")
                 value = value.astimezone(UTC)
-            return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+            text = value.replace(tzinfo=None).isoformat(" ", "microseconds")
+            last[0] = (value, text)
+            return text
 
         return process
 

@@ -24,6 +24,7 @@ class SourceReport:
     not_modified: bool = False
     problems: list[str] = field(default_factory=list)  # per-item problems that did not stop it
     next_poll_at: datetime | None = None
+    still_writing: int = 0  # dropped files left because they were still being written
 
     def line(self) -> str:
         counts = (
@@ -39,6 +40,11 @@ class SourceReport:
         text = f"{self.source_id}: ok, {counts}"
         if self.problems:
             text += f", {counted(len(self.problems), 'item problem')} (first: {self.problems[0]})"
+        if self.still_writing:
+            text += (
+                f"; {counted(self.still_writing, 'file')} still being written, "
+                "left for the next run"
+            )
         return text
 
 

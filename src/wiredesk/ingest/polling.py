@@ -46,11 +46,13 @@ def ingest_once(settings: Settings, db: Database) -> list[SourceReport]:
     """Poll every polled source once (concurrently), in config order of the reports.
 
     Push-only sources have nothing to poll and are left out. Payloads are prepared by a
-    worker process where one can be started (`workers.Preparer`), stored by this one.
+    worker process where one can be started (`workers.Preparer`), stored by this one. A
+    dropped file still being written is waited for (a second at most), since no later poll
+    will come for it.
     """
     preparer = Preparer.start()
     try:
-        return asyncio.run(ingest_all_async(settings, db, preparer=preparer))
+        return asyncio.run(ingest_all_async(settings, db, preparer=preparer, settle_drops=True))
     finally:
         if preparer is not None:
             preparer.close()
@@ -75,6 +77,7 @@ async def ingest_all_async(
     *,
     write_lock: threading.Lock | None = None,
     preparer: Preparer | None = None,
+    settle_drops: bool = False,
 ) -> list[SourceReport]:
     lock = asyncio.Lock()
     slots = asyncio.Semaphore(settings.site.max_concurrent_polls)
@@ -89,6 +92,7 @@ async def ingest_all_async(
                 store_lock=lock,
                 write_lock=write_lock,
                 preparer=preparer,
+                settle_drops=settle_drops,
             )
 
     await asyncio.to_thread(locked, write_lock, recover_unfinished, settings, db)
@@ -108,6 +112,7 @@ async def ingest_source_async(
     write_lock: threading.Lock | None = None,
     rng: random.Random | None = None,
     preparer: Preparer | None = None,
+    settle_drops: bool = False,
 ) -> SourceReport:
     """Poll one source. Never raises for a source's own failures: they go in the report.
 
@@ -116,6 +121,7 @@ async def ingest_source_async(
     the worker thread around each database call; the embedded runtime shares it with the push
     endpoint, whose requests run in other threads and another lock's reach. `preparer`, if
     given, parses and processes payloads in its process, outside the store lock.
+    `settle_drops`: wait for dropped files still being written (`ingest --once`).
     """
     lock = store_lock or asyncio.Lock()
     now = now or utcnow()
@@ -141,7 +147,9 @@ async def ingest_source_async(
 
     try:
         if source.folder is not None:
-            await _ingest_folder(settings, db, source, report, in_store, now, preparer)
+            await _ingest_folder(
+                settings, db, source, report, in_store, now, preparer, settle=settle_drops
+            )
         else:
             fetched = await _fetch(fetcher, source, poll_url, etag, last_modified, now)
             if fetched.moved_to and fetched.moved_to != poll_url:
@@ -226,8 +234,13 @@ async def _ingest_folder(
     in_store: Callable[..., Awaitable[Any]],
     now: datetime,
     preparer: Preparer | None = None,
+    settle: bool = False,
 ) -> None:
     """Each dropped file is its own payload; a bad one goes to failed/ and the rest go on.
+
+    A file modified within the last second may still be being written and is left for the
+    next poll; with `settle` (a run that will not come back), it is waited for, up to that
+    second, and what is still being written then is counted in the report.
 
     With a `preparer`, the next file is recorded and handed to it before this one is
     stored, so that the two processes work at the same time; files are still stored, and
@@ -243,24 +256,32 @@ async def _ingest_folder(
         if outcome.error:
             failed.append(outcome.error)
 
-    for path in await asyncio.to_thread(files.pending_files, source):
-        try:
-            fetched = await asyncio.to_thread(files.read_dropped, source, path)
-        except SourceError as e:  # vanished or unreadable: leave it for the next poll
+    async def take(paths: list[Path]) -> None:
+        nonlocal pending
+        for path in paths:
+            try:
+                fetched = await asyncio.to_thread(files.read_dropped, source, path)
+            except SourceError as e:  # vanished or unreadable: leave it for the next poll
+                if pending is not None:
+                    await finish(*pending)
+                    pending = None
+                report.problems.append(str(e))
+                continue
+            started = await _start(
+                settings, db, source, _envelope(source, fetched, now), in_store, preparer
+            )
+            if preparer is None:  # nothing works beside the writer: store this one now
+                await finish(path, started)
+                continue
             if pending is not None:
                 await finish(*pending)
-                pending = None
-            report.problems.append(str(e))
-            continue
-        started = await _start(
-            settings, db, source, _envelope(source, fetched, now), in_store, preparer
-        )
-        if preparer is None:  # nothing works beside the writer: store this one now
-            await finish(path, started)
-            continue
-        if pending is not None:
-            await finish(*pending)
-        pending = (path, started)
+            pending = (path, started)
+
+    ready, fresh = await asyncio.to_thread(files.scan, source)
+    await take(ready)
+    if settle and fresh:  # a one-off run: wait for files still being written, then take them
+        settled, report.still_writing = await asyncio.to_thread(files.settled_files, source, fresh)
+        await take(settled)
     if pending is not None:
         await finish(*pending)
     if failed:

@@ -87,6 +87,33 @@ def pending_files(source: SourceSettings, *, now: float | None = None) -> list[P
     Hidden files, partial uploads and anything modified in the last second are left alone:
     a writer may still be busy with them, and they will be picked up on a later poll.
     """
+    return scan(source, time.time() if now is None else now)[0]
+
+
+def settled_files(
+    source: SourceSettings, fresh: list[Path], *, limit: float = SETTLE_SECONDS
+) -> tuple[list[Path], int]:
+    """Wait, up to `limit` seconds, for the `fresh` files (too recently modified to read when
+    the folder was first looked at) to settle. Returns those that did, oldest first, and how
+    many files of the folder are still being written when it gives up.
+
+    For a run that will not come back (`ingest --once`): a poller takes a fresh file at its
+    next poll, but a one-off run that skipped it would report nothing new and leave it.
+    """
+    wanted = set(fresh)
+    deadline = time.time() + limit
+    while True:
+        now = time.time()
+        ready, still = scan(source, now)
+        waiting = [p for p in still if p in wanted]
+        if not waiting or now >= deadline:
+            return [p for p in ready if p in wanted], len(still)
+        time.sleep(min(0.05, max(0.0, deadline - now)))
+
+
+def scan(source: SourceSettings, now: float | None = None) -> tuple[list[Path], list[Path]]:
+    """(files ready to read, oldest first; files modified too recently to read yet)."""
+    now = time.time() if now is None else now
     folder = source.folder
     assert folder is not None
     if not folder.exists():
@@ -96,8 +123,8 @@ def pending_files(source: SourceSettings, *, now: float | None = None) -> list[P
         )
     if not folder.is_dir():
         raise SourceError(source.id, f"{folder} is not a folder; fix sources.{source.id}.folder")
-    now = time.time() if now is None else now
     ready: list[tuple[float, str, Path]] = []
+    fresh: list[Path] = []
     try:
         entries = list(os.scandir(folder))
     except OSError as e:
@@ -115,10 +142,11 @@ def pending_files(source: SourceSettings, *, now: float | None = None) -> list[P
         except OSError:
             continue  # vanished between listing and stat: someone else took it
         if now - mtime < SETTLE_SECONDS:
+            fresh.append(Path(entry.path))
             continue
         ready.append((mtime, name, Path(entry.path)))
     ready.sort()
-    return [p for _, _, p in ready]
+    return [p for _, _, p in ready], fresh
 
 
 def read_dropped(source: SourceSettings, path: Path) -> Fetched:

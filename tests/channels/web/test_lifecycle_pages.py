@@ -8,6 +8,7 @@ import json
 import unicodedata
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import lxml.html
 import pytest
@@ -234,3 +235,36 @@ def test_an_unsafe_original_link_is_not_rendered(
     page = hi_client.get(f"/videsh/khabar-1-{sid}")
     assert page.status_code == 200
     assert texts(page.text, "original") == [] and link not in page.text
+
+
+def test_the_version_list_shows_the_agency_s_times_as_the_header_does_with_arrival_beside(
+    en_client: TestClient, fill: Filler, clock: Clock
+) -> None:
+    """RSS says when a story was published and nothing about updates. The header shows that
+    time; the list of versions used to show arrival times (a day apart for a copy that came
+    late), so the two disagreed. Now each line shows the agency's time by the header's rules
+    (an update the agency does not date is dated by its arrival) and arrival beside it where
+    the two differ."""
+    first = story_item(1)  # published at T0 + 1 minute
+    fill(first, now=T0 + timedelta(days=1))  # arrives a day late
+    clock.now = T0 + timedelta(days=2)
+    sid = fill(
+        story_item(1, body_html="<p>नया पाठ।</p>", body_text="नया पाठ।"),
+        now=T0 + timedelta(days=1, hours=3),  # the same pubDate, new text, three hours later
+    )
+    page = lxml.html.fromstring(en_client.get(f"/videsh/khabar-1-{sid}").text)
+    published = _within(page, "published")[0].xpath(".//time")[0].get("datetime")
+    updated = _within(page, "updated")[0].xpath(".//time")[0].get("datetime")
+    lines = _within(page, "versions")[0].xpath(".//li")
+    assert [li.xpath("./time")[0].get("datetime") for li in lines] == [updated, published]
+    assert published.startswith((T0 + timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M"))
+    assert updated.startswith((T0 + timedelta(days=1, hours=3)).strftime("%Y-%m-%dT%H:%M"))
+    newest, oldest = lines
+    assert _within(newest, "received") == []  # dated by its arrival: nothing to add
+    arrival = _within(oldest, "received")[0].xpath(".//time")[0].get("datetime")
+    assert arrival.startswith((T0 + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"))
+    assert "received" in oldest.text_content()
+
+
+def _within(element: Any, css_class: str) -> list[Any]:
+    return list(element.xpath(f'.//*[contains(concat(" ", @class, " "), " {css_class} ")]'))

@@ -45,6 +45,7 @@ from wiredesk.store.public.views import (
     copy_from_row,
     copy_path,
     normalize_name,
+    version_times,
 )
 from wiredesk.store.schema import changes, item_versions, items, sections
 
@@ -288,6 +289,7 @@ class PublicReader:
                     item_versions.c.version,
                     item_versions.c.headline,
                     item_versions.c.received_at,
+                    item_versions.c.source_published_at,
                     item_versions.c.source_updated_at,
                     item_versions.c.signals,
                     item_versions.c.correction_note,
@@ -301,8 +303,11 @@ class PublicReader:
                 )
                 .order_by(item_versions.c.version.desc())
             ).all()
+        oldest_first = list(reversed(history))
+        times = version_times(oldest_first)
         versions = [
-            VersionLine(r.version, r.headline, r.received_at, r.source_updated_at) for r in history
+            VersionLine(r.version, r.headline, r.received_at, t)
+            for r, t in reversed(list(zip(oldest_first, times, strict=True)))
         ]
         corrections = [
             Correction(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -138,16 +138,41 @@ class CopyPage:
 
 @dataclass(slots=True, frozen=True)
 class VersionLine:
-    """One version in a copy's history, as the article page lists it."""
+    """One version in a copy's history, as the article page lists it.
+
+    `time` is the agency's time for the version, as the page's header reads it (the first
+    version's publication time; a later one's update time, when the agency says one after
+    first publication, else its arrival); `received_at` is when it arrived, which the page
+    shows beside it where the two differ.
+    """
 
     version: int
     headline: str
     received_at: datetime
-    source_updated_at: datetime | None
+    time: datetime
 
     @property
-    def time(self) -> datetime:
-        return self.source_updated_at or self.received_at
+    def arrived_apart(self) -> bool:
+        """Whether arrival and the agency's time differ by a minute or more."""
+        return abs((self.received_at - self.time).total_seconds()) >= 60
+
+
+def version_times(rows: Sequence[Any]) -> list[datetime]:
+    """The agency's time of each version (rows oldest first, with `received_at`,
+    `source_published_at` and `source_updated_at`), by the rules the header's published and
+    updated times follow (ledger: `first_public`, `update_time`): never after arrival, and a
+    later version's told time only when it is after the first's."""
+    out: list[datetime] = []
+    for r in rows:
+        arrived = r.received_at
+        if not out:
+            told = r.source_published_at or r.source_updated_at
+            out.append(min(told, arrived) if told else arrived)
+            continue
+        told = r.source_updated_at or r.source_published_at
+        good = told is not None and out[0] < told <= arrived
+        out.append(told if good else arrived)
+    return out
 
 
 @dataclass(slots=True, frozen=True)

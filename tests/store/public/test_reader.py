@@ -9,7 +9,7 @@ from sqlalchemy import event
 from tests.store.store_support import T0, envelope, wire_item
 from wiredesk.store.database import Database
 from wiredesk.store.ledger import copies, editorial
-from wiredesk.store.public.reader import Cursor, PublicReader, Scope
+from wiredesk.store.public.reader import CopyCache, Cursor, PublicReader, Scope
 
 
 def test_lists_filter_by_section_and_source_and_paginate(store: Database) -> None:
@@ -91,3 +91,22 @@ def test_a_cached_copy_is_never_shown_after_it_changed(store: Database) -> None:
     assert b.facts is not None
     editorial.kill(store, b.facts.id, reason="wrong", actor="desk")
     assert [c.headline for c in reader.list_copies(now, limit=10)] == ["पहला, बदला"]
+
+
+def test_the_copy_cache_keeps_at_most_its_size_and_forgets_the_least_read(store: Database) -> None:
+    """A long-running site reads many lists; what it keeps of them is bounded."""
+    env = envelope(store)
+    batch = [
+        wire_item(guid=f"g{i}", headline=f"h{i}", published_at=T0 + timedelta(minutes=i))
+        for i in range(5)
+    ]
+    copies.save(store, "ians", batch, env, now=T0 + timedelta(hours=1))
+    reader = PublicReader(store)
+    reader.copies = CopyCache(size=3)
+    now = T0 + timedelta(hours=2)
+    assert [c.headline for c in reader.list_copies(now, limit=5)] == [
+        f"h{i}" for i in range(4, -1, -1)
+    ]
+    assert len(reader.copies._kept) == 3  # the three read last: h2, h1, h0
+    asked = _version_reads(store, lambda: reader.list_copies(now, limit=2))  # h4, h3: forgotten
+    assert asked == [2]

@@ -99,6 +99,9 @@ class SourceSettings:
     timeout: float = 30.0
     push_token: str | None = None  # set: the agency may POST to /ingest/<id> with it
     allow_private: bool = False  # may poll loopback/private/link-local addresses (SSRF guard off)
+    # An item with a body but no headline: "derive" one from its summary or first sentence
+    # (marked as derived), or "hold" it in quarantine for an editor. Never published bare.
+    missing_headline: str = "derive"
 
     @property
     def polled(self) -> bool:
@@ -110,6 +113,10 @@ class SourceSettings:
         if self.url is not None:
             return self.url
         return str(self.folder) if self.folder is not None else "push"
+
+
+# What a source's `missing_headline` may say (ingest.completeness acts on it).
+MISSING_HEADLINE_CHOICES = ("derive", "hold")
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +159,7 @@ _SOURCE_KEYS = {
     "timeout": (int, float),
     "push_token": str,
     "allow_private": bool,
+    "missing_headline": str,
 }
 _TOP_KEYS = {"site", "sources", "sections"}
 
@@ -389,6 +397,14 @@ def _parse_source(shown: str, raw: Any, i: int, base_dir: Path) -> SourceSetting
         raise ConfigError(shown, "must be between 0 and 600 seconds", prefix + "timeout")
     section = raw.get("section", "news")
     _check_section(shown, prefix + "section", section)
+    missing_headline = raw.get("missing_headline", "derive")
+    if missing_headline not in MISSING_HEADLINE_CHOICES:
+        raise ConfigError(
+            shown,
+            f'must be "derive" (make one from the summary or first sentence, marked as '
+            f'derived) or "hold" (quarantine for an editor), not {missing_headline!r}',
+            prefix + "missing_headline",
+        )
     return SourceSettings(
         id=sid,
         name=raw["name"],
@@ -402,6 +418,7 @@ def _parse_source(shown: str, raw: Any, i: int, base_dir: Path) -> SourceSetting
         timeout=timeout,
         push_token=token,
         allow_private=raw.get("allow_private", False),
+        missing_headline=missing_headline,
     )
 
 

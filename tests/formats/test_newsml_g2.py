@@ -419,3 +419,32 @@ def test_looks_like_newsml_g2_on_real_files() -> None:
     assert looks_like_newsml_g2(fixture("LISTING_3_Photo_in_NewsML-G2.xml")[:4096])
     assert looks_like_newsml_g2(sample("newsml-message-package.xml")[:4096])
     assert not looks_like_newsml_g2(sample("nitf-hindi-story.xml")[:4096])
+
+
+# --- headline from the inline NITF title, a missing namespace (issue 12) ----------------------
+
+
+def test_headline_only_in_inline_nitf_title_is_used() -> None:
+    doc = (
+        b'<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/" guid="urn:t:1" version="1">'
+        b'<itemMeta><itemClass qcode="ninat:text"/></itemMeta><contentMeta/>'
+        b"<contentSet><inlineXML contenttype='application/nitf+xml'>"
+        b'<nitf xmlns="http://iptc.org/std/NITF/2006-10-18/"><head><title>Title in NITF</title>'
+        b"</head><body><body.content><p>Story.</p></body.content></body></nitf>"
+        b"</inlineXML></contentSet></newsItem>"
+    )
+    [item] = parse_newsml_g2(doc).items
+    assert item.headline == "Title in NITF"
+    assert item.body_html == "<p>Story.</p>"
+
+
+def test_namespace_less_news_message_says_the_namespace_is_missing() -> None:
+    from wiredesk.formats import parse_payload
+
+    doc = (
+        b'<?xml version="1.0"?><newsMessage><header/><itemSet><newsItem guid="urn:a">'
+        b"<itemMeta/></newsItem></itemSet></newsMessage>"
+    )
+    for fmt in ("auto", "newsml-g2"):
+        with pytest.raises(FormatError, match=r"<newsMessage> without its namespace.*xmlns="):
+            parse_payload(doc, fmt)

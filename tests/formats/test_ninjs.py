@@ -227,3 +227,95 @@ def test_deeply_nested_json_is_refused_cleanly() -> None:
     # 64 levels are still fine.
     fine = b'{"uri": "x", "headline": "H", "e": ' + b"[" * 63 + b"]" * 63 + b"}"
     assert parse_ninjs(fine).items[0].guid == "x"
+
+
+# --- ninjs 3.x names, 1.x headline variants, NITF bodies, unknown versions (issue 12) -------
+
+_NINJS_3_KILL = (
+    b'{"uri":"urn:x:1","type":"text","version":"2",'
+    b'"firstCreated":"2023-10-05T14:10:33+02:00","versionCreated":"2023-10-05T14:27:32+02:00",'
+    b'"pubStatus":"canceled","headlines":[{"role":"main","value":"Killed story"}],'
+    b'"bodies":[{"role":"main","contentType":"text/html","value":"<p>x</p>"}]}'
+)
+
+
+def test_ninjs_3x_kill_is_a_kill_with_its_dates() -> None:
+    [item] = parse_ninjs(_NINJS_3_KILL).items
+    assert item.pub_status is PubStatus.CANCELED
+    assert item.published_at == datetime(2023, 10, 5, 12, 10, 33, tzinfo=UTC)
+    assert item.updated_at == datetime(2023, 10, 5, 12, 27, 32, tzinfo=UTC)
+    assert item.body_html == "<p>x</p>"  # contentType read: HTML, not escaped as text
+
+
+def test_ninjs_3x_camel_case_names_are_read() -> None:
+    doc = {
+        "uri": "urn:x:3",
+        "standard": {"name": "ninjs", "version": "3.0"},
+        "contentCreated": "2023-10-05T10:00:00Z",
+        "embargoedUntil": "2099-01-01T00:00:00Z",
+        "copyrightNotice": "(c) 2023 Wire",
+        "usageTerms": "Subscribers only",
+        "headlines": [{"role": "main", "value": "Under embargo"}],
+        "bodies": [{"role": "main", "contentType": "text/plain", "value": "Text."}],
+        "infoSources": [{"name": "Wire", "role": "originator"}],
+    }
+    [item] = parse_ninjs(json.dumps(doc).encode()).items
+    assert item.embargo_until == datetime(2099, 1, 1, tzinfo=UTC)
+    assert item.published_at is None  # contentCreated dates the content, not the item
+    assert (item.copyright, item.usage_terms) == ("(c) 2023 Wire", "Subscribers only")
+    assert item.originator == "Wire"
+    assert looks_like_ninjs(json.dumps(doc).encode())
+
+
+def test_ninjs_1x_headline_main_simple_and_text_description() -> None:
+    doc = {
+        "uri": "urn:x:4",
+        "headline_simple": "Simple form",
+        "headline_main": "Main headline",
+        "descriptions": [{"role": "text", "value": "What happened, in one line."}],
+        "body_text": "The story.",
+    }
+    [item] = parse_ninjs(json.dumps(doc).encode()).items
+    assert item.headline == "Main headline"
+    assert item.summary == "What happened, in one line."
+    doc.pop("headline_main")
+    [item] = parse_ninjs(json.dumps(doc).encode()).items
+    assert item.headline == "Simple form"
+
+
+def test_ninjs_nitf_body_is_rendered_not_shown_as_source() -> None:
+    nitf = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<nitf version="-//IPTC//DTD NITF 3.6//EN">'
+        "<head><title>T</title></head><body><body.head><hedline><hl1>T</hl1></hedline>"
+        "</body.head><body.content><block><p>First &amp; foremost.</p></block>"
+        "<p>Second.</p></body.content></body></nitf>"
+    )
+    doc = {
+        "uri": "urn:x:5",
+        "headlines": [{"role": "main", "value": "T"}],
+        "bodies": [
+            {"role": "nitf", "contenttype": "text/vnd.IPTC.NITF", "value": nitf},
+            {"role": "text", "contenttype": "text/plain", "value": "First & foremost."},
+        ],
+    }
+    [item] = parse_ninjs(json.dumps(doc).encode()).items
+    assert item.body_html == "<p>First &amp; foremost.</p><p>Second.</p>"
+    assert "nitf" not in item.body_html and "&lt;" not in item.body_html
+
+
+@pytest.mark.parametrize(
+    "declared",
+    [
+        {"standard": {"name": "ninjs", "version": "4.0"}},
+        {"$schema": "http://www.iptc.org/std/ninjs/ninjs-schema_4.0.json"},
+    ],
+)
+def test_ninjs_unknown_version_is_refused_not_guessed(declared: dict[str, object]) -> None:
+    doc = {"uri": "urn:x:6", "headline": "H", "body_text": "B", **declared}
+    with pytest.raises(FormatError, match=r"ninjs version '4(\.0)?' is not one wiredesk reads"):
+        parse_ninjs(json.dumps(doc).encode())
+    # In a list, the one item is refused and the others go through.
+    listed = [doc, {"uri": "urn:x:7", "headline": "Fine", "body_text": "B"}]
+    result = parse_ninjs(json.dumps(listed).encode())
+    assert [i.guid for i in result.items] == ["urn:x:7"]
+    assert "not one wiredesk reads" in result.problems[0]

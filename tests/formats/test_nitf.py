@@ -225,3 +225,26 @@ def test_nitf_inside_newsml_fixture_is_not_an_nitf_document() -> None:
     assert not looks_like_nitf(raw[:4096])
     with pytest.raises(FormatError, match=r"root element is <contentSet>"):
         parse_nitf(raw)
+
+
+# --- bylines with titles and sluglines (issue 12) ---------------------------------------------
+
+
+def test_byline_title_keeps_its_space() -> None:
+    doc = (
+        b"<nitf><head><docdata><doc-id id-string='b1'/></docdata></head><body><body.head>"
+        b"<hedline><hl1>H</hl1></hedline><byline>By JANE DOE<byttl>AP Writer</byttl></byline>"
+        b"</body.head><body.content><p>Text.</p></body.content></body></nitf>"
+    )
+    [item] = parse_nitf(doc).items
+    assert item.byline == "By JANE DOE, AP Writer"
+
+
+def test_slugline_from_meta_else_du_key() -> None:
+    [item] = parse_nitf(minimal(docdata='<du-key key="US-FED-RATES" version="2"/>')).items
+    assert item.slugline == "US-FED-RATES"
+    with_meta = minimal(docdata='<du-key key="k"/>').replace(
+        b"<head>", b'<head><meta name="slugline" content="BC-US-Fed-Rates"/>'
+    )
+    [item] = parse_nitf(with_meta).items
+    assert item.slugline == "BC-US-Fed-Rates"

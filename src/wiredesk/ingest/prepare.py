@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from wiredesk import formats, pipeline
 from wiredesk.config import SiteSettings, SourceSettings
 from wiredesk.errors import FormatError
+from wiredesk.ingest import completeness
 from wiredesk.ingest.outcomes import one_line
 from wiredesk.model import Envelope, Item
 from wiredesk.store.ledger.quarantine import store_refusal
@@ -79,7 +80,15 @@ def prepare(
         return Prepared(parse_error=error)
     ctx = pipeline.context_for(site, source, result.language, received_at=env.received_at)
     prepared = Prepared(format=result.format, problems=list(result.problems))
-    for index, item in enumerate(result.items):
+    cut = completeness.cut_items(env.payload, result.format, result.items)
+    for index, parsed in enumerate(result.items):
+        verdict = completeness.judge(parsed, source.missing_headline, cut.get(index))
+        prepared.problems += [verdict.problem] if verdict.problem else []
+        if verdict.hold is not None:  # half a story: never published, kept with the reason
+            prepared.held.append(Held(index, parsed, "parse", verdict.hold))
+        if verdict.item is None or verdict.hold is not None:
+            continue
+        item = verdict.item
         try:
             processed = pipeline.process(item, ctx)
         except Exception as e:  # one bad item is quarantined, never the whole payload

@@ -64,9 +64,11 @@ _ROOTS = frozenset((*_ITEM_ROOTS, "newsMessage", "catalogItem"))
 
 
 def looks_like_newsml_g2(head: bytes) -> bool:
-    """Whether the root element is a NewsML-G2 item or message in the NewsML-G2 namespace."""
+    """Whether the root element is a NewsML-G2 item or message in the NewsML-G2 namespace,
+    or one with no namespace at all: that one is taken so that the parser can refuse it
+    saying the namespace is missing, rather than detection calling it "not a feed"."""
     root = root_element(head)
-    return root is not None and root[0] == NAR_NS and root[1] in _ROOTS
+    return root is not None and root[0] in (NAR_NS, None) and root[1] in _ROOTS
 
 
 def parse_newsml_g2(payload: bytes) -> ParseResult:
@@ -74,6 +76,12 @@ def parse_newsml_g2(payload: bytes) -> ParseResult:
     item, when that item is invalid. In a newsMessage, an invalid item is a problem line."""
     root = parse_xml(payload, "NewsML-G2")
     name, ns = local_name(root), namespace(root)
+    if ns is None and name in _ROOTS:
+        raise FormatError(
+            f"NewsML-G2 <{name}> without its namespace: the root element must declare "
+            f'xmlns="{NAR_NS}"; wiredesk does not guess a namespace, ask the provider to '
+            "send it (every NewsML-G2 document has it)"
+        )
     if ns != NAR_NS or name not in _ROOTS:
         where = f" in namespace {ns}" if ns else " without a namespace"
         raise FormatError(

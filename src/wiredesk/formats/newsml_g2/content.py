@@ -65,6 +65,8 @@ def _inline_xml(el: etree._Element) -> Body:
             if body_el is None:
                 continue
             nitf = read_nitf_body(body_el)
+            # Some providers put the headline only in the NITF document's own title.
+            nitf.headline = nitf.headline or text(child(child(top, "head"), "title"))
             return Body(html=nitf.body_html, nitf=nitf)
         if name == "html":
             return Body(html=_xhtml_inner(child(top, "body")))

@@ -1,10 +1,13 @@
-"""IPTC ninjs ("news in JSON"), versions 1.x and 2.x, read directly into `Item`s.
+"""IPTC ninjs ("news in JSON"), versions 1.x, 2.x and 3.x, read directly into `Item`s.
 
 ninjs is the closest format to wiredesk's own item model, so the mapping is mostly one field to
-one field; docs/formats/ninjs.md has the table. The two major versions differ in shape rather
+one field; docs/formats/ninjs.md has the table. The major versions differ in shape rather
 than meaning (1.x `headline` / `body_html` / `subject` / `associations` as an object; 2.x
-`headlines` / `bodies` / `subjects` / `associations` as an array), and real feeds mix them, so
-every field is read in both shapes.
+`headlines` / `bodies` / `subjects` / `associations` as an array; 3.x the 2.x shape with
+camelCase names, `pubStatus`, `versionCreated`, `embargoedUntil`), and real feeds mix them, so
+every field is read in every shape: names are matched without regard to case
+(`values.folded`). A document that declares a major version we have not read the schema of
+is refused rather than guessed at (`_version_refusal`).
 
 A payload is one ninjs object, a JSON array of them, or an object with an `items` array of them
 (the wrapper agency APIs use). One broken object in a list is a problem line, not a failure.
@@ -32,7 +35,7 @@ from wiredesk.formats.ninjs.metadata import (
     signals_of,
     subjects_of,
 )
-from wiredesk.formats.ninjs.values import dicts, integer, rank, string
+from wiredesk.formats.ninjs.values import dicts, folded, integer, rank, string
 from wiredesk.model import Item, ParseResult, PubStatus, Signal
 
 _JSONFEED_RE = re.compile(r'"version"\s*:\s*"https?://jsonfeed\.org/version/')
@@ -40,8 +43,12 @@ _ID_KEY_RE = re.compile(r'"(?:uri|guid)"\s*:')
 _NINJS_KEY_RE = re.compile(
     r'"(?:type|version|versioncreated|firstcreated|pubstatus|headline|headlines|bodies'
     r"|body_[A-Za-z0-9_]+|description_[A-Za-z0-9_]+|descriptions|subject|subjects|urgency"
-    r'|embargoed|associations|renditions|byline|by|slugline)"\s*:'
+    r'|embargoed|embargoeduntil|associations|renditions|byline|by|slugline)"\s*:',
+    re.IGNORECASE,  # 3.x names are camelCase (`versionCreated`), 1.x and 2.x lowercase
 )
+# The ninjs major versions this parser knows the names and shapes of.
+KNOWN_MAJOR_VERSIONS = (1, 2, 3)
+_SCHEMA_VERSION_RE = re.compile(r"ninjs-schema_(\d+)(?:\.\d+)*\.json", re.IGNORECASE)
 
 
 def looks_like_ninjs(head: bytes) -> bool:
@@ -61,9 +68,17 @@ def parse_ninjs(payload: bytes) -> ParseResult:
 
     objects, title = _objects(doc)
     result = ParseResult(format="ninjs", title=title)
-    for index, obj in enumerate(objects):
-        if not isinstance(obj, dict):
+    for index, raw in enumerate(objects):
+        if not isinstance(raw, dict):
             result.problems.append(f"item {index + 1}: not a JSON object; skipped")
+            continue
+        obj = folded(raw)
+        refusal = _version_refusal(obj)
+        if refusal is not None:
+            if len(objects) == 1 and objects[0] is doc:
+                raise FormatError(refusal)
+            shown = string(obj.get("uri")) or string(obj.get("guid")) or "no id"
+            result.problems.append(f"item {index + 1} ({shown}): {refusal}; skipped")
             continue
         try:
             item = _item(index, obj, result.problems)
@@ -125,6 +140,7 @@ def _item(index: int, obj: dict[str, Any], problems: list[str]) -> Item | None:
     originators = [hop.name for hop in provenance if hop.role == "originator"]
     first_created = parse_iso_datetime(string(obj.get("firstcreated")))
     version_created = parse_iso_datetime(string(obj.get("versioncreated")))
+    embargo = string(obj.get("embargoeduntil")) or string(obj.get("embargoed"))
     return Item(
         guid=guid,
         headline=headline,
@@ -139,7 +155,7 @@ def _item(index: int, obj: dict[str, Any], problems: list[str]) -> Item | None:
         format="ninjs",
         pub_status=pub_status,
         signals=signals,
-        embargo_until=parse_iso_datetime(string(obj.get("embargoed"))),
+        embargo_until=parse_iso_datetime(embargo),
         urgency=rank(obj.get("urgency")),
         priority=rank(obj.get("priority")),
         subheadline=subheadline,
@@ -154,6 +170,37 @@ def _item(index: int, obj: dict[str, Any], problems: list[str]) -> Item | None:
         credit_line=string(obj.get("creditline")),
         originator=originators[0] if originators else None,
         dateline_place=string(obj.get("located")),
+    )
+
+
+def _version_refusal(obj: dict[str, Any]) -> str | None:
+    """Why this object is refused for its declared ninjs version; None when the version is
+    one we read or none is declared (then every known shape is tried, as for 1.x and 2.x).
+
+    The version is `standard.version` (ninjs 1.3 and later), else the schema file named by
+    `standard.schema` or `$schema` (`ninjs-schema_3.0.json`). A major version beyond the ones
+    we know may rename or re-shape any field, so reading it as if it were 3.x could publish a
+    kill as a live story: it is refused until the parser is taught it.
+    """
+    standard = obj.get("standard")
+    standard = standard if isinstance(standard, dict) else {}
+    declared = string(standard.get("version"))
+    if declared is None:
+        for value in (standard.get("schema"), obj.get("$schema")):
+            m = _SCHEMA_VERSION_RE.search(value) if isinstance(value, str) else None
+            if m:
+                declared = m.group(1)
+                break
+    if declared is None:
+        return None
+    major = declared.lstrip("vV").split(".")[0]
+    if major.isdigit() and int(major) in KNOWN_MAJOR_VERSIONS:
+        return None
+    known = ", ".join(f"{v}.x" for v in KNOWN_MAJOR_VERSIONS)
+    return (
+        f"ninjs version {declared!r} is not one wiredesk reads (it reads {known}); "
+        "refused rather than guessed at: ask the provider for a known version, or upgrade "
+        "wiredesk and run `wiredesk reprocess`"
     )
 
 

@@ -1,29 +1,43 @@
 """What a ninjs item shows a reader: headlines, body, descriptions and pictures.
 
-Each is read in both the 1.x shape (`headline`, `body_html`, `description_text`,
-`associations` as an object) and the 2.x one (`headlines`, `bodies`, `descriptions` by role,
-`associations` as an array), since real feeds mix them.
+Each is read in both the 1.x shape (`headline`, `headline_main`, `body_html`,
+`description_text`, `associations` as an object) and the 2.x/3.x one (`headlines`, `bodies`,
+`descriptions` by role, `associations` as an array), since real feeds mix them. Names arrive
+lowercased (`values.folded`), so `contentType` is read as `contenttype`.
+
+A body sent as NITF (`text/vnd.IPTC.NITF`) is read by the NITF body reader, the same one NITF
+and NewsML-G2 use, so its paragraphs show as paragraphs rather than as XML source.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from wiredesk.errors import FormatError
 from wiredesk.formats.body_html import text_to_html
 from wiredesk.formats.fields import plain_text
 from wiredesk.formats.ninjs.values import dicts, integer, string
+from wiredesk.formats.nitf.body import nitf_body_html
+from wiredesk.formats.xml_safe import child, children, local_name, parse_xml
 from wiredesk.model import ImageLink
 
 _PICTURE_TYPES = ("picture", "graphic")
-_HTML_TYPES = ("text/html", "application/xhtml+xml", "application/nitf+xml")
+_HTML_TYPES = ("text/html", "application/xhtml+xml", "body_xhtml")
+# NITF markup: read with the NITF body reader, never shown as text or passed on as HTML.
+_NITF_TYPES = ("text/vnd.iptc.nitf", "application/nitf+xml", "application/vnd.iptc.nitf+xml")
 _MAIN_BODY_ROLES = ("main", "body", "richtext", "html", "full", "")
 _SUB_HEADLINE_ROLES = ("sub", "subheadline", "subhead", "subtitle", "deck", "secondary")
-_SUMMARY_ROLES = ("summary", "abstract", "teaser", "lead", "description", "")
+_SUMMARY_ROLES = ("summary", "abstract", "teaser", "lead", "description", "text", "")
+# 1.x `headline_*` names that are the main headline, best first (`headline_simple` is the
+# plain-text form IPTC's 1.x examples send beside an HTML one).
+_MAIN_HEADLINE_KEYS = ("headline_main", "headline_simple", "headline_text", "headline_plain")
 
 
 def headlines_of(obj: dict[str, Any]) -> tuple[str, str | None]:
     """(headline, subheadline): 1.x `headline` and `headline_*`, 2.x `headlines` by role."""
     headline = plain_text(string(obj.get("headline")))
+    for key in _MAIN_HEADLINE_KEYS:
+        headline = headline or plain_text(string(obj.get(key)))
     sub = None
     for key, value in obj.items():
         if key.startswith("headline_") and any(r in key[9:].lower() for r in ("sub", "deck")):
@@ -61,6 +75,11 @@ def body_of(obj: dict[str, Any]) -> str:
     for group, want_html in ((main, True), (main, False), (bodies, True), (bodies, False)):
         for entry in group:
             contenttype = (string(entry.get("contenttype")) or "text/plain").lower()
+            contenttype = contenttype.split(";")[0].strip()
+            if contenttype in _NITF_TYPES:
+                if want_html and (nitf := _nitf_html(entry["value"])):
+                    return nitf
+                continue  # unreadable NITF: another body, never its source as text
             if want_html and contenttype in _HTML_TYPES:
                 html: str = entry["value"]
                 return html
@@ -70,6 +89,21 @@ def body_of(obj: dict[str, Any]) -> str:
         if key.startswith("body_") and isinstance(value, str) and value.strip():
             return text_to_html(plain_text(value))
     return ""
+
+
+def _nitf_html(value: str) -> str:
+    """HTML of an NITF body sent as a string: a whole `<nitf>` document, its `<body>`, or
+    its `<body.content>`; "" when it is not well-formed XML or has no body content."""
+    try:
+        root = parse_xml(value.strip().encode("utf-8"), "NITF body")
+    except FormatError:
+        return ""
+    body = child(root, "body") if local_name(root) == "nitf" else root
+    if body is not None and local_name(body) == "body.content":
+        contents = [body]
+    else:
+        contents = children(body, "body.content")
+    return "".join(nitf_body_html(c) for c in contents).strip()
 
 
 def descriptions_of(obj: dict[str, Any]) -> tuple[str | None, str | None]:

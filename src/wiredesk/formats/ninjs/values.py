@@ -15,6 +15,26 @@ def string(value: Any) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
+def folded(value: Any) -> Any:
+    """The JSON value with every object's names lowercased, at every depth.
+
+    ninjs 3.x renamed every field to camelCase (`pubStatus`, `versionCreated`,
+    `bodies[].contentType`) where 1.x and 2.x are lowercase; the meaning did not change, so
+    the readers look names up lowercased and read all three. A name sent in both spellings
+    keeps the value of its first spelling.
+    """
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            name = key.lower() if isinstance(key, str) else key
+            if name not in out:
+                out[name] = folded(item)
+        return out
+    if isinstance(value, list):
+        return [folded(v) for v in value]
+    return value
+
+
 def dicts(value: Any) -> list[dict[str, Any]]:
     """The objects in a list; [] for anything that is not a list."""
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []

@@ -22,6 +22,7 @@ from wiredesk.formats.nitf.head import (
     language_of,
     provenance_of,
     revisions_of,
+    slugline_of,
     status_of,
     subjects_of,
 )
@@ -118,6 +119,7 @@ def parse_nitf(payload: bytes) -> ParseResult:
         signals=signals,
         embargo_until=embargo_until,
         urgency=as_int(attr(child(docdata, "urgency"), "ed-urg")),
+        slugline=slugline_of(head, docdata),
         subjects=subjects,
         keywords=unique_texts(
             [k.get("key") or text(k) for k in descendants(child(docdata, "key-list"), "keyword")]

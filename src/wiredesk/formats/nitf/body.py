@@ -18,6 +18,7 @@ from wiredesk.formats.xml_safe import (
     descendants,
     is_image_type,
     local_name,
+    raw_text,
     sized_image,
     text,
 )
@@ -74,7 +75,7 @@ def read_nitf_body(body: etree._Element) -> NitfBody:
     hedline = child(head, "hedline")
     out.headline = text(child(hedline, "hl1"))
     out.subheadline = text(child(hedline, "hl2")) or None
-    bylines = [text(b) for b in children(head, "byline")]
+    bylines = [byline_text(b) for b in children(head, "byline")]
     out.byline = "; ".join(b for b in bylines if b) or None
     out.abstract = text(child(head, "abstract"))
     out.distributor = text(child(head, "distributor")) or None
@@ -92,6 +93,28 @@ def read_nitf_body(body: etree._Element) -> NitfBody:
         out.images.extend(_media_images(content))
     out.tagline = text(child(child(body, "body.end"), "tagline")) or None
     return out
+
+
+def byline_text(byline: etree._Element) -> str:
+    """A byline as a reader would say it: `<byline>By JANE DOE<byttl>AP Writer</byttl>
+    </byline>` is "By JANE DOE, AP Writer".
+
+    The byline's title (`byttl`) is a separate element with nothing between it and the name,
+    so joining the text as it stands gives "By JANE DOEAP Writer"; each title is set off
+    with a comma instead, unless the agency already put one there.
+    """
+    parts: list[str] = [byline.text or ""]
+    for el in byline:
+        if local_name(el) == "byttl":
+            title = text(el)
+            if title:
+                before = " ".join("".join(parts).split()).rstrip()
+                parts = [before if before.endswith((",", ";")) or not before else before + ","]
+                parts.append(" " + title + " ")
+        elif isinstance(el.tag, str):
+            parts.append(raw_text(el))
+        parts.append(el.tail or "")
+    return " ".join("".join(parts).split())
 
 
 def nitf_body_html(body_content: etree._Element) -> str:

@@ -35,6 +35,18 @@ def guid_of(docdata: etree._Element | None) -> str | None:
     return attr(child(docdata, "doc-id"), "id-string") or attr(child(docdata, "du-key"), "key")
 
 
+def slugline_of(head: etree._Element | None, docdata: etree._Element | None) -> str | None:
+    """The agency's slug: a `head/meta` named `slugline` or `slug` (how agencies that send
+    NITF label it), else `docdata/du-key/@key`, NITF's own "dynamic use key" that stays the
+    same across a story's versions — which is what a slug is."""
+    for meta in children(head, "meta"):
+        name = (meta.get("name") or "").strip().lower()
+        content = (meta.get("content") or "").strip()
+        if content and name.rpartition(":")[2].rpartition("-")[2] in ("slugline", "slug"):
+            return content
+    return attr(child(docdata, "du-key"), "key")
+
+
 def status_of(
     docdata: etree._Element | None, issued: datetime | None
 ) -> tuple[PubStatus, list[Signal], datetime | None]:

@@ -104,8 +104,21 @@ def lines(body_html: str, *, reverse: bool = False) -> Iterator[Line]:
     """The visible lines of the body in reading order (or from the end), with their spans.
 
     Lines end at block tags, `<br>` and raw newlines. Lazy, because the stages only look at
-    the first or the last few lines and a body can have a hundred.
+    the first or the last few lines and a body can have a hundred; a body of plain paragraphs
+    is read from its line table (`_paragraph_lines`) instead, built once for all the stages.
     """
+    body, table = _table
+    if body is not body_html:
+        # Reading forwards usually stops at the first line (a body is never built for it);
+        # reading backwards would scan the whole body anyway.
+        table = _paragraph_lines(body_html) if reverse else None
+    if table is None:
+        return _scanned_lines(body_html, reverse)
+    return (Line(*row) for row in (reversed(table) if reverse else table))
+
+
+def _scanned_lines(body_html: str, reverse: bool) -> Iterator[Line]:
+    """`lines` of any body, found by scanning for boundaries, as far as they are read."""
     if not reverse:
         spans = _raw_spans(body_html, 0, len(body_html))
     elif _LT_IN_TAG_RE.search(body_html):  # a `<` inside a tag: only a full scan is sure
@@ -116,6 +129,45 @@ def lines(body_html: str, *, reverse: bool = False) -> Iterator[Line]:
         text = chunk_text(body_html[start:end])
         if text:
             yield Line(start, end, text)
+
+
+_PARAGRAPH_BREAK = "</p><p>"
+# The last body `_paragraph_lines` read, and what it found. Strings cannot change, and the memo
+# holds the body it names, so `is` makes it exact.
+_table: tuple[str, list[tuple[int, int, str]] | None] = ("", None)
+
+
+def _paragraph_lines(body_html: str) -> list[tuple[int, int, str]] | None:
+    """Every line of a body of plain paragraphs as (start, end, text), or None for any other
+    body: one `<p>...</p>` after another, with no other `<` or `>` and no raw newline.
+
+    That is what sanitized agency copy almost always is, and there the lines are the
+    paragraphs: the only boundaries are the `<p>` and `</p>` tags, so `_raw_spans` would give
+    each paragraph's inside as one span (none for an empty one), and `html_to_text`'s blocks
+    are the same insides with empty strings between. Counting the `<` and `>` proves the
+    shape: the first `<p>`, the last `</p>` and each `</p><p>` cannot overlap, so when they
+    account for every angle bracket there is no other tag. Attribution reads the last lines,
+    dateline the first, and sanitizing and attribution the whole text, so the table is worked
+    out once per body (with the paragraphs' texts) and remembered for the last body.
+    """
+    global _table
+    body, table = _table
+    if body is body_html:
+        return table
+    table = None
+    if body_html.startswith("<p>") and body_html.endswith("</p>") and "\n" not in body_html:
+        tags = 2 * body_html.count(_PARAGRAPH_BREAK) + 2
+        if body_html.count("<") == tags and body_html.count(">") == tags:
+            table = []
+            start = 3
+            for fragment in body_html[3:-4].split(_PARAGRAPH_BREAK):
+                end = start + len(fragment)
+                text = chunk_text(fragment)
+                if text:
+                    table.append((start, end, text))
+                start = end + len(_PARAGRAPH_BREAK)
+    _table = (body_html, table)
+    return table
 
 
 # The last body whose first line was asked for, and that line: attribution and dateline both
@@ -130,6 +182,7 @@ def first_line(body_html: str) -> Line | None:
     body, line = _first
     if body is body_html:
         return line
+    _paragraph_lines(body_html)  # remembered, so `lines` reads the table when there is one
     line = next(lines(body_html), None)
     _first = (body_html, line)
     return line
@@ -227,6 +280,14 @@ def html_to_text(body_html: str) -> str:
     This is what hashing, search and teasers read, so it must not depend on how the HTML was
     indented or which inline tags it used.
     """
+    table = _paragraph_lines(body_html)
+    if table is not None:
+        return "\n\n".join([text for _, _, text in table])
+    return _blocks_text(body_html)
+
+
+def _blocks_text(body_html: str) -> str:
+    """`html_to_text` of any body, from its blocks and line breaks."""
     blocks = _BLOCK_BOUNDARY_RE.split(body_html)
     if _BR_BOUNDARY_RE.search(body_html) is None:  # the usual case: one line per paragraph
         return "\n\n".join(filter(None, map(chunk_text, blocks)))

@@ -66,7 +66,28 @@ _RENAMED_TAG_RE = re.compile(r"</?(?:div|section|article|header|footer|main|asid
 
 def sanitize_html(fragment: str) -> str:
     """The one sanitizer for body HTML; other stages call it again after they edit a body."""
-    return tidy(_BODY_CLEANER.clean(fragment))
+    return tidy(fragment if kept_as_is(fragment) else _BODY_CLEANER.clean(fragment))
+
+
+_PARAGRAPH_BREAK = "</p><p>"
+
+
+def kept_as_is(fragment: str) -> bool:
+    """Whether the body cleaner would give `fragment` back unchanged, known without running it:
+    true for bare `<p>` paragraphs of printable text without `&`, what most agency copy is.
+
+    The cleaner parses the HTML and writes it out again, which for such a body changes
+    nothing: `<p>` is allowed and has no attributes here, and in text only NUL, CR, `&`, `<`,
+    `>` and U+00A0 come out otherwise (a test holds the cleaner to that for every code point;
+    a lone surrogate makes it raise). `str.isprintable` is false for all of those but `&`,
+    `<` and `>`; counting the angle brackets proves they are the tags' own (the first `<p>`,
+    the last `</p>` and each `</p><p>` cannot overlap). The test costs a fraction of the
+    cleaner, whose work is mostly converting the text to UTF-8 and back.
+    """
+    if not (fragment.startswith("<p>") and fragment.endswith("</p>")) or "&" in fragment:
+        return False
+    tags = 2 * fragment.count(_PARAGRAPH_BREAK) + 2
+    return fragment.count("<") == tags and fragment.count(">") == tags and fragment.isprintable()
 
 
 def plain_text(fragment: str) -> str:

@@ -72,6 +72,10 @@ def test_a_body_of_plain_paragraphs_reads_as_the_scan_reads_it(
         assert list(lines(candidate)) == scanned  # from the table, when it has one
         assert first_line(candidate) == (scanned[0] if scanned else None)
         assert html_to_text(candidate) == _blocks_text(candidate)
+        _paragraph_lines(candidate)  # remembered: `has_line_after` reads the table
+        for line in scanned:
+            after = next(_scanned_lines(candidate[line.end :], False), None) is not None
+            assert has_line_after(candidate, line.end) == after
 
 
 def _offsets_one_by_one(fragment: str) -> tuple[str, list[int]]:

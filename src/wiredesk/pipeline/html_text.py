@@ -195,6 +195,12 @@ def first_line(body_html: str) -> Line | None:
 def has_line_after(body_html: str, start: int) -> bool:
     """Whether `body_html[start:]` has a visible line: `lines` of that slice, without the
     slice or the lines (spans found from `start` are the slice's spans, shifted)."""
+    body, table = _table
+    if body is body_html and table:
+        # From the end of a paragraph on, the lines are the paragraphs after it.
+        for i, (_, end, _) in enumerate(table):
+            if end == start:
+                return i + 1 < len(table)
     for begin, end in _raw_spans(body_html, start, len(body_html)):
         if chunk_text(body_html[begin:end]):
             return True
@@ -316,8 +322,11 @@ def text_with_first_line_replaced(
     whole_block = (first.start == 0 or body_html[first.start - 1] == ">") and body_html[
         first.end : first.end + 1
     ] in ("", "<")
-    if not whole_block or not body_text.startswith(head) or _BR_BOUNDARY_RE.search(body_html):
+    if not whole_block or not body_text.startswith(head):
         return None
+    body, table = _table
+    if (body is not body_html or table is None) and _BR_BOUNDARY_RE.search(body_html):
+        return None  # (a body with a line table has no tag but its paragraphs')
     rest = body_text[len(head) :]
     if rest and not rest.startswith("\n\n"):
         return None

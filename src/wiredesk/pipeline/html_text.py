@@ -132,6 +132,32 @@ def _scanned_lines(body_html: str, reverse: bool) -> Iterator[Line]:
 
 
 _PARAGRAPH_BREAK = "</p><p>"
+# The last body `paragraph_shape` looked at, and what it found; as `_table` below.
+_shape: tuple[str, bool, bool] = ("", False, False)
+
+
+def paragraph_shape(body_html: str) -> tuple[bool, bool]:
+    """Whether the body is nothing but `<p>` paragraphs (one `<p>...</p>` after another, with
+    no other `<` or `>`), and whether it is that and printable text without `&` besides.
+
+    Counting the `<` and `>` proves the first: the first `<p>`, the last `</p>` and each
+    `</p><p>` cannot overlap, so when they account for every angle bracket there is no other
+    tag. Remembered for the last body: sanitizing asks about a body (`sanitize.kept_as_is`)
+    and the line table asks again about the same body when tidying left it as it was.
+    """
+    global _shape
+    body, paragraphs, plain = _shape
+    if body is body_html:
+        return paragraphs, plain
+    paragraphs = False
+    if body_html.startswith("<p>") and body_html.endswith("</p>"):
+        tags = 2 * body_html.count(_PARAGRAPH_BREAK) + 2
+        paragraphs = body_html.count("<") == tags and body_html.count(">") == tags
+    plain = paragraphs and "&" not in body_html and body_html.isprintable()
+    _shape = (body_html, paragraphs, plain)
+    return paragraphs, plain
+
+
 # The last body `_paragraph_lines` read, and what it found. Strings cannot change, and the memo
 # holds the body it names, so `is` makes it exact.
 _table: tuple[str, list[tuple[int, int, str]] | None] = ("", None)
@@ -139,14 +165,12 @@ _table: tuple[str, list[tuple[int, int, str]] | None] = ("", None)
 
 def _paragraph_lines(body_html: str) -> list[tuple[int, int, str]] | None:
     """Every line of a body of plain paragraphs as (start, end, text), or None for any other
-    body: one `<p>...</p>` after another, with no other `<` or `>` and no raw newline.
+    body: `<p>` paragraphs only (`paragraph_shape`), and no raw newline.
 
     That is what sanitized agency copy almost always is, and there the lines are the
     paragraphs: the only boundaries are the `<p>` and `</p>` tags, so `_raw_spans` would give
     each paragraph's inside as one span (none for an empty one), and `html_to_text`'s blocks
-    are the same insides with empty strings between. Counting the `<` and `>` proves the
-    shape: the first `<p>`, the last `</p>` and each `</p><p>` cannot overlap, so when they
-    account for every angle bracket there is no other tag. Attribution reads the last lines,
+    are the same insides with empty strings between. Attribution reads the last lines,
     dateline the first, and sanitizing and attribution the whole text, so the table is worked
     out once per body (with the paragraphs' texts) and remembered for the last body.
     """
@@ -155,21 +179,20 @@ def _paragraph_lines(body_html: str) -> list[tuple[int, int, str]] | None:
     if body is body_html:
         return table
     table = None
-    if body_html.startswith("<p>") and body_html.endswith("</p>") and "\n" not in body_html:
-        tags = 2 * body_html.count(_PARAGRAPH_BREAK) + 2
-        if body_html.count("<") == tags and body_html.count(">") == tags:
-            # With no `&`, no whitespace but U+0020 and no double space anywhere, each
-            # paragraph's `chunk_text` is the paragraph without its end spaces: one check of
-            # the body instead of one per paragraph.
-            plain = "&" not in body_html and body_html.isprintable() and "  " not in body_html
-            table = []
-            start = 3
-            for fragment in body_html[3:-4].split(_PARAGRAPH_BREAK):
-                end = start + len(fragment)
-                text = fragment.strip(" ") if plain else chunk_text(fragment)
-                if text:
-                    table.append((start, end, text))
-                start = end + len(_PARAGRAPH_BREAK)
+    paragraphs, plain = paragraph_shape(body_html)
+    if paragraphs and (plain or "\n" not in body_html):  # (printable text has no newline)
+        # With no `&`, no whitespace but U+0020 and no double space anywhere, each
+        # paragraph's `chunk_text` is the paragraph without its end spaces: one check of the
+        # body instead of one per paragraph.
+        plain = plain and "  " not in body_html
+        table = []
+        start = 3
+        for fragment in body_html[3:-4].split(_PARAGRAPH_BREAK):
+            end = start + len(fragment)
+            text = fragment.strip(" ") if plain else chunk_text(fragment)
+            if text:
+                table.append((start, end, text))
+            start = end + len(_PARAGRAPH_BREAK)
     _table = (body_html, table)
     return table
 

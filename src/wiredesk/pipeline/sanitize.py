@@ -18,7 +18,7 @@ import nh3
 from wiredesk.model import Item
 from wiredesk.pipeline.context import StageContext
 from wiredesk.pipeline.evolve import evolve
-from wiredesk.pipeline.html_text import html_to_text, tidy
+from wiredesk.pipeline.html_text import html_to_text, paragraph_shape, tidy
 from wiredesk.pipeline.nfc import to_nfc
 
 ALLOWED_TAGS = frozenset(
@@ -69,9 +69,6 @@ def sanitize_html(fragment: str) -> str:
     return tidy(fragment if kept_as_is(fragment) else _BODY_CLEANER.clean(fragment))
 
 
-_PARAGRAPH_BREAK = "</p><p>"
-
-
 def kept_as_is(fragment: str) -> bool:
     """Whether the body cleaner would give `fragment` back unchanged, known without running it:
     true for bare `<p>` paragraphs of printable text without `&`, what most agency copy is.
@@ -80,14 +77,11 @@ def kept_as_is(fragment: str) -> bool:
     nothing: `<p>` is allowed and has no attributes here, and in text only NUL, CR, `&`, `<`,
     `>` and U+00A0 come out otherwise (a test holds the cleaner to that for every code point;
     a lone surrogate makes it raise). `str.isprintable` is false for all of those but `&`,
-    `<` and `>`; counting the angle brackets proves they are the tags' own (the first `<p>`,
-    the last `</p>` and each `</p><p>` cannot overlap). The test costs a fraction of the
-    cleaner, whose work is mostly converting the text to UTF-8 and back.
+    `<` and `>`, and `paragraph_shape` proves the angle brackets are the tags' own. The test
+    costs a fraction of the cleaner, whose work is mostly converting the text to UTF-8 and
+    back, and the line table reuses it.
     """
-    if not (fragment.startswith("<p>") and fragment.endswith("</p>")) or "&" in fragment:
-        return False
-    tags = 2 * fragment.count(_PARAGRAPH_BREAK) + 2
-    return fragment.count("<") == tags and fragment.count(">") == tags and fragment.isprintable()
+    return paragraph_shape(fragment)[1]
 
 
 def plain_text(fragment: str) -> str:

@@ -10,8 +10,12 @@ from hypothesis import strategies as st
 
 from wiredesk.pipeline.html_text import (
     _PIECE_RE,
+    _blocks_text,
+    _paragraph_lines,
+    _scanned_lines,
     first_line,
     has_line_after,
+    html_to_text,
     lines,
     text_offsets,
 )
@@ -45,6 +49,33 @@ def test_the_first_line_and_what_follows_it_are_read_as_lines_reads_them(body: s
     for line in lines(body):
         assert has_line_after(body, line.end) == (next(lines(body[line.end :]), None) is not None)
     assert has_line_after(body, 0) == (first is not None)
+
+
+_TEXTS = ["", " ", "ज़ ", "text", "  two  spaces ", "&amp;", "\t", "\r", "\u200b", "a\xa0b", "।"]
+_PARAGRAPHS = st.lists(st.lists(st.sampled_from(_TEXTS), max_size=4).map("".join), max_size=8)
+
+
+@given(_PARAGRAPHS, st.sampled_from(["", "<", ">", "\n", "<br>", "</p><p>", "<p>", "<b>"]))
+def test_a_body_of_plain_paragraphs_reads_as_the_scan_reads_it(
+    paragraphs: list[str], extra: str
+) -> None:
+    """The line table (`_paragraph_lines`) gives what scanning gives, and is only used where
+    the body is nothing but `<p>` paragraphs."""
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    for candidate in (body, body[:-4] + extra + "</p>", extra + body, body + extra):
+        if not candidate:
+            continue
+        scanned = list(_scanned_lines(candidate, False))
+        if _paragraph_lines(candidate) is not None:
+            assert all("<" not in p and ">" not in p and "\n" not in p for p in paragraphs)
+        assert list(lines(candidate, reverse=True)) == scanned[::-1]
+        assert list(lines(candidate)) == scanned  # from the table, when it has one
+        assert first_line(candidate) == (scanned[0] if scanned else None)
+        assert html_to_text(candidate) == _blocks_text(candidate)
+        _paragraph_lines(candidate)  # remembered: `has_line_after` reads the table
+        for line in scanned:
+            after = next(_scanned_lines(candidate[line.end :], False), None) is not None
+            assert has_line_after(candidate, line.end) == after
 
 
 def _offsets_one_by_one(fragment: str) -> tuple[str, list[int]]:

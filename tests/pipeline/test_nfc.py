@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import sys
 import unicodedata
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wiredesk.pipeline.nfc import to_nfc
+from wiredesk.pipeline.nfc import BEFORE_NUKTA_MARKS, to_nfc
 
 # Characters that make normalization do something: nukta after letters that compose with it
 # (न र ळ) and after ones that do not, precomposed nukta letters that NFC decomposes (क़),
@@ -43,3 +45,11 @@ def test_same_as_unicodedata_on_tricky_text(text: str) -> None:
 @given(st.text(max_size=60))
 def test_same_as_unicodedata_on_any_text(text: str) -> None:
     assert to_nfc(text) == unicodedata.normalize("NFC", text)
+
+
+def test_the_marks_that_sort_before_a_nukta_are_the_ones_unicodedata_knows() -> None:
+    listed = set(
+        re.findall(f"[{BEFORE_NUKTA_MARKS}]", "".join(map(chr, range(sys.maxunicode + 1))))
+    )
+    expected = {chr(c) for c in range(sys.maxunicode + 1) if 0 < unicodedata.combining(chr(c)) < 7}
+    assert listed == expected

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import unicodedata
 
 from hypothesis import given
@@ -10,7 +11,14 @@ from hypothesis import strategies as st
 from tests import fixture_files
 from wiredesk.model import Item
 from wiredesk.pipeline.context import StageContext
-from wiredesk.pipeline.sanitize import plain_text, sanitize_html, sanitize_item
+from wiredesk.pipeline.html_text import tidy
+from wiredesk.pipeline.sanitize import (
+    _BODY_CLEANER,
+    kept_as_is,
+    plain_text,
+    sanitize_html,
+    sanitize_item,
+)
 
 SEED = fixture_files.SEED
 CTX = StageContext(source_name="IANS", default_section="news", site_language="hi")
@@ -113,3 +121,44 @@ def test_input_item_is_not_modified() -> None:
 def test_normalizing_twice_changes_nothing(body: str) -> None:
     once = _norm(body_html=body, headline=body)
     assert sanitize_item(once, CTX) == once
+
+
+def test_every_character_the_shortcut_lets_through_is_kept_by_the_cleaner() -> None:
+    """`kept_as_is` skips the cleaner only where the cleaner would change nothing: every
+    code point it accepts, in and around paragraphs, comes out of the cleaner as it went in."""
+    accepted = [
+        ch
+        for ch in map(chr, range(sys.maxunicode + 1))
+        if kept_as_is(f"<p>{ch}</p>") and kept_as_is(f"<p>x{ch}x</p>")
+    ]
+    assert {"&", "<", ">", "\x00", "\r", "\xa0", "\ud800"}.isdisjoint(accepted)
+    assert len(accepted) > 100_000
+    for i in range(0, len(accepted), 500):
+        batch = accepted[i : i + 500]
+        body = "<p>" + "x".join(batch) + "</p>" + "".join(f"<p>{ch}</p>" for ch in batch)
+        assert kept_as_is(body)
+        assert _BODY_CLEANER.clean(body) == body
+
+
+_SHAPES = [
+    "<p>",
+    "</p>",
+    "</p><p>",
+    "<br>",
+    "<b>",
+    "<",
+    ">",
+    "&amp;",
+    "&",
+    "\n",
+    "\r",
+    "\xa0",
+    "\x00",
+]
+
+
+@given(st.lists(st.sampled_from([*_SHAPES, "ज़", "text ", " ", "\u200b"]), max_size=20).map("".join))
+def test_the_shortcut_agrees_with_the_cleaner(body: str) -> None:
+    if kept_as_is(body):
+        assert _BODY_CLEANER.clean(body) == body
+    assert sanitize_html(body) == tidy(_BODY_CLEANER.clean(body))

@@ -4,8 +4,16 @@ words do not."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from wiredesk.syndication.match_keys import match_key, story_lines, tokens
+from wiredesk.syndication.match_keys import (
+    _ATTRIBUTION_HINT_RE,
+    _ATTRIBUTION_HINTS,
+    match_key,
+    story_lines,
+    tokens,
+)
 
 SAME = [
     ("कजाकिस्तान", "कजाकस्तान"),
@@ -112,3 +120,12 @@ def test_lines_padded_by_a_portal_come_out_as_the_clean_ones(pad: object) -> Non
         padded = list(lines)
         padded[i] = pad(padded[i])  # type: ignore[operator]
         assert story_lines("\n\n".join(padded)) == clean, (i, padded[i])
+
+
+_HINT_PIECES = [*_ATTRIBUTION_HINTS, "साभा", "ourtes", "Sou", "rce", " ", "खबर", "(", "V", "ia"]
+
+
+@given(st.lists(st.sampled_from(_HINT_PIECES), max_size=12).map("".join))
+def test_the_hints_are_found_in_one_scan_as_one_by_one(line: str) -> None:
+    one_by_one = any(h in line for h in _ATTRIBUTION_HINTS)
+    assert (_ATTRIBUTION_HINT_RE.search(line) is not None) == one_by_one

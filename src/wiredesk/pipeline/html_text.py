@@ -104,8 +104,21 @@ def lines(body_html: str, *, reverse: bool = False) -> Iterator[Line]:
     """The visible lines of the body in reading order (or from the end), with their spans.
 
     Lines end at block tags, `<br>` and raw newlines. Lazy, because the stages only look at
-    the first or the last few lines and a body can have a hundred.
+    the first or the last few lines and a body can have a hundred; a body of plain paragraphs
+    is read from its line table (`_paragraph_lines`) instead, built once for all the stages.
     """
+    body, table = _table
+    if body is not body_html:
+        # Reading forwards usually stops at the first line (a body is never built for it);
+        # reading backwards would scan the whole body anyway.
+        table = _paragraph_lines(body_html) if reverse else None
+    if table is None:
+        return _scanned_lines(body_html, reverse)
+    return (Line(*row) for row in (reversed(table) if reverse else table))
+
+
+def _scanned_lines(body_html: str, reverse: bool) -> Iterator[Line]:
+    """`lines` of any body, found by scanning for boundaries, as far as they are read."""
     if not reverse:
         spans = _raw_spans(body_html, 0, len(body_html))
     elif _LT_IN_TAG_RE.search(body_html):  # a `<` inside a tag: only a full scan is sure
@@ -116,6 +129,72 @@ def lines(body_html: str, *, reverse: bool = False) -> Iterator[Line]:
         text = chunk_text(body_html[start:end])
         if text:
             yield Line(start, end, text)
+
+
+_PARAGRAPH_BREAK = "</p><p>"
+# The last body `paragraph_shape` looked at, and what it found; as `_table` below.
+_shape: tuple[str, bool, bool] = ("", False, False)
+
+
+def paragraph_shape(body_html: str) -> tuple[bool, bool]:
+    """Whether the body is nothing but `<p>` paragraphs (one `<p>...</p>` after another, with
+    no other `<` or `>`), and whether it is that and printable text without `&` besides.
+
+    Counting the `<` and `>` proves the first: the first `<p>`, the last `</p>` and each
+    `</p><p>` cannot overlap, so when they account for every angle bracket there is no other
+    tag. Remembered for the last body: sanitizing asks about a body (`sanitize.kept_as_is`)
+    and the line table asks again about the same body when tidying left it as it was.
+    """
+    global _shape
+    body, paragraphs, plain = _shape
+    if body is body_html:
+        return paragraphs, plain
+    paragraphs = False
+    if body_html.startswith("<p>") and body_html.endswith("</p>"):
+        tags = 2 * body_html.count(_PARAGRAPH_BREAK) + 2
+        paragraphs = body_html.count("<") == tags and body_html.count(">") == tags
+    plain = paragraphs and "&" not in body_html and body_html.isprintable()
+    _shape = (body_html, paragraphs, plain)
+    return paragraphs, plain
+
+
+# The last body `_paragraph_lines` read, and what it found. Strings cannot change, and the memo
+# holds the body it names, so `is` makes it exact.
+_table: tuple[str, list[tuple[int, int, str]] | None] = ("", None)
+
+
+def _paragraph_lines(body_html: str) -> list[tuple[int, int, str]] | None:
+    """Every line of a body of plain paragraphs as (start, end, text), or None for any other
+    body: `<p>` paragraphs only (`paragraph_shape`), and no raw newline.
+
+    That is what sanitized agency copy almost always is, and there the lines are the
+    paragraphs: the only boundaries are the `<p>` and `</p>` tags, so `_raw_spans` would give
+    each paragraph's inside as one span (none for an empty one), and `html_to_text`'s blocks
+    are the same insides with empty strings between. Attribution reads the last lines,
+    dateline the first, and sanitizing and attribution the whole text, so the table is worked
+    out once per body (with the paragraphs' texts) and remembered for the last body.
+    """
+    global _table
+    body, table = _table
+    if body is body_html:
+        return table
+    table = None
+    paragraphs, plain = paragraph_shape(body_html)
+    if paragraphs and (plain or "\n" not in body_html):  # (printable text has no newline)
+        # With no `&`, no whitespace but U+0020 and no double space anywhere, each
+        # paragraph's `chunk_text` is the paragraph without its end spaces: one check of the
+        # body instead of one per paragraph.
+        plain = plain and "  " not in body_html
+        table = []
+        start = 3
+        for fragment in body_html[3:-4].split(_PARAGRAPH_BREAK):
+            end = start + len(fragment)
+            text = fragment.strip(" ") if plain else chunk_text(fragment)
+            if text:
+                table.append((start, end, text))
+            start = end + len(_PARAGRAPH_BREAK)
+    _table = (body_html, table)
+    return table
 
 
 # The last body whose first line was asked for, and that line: attribution and dateline both
@@ -130,6 +209,7 @@ def first_line(body_html: str) -> Line | None:
     body, line = _first
     if body is body_html:
         return line
+    _paragraph_lines(body_html)  # remembered, so `lines` reads the table when there is one
     line = next(lines(body_html), None)
     _first = (body_html, line)
     return line
@@ -138,6 +218,12 @@ def first_line(body_html: str) -> Line | None:
 def has_line_after(body_html: str, start: int) -> bool:
     """Whether `body_html[start:]` has a visible line: `lines` of that slice, without the
     slice or the lines (spans found from `start` are the slice's spans, shifted)."""
+    body, table = _table
+    if body is body_html and table:
+        # From the end of a paragraph on, the lines are the paragraphs after it.
+        for i, (_, end, _) in enumerate(table):
+            if end == start:
+                return i + 1 < len(table)
     for begin, end in _raw_spans(body_html, start, len(body_html)):
         if chunk_text(body_html[begin:end]):
             return True
@@ -227,6 +313,14 @@ def html_to_text(body_html: str) -> str:
     This is what hashing, search and teasers read, so it must not depend on how the HTML was
     indented or which inline tags it used.
     """
+    table = _paragraph_lines(body_html)
+    if table is not None:
+        return "\n\n".join([text for _, _, text in table])
+    return _blocks_text(body_html)
+
+
+def _blocks_text(body_html: str) -> str:
+    """`html_to_text` of any body, from its blocks and line breaks."""
     blocks = _BLOCK_BOUNDARY_RE.split(body_html)
     if _BR_BOUNDARY_RE.search(body_html) is None:  # the usual case: one line per paragraph
         return "\n\n".join(filter(None, map(chunk_text, blocks)))
@@ -251,8 +345,11 @@ def text_with_first_line_replaced(
     whole_block = (first.start == 0 or body_html[first.start - 1] == ">") and body_html[
         first.end : first.end + 1
     ] in ("", "<")
-    if not whole_block or not body_text.startswith(head) or _BR_BOUNDARY_RE.search(body_html):
+    if not whole_block or not body_text.startswith(head):
         return None
+    body, table = _table
+    if (body is not body_html or table is None) and _BR_BOUNDARY_RE.search(body_html):
+        return None  # (a body with a line table has no tag but its paragraphs')
     rest = body_text[len(head) :]
     if rest and not rest.startswith("\n\n"):
         return None

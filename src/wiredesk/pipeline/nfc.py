@@ -19,24 +19,24 @@ over the whole story instead of a normalization.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 _NUKTA = "\u093c"
 # Devanagari consonants that a nukta cannot compose with (न, र, ळ compose to ऩ, ऱ, ऴ).
-_INERT_BASES = frozenset(map(chr, range(0x0915, 0x093A))) - {"\u0928", "\u0930", "\u0933"}
-
-
-def _nuktas_are_inert(text: str, nukta: int) -> bool:
-    """Every nukta (the first at `nukta`) follows a consonant it cannot compose with, and no
-    mark of combining class 1-6 (which canonical order puts before a nukta's 7) follows it."""
-    while nukta >= 0:
-        if nukta == 0 or text[nukta - 1] not in _INERT_BASES:
-            return False
-        after = text[nukta + 1 : nukta + 2]
-        if after and 0 < unicodedata.combining(after) < 7:
-            return False
-        nukta = text.find(_NUKTA, nukta + 1)
-    return True
+_INERT_BASES = "\u0915-\u0927\u0929-\u092f\u0931\u0932\u0934-\u0939"
+# The marks of combining class 1 to 6 (the overlays, and two Khitan/Han reading marks):
+# canonical order puts them before a nukta (class 7). A test holds this list to unicodedata.
+BEFORE_NUKTA_MARKS = (
+    "\u0334-\u0338\u1cd4\u1ce2-\u1ce8\u20d2\u20d3\u20d8-\u20da\u20e5\u20e6\u20ea\u20eb"
+    "\U00010a39\U00016af0-\U00016af4\U00016ff0\U00016ff1\U0001bc9e\U0001d167-\U0001d169"
+)
+# A nukta that might compose or reorder: first in the text or after anything but an inert
+# consonant, or followed by such a mark. The pattern begins with the nukta itself, so the
+# regex engine skips to each nukta as fast as `str.find` would.
+_ACTIVE_NUKTA_RE = re.compile(
+    f"{_NUKTA}(?:(?<![{_INERT_BASES}]{_NUKTA})|(?=[{BEFORE_NUKTA_MARKS}]))"
+)
 
 
 def to_nfc(text: str) -> str:
@@ -44,7 +44,7 @@ def to_nfc(text: str) -> str:
     nukta = text.find(_NUKTA)
     if nukta < 0:
         return unicodedata.normalize("NFC", text)
-    if _nuktas_are_inert(text, nukta) and unicodedata.is_normalized(
+    if _ACTIVE_NUKTA_RE.search(text) is None and unicodedata.is_normalized(
         "NFC", text.replace(_NUKTA, "")
     ):
         return text

@@ -18,7 +18,7 @@ import nh3
 from wiredesk.model import Item
 from wiredesk.pipeline.context import StageContext
 from wiredesk.pipeline.evolve import evolve
-from wiredesk.pipeline.html_text import html_to_text, tidy
+from wiredesk.pipeline.html_text import html_to_text, paragraph_shape, tidy
 from wiredesk.pipeline.nfc import to_nfc
 
 ALLOWED_TAGS = frozenset(
@@ -66,7 +66,22 @@ _RENAMED_TAG_RE = re.compile(r"</?(?:div|section|article|header|footer|main|asid
 
 def sanitize_html(fragment: str) -> str:
     """The one sanitizer for body HTML; other stages call it again after they edit a body."""
-    return tidy(_BODY_CLEANER.clean(fragment))
+    return tidy(fragment if kept_as_is(fragment) else _BODY_CLEANER.clean(fragment))
+
+
+def kept_as_is(fragment: str) -> bool:
+    """Whether the body cleaner would give `fragment` back unchanged, known without running it:
+    true for bare `<p>` paragraphs of printable text without `&`, what most agency copy is.
+
+    The cleaner parses the HTML and writes it out again, which for such a body changes
+    nothing: `<p>` is allowed and has no attributes here, and in text only NUL, CR, `&`, `<`,
+    `>` and U+00A0 come out otherwise (a test holds the cleaner to that for every code point;
+    a lone surrogate makes it raise). `str.isprintable` is false for all of those but `&`,
+    `<` and `>`, and `paragraph_shape` proves the angle brackets are the tags' own. The test
+    costs a fraction of the cleaner, whose work is mostly converting the text to UTF-8 and
+    back, and the line table reuses it.
+    """
+    return paragraph_shape(fragment)[1]
 
 
 def plain_text(fragment: str) -> str:

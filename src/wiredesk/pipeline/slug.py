@@ -152,6 +152,14 @@ def _latin_word(word: str) -> str:
     return folded.encode("ascii", "ignore").decode("ascii").lower()
 
 
+@lru_cache(maxsize=65536)
+def _token_pieces(token: str) -> tuple[str, ...]:
+    """The slug pieces of one word of a headline; remembered, as headlines share most words."""
+    is_devanagari = "\u0900" <= token[0] <= "\u097f"
+    word = transliterate_word(token) if is_devanagari else _latin_word(token)
+    return tuple(_SLUG_PIECE_RE.findall(word))
+
+
 def slugify(headline: str) -> str:
     """ASCII slug of at most MAX_SLUG_LENGTH chars, cut at a word boundary, never empty."""
     text = to_nfc(headline)
@@ -161,9 +169,7 @@ def slugify(headline: str) -> str:
     words: list[str] = []
     length = -1
     for token in _WORD_RE.findall(text):
-        is_devanagari = "\u0900" <= token[0] <= "\u097f"
-        word = transliterate_word(token) if is_devanagari else _latin_word(token)
-        for piece in _SLUG_PIECE_RE.findall(word):
+        for piece in _token_pieces(token):
             if length + 1 + len(piece) > MAX_SLUG_LENGTH:
                 if not words:
                     words.append(piece[:MAX_SLUG_LENGTH])

@@ -54,10 +54,15 @@ _ATTRIBUTION_HINTS = (
 )  # fmt: skip
 
 
+# Whether a line holds any of the hints, in one scan (`any(h in line ...)` converts each
+# ASCII hint to the wider storage of a Devanagari line before searching).
+_ATTRIBUTION_HINT_RE = re.compile("|".join(map(re.escape, _ATTRIBUTION_HINTS)))
+
+
 def _is_attribution(line: str) -> bool:
     if len(line) > 400:
         return False
-    if line[:1] != "(" and not any(h in line for h in _ATTRIBUTION_HINTS):
+    if line[:1] != "(" and _ATTRIBUTION_HINT_RE.search(line) is None:
         return False
     return bool(
         credit_name(line)

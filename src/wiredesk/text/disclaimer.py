@@ -20,7 +20,10 @@ _DISCLAIMER_PATTERNS = (
         re.I,
     ),
     re.compile(r"^\(?\s*Only\s+the\s+headline\b.{0,200}syndicated\s+feed", re.I),
-    re.compile(r"auto-generated\s+from\s+a\s+syndicated\s+(?:news\s+)?feed", re.I),
+    # `auto-generated from a syndicated feed` anywhere: written to start at the hyphen (and
+    # look back for `auto`), since a pattern that starts with a letter is tried at every
+    # position when case is ignored, and one that starts with `-` only where a `-` is.
+    re.compile(r"-(?<=auto-)generated\s+from\s+a\s+syndicated\s+(?:news\s+)?feed", re.I),
     re.compile(r"^\(?\s*(?:यह|ये)\s.{0,120}फीड\s+से.{0,200}(?:एडिट|संपादित|संपादन)"),
 )
 

@@ -17,3 +17,8 @@ def test_unique_texts_cleans_each_value_with_the_callers_rule() -> None:
     values = ["<b>Markets</b>", "Markets", "AT&amp;T", "  "]
     assert unique_texts(values, plain_text) == ["Markets", "AT&T"]
     assert unique_texts(values) == ["<b>Markets</b>", "Markets", "AT&amp;T"]
+
+
+def test_plain_text_unescapes_once_and_keeps_the_tag_it_spells_out() -> None:
+    assert plain_text("Use &lt;p&gt; for paragraphs") == "Use <p> for paragraphs"
+    assert plain_text("<b>Fire</b> &amp; rescue") == "Fire & rescue"

@@ -99,3 +99,15 @@ def test_jsonfeed_without_items_array_is_refused() -> None:
 def test_truncated_jsonfeed_is_refused() -> None:
     with pytest.raises(FormatError, match="invalid JSON"):
         parse_payload(b'{"version": "https://jsonfeed.org/version/1.1", "items": [')
+
+
+def test_json_feed_with_the_http_version_url_is_accepted() -> None:
+    # Real feeds write the spec's URL with http://; it names the version, nothing is fetched.
+    doc = {
+        "version": "http://jsonfeed.org/version/1",
+        "title": "t",
+        "items": [{"id": "1", "title": "Hello", "content_text": "Body"}],
+    }
+    result = parse_payload(json.dumps(doc).encode())
+    assert result.format == "jsonfeed"
+    assert [(i.headline, i.body_html) for i in result.items] == [("Hello", "<p>Body</p>")]

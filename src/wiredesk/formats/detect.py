@@ -26,6 +26,9 @@ ALL_FORMATS = FEED_FORMATS + AGENCY_FORMATS
 
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 JSONFEED_VERSION_PREFIX = "https://jsonfeed.org/version/"
+# Real feeds write the spec's URL with http:// too (some 1.0 generators did); the version is a
+# name, not something fetched, so both spellings are a JSON Feed.
+_JSONFEED_VERSION_PREFIXES = (JSONFEED_VERSION_PREFIX, "http://jsonfeed.org/version/")
 
 _HEAD_BYTES = 65536
 _BOMS = (
@@ -36,7 +39,7 @@ _BOMS = (
     (b"\xff\xfe", "utf-16-le"),
 )
 _NAME_RE = re.compile(r"<([A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?)")
-_JSONFEED_VERSION_RE = re.compile(r'"version"\s*:\s*"https://jsonfeed\.org/version/')
+_JSONFEED_VERSION_RE = re.compile(r'"version"\s*:\s*"https?://jsonfeed\.org/version/')
 # Where a document starts after junk some servers print first (PHP warnings, blank lines).
 _XML_START_RE = re.compile(r"<\?xml|<rss[\s>]|<feed[\s>]|<rdf:RDF[\s>]", re.IGNORECASE)
 
@@ -130,7 +133,7 @@ def _detect_json(payload: bytes, head: str) -> str:
     if not isinstance(doc, dict):
         raise FormatError("not a feed: JSON, but not a JSON Feed object")
     version = doc.get("version")
-    if isinstance(version, str) and version.startswith(JSONFEED_VERSION_PREFIX):
+    if isinstance(version, str) and version.startswith(_JSONFEED_VERSION_PREFIXES):
         return "jsonfeed"
     raise FormatError(
         f"not a feed: JSON, but not a JSON Feed (its version must start with "

@@ -24,19 +24,29 @@ document without its internal entity declarations, which expat would expand.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import html.entities
 import io
 import re
 import time
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urljoin
 
 import fastfeedparser
+import fastfeedparser.main
 
 from wiredesk.errors import FormatError
 from wiredesk.formats.body_html import text_to_html
 from wiredesk.formats.detect import head_text
-from wiredesk.formats.fields import build_item, parse_iso_datetime, plain_text
+from wiredesk.formats.fields import (
+    build_item,
+    c1_as_windows_1252,
+    parse_iso_datetime,
+    payload_may_hold_c1,
+    plain_text,
+)
 from wiredesk.formats.xml_safe import one_line
 from wiredesk.model import Item, ParseResult
 
@@ -58,9 +68,57 @@ _XHTML_WRAPPER_RE = re.compile(
 )
 _TEXT_TYPES = frozenset({"text", "text/plain"})
 
+# Labels the WHATWG Encoding Standard reads as windows-1252, as every browser does.
+_WINDOWS_1252_LABELS = frozenset(
+    {
+        "ansi_x3.4-1968", "ascii", "cp1252", "cp819", "csisolatin1", "ibm819", "iso-8859-1",
+        "iso-ir-100", "iso8859-1", "iso88591", "iso_8859-1", "iso_8859-1:1987", "l1",
+        "latin1", "us-ascii", "windows-1252", "x-cp1252",
+    }
+)  # fmt: skip
+_XML_DECL_ENCODING_RE = re.compile(
+    rb"""^(\s*<\?xml\b[^>]*?\bencoding\s*=\s*["'])([A-Za-z0-9._:\-]+)(["'])"""
+)
+_CHARSET_RE = re.compile(r";\s*charset\s*=\s*[\"']?([^\s;\"']+)[\"']?", re.IGNORECASE)
+_C1_BYTES_RE = re.compile(rb"[\x80-\x9f]")
+
+# The end tag of an element that carries a title or a body. Markup right inside one
+# (`<title>Breaking: <b>Fire</b> in city</title>`) is found from its end tag: fastfeedparser
+# keeps only the text before the first child element, feedparser keeps it all.
+_TEXT_ELEMENT_END_RE = re.compile(
+    rb"</(?:[\w.\-]+:)?(?:title|description|summary|content|encoded|body)\s*>"
+)
+# Body containers fastfeedparser does not read (RSS 1.0 `content:encoded`, `atom:content` in
+# RSS 2.0, `xhtml:body`, Atom `summary type="xhtml"`): looked for only when an entry came
+# out without a body.
+_NAME_ENDS = frozenset({b" ", b"\t", b"\r", b"\n", b">", b"/"})
+_BODY_CONTAINER_RE = re.compile(rb"<(?:[\w.\-]+:)?(?:encoded|content|summary|body)\b")
+_BASE64_MODE_RE = re.compile(rb"""\bmode\s*=\s*["']base64["']""")
+_XML_BASE_RE = re.compile(rb"""\bxml:base\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_FIRST_ENTRY_BYTES_RE = re.compile(rb"<(?:[\w.\-]+:)?(?:item|entry)[\s>/]")
+# Only these link relations name the story itself; `enclosure` (a podcast file), `related`
+# (another page), `via` (where the writer found it), `self` and the rest never do.
+_STORY_RELS = frozenset({"", "alternate", "http://www.iana.org/assignments/relation/alternate"})
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_SCHEME_RE = re.compile(r"\s*[A-Za-z][A-Za-z0-9+.\-]*:")
+_YEAR_RE = re.compile(r"(?<!\d)\d{4}(?!\d)")
+_BASE64_TEXT_RE = re.compile(r"[A-Za-z0-9+/=\s]+")
+
 
 def parse_xml_feed(payload: bytes, fmt: str, content_type: str | None = None) -> ParseResult:
-    """Items of an RSS, RDF or Atom payload; `FormatError` when it is not a readable feed."""
+    """Items of an RSS, RDF or Atom payload; `FormatError` when it is not a readable feed.
+
+    No C1 control character (U+0080-U+009F) is left in an item's text: each is read as the
+    windows-1252 character it stands for, as browsers do.
+    """
+    payload, content_type = as_browsers_decode(payload, content_type)
+    result = _read_xml_feed(payload, fmt, content_type)
+    if payload_may_hold_c1(payload):
+        c1_as_windows_1252(result.items)
+    return result
+
+
+def _read_xml_feed(payload: bytes, fmt: str, content_type: str | None) -> ParseResult:
     try:
         feed = fastfeedparser.parse(_numeric_entities(_without_entity_declarations(payload)))
     except Exception as e:  # any refusal, ValueError or other, is feedparser's turn
@@ -70,6 +128,10 @@ def parse_xml_feed(payload: bytes, fmt: str, content_type: str | None = None) ->
         return _parse_with_feedparser(payload, fmt, content_type, first_error=None)
     if any(not e.get("title") for e in entries) and b"xhtml" in payload:
         return _parse_with_feedparser(payload, fmt, content_type, first_error=None)
+    if _fast_reading_is_short(payload, fmt, entries):
+        fuller = _second_reading(payload, fmt, content_type, at_least=len(entries))
+        if fuller is not None:
+            return fuller
     result = _from_fastfeedparser(feed, entries, fmt, payload)
     if (
         _has_replacement_chars(result.items)
@@ -78,13 +140,74 @@ def parse_xml_feed(payload: bytes, fmt: str, content_type: str | None = None) ->
     ):
         return _parse_with_feedparser(payload, fmt, content_type, first_error=None)
     if result.problems:  # entries that look empty may hold markup fastfeedparser skips
-        try:
-            second = _parse_with_feedparser(payload, fmt, content_type, first_error=None)
-        except FormatError:
-            return result
-        if len(second.items) > len(result.items):
+        second = _second_reading(payload, fmt, content_type, at_least=len(result.items) + 1)
+        if second is not None:
             return second
     return result
+
+
+def _has_markup_in_text(payload: bytes) -> bool:
+    """Whether a title or body element holds a child element (not CDATA, not escaped).
+
+    One regex pass finds the end tags (a two-byte literal start keeps it fast); for each,
+    the last `>` before it must close the element's own start tag, or end a CDATA section.
+    Both look-backs are reverse byte searches, so a long body costs no more than a short one.
+    Atom `content type="xhtml"` is meant to hold elements, and fastfeedparser reads it.
+    """
+    rfind = payload.rfind
+    for m in _TEXT_ELEMENT_END_RE.finditer(payload):
+        end = m.start()
+        gt = rfind(b">", 0, end)
+        if gt < 2 or payload[gt - 2 : gt] == b"]]":
+            continue  # CDATA (or no start tag at all: not well-formed, the parsers decide)
+        lt = rfind(b"<", 0, gt)
+        name = m.group(0)[2:].rstrip(b" \t\r\n>")
+        after = lt + 1 + len(name)
+        if payload.startswith(name, lt + 1) and payload[after : after + 1] in _NAME_ENDS:
+            continue  # the element's own start tag: text only
+        if name.endswith(b"content"):
+            start = rfind(b"<" + name, 0, end)
+            if start >= 0 and b"xhtml" in payload[start : payload.find(b">", start)]:
+                continue
+        return True
+    return False
+
+
+def _second_reading(
+    payload: bytes, fmt: str, content_type: str | None, at_least: int
+) -> ParseResult | None:
+    """feedparser's reading when it finds at least `at_least` items, else None: a document
+    feedparser reads worse than fastfeedparser (fewer items) keeps fastfeedparser's."""
+    try:
+        second = _parse_with_feedparser(payload, fmt, content_type, first_error=None)
+    except FormatError:
+        return None
+    return second if len(second.items) >= at_least else None
+
+
+def _fast_reading_is_short(payload: bytes, fmt: str, entries: list[Any]) -> bool:
+    """Whether fastfeedparser's entries may have lost text the document holds, so that the
+    document must be read by feedparser instead. Never publish a shortened story.
+
+    Each check is a scan of the bytes or of values already read, and fires only on documents
+    that have the construct: markup right inside a title or body element, a title that holds
+    a `<` (whose meaning depends on the element's `type`, which fastfeedparser drops), an
+    entry without a body where the document has a body container fastfeedparser does not
+    read, Atom 0.3 base64 content, or `xml:base` on more than the root.
+    """
+    if _has_markup_in_text(payload):
+        return True
+    if any("<" in (e.get("title") or "") for e in entries):
+        return True
+    if any(not _ffp_has_body(e) for e in entries) and _BODY_CONTAINER_RE.search(payload):
+        return True
+    if fmt == "atom" and b"base64" in payload and _BASE64_MODE_RE.search(payload):
+        return True  # Atom 0.3 `mode="base64"`, which fastfeedparser does not decode
+    return (
+        any(_is_relative(_ffp_link(e)) for e in entries)
+        and b"xml:base" in payload
+        and _document_base(payload) is None
+    )
 
 
 # --- fastfeedparser ---------------------------------------------------------------------
@@ -94,11 +217,15 @@ def _from_fastfeedparser(feed: Any, entries: list[Any], fmt: str, payload: bytes
     info = feed.get("feed") or {}
     language = info.get("language") or scan_feed_language(payload)
     result = ParseResult(format=fmt, title=plain_text(info.get("title")) or None, language=language)
+    base: str | None = None  # looked up on the first relative link: most feeds have none
     for index, entry in enumerate(entries):
         body, item_language = _ffp_body(entry)
-        link = entry.get("link") or next(
-            (ln.get("href") for ln in entry.get("links") or [] if ln.get("href")), None
-        )
+        link = _ffp_link(entry)
+        if _is_relative(link):
+            if base is None:
+                base = (_document_base(payload) or "") if b"xml:base" in payload else ""
+            if base:
+                link = _joined(base, link)
         item = build_item(
             index=index,
             fmt=fmt,
@@ -119,6 +246,10 @@ def _from_fastfeedparser(feed: Any, entries: list[Any], fmt: str, payload: bytes
     return result
 
 
+def _ffp_has_body(entry: Any) -> bool:
+    return bool(entry.get("description")) or any(c.get("value") for c in entry.get("content") or [])
+
+
 def _ffp_body(entry: Any) -> tuple[str, str | None]:
     """(body HTML, item language) from fastfeedparser's content, else its description."""
     contents = [c for c in entry.get("content") or [] if c.get("value")]
@@ -133,7 +264,83 @@ def _ffp_body(entry: Any) -> tuple[str, str | None]:
         m = _XHTML_WRAPPER_RE.match(value)
         if m:
             value = m.group("div") if m.group("div") is not None else m.group("bare")
+    elif _is_base64_type(kind):
+        value = _base64_body(value)
     return value, best.get("language")
+
+
+def _ffp_link(entry: Any) -> str | None:
+    """The story's link. fastfeedparser's `link` is RSS's `<link>` element when it has one,
+    else simply the first `<link>` of any relation; the story is an alternate link, and
+    of several alternates the HTML page (a PDF or audio alternate is not the story page)."""
+    link: str | None = entry.get("link")
+    links = entry.get("links") or []
+    if link and not any(ln.get("href") == link for ln in links):
+        return link  # RSS <link> element
+    return _story_link(links, default_type=None)
+
+
+def _story_link(links: list[Any], default_type: str | None) -> str | None:
+    """The href of the alternate link (no `rel` means alternate) that is an HTML page, else of
+    the first alternate link; None when every link is an enclosure, `related`, `via` and so on.
+    `default_type` is the type a link without one is taken to have."""
+    first: str | None = None
+    for ln in links:
+        href = ln.get("href")
+        if not href or (ln.get("rel") or "").strip().lower() not in _STORY_RELS:
+            continue
+        kind = (ln.get("type") or default_type or "").split(";")[0].strip().lower()
+        if kind in _HTML_TYPES:
+            return str(href)
+        if first is None:
+            first = str(href)
+    return first
+
+
+def _is_relative(link: str | None) -> bool:
+    """Whether a link needs a base: it has no scheme (RFC 3986), which includes scheme-less
+    `//host/...`. A regex, not urlsplit: this runs for every entry."""
+    return bool(link) and _SCHEME_RE.match(link) is None  # type: ignore[arg-type]
+
+
+def _joined(base: str, link: str | None) -> str | None:
+    try:
+        return urljoin(base, (link or "").strip())
+    except ValueError:
+        return link
+
+
+def _document_base(payload: bytes) -> str | None:
+    """The `xml:base` that applies to every entry: "" when the document has none, the value
+    when its only `xml:base` is on the root or channel (before the first entry), None when
+    entries carry their own (then feedparser, which tracks the base of every element, reads
+    the document)."""
+    bases = list(_XML_BASE_RE.finditer(payload))
+    if not bases:
+        return ""
+    first_entry = _FIRST_ENTRY_BYTES_RE.search(payload)
+    if len(bases) > 1 or (first_entry is not None and bases[0].start() > first_entry.start()):
+        return None
+    raw = bases[0].group(1) if bases[0].group(1) is not None else bases[0].group(2)
+    return html.unescape(raw.decode("utf-8", errors="replace")).strip()
+
+
+def _is_base64_type(kind: str) -> bool:
+    """Whether Atom content of this `type` is base64 (RFC 4287 4.1.3.3): a media type that is
+    neither text nor XML."""
+    if not kind or "/" not in kind or kind.startswith("text/"):
+        return False
+    return not (kind.endswith(("/xml", "+xml")) or kind in ("html", "xhtml", "text"))
+
+
+def _base64_body(value: str) -> str:
+    """The body HTML that base64 content decodes to; "" when it is not base64 or not text
+    (an image sent as content is no story body)."""
+    try:
+        raw = base64.b64decode("".join(value.split()), validate=True)
+        return raw.decode("utf-8")
+    except (binascii.Error, ValueError):
+        return ""
 
 
 # --- feedparser ---------------------------------------------------------------------------
@@ -163,17 +370,19 @@ def _parse_with_feedparser(
     result = ParseResult(format=fmt, title=plain_text(info.get("title")) or None, language=language)
     for index, entry in enumerate(entries):
         body = _fp_body(entry)
+        title_type = (entry.get("title_detail") or {}).get("type")
         item = build_item(
             index=index,
             fmt=fmt,
             guid=entry.get("id"),
             title_html=entry.get("title"),
+            title_is_text=title_type == "text/plain",
             body_html=body,
             summary_html=entry.get("summary"),
-            link=entry.get("link"),
+            link=_story_link(entry.get("links") or [], default_type="text/html"),
             # dict.get: FeedParserDict would answer "published" with "updated", and warn.
-            published_at=_from_struct_time(dict.get(entry, "published_parsed")),
-            updated_at=_from_struct_time(dict.get(entry, "updated_parsed")),
+            published_at=_fp_date(entry, "published"),
+            updated_at=_fp_date(entry, "updated"),
             language=_fp_language(entry) or language,
             author=(entry.get("author_detail") or {}).get("name") or entry.get("author"),
             categories=[t.get("term") or t.get("label") for t in entry.get("tags") or []],
@@ -188,7 +397,12 @@ def _fp_body(entry: Any) -> str:
     contents = [c for c in entry.get("content") or [] if c.get("value")]
     if contents:
         best = max(contents, key=lambda c: len(c["value"]))
-        return text_to_html(best["value"]) if best.get("type") == "text/plain" else best["value"]
+        kind = (best.get("type") or "").lower()
+        if kind == "text/plain":
+            return text_to_html(best["value"])
+        if _is_base64_type(kind):  # feedparser decodes base64 only when it is UTF-8 text
+            return _base64_body(best["value"]) if _looks_base64(best["value"]) else best["value"]
+        return str(best["value"])
     summary = entry.get("summary") or ""
     if (entry.get("summary_detail") or {}).get("type") == "text/plain":
         return text_to_html(summary)
@@ -206,6 +420,30 @@ def _fp_language(entry: Any) -> str | None:
     return None
 
 
+def _fp_date(entry: Any, key: str) -> datetime | None:
+    """The entry's `published` or `updated` time, read the same on every day.
+
+    feedparser completes a date without a year (`07-01T01:55:07-05:00`) with the current
+    year, so the same payload would give different dates next year. The raw string is read
+    again by fastfeedparser's date reader (made clock-free by `_install_clock_free_dates`),
+    and feedparser's own reading, which knows more formats, is kept only when the string
+    writes a year.
+    """
+    raw = dict.get(entry, key)  # dict.get: FeedParserDict would answer "published" with
+    if not isinstance(raw, str) or not raw.strip():  # "updated", and warn
+        return None
+    iso = fastfeedparser.main._parse_date(raw)
+    if iso:
+        return parse_iso_datetime(iso)
+    if _YEAR_RE.search(raw):
+        return _from_struct_time(dict.get(entry, f"{key}_parsed"))
+    return None
+
+
+def _looks_base64(value: str) -> bool:
+    return bool(value) and _BASE64_TEXT_RE.fullmatch(value) is not None
+
+
 def _from_struct_time(value: time.struct_time | None) -> datetime | None:
     if not value:
         return None
@@ -216,6 +454,68 @@ def _from_struct_time(value: time.struct_time | None) -> datetime | None:
 
 
 # --- shared ---------------------------------------------------------------------------------
+
+
+def as_browsers_decode(payload: bytes, content_type: str | None) -> tuple[bytes, str | None]:
+    """(payload, content type) with a document labelled latin-1 or ASCII re-encoded as UTF-8
+    from windows-1252, which is how browsers read those labels (WHATWG Encoding Standard).
+
+    Such documents are nearly always windows-1252 in fact: `It\x92s` means "It’s", and read
+    as latin-1 it would store the C1 control U+0092. Only a document that has a byte in
+    0x80-0x9F is re-encoded (elsewhere the two encodings agree), with its declaration and
+    the Content-Type's charset saying UTF-8, so both parsers read the same text. The label
+    is the XML declaration's, else the Content-Type's charset.
+    """
+    decl = _XML_DECL_ENCODING_RE.match(payload, 0, 512)
+    header = _CHARSET_RE.search(content_type) if content_type else None
+    label = decl.group(2).decode("ascii") if decl else header.group(1) if header else None
+    if not label or label.strip().lower() not in _WINDOWS_1252_LABELS:
+        return payload, content_type
+    if header and header.group(1).strip().lower() not in _WINDOWS_1252_LABELS:
+        return payload, content_type  # the two labels disagree: leave it to the parsers
+    if not _C1_BYTES_RE.search(payload):
+        return payload, content_type
+    text = payload.decode("latin-1").translate(_LATIN1_AS_WINDOWS_1252)
+    out = text.encode("utf-8")
+    if decl:
+        out = _XML_DECL_ENCODING_RE.sub(rb"\g<1>utf-8\g<3>", out, count=1)
+    if content_type and header:
+        content_type = _CHARSET_RE.sub("; charset=utf-8", content_type, count=1)
+    return out, content_type
+
+
+def _install_clock_free_dates() -> None:
+    """Make fastfeedparser's date reader give the same answer on every day.
+
+    For a string its exact readers do not take, fastfeedparser asks dateutil, which fills
+    what the string leaves out from today: `2003` became 2003-12-06 on 6 December, and
+    `07-01T01:55:07-05:00` took the current year. Here dateutil fills from 1 January of
+    year 1 instead: a year alone is 1 January of that year, a month alone its first day, and
+    a string without a year (year 1 comes back) is no date at all. dateparser, which
+    fastfeedparser tries last when it is installed, fills from today too and is not asked.
+    The results are cached by fastfeedparser, so the cache is emptied once here.
+    """
+    module: Any = fastfeedparser.main
+    tzinfos = getattr(module, "_custom_tzinfos", None)
+    dateutil_parser = module.dateutil_parser  # fastfeedparser's own dependency, as it uses it
+
+    def read(value: str) -> datetime | None:
+        try:
+            when: datetime = dateutil_parser.parse(value, default=_NO_DATE, tzinfos=tzinfos)
+        except (ValueError, TypeError, ArithmeticError):
+            return None
+        return None if when.year == _NO_DATE.year else when
+
+    module._slow_dateutil_parse = read
+    module._slow_dateparser = lambda value: None
+    module._parse_date.cache_clear()
+
+
+_NO_DATE = datetime(1, 1, 1)
+_LATIN1_AS_WINDOWS_1252 = {
+    code: bytes([code]).decode("cp1252", errors="ignore") or None for code in range(0x80, 0xA0)
+}
+_install_clock_free_dates()
 
 
 def scan_feed_language(payload: bytes) -> str | None:

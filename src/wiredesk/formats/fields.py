@@ -17,16 +17,29 @@ from datetime import UTC, datetime
 from wiredesk.model import Item
 
 _TAG_RE = re.compile(r"<[^>]*>")
+_C1_RE = re.compile("[\x80-\x9f]")
+_C1_UTF8_RE = re.compile(rb"\xc2[\x80-\x9f]")
+_C1_REFERENCE_RE = re.compile(rb"&#(?:0*1[2-5][0-9]|[xX]0*[89][0-9a-fA-F]);|\\u00[89][0-9a-fA-F]")
+_C1_BYTES_RE = re.compile(rb"[\x80-\x9f]")
+_XML_ENCODING_RE = re.compile(rb"""\s*<\?xml\b[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:\-]+)""")
+_C1_AS_WINDOWS_1252: dict[int, str | None] = {}
+for _code in range(0x80, 0xA0):
+    try:
+        _C1_AS_WINDOWS_1252[_code] = bytes([_code]).decode("cp1252")
+    except UnicodeDecodeError:  # 0x81, 0x8D, 0x8F, 0x90, 0x9D: undefined in windows-1252
+        _C1_AS_WINDOWS_1252[_code] = None
 # "x@y.com (Name)" (RSS 2.0 <author>) and "Name <x@y.com>" (mail style).
 _MAIL_PAREN_RE = re.compile(r"^\s*\S+@\S+\s*\((?P<name>[^)]*)\)\s*$")
 _NAME_ANGLE_RE = re.compile(r"^\s*(?P<name>[^<]*?)\s*<\S+@\S+>\s*$")
 
 
 def plain_text(value: str | None) -> str:
-    """Plain text of a title or summary that may be HTML or entity-escaped HTML.
+    """Plain text of a title or summary that is HTML.
 
     Tags become spaces (so `<p>a</p><p>b</p>` reads "a b"), entities are unescaped once, and
-    whitespace runs collapse, which is how a reader sees the text.
+    whitespace runs collapse, which is how a reader sees the text. Unescaping happens once
+    only: HTML `Use &lt;p&gt; for paragraphs` says "Use <p> for paragraphs", and stripping
+    the tag it spells out would cut words the feed meant to show.
     """
     if not value:
         return ""
@@ -34,11 +47,67 @@ def plain_text(value: str | None) -> str:
         value = _TAG_RE.sub(" ", value)
     if "&" in value:
         value = html.unescape(value)
-        if "<" in value:  # an escaped tag, as in an RSS title `&lt;b&gt;x&lt;/b&gt;`
-            value = _TAG_RE.sub(" ", value)
+    return collapse_spaces(value)
+
+
+def collapse_spaces(value: str) -> str:
+    """The text with whitespace runs made one space and the ends trimmed: for a title that is
+    plain text already (Atom `type="text"`), whose `<` and `&` are characters, not markup."""
     if "  " in value or "\n" in value or "\t" in value or "\r" in value or "\xa0" in value:
         return " ".join(value.split())
     return value.strip()
+
+
+def payload_may_hold_c1(payload: bytes) -> bool:
+    """Whether text parsed from this payload can hold a C1 control character.
+
+    Only three things put one there: the UTF-8 bytes C2 80 to C2 9F, a numeric reference
+    (`&#146;`, `&#x92;`, JSON `\\u0092`), or a raw byte 0x80-0x9F in a single-byte
+    encoding the parsers read as latin-1. Each is cheap to rule out on the bytes, so the
+    per-field scan (`c1_as_windows_1252`) runs only for payloads that may need it.
+    """
+    if b"\xc2" in payload and _C1_UTF8_RE.search(payload):
+        return True
+    # One-byte searches first (memchr): `&#` alone would be a slow two-byte search, and `&`
+    # is in every escaped body.
+    if (b"#" in payload or b"\\" in payload) and _C1_REFERENCE_RE.search(payload):
+        return True
+    if payload.isascii():
+        return False
+    if payload.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in payload[:4]:
+        return True  # UTF-16 or UTF-32: the bytes say nothing, look at the text
+    declared = _XML_ENCODING_RE.match(payload, 0, 512)
+    if declared is None or declared.group(1).lower() in (b"utf-8", b"utf8"):
+        return False  # UTF-8, which the first check covered
+    return _C1_BYTES_RE.search(payload) is not None
+
+
+def c1_as_windows_1252(items: list[Item]) -> None:
+    """Read every C1 control character in the items' headline, body, summary and byline as
+    windows-1252, in place (see `without_c1_controls`)."""
+    for item in items:
+        item.headline = without_c1_controls(item.headline)
+        item.body_html = without_c1_controls(item.body_html)
+        item.summary = without_c1_controls(item.summary)
+        if item.byline:
+            item.byline = without_c1_controls(item.byline)
+        if item.categories:
+            item.categories = [without_c1_controls(c) for c in item.categories]
+
+
+def without_c1_controls(value: str) -> str:
+    """The text with C1 control characters (U+0080 to U+009F) read as windows-1252, as
+    browsers read them.
+
+    They come from feeds that are windows-1252 in fact: bytes 0x80-0x9F decoded as latin-1,
+    windows-1252 text re-encoded as if it were latin-1 (`\xc2\x92` in UTF-8), or numeric
+    references (`&#146;`). Each is meant as the windows-1252 character (U+2019 for 0x92);
+    the five positions windows-1252 leaves undefined are dropped, so no C1 control is
+    ever stored.
+    """
+    if not _C1_RE.search(value):
+        return value
+    return value.translate(_C1_AS_WINDOWS_1252)
 
 
 def summary_apart_from_body(summary_html: str | None, body_html: str) -> str:
@@ -59,7 +128,16 @@ def summary_apart_from_body(summary_html: str | None, body_html: str) -> str:
         if len(body_head) > len(summary) or size >= len(body_html):
             break
         size *= 4
-    return "" if body_head.startswith(summary) else summary
+    if body_head.startswith(summary):
+        return ""
+    if "<" in body_head or "<" in summary:  # one side may be text the other sent as HTML
+        return "" if _untagged(body_head).startswith(_untagged(summary)) else summary
+    return summary
+
+
+def _untagged(text: str) -> str:
+    """Text with anything tag-like removed: only to compare a summary with a body's start."""
+    return collapse_spaces(_TAG_RE.sub(" ", text))
 
 
 def has_content(body_html: str) -> bool:
@@ -147,9 +225,14 @@ def build_item(
     author: str | None,
     categories: list[str | None],
     problems: list[str],
+    title_is_text: bool = False,
 ) -> Item | None:
-    """One `Item`, or None with a line in `problems` when the entry has nothing to publish."""
-    headline = plain_text(title_html)
+    """One `Item`, or None with a line in `problems` when the entry has nothing to publish.
+
+    `title_html` is HTML unless `title_is_text` (the feed said the title is plain text, so a
+    `<` in it is a character).
+    """
+    headline = collapse_spaces(title_html or "") if title_is_text else plain_text(title_html)
     link = link.strip() if link else None
     guid = guid.strip() if guid else None
     if not headline and not has_content(body_html):

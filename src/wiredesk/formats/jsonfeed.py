@@ -11,7 +11,12 @@ from typing import Any
 
 from wiredesk.errors import FormatError
 from wiredesk.formats.body_html import text_to_html
-from wiredesk.formats.fields import build_item, parse_iso_datetime
+from wiredesk.formats.fields import (
+    build_item,
+    c1_as_windows_1252,
+    parse_iso_datetime,
+    payload_may_hold_c1,
+)
 from wiredesk.formats.json_safe import decode_json_payload, load_json
 from wiredesk.model import Item, ParseResult
 
@@ -41,6 +46,8 @@ def parse_jsonfeed(payload: bytes) -> ParseResult:
         item = _item(index, entry, feed_language, feed_author, result.problems)
         if item is not None:
             result.items.append(item)
+    if payload_may_hold_c1(payload):
+        c1_as_windows_1252(result.items)
     return result
 
 

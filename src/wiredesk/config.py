@@ -124,9 +124,14 @@ class Settings:
     path: Path
     site: SiteSettings
     sources: tuple[SourceSettings, ...]
+    # id -> source: a feed's render asks for each entry's agency several times
+    _by_id: dict[str, SourceSettings] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {s.id: s for s in reversed(self.sources)})
 
     def source(self, source_id: str) -> SourceSettings | None:
-        return next((s for s in self.sources if s.id == source_id), None)
+        return self._by_id.get(source_id)
 
 
 _SITE_KEYS = {

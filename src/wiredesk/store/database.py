@@ -57,6 +57,7 @@ class Database:
         # Sections this process has seen stored (rows of `sections` are never deleted): a new
         # copy in one of them needs no look at the table, one round trip less per write.
         self.known_sections: set[str] = set()
+        self._reader_engine: Engine | None = None
 
     @contextlib.contextmanager
     def reading(self, conn: Connection | None = None) -> Iterator[Connection]:
@@ -91,8 +92,25 @@ class Database:
             ).scalar()
             return stats is not None
 
+    @property
+    def reader_engine(self) -> Engine:
+        """The engine the public read side uses. On PostgreSQL a pool of its own: a page's
+        connection keeps the request time limit as its session's statement timeout
+        (`_pg_limit_statement`), which ingest's connections must not have; sharing one pool,
+        every handover would cost a round trip to set it and another to take it off. SQLite
+        has no such setting (a progress handler stops its statements): the one engine."""
+        if self.dialect != "postgresql":
+            return self.engine
+        with self._listeners_lock:
+            if self._reader_engine is None:
+                url = self.engine.url.render_as_string(hide_password=False)
+                self._reader_engine = make_engine(url)
+            return self._reader_engine
+
     def close(self) -> None:
         self.engine.dispose()
+        if self._reader_engine is not None:
+            self._reader_engine.dispose()
 
     @property
     def dialect(self) -> str:
@@ -241,40 +259,59 @@ def _ping_if_idle(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
         try:
             cursor.execute("SELECT 1")
         finally:
-            cursor.close()  # the transaction the ping began is the one SQLAlchemy's goes on in
+            cursor.close()
+        if not dbapi_conn.autocommit:
+            dbapi_conn.rollback()  # idle again, so a reader may switch it to autocommit
     except Exception as e:
         raise DisconnectionError(f"pooled connection is gone: {e}") from e
 
 
 def _pg_limit_statement(conn: Any, cursor: Any, *_: Any) -> None:
-    """Under a request's limit (store/public/deadline.py): the statement gets the time left
-    (`SET LOCAL`: it ends with the connection's transaction), and can be cancelled.
+    """Under a request's limit (store/public/deadline.py): the statement gets the time left,
+    and can be cancelled.
 
-    The timeout is set once per transaction, not before every statement (a round trip
-    each), and set again only once a twentieth of the time it gave has passed: a statement
-    can then outlast the request's deadline by at most that twentieth.
+    In a transaction the time left is set with `SET LOCAL` (it ends with the transaction),
+    once per transaction, not before every statement (a round trip each). The public reader
+    reads in autocommit (no BEGIN and ROLLBACK to pay for); there it is the session's
+    `statement_timeout`, kept on the pooled connection for the requests after, and set back
+    to none before anything outside a request uses the connection. Either way it is set again
+    only once it gives a twentieth more than the time left: a statement can outlast the
+    request's deadline by at most that twentieth.
     """
     limit = deadline.current()
+    dbapi_conn = conn.connection.dbapi_connection
     if limit is None:
+        if conn.info.get(_SESSION_TIMEOUT) is not None:  # a page's connection, now ingest's
+            cursor.execute("SET statement_timeout = 0")
+            del conn.info[_SESSION_TIMEOUT]
         return
     if limit.exceeded():
         raise deadline.QueryInterrupted("the request's time for queries is up")
-    transaction = conn.get_transaction()
     now = time.monotonic()
-    given = conn.info.get(_TIMEOUT_SET)
-    if (
-        given is None
-        or given[0] is not transaction
-        or given[1] is not limit
-        or now - given[2] > given[3] / 20
-    ):
-        remaining = limit.remaining_ms()
-        cursor.execute(f"SET LOCAL statement_timeout = {remaining}")
-        conn.info[_TIMEOUT_SET] = (transaction, limit, now, remaining / 1000)
+    left = limit.deadline - now
+    if dbapi_conn.autocommit:
+        given = conn.info.get(_SESSION_TIMEOUT)  # seconds
+        if given is None or not left <= given <= left * 1.05:
+            remaining = limit.remaining_ms()
+            cursor.execute(f"SET statement_timeout = {remaining}")
+            conn.info[_SESSION_TIMEOUT] = remaining / 1000
+    else:
+        transaction = conn.get_transaction()
+        given = conn.info.get(_TIMEOUT_SET)
+        if (
+            given is None
+            or given[0] is not transaction
+            or given[1] is not limit
+            or now - given[2] > given[3] / 20
+        ):
+            remaining = limit.remaining_ms()
+            cursor.execute(f"SET LOCAL statement_timeout = {remaining}")
+            conn.info[_TIMEOUT_SET] = (transaction, limit, now, remaining / 1000)
     with limit.lock:
-        limit.running.add(conn.connection.dbapi_connection)
+        limit.running.add(dbapi_conn)
 
 
+_SESSION_TIMEOUT = "wiredesk_session_statement_timeout"  # seconds, in conn.info
 _TIMEOUT_SET = "wiredesk_statement_timeout"  # (transaction, limit, when, seconds) in conn.info
 
 

@@ -32,11 +32,11 @@ def statements(db: Database) -> Iterator[list[str]]:
     def note(_conn: object, _cursor: object, statement: str, *_: object) -> None:
         seen.append(statement)
 
-    event.listen(db.engine, "before_cursor_execute", note)
+    event.listen(db.reader_engine, "before_cursor_execute", note)
     try:
         yield seen
     finally:
-        event.remove(db.engine, "before_cursor_execute", note)
+        event.remove(db.reader_engine, "before_cursor_execute", note)
 
 
 def client_for(store: Database, tmp_path: Path, clock: Clock) -> TestClient:

@@ -98,11 +98,11 @@ def captured(db: Database, run: Callable[[], Any]) -> list[tuple[str, Any]]:
     def note(conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
         seen.append((statement, params))
 
-    event.listen(db.engine, "before_cursor_execute", note)
+    event.listen(db.reader_engine, "before_cursor_execute", note)
     try:
         run()
     finally:
-        event.remove(db.engine, "before_cursor_execute", note)
+        event.remove(db.reader_engine, "before_cursor_execute", note)
     assert seen, "the query ran no SQL"
     return seen
 

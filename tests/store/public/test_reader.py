@@ -44,11 +44,11 @@ def _version_reads(store: Database, run: Callable[[], object]) -> list[int]:
         if statement.lstrip().startswith("SELECT item_versions.id"):
             asked.append(len(params) if isinstance(params, (list, tuple, dict)) else 1)
 
-    event.listen(store.engine, "before_cursor_execute", note)
+    event.listen(store.reader_engine, "before_cursor_execute", note)
     try:
         run()
     finally:
-        event.remove(store.engine, "before_cursor_execute", note)
+        event.remove(store.reader_engine, "before_cursor_execute", note)
     return asked
 
 

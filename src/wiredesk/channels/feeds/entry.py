@@ -9,8 +9,10 @@ readers resolve nothing.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -55,6 +57,9 @@ class Entry:
     modified: datetime
     language: str | None
     provenance: dict[str, Any]  # the `_wiredesk` object; RSS and Atom carry it as elements
+    # the entry as a serializer wrote it, by format ("json"), kept with the entry so that a
+    # feed made again (`EntryCache`) writes only its new entries
+    written: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
 
 def source_name(settings: Settings, source_id: str) -> str:
@@ -105,24 +110,72 @@ def entries(
 ) -> list[Entry]:
     """The entry view of each copy, in order."""
     fixes, others = corrections or {}, also or {}
+    return [
+        make_entry(settings, c, fixes.get(c.short_id, ()), others.get(c.short_id, ()))
+        for c in copies
+    ]
+
+
+def make_entry(
+    settings: Settings, c: Copy, fixes: Sequence[Correction], also: Sequence[str]
+) -> Entry:
     site = settings.site
-    out = []
-    for c in copies:
-        tags = [site.section_name(c.section)]
-        tags += [cat for cat in c.categories if cat and cat not in tags]
-        out.append(
-            Entry(
-                url=site.base_url + c.path,
-                title=c.headline,
-                teaser=c.teaser,
-                content_html=content_html(settings, c, fixes.get(c.short_id, ())),
-                author=c.byline or source_name(settings, c.source_id),
-                originator=c.originator,
-                tags=tags,
-                published=c.published_at,
-                modified=c.updated_at or c.published_at,
-                language=c.language,
-                provenance=provenance_json(settings, c, others.get(c.short_id, ())),
-            )
+    tags = [site.section_name(c.section)]
+    tags += [cat for cat in c.categories if cat and cat not in tags]
+    return Entry(
+        url=site.base_url + c.path,
+        title=c.headline,
+        teaser=c.teaser,
+        content_html=content_html(settings, c, fixes),
+        author=c.byline or source_name(settings, c.source_id),
+        originator=c.originator,
+        tags=tags,
+        published=c.published_at,
+        modified=c.updated_at or c.published_at,
+        language=c.language,
+        provenance=provenance_json(settings, c, also),
+    )
+
+
+class EntryCache:
+    """Entries as last made, so that a feed made again makes (and writes) only its new ones.
+
+    After a push every feed the new copy is in is made again, and each push waits for
+    /feed.json to show it: making fifty entries and encoding them was most of that render.
+    An entry is kept with the copy, corrections and other agencies it was made from and
+    reused only while all three are the same: the copy is the very object the reader's
+    `CopyCache` hands out for an unchanged row, so a changed copy is always made anew.
+    """
+
+    def __init__(self, settings: Settings, size: int = 2048) -> None:
+        self.settings = settings
+        self.size = size
+        self._kept: OrderedDict[str, tuple[Copy, tuple[Any, ...], tuple[str, ...], Entry]] = (
+            OrderedDict()
         )
-    return out
+        self._lock = threading.Lock()
+
+    def entries(
+        self,
+        copies: Sequence[Copy],
+        corrections: Corrections | None = None,
+        also: AlsoReported | None = None,
+    ) -> list[Entry]:
+        """As `entries`, reusing what is kept."""
+        fixes, others = corrections or {}, also or {}
+        out: list[Entry] = []
+        for c in copies:
+            mine = tuple(fixes.get(c.short_id, ()))
+            theirs = tuple(others.get(c.short_id, ()))
+            with self._lock:
+                kept = self._kept.get(c.short_id)
+            if kept is not None and kept[0] is c and kept[1] == mine and kept[2] == theirs:
+                entry = kept[3]
+            else:
+                entry = make_entry(self.settings, c, mine, theirs)
+                with self._lock:
+                    self._kept[c.short_id] = (c, mine, theirs, entry)
+                    while len(self._kept) > self.size:
+                        self._kept.popitem(last=False)
+            out.append(entry)
+        return out

@@ -21,7 +21,19 @@ def json_feed(settings: Settings, info: FeedInfo, entries: Sequence[Entry]) -> b
         "home_page_url": site.base_url + info.home_path,
         "feed_url": site.base_url + info.feed_dir + "feed.json",
         "language": site.language,
-        "items": [
+        "items": [],
+    }
+    head = _dumps(feed)
+    assert head.endswith('"items":[]}')
+    items = ",".join(_item(settings, e) for e in entries)
+    return (head[: -len("]}")] + items + "]}").encode("utf-8")
+
+
+def _item(settings: Settings, e: Entry) -> str:
+    """The entry's JSON, written once per entry (`Entry.written`)."""
+    written = e.written.get("json")
+    if written is None:
+        written = e.written["json"] = _dumps(
             {
                 "id": e.url,
                 "url": e.url,
@@ -30,14 +42,16 @@ def json_feed(settings: Settings, info: FeedInfo, entries: Sequence[Entry]) -> b
                 "summary": e.teaser,
                 "date_published": iso(e.published),
                 "date_modified": iso(e.modified),
-                "language": e.language or site.language,
+                "language": e.language or settings.site.language,
                 "authors": [{"name": e.author}],
                 "tags": e.tags,
                 "_wiredesk": e.provenance,
             }
-            for e in entries
-        ],
-    }
+        )
+    return written
+
+
+def _dumps(value: object) -> str:
     # Compact: with `indent`, Python's json falls back to its pure-Python encoder, which took
     # most of a feed's render time (and every push waits for the feed to render again).
-    return json.dumps(feed, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

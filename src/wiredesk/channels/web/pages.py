@@ -26,7 +26,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 
 from wiredesk.channels.copy_extras import image_links, provenance_steps, topic_names
 from wiredesk.channels.feeds import FORMATS
-from wiredesk.channels.feeds.entry import FEED_SIZE, FeedInfo, disclaimer, entries
+from wiredesk.channels.feeds.entry import FEED_SIZE, FeedInfo, disclaimer
 from wiredesk.channels.health import health_report
 from wiredesk.channels.web.render import PAGE_CACHE, Renderer, originator_href
 from wiredesk.store.public import reader as public
@@ -226,8 +226,7 @@ class Pages(Renderer):
         copies = self.reader.list_copies(now, section=section, limit=FEED_SIZE)
         also = self.reader.other_copies(copies, now)
         self.cacheable(request, {f"section:{section}" if section else "home"}, now)
-        views = entries(
-            self.settings,
+        views = self.entry_cache.entries(
             copies,
             self.corrections(copies, now),
             {sid: [m.source_id for m in ms] for sid, ms in also.items()},

@@ -21,7 +21,7 @@ from starlette.responses import HTMLResponse
 
 from wiredesk.channels.copy_extras import correction_text, safe_href
 from wiredesk.channels.feeds import FORMATS
-from wiredesk.channels.feeds.entry import source_name
+from wiredesk.channels.feeds.entry import EntryCache, source_name
 from wiredesk.channels.i18n import strings
 from wiredesk.channels.timefmt import iso, local_date, local_time
 from wiredesk.channels.web.assets import FONT_URL, css_url
@@ -65,6 +65,7 @@ class Renderer:
     ) -> None:
         self.settings = settings
         self.cache = cache
+        self.entry_cache = EntryCache(settings)  # feeds' entries, reused while unchanged
         self.times = times or RenderTimes()
         self.site = settings.site
         self.reader = reader

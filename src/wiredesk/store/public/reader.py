@@ -125,6 +125,9 @@ class DatabaseHandle(Protocol):
     policy: DuplicatePolicy
     writer_id: str
 
+    @property
+    def reader_engine(self) -> Engine: ...
+
     def on_change(self, listener: Callable[[frozenset[str]], object]) -> None: ...
 
 
@@ -133,7 +136,7 @@ class PublicReader:
 
     def __init__(self, db: DatabaseHandle) -> None:
         self.db = db
-        self.engine = db.engine
+        self.engine = db.reader_engine
         self.copies = CopyCache()
 
     @contextlib.contextmanager
@@ -160,13 +163,18 @@ class PublicReader:
 
     @contextlib.contextmanager
     def _connect(self) -> Iterator[Connection]:
+        """A connection for reading, in autocommit: the reader only reads, and under
+        PostgreSQL's default isolation each statement sees the database as of its own start
+        whether or not it is in a transaction, so a BEGIN and a ROLLBACK would be two round
+        trips for nothing (on SQLite, a read transaction held open also holds back the
+        log's checkpoints)."""
         held = _pinned.get()
         if held is None:
             with self.engine.connect() as conn:
-                yield conn
+                yield conn.execution_options(isolation_level="AUTOCOMMIT")
             return
         if not held:
-            held.append(self.engine.connect())
+            held.append(self.engine.connect().execution_options(isolation_level="AUTOCOMMIT"))
         try:
             yield held[0]
         except BaseException:

@@ -102,6 +102,9 @@ class SourceSettings:
     # An item with a body but no headline: "derive" one from its summary or first sentence
     # (marked as derived), or "hold" it in quarantine for an editor. Never published bare.
     missing_headline: str = "derive"
+    # Other names the agency goes by in its copy ("आईएएनएस" for IANS): its sign-offs and
+    # credits under them are the agency itself, one step of provenance, not two.
+    aliases: tuple[str, ...] = ()
 
     @property
     def polled(self) -> bool:
@@ -165,6 +168,7 @@ _SOURCE_KEYS = {
     "push_token": str,
     "allow_private": bool,
     "missing_headline": str,
+    "aliases": list,
 }
 _TOP_KEYS = {"site", "sources", "sections"}
 
@@ -410,6 +414,13 @@ def _parse_source(shown: str, raw: Any, i: int, base_dir: Path) -> SourceSetting
             f'derived) or "hold" (quarantine for an editor), not {missing_headline!r}',
             prefix + "missing_headline",
         )
+    aliases = raw.get("aliases", [])
+    if not all(isinstance(a, str) and a.strip() for a in aliases):
+        raise ConfigError(
+            shown,
+            'must be a list of names, e.g. ["आईएएनएस"]',
+            prefix + "aliases",
+        )
     return SourceSettings(
         id=sid,
         name=raw["name"],
@@ -424,6 +435,7 @@ def _parse_source(shown: str, raw: Any, i: int, base_dir: Path) -> SourceSetting
         push_token=token,
         allow_private=raw.get("allow_private", False),
         missing_headline=missing_headline,
+        aliases=tuple(" ".join(a.split()) for a in aliases),
     )
 
 

@@ -155,3 +155,24 @@ def test_lines_separated_by_raw_newlines_inside_one_paragraph() -> None:
     out = _lift("<p>पहला अनुच्छेद।</p><p>आखिरी वाक्य।\n(साभार : सीएमजी)\nSource : IANS</p>")
     assert (out.originator, out.upstream_source) == ("सीएमजी", "IANS")
     assert out.body_text == "पहला अनुच्छेद।\n\nआखिरी वाक्य।"
+
+
+def _signed(body: str) -> Item:
+    ctx = StageContext(
+        source_name="IANS", default_section="desh", site_language="hi", source_aliases=("आईएएनएस",)
+    )
+    return lift_attribution(Item(guid="g", headline="h", body_html=body, body_text=""), ctx)
+
+
+def test_an_agency_sign_off_is_lifted_like_a_credit_line() -> None:
+    """`--आईएएनएस`, `(भाषा)`, `-- IANS` end the copy; left in, the page would print the
+    wire's name twice and a portal that drops it would read as different text."""
+    own_line = _signed("<p>पहला पैरा।</p><p>दूसरा पैरा।</p><p>--आईएएनएस</p>")
+    assert own_line.body_html == "<p>पहला पैरा।</p><p>दूसरा पैरा।</p>"
+    assert own_line.originator == "आईएएनएस" and own_line.credit_line == "--आईएएनएस"
+    at_the_end = _signed("<p>पहला पैरा।</p><p>दूसरा पैरा, उन्होंने कहा। (भाषा)</p>")
+    assert at_the_end.body_html == "<p>पहला पैरा।</p><p>दूसरा पैरा, उन्होंने कहा।</p>"
+    assert at_the_end.originator == "भाषा"
+    assert "3-2" in _signed("<p>Intro.</p><p>The score was 3-2</p>").body_html
+    caption = _signed("<p>A story.</p><p>Then (फाइल फोटो)</p>")
+    assert "फाइल फोटो" in caption.body_html and caption.originator is None

@@ -8,6 +8,7 @@ live in one place rather than in template logic.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -44,16 +45,20 @@ class ProvenanceStep:
     name: str
 
 
-def provenance_steps(copy: Copy, source_name: str, site_name: str) -> list[ProvenanceStep]:
+def provenance_steps(
+    copy: Copy, source_name: str, site_name: str, aliases: Sequence[str] = ()
+) -> list[ProvenanceStep]:
     """Who handled the story, earliest first: originator(s), distributor(s), then this site.
 
     Put together from everything the item carries: the agency's own provenance (ninjs
     `infosources`, NewsML-G2 `provider`/`hopHistory`, NITF `doc.copyright`/`distributor`), the
     credit line the pipeline lifted (originator), a "Source : X" line another website
     appended (a distributor before us), and the agency we received it from (the last
-    distributor). Each organization appears once, at its earliest place. Empty when nothing
-    says more than "the agency sent it", which the page shows already.
+    distributor). Each organization appears once, at its earliest place, and a name the
+    source is configured to go by (`aliases`: "आईएएनएस" for IANS) is the source. Empty when
+    nothing says more than "the agency sent it", which the page shows already.
     """
+    own = {_key(a) for a in aliases} | {_key(source_name)}
     hops = [h for h in copy.provenance if h.get("role") in _CHAIN_ROLES and h.get("name")]
     originators = [str(h["name"]) for h in hops if h.get("role") == "originator"]
     if copy.originator and not originators:
@@ -68,12 +73,18 @@ def provenance_steps(copy: Copy, source_name: str, site_name: str) -> list[Prove
     seen: set[str] = set()
     for role, names in (("originator", originators), ("distributor", distributors)):
         for name in names:
-            key = " ".join(name.split()).casefold()
+            if _key(name) in own:
+                name = source_name
+            key = _key(name)
             if key and key not in seen:
                 seen.add(key)
                 steps.append(ProvenanceStep(role, " ".join(name.split())))
     steps.append(ProvenanceStep("site", site_name))
     return steps
+
+
+def _key(name: str) -> str:
+    return " ".join(name.split()).casefold()
 
 
 def provenance_chain(copy: Copy, source_name: str, site_name: str) -> list[str]:

@@ -24,6 +24,7 @@ from wiredesk.pipeline.sanitize import sanitize_html
 from wiredesk.text.apparatus import MAX_TRAILING_LINES
 from wiredesk.text.credit import credit_name
 from wiredesk.text.disclaimer import is_disclaimer
+from wiredesk.text.signoff import signoff_name, signoff_tail
 from wiredesk.text.source_line import source_name
 
 
@@ -33,13 +34,19 @@ class _Found:
     originator: str | None = None
     upstream_disclaimer: str | None = None
     upstream_source: str | None = None
+    signoff: str | None = None
 
 
-def _classify(line: Line, found: _Found) -> bool:
+def _classify(line: Line, found: _Found, known: tuple[str, ...] = ()) -> bool:
     """Record the line in `found` if it is attribution not yet seen; say whether it was."""
     text = line.text
     if found.credit_line is None and (name := credit_name(text)):
         found.credit_line, found.originator = text, name
+        return True
+    if found.signoff is None and (name := signoff_name(text, known)):
+        found.signoff = text
+        if found.credit_line is None:  # the wire that wrote it, when no credit says more
+            found.credit_line, found.originator = text, name
         return True
     if found.upstream_source is None and (name := source_name(text)):
         found.upstream_source = name
@@ -50,6 +57,25 @@ def _classify(line: Line, found: _Found) -> bool:
     return False
 
 
+def _signoff_at_the_end(
+    body_html: str, line: Line, known: tuple[str, ...]
+) -> tuple[tuple[int, int], str, str] | None:
+    """A sign-off ending the story's last line (`… कहा। --आईएएनएस`): the span of the HTML to
+    cut, the sign-off and the name. Only where the HTML ends with the sign-off as written
+    (no markup or entity inside it), and never the whole line."""
+    found = signoff_tail(line.text, known)
+    if found is None:
+        return None
+    signoff, name = found
+    chunk = body_html[line.start : line.end].rstrip()
+    if not chunk.endswith(signoff):
+        return None
+    story = chunk[: -len(signoff)].rstrip()
+    if not story.strip():
+        return None
+    return (line.start + len(story), line.start + len(chunk)), signoff, name
+
+
 def lift_attribution(item: Item, ctx: StageContext | None = None) -> Item:
     """Move trailing (and leading) attribution lines from the body into provenance fields."""
     first = first_line(item.body_html)
@@ -57,11 +83,26 @@ def lift_attribution(item: Item, ctx: StageContext | None = None) -> Item:
         return item
     found = _Found()
     removed: list[tuple[int, int]] = []
+    known = (ctx.source_name, *ctx.source_aliases) if ctx is not None else ()
+    last: Line | None = None  # the last line of story, once the trailing lines are set apart
     # The first line is never a trailing candidate: a body is never consumed whole.
     for count, line in enumerate(lines(item.body_html, reverse=True)):
-        if count >= MAX_TRAILING_LINES or line.start == first.start or not _classify(line, found):
+        if (
+            count >= MAX_TRAILING_LINES
+            or line.start == first.start
+            or not _classify(line, found, known)
+        ):
+            last = line
             break
         removed.append((line.start, line.end))
+    if found.signoff is None:
+        tail = _signoff_at_the_end(item.body_html, last or first, known)
+        if tail is not None:
+            span, signoff, who = tail
+            found.signoff = signoff
+            removed.append(span)
+            if found.credit_line is None:
+                found.credit_line, found.originator = signoff, who
     if found.credit_line is None and (name := credit_name(first.text)):
         story_end = min((start for start, _ in removed), default=len(item.body_html))
         if next(lines(item.body_html[first.end : story_end]), None) is not None:

@@ -25,6 +25,7 @@ class StageContext:
     # When the payload arrived (aware UTC); None: the time-sanity stage has nothing to compare
     # the source's times with and leaves them alone.
     received_at: datetime | None = None
+    source_aliases: tuple[str, ...] = ()  # other names the source signs with (`aliases`)
 
 
 def context_for(
@@ -42,4 +43,5 @@ def context_for(
         sections=dict(site.sections),
         feed_language=feed_language,
         received_at=received_at,
+        source_aliases=source.aliases,
     )

@@ -94,7 +94,10 @@ def content_html(settings: Settings, copy: Copy, corrections: Sequence[Correctio
 
 def provenance_json(settings: Settings, copy: Copy, also: Sequence[str] = ()) -> dict[str, Any]:
     """Originator, provenance chain and the other agencies that reported the story."""
-    steps = provenance_steps(copy, source_name(settings, copy.source_id), settings.site.name)
+    src = settings.source(copy.source_id)
+    steps = provenance_steps(
+        copy, source_name(settings, copy.source_id), settings.site.name, src.aliases if src else ()
+    )
     return {
         "originator": copy.originator,
         "provenance": [{"role": st.role, "name": st.name} for st in steps],

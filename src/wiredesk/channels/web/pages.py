@@ -179,7 +179,7 @@ class Pages(Renderer):
             copy=copy,
             versions=detail.versions,
             corrections=detail.corrections,
-            chain=provenance_steps(copy, source, self.site.name),
+            chain=provenance_steps(copy, source, self.site.name, self.aliases(copy.source_id)),
             originator=normalize_name(copy.originator or "") or None,
             topics=topic_names(copy),
             images=image_links(copy, self.t["image"]),

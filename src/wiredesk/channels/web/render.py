@@ -94,6 +94,10 @@ class Renderer:
     def when(self, dt: datetime) -> str:
         return local_time(dt, self.site.timezone, self.site.language)
 
+    def aliases(self, source_id: str) -> tuple[str, ...]:
+        src = self.settings.source(source_id)
+        return src.aliases if src else ()
+
     def source_name(self, source_id: str) -> str:
         return source_name(self.settings, source_id)
 

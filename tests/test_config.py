@@ -91,5 +91,7 @@ def test_push_keys_load_from_a_toml_file(tmp_path: Path) -> None:
 def test_a_source_s_aliases_are_read_and_checked(tmp_path: Path) -> None:
     settings = parse(tmp_path, {"url": "https://w.example/f", "aliases": ["आईएएनएस", " I A N S "]})
     assert settings.sources[0].aliases == ("आईएएनएस", "I A N S")
-    assert "sources.ians.aliases" in error(tmp_path, {"url": "https://w.example/f", "aliases": [""]})
+    assert "sources.ians.aliases" in error(
+        tmp_path, {"url": "https://w.example/f", "aliases": [""]}
+    )
     assert "a list" in error(tmp_path, {"url": "https://w.example/f", "aliases": "आईएएनएस"})

@@ -81,9 +81,13 @@ def test_br_separated_lines_stay_lines_in_body_text() -> None:
     assert out.body_text == "one\ntwo\nthree\n\nfour"
 
 
-def test_headline_is_plain_text() -> None:
-    out = _norm(headline="  <b>Modi</b> &amp; Xi\n  meet <script>x()</script> ")
+def test_headline_is_plain_text_as_the_parser_gave_it() -> None:
+    """Parsers read each format's title markup by its rules and hand over plain text; a `<`
+    or `&` left in it is a character the agency wrote (issue 12: "if a <b> c" lost "<b>")."""
+    out = _norm(headline="  Modi & Xi\n  meet ")
     assert out.headline == "Modi & Xi meet"
+    assert _norm(headline="if a <b> c").headline == "if a <b> c"
+    assert _norm(headline="Use <p> for paragraphs").headline == "Use <p> for paragraphs"
 
 
 def test_every_text_field_is_nfc() -> None:

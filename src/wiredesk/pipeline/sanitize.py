@@ -84,6 +84,11 @@ def kept_as_is(fragment: str) -> bool:
     return paragraph_shape(fragment)[1]
 
 
+def collapse_spaces(text: str | None) -> str:
+    """Plain text with its whitespace runs made single spaces and its ends trimmed."""
+    return " ".join(text.split()) if text else ""
+
+
 def plain_text(fragment: str) -> str:
     """Text with tags stripped, entities decoded and whitespace collapsed: for headlines etc."""
     if "<" in fragment:
@@ -140,11 +145,15 @@ def sanitize_item(item: Item, ctx: StageContext) -> Item:
             changes[name] = _nfc(value) if value else []
     body_html = body_to_html(changes.get("body_html", item.body_html))  # type: ignore[arg-type]
     byline = changes.get("byline", item.byline)
-    categories = [plain_text(c) for c in changes["categories"]]  # type: ignore[attr-defined]
+    # Headline-like fields come from the parsers as plain text (each format's markup already
+    # read as its spec says: an HTML title unescaped once, a text title as written), so a
+    # `<` here is a character the agency wrote: only spacing is evened out. Treating them as
+    # HTML again cut "if a <b> c" to "if a c".
+    categories = [collapse_spaces(c) for c in changes["categories"]]  # type: ignore[attr-defined]
     changes.update(
-        headline=plain_text(changes.get("headline", item.headline)),  # type: ignore[arg-type]
-        summary=plain_text(changes.get("summary", item.summary)),  # type: ignore[arg-type]
-        byline=plain_text(byline) or None if isinstance(byline, str) else None,
+        headline=collapse_spaces(changes.get("headline", item.headline)),  # type: ignore[arg-type]
+        summary=collapse_spaces(changes.get("summary", item.summary)),  # type: ignore[arg-type]
+        byline=collapse_spaces(byline) or None if isinstance(byline, str) else None,
         categories=[c for c in categories if c],
         body_html=body_html,
         body_text=html_to_text(body_html),

@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 from wiredesk.model import Item
 
 _TAG_RE = re.compile(r"<[^>]*>")
+# Elements whose content is code, not text: in an HTML title it is dropped with its tags.
+_CODE_RE = re.compile(r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)", re.I | re.S)
 _C1_RE = re.compile("[\x80-\x9f]")
 _C1_UTF8_RE = re.compile(rb"\xc2[\x80-\x9f]")
 _C1_REFERENCE_RE = re.compile(rb"&#(?:0*1[2-5][0-9]|[xX]0*[89][0-9a-fA-F]);|\\u00[89][0-9a-fA-F]")
@@ -44,7 +46,7 @@ def plain_text(value: str | None) -> str:
     if not value:
         return ""
     if "<" in value:
-        value = _TAG_RE.sub(" ", value)
+        value = _TAG_RE.sub(" ", _CODE_RE.sub(" ", value))
     if "&" in value:
         value = html.unescape(value)
     return collapse_spaces(value)

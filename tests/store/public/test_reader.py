@@ -52,14 +52,20 @@ def _version_reads(store: Database, run: Callable[[], object]) -> list[int]:
     return asked
 
 
-def test_a_list_read_again_reads_only_the_versions_it_has_not_seen(store: Database) -> None:
-    """After one new copy, a feed of many reads one body, not all of them again."""
+def _numbered(store: Database, count: int) -> int:
+    """Copies h0… h{count-1}, a minute apart, saved in one payload; returns the payload."""
     env = envelope(store)
     batch = [
         wire_item(guid=f"g{i}", headline=f"h{i}", published_at=T0 + timedelta(minutes=i))
-        for i in range(30)
+        for i in range(count)
     ]
     copies.save(store, "ians", batch, env, now=T0 + timedelta(hours=1))
+    return env
+
+
+def test_a_list_read_again_reads_only_the_versions_it_has_not_seen(store: Database) -> None:
+    """After one new copy, a feed of many reads one body, not all of them again."""
+    env = _numbered(store, 30)
     reader = PublicReader(store)
     now = T0 + timedelta(hours=2)
     assert len(reader.list_copies(now, limit=100)) == 30
@@ -95,12 +101,7 @@ def test_a_cached_copy_is_never_shown_after_it_changed(store: Database) -> None:
 
 def test_the_copy_cache_keeps_at_most_its_size_and_forgets_the_least_read(store: Database) -> None:
     """A long-running site reads many lists; what it keeps of them is bounded."""
-    env = envelope(store)
-    batch = [
-        wire_item(guid=f"g{i}", headline=f"h{i}", published_at=T0 + timedelta(minutes=i))
-        for i in range(5)
-    ]
-    copies.save(store, "ians", batch, env, now=T0 + timedelta(hours=1))
+    _numbered(store, 5)
     reader = PublicReader(store)
     reader.copies = CopyCache(size=3)
     now = T0 + timedelta(hours=2)

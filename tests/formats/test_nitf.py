@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+import wiredesk
 from tests import fixture_files
 from wiredesk.errors import FormatError
 from wiredesk.formats.nitf import looks_like_nitf, nitf_body_html, parse_nitf
@@ -248,3 +249,17 @@ def test_slugline_from_meta_else_du_key() -> None:
     )
     [item] = parse_nitf(with_meta).items
     assert item.slugline == "BC-US-Fed-Rates"
+
+
+def test_windows_1252_bytes_in_a_latin_1_nitf_are_read_as_windows_1252() -> None:
+    """An agency file that says ISO-8859-1 and was written in windows-1252 (the usual case):
+    its curly quotes must not reach the page as C1 control characters."""
+    doc = (
+        b'<?xml version="1.0" encoding="iso-8859-1"?><nitf><head><title>x</title></head><body>'
+        b"<body.head><hedline><hl1>It\x92s \x93quoted\x94</hl1></hedline></body.head>"
+        b"<body.content><p>The minister\x92s reply \x96 in full.</p></body.content></body></nitf>"
+    )
+    [item] = wiredesk.parse(doc)
+    assert item.headline == "It’s “quoted”"
+    assert "minister’s reply – in full" in item.body_html
+    assert not any("\x80" <= ch <= "\x9f" for ch in item.headline + item.body_html)

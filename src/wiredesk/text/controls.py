@@ -24,13 +24,19 @@ R = TypeVar("R")
 # C0 controls except tab, newline and carriage return; U+FFFE and U+FFFF (not characters).
 _CONTROLS_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SURROGATES_RE = re.compile("[\ud800-\udfff]")
-_BAD_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_BAD_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x80-\x9f\ufffe\uffff\ud800-\udfff]")
+# C1 controls (U+0080–U+009F) in text come from windows-1252 bytes read as ISO-8859-1 (a
+# document that says latin-1 and means windows-1252, as browsers assume): each becomes the
+# character windows-1252 gives that byte (`\x92` → ’), or goes where it gives none.
+_C1_AS_1252 = {c: bytes([c]).decode("cp1252", "ignore") or None for c in range(0x80, 0xA0)}
 
 
 def clean_text(value: str) -> str:
-    """The string without control characters, lone surrogates replaced by U+FFFD."""
+    """The string without control characters (C1 ones read as windows-1252), lone surrogates
+    replaced by U+FFFD."""
     if not _BAD_RE.search(value):
         return value
+    value = value.translate(_C1_AS_1252)
     return _SURROGATES_RE.sub("\ufffd", _CONTROLS_RE.sub("", value))
 
 

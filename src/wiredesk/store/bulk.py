@@ -114,21 +114,16 @@ def begin_write(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def next_ids(conn: Connection, table: Table, count: int) -> list[int]:
-    """The ids the database would give `count` rows inserted into `table` now, in order, so
-    that rows naming each other (a copy, its story, its first version) are each written once
-    instead of inserted and then updated.
+def next_ids_of(conn: Connection, wanted: Sequence[tuple[Table, int]]) -> list[list[int]]:
+    """For each (table, count): the ids the database would give `count` rows inserted into
+    the table now, in order, so that rows naming each other (a copy, its story, its first
+    version) are each written once instead of inserted and then updated.
 
     SQLite gives a new row the largest id plus one; the caller's transaction must hold the
     write lock (`begin_write`) so that no other writer takes the same ids. PostgreSQL: the
-    next values of the id column's sequence.
+    next values of each id column's sequence, all tables in one statement (a round trip to
+    the server is most of what a one-item push costs there).
     """
-    return next_ids_of(conn, [(table, count)])[0]
-
-
-def next_ids_of(conn: Connection, wanted: Sequence[tuple[Table, int]]) -> list[list[int]]:
-    """`next_ids` of several tables at once: on PostgreSQL one statement (a round trip to the
-    server is most of what a one-item push costs there), on SQLite one read per table."""
     if conn.dialect.name == "sqlite":
         out: list[list[int]] = []
         for table, count in wanted:

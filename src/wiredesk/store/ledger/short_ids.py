@@ -1,7 +1,7 @@
 """Short ids: the part of a copy's URL that never changes.
 
 8 base32 characters of sha256(source, guid), stable for the copy's whole life, and lengthened
-only on a collision (one query per batch in the usual case of none).
+only on a collision (no query of its own in the usual case of none).
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from sqlalchemy import Connection, select
 
 from wiredesk.store.schema import items
 
-_IN_CHUNK = 500
-
 
 def short_id_for(source_id: str, guid: str, length: int = 8) -> str:
     """A short, URL-safe id that is stable for (source, guid): the same copy keeps its URL."""
@@ -25,18 +23,12 @@ def short_id_for(source_id: str, guid: str, length: int = 8) -> str:
 
 
 def free_short_ids(
-    conn: Connection, source_id: str, guids: list[str], taken: set[str] | None = None
+    conn: Connection, source_id: str, guids: list[str], taken: set[str]
 ) -> list[str]:
-    """Short ids for a batch of new copies: one query in the usual case of no collision, none
-    when the caller has read which of their 8-character ids are `taken` already."""
+    """Short ids for a batch of new copies, given which of their 8-character ids are `taken`
+    already (read by the caller with its other look-ups: `copies._known_guids`); only a
+    collision costs a query."""
     wanted = [short_id_for(source_id, g) for g in guids]
-    if taken is None:
-        taken = set()
-        for start in range(0, len(wanted), _IN_CHUNK):
-            chunk = wanted[start : start + _IN_CHUNK]
-            taken.update(
-                conn.execute(select(items.c.short_id).where(items.c.short_id.in_(chunk))).scalars()
-            )
     result: list[str] = []
     used: set[str] = set()
     for guid, sid in zip(guids, wanted, strict=True):

@@ -26,7 +26,7 @@ def version_row(
     version_id: int | None = None,
 ) -> dict[str, Any]:
     """The `item_versions` row of `item` as version `number` of its copy; `version_id`: the
-    row's id, chosen beforehand (`bulk.next_ids`), or None for the database's."""
+    row's id, chosen beforehand (`bulk.next_ids_of`), or None for the database's."""
     row = {
         "item_id": item_id,
         "version": number,

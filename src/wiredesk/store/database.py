@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import threading
 import time
 import uuid
@@ -292,7 +293,9 @@ def _pg_limit_statement(conn: Any, cursor: Any, *_: Any) -> None:
     if dbapi_conn.autocommit:
         given = conn.info.get(_SESSION_TIMEOUT)  # seconds
         if given is None or not left <= given <= left * 1.05:
-            remaining = limit.remaining_ms()
+            # a little over the time left, so that the next request's full time, a moment
+            # later and a little less, still falls within the twentieth: set once, not per page
+            remaining = math.ceil(limit.remaining_ms() * 1.04)
             cursor.execute(f"SET statement_timeout = {remaining}")
             conn.info[_SESSION_TIMEOUT] = remaining / 1000
     else:

@@ -162,7 +162,8 @@ def test_a_page_reads_through_one_connection_and_sets_its_time_limit_once(
     """A list page reads in several steps (its copies, their other copies, when it next
     changes); each used to take a connection of its own, and on PostgreSQL to set the
     statement timeout before every statement: round trips that were most of a small page's
-    time. Now one connection, one timeout, and every statement still under it."""
+    time. Now one connection a page, and one timeout for this page and the ones after it,
+    every statement still under it."""
     for n in range(1, 4):
         fill(story_item(n))
     app = create_app(
@@ -190,17 +191,19 @@ def test_a_page_reads_through_one_connection_and_sets_its_time_limit_once(
 
         store.engine.dialect.dbapi.Cursor.execute = execute  # type: ignore[union-attr]
     try:
-        home = TestClient(app).get("/")
+        client = TestClient(app)
+        home, *again = [client.get("/") for _ in range(3)]
     finally:
         event.remove(store.reader_engine.pool, "checkout", checkout)
         event.remove(store.reader_engine, "before_cursor_execute", statement)
         if store.dialect == "postgresql":
             store.engine.dialect.dbapi.Cursor.execute = real  # type: ignore[union-attr]
     assert home.status_code == 200 and "ख़बर संख्या 3" in home.text
-    assert len(statements) >= 3  # the list, the other copies, the next change
-    assert len(checkouts) == 1
+    assert all(page.text == home.text for page in again)
+    assert len(statements) >= 9  # each: the list, the other copies, the next change
+    assert len(checkouts) == 3  # one a page
     if store.dialect == "postgresql":
-        assert len(timeouts) == 1
+        assert len(timeouts) == 1  # kept on the pooled connection for the pages after
 
 
 def test_a_page_s_time_limit_never_reaches_ingest_s_statements(

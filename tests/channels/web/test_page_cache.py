@@ -119,6 +119,23 @@ def test_an_embargo_ends_on_a_cached_page_with_no_write(
     assert "प्रतिबंधित ख़बर" in home and sql  # rendered again, by itself
 
 
+def test_an_embargo_written_after_a_render_still_ends_on_time(
+    store: Database, fill: Filler, tmp_path: Path, clock: Clock
+) -> None:
+    """The site remembers when cached pages must next expire until something is written:
+    a later write with an earlier embargo brings that moment forward (both well within the
+    time a page is kept at most)."""
+    late, early = clock.now + timedelta(hours=2), clock.now + timedelta(minutes=3)
+    fill(story_item(1), story_item(2, headline="देर से खुलने वाली", embargo_until=late))
+    client = client_for(store, tmp_path, clock)
+    client.get("/")  # cached until `late`, which the site now remembers
+    fill(story_item(3, headline="जल्दी खुलने वाली", embargo_until=early))
+    assert "जल्दी खुलने वाली" not in client.get("/").text
+    clock.now = early + timedelta(seconds=1)
+    home = client.get("/").text
+    assert "जल्दी खुलने वाली" in home and "देर से खुलने वाली" not in home
+
+
 def test_another_process_s_write_reaches_the_cache_through_the_changes_log(
     store: Database, fill: Filler, tmp_path: Path, clock: Clock
 ) -> None:

@@ -66,6 +66,8 @@ class Renderer:
         self.settings = settings
         self.cache = cache
         self.entry_cache = EntryCache(settings)  # feeds' entries, reused while unchanged
+        # (cache generation, asked at, answer) of the last `next_change_after`
+        self._next_change: tuple[int, datetime, datetime | None] | None = None
         self.times = times or RenderTimes()
         self.site = settings.site
         self.reader = reader
@@ -145,10 +147,29 @@ class Renderer:
     def cache_until(self, now: datetime) -> datetime:
         """The latest moment a page rendered at `now` may be kept without a change."""
         until = [now + MAX_AGE, self._next_midnight(now)]
-        change = self.reader.next_change_after(now)
+        change = self._next_change_after(now)
         if change is not None:
             until.append(change)
         return min(until)
+
+    def _next_change_after(self, now: datetime) -> datetime | None:
+        """The reader's `next_change_after`, asked again only after a write (the page cache's
+        generation moves with every change it hears of, this process's and others') or once
+        that moment has come: a page rendered after a push then makes one query fewer."""
+        if self.cache is None:
+            return self.reader.next_change_after(now)
+        known = self._next_change
+        generation = self.cache.generation
+        if (
+            known is not None
+            and known[0] == generation
+            and known[1] <= now
+            and (known[2] is None or now < known[2])
+        ):
+            return known[2]
+        change = self.reader.next_change_after(now)
+        self._next_change = (generation, now, change)
+        return change
 
     def _next_midnight(self, now: datetime) -> datetime:
         local = now.astimezone(self.site.timezone)

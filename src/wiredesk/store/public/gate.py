@@ -139,25 +139,28 @@ def best_first(copies: Iterable[Any], policy: DuplicatePolicy) -> list[Any]:
 
 # --- what queries read -----------------------------------------------------------------------
 
+# A moment to compare with: a value, or a bound parameter of a statement built once for many.
+Moment = datetime | ColumnElement[datetime]
 
-def visible_clause(now: datetime, table: Any = items) -> ColumnElement[bool]:
+
+def visible_clause(now: Moment, table: Any = items) -> ColumnElement[bool]:
     """The copy is public at `now` (whatever its story's other copies are doing)."""
     clause: ColumnElement[bool] = table.c.public_from <= now
     return clause
 
 
-def lead_clause(now: datetime, table: Any = items) -> ColumnElement[bool]:
+def lead_clause(now: Moment, table: Any = items) -> ColumnElement[bool]:
     """The copy is public at `now` and its story's best-ranked public copy."""
     t = table.c
     return and_(t.public_from <= now, or_(t.outranked_at.is_(None), t.outranked_at > now))
 
 
-def public_clause(now: datetime, policy: DuplicatePolicy = DEFAULT_POLICY) -> ColumnElement[bool]:
+def public_clause(now: Moment, policy: DuplicatePolicy = DEFAULT_POLICY) -> ColumnElement[bool]:
     """May the public open this copy's page at `now`? Under "suppress", only a story's lead."""
     return lead_clause(now) if policy.mode == "suppress" else visible_clause(now)
 
 
-def listed_clause(now: datetime, policy: DuplicatePolicy = DEFAULT_POLICY) -> ColumnElement[bool]:
+def listed_clause(now: Moment, policy: DuplicatePolicy = DEFAULT_POLICY) -> ColumnElement[bool]:
     """Is this copy in lists and feeds at `now`? Under "link" and "suppress", only a story's
     lead; under "publish", every public copy."""
     return visible_clause(now) if policy.mode == "publish" else lead_clause(now)

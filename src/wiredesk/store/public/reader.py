@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import json
 import threading
 from collections import OrderedDict
@@ -21,7 +22,19 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, Connection, Engine, func, literal, or_, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Connection,
+    Engine,
+    Integer,
+    Select,
+    bindparam,
+    func,
+    literal,
+    or_,
+    select,
+)
 
 from wiredesk.model import Signal, utcnow
 from wiredesk.store.public.gate import (
@@ -107,6 +120,88 @@ _VERSION_PART = (
 _LISTED = (
     *(c for c in COPY_COLUMNS if getattr(c, "table", None) is not item_versions),
     items.c.current_version_id,
+)
+
+# The statements of a page's every render, built once with their values as parameters.
+# Building a statement and computing its key for SQLAlchemy's compiled cache cost about as
+# much CPU as the round trip to the server; a prebuilt one computes its key once.
+_NOW: BindParameter[datetime] = bindparam("now", type_=items.c.published_at.type)
+
+
+def _shape(scope: Scope) -> tuple[bool, bool, bool]:
+    """Which of a list's scope filters are set: one prebuilt statement per shape."""
+    return (scope.section is not None, scope.source_id is not None, scope.originator is not None)
+
+
+def _scope_params(now: datetime, scope: Scope) -> dict[str, Any]:
+    params: dict[str, Any] = {"now": now}
+    if scope.section is not None:
+        params["section"] = scope.section
+    if scope.source_id is not None:
+        params["source_id"] = scope.source_id
+    if scope.originator is not None:
+        params["originator"] = normalize_name(scope.originator)
+    return params
+
+
+def _filters(mode: str, shape: tuple[bool, bool, bool]) -> list[ColumnElement[bool]]:
+    """The gate's listing clause (one copy per story unless the policy is "publish"), then
+    the list's own scope. An agency's own list shows every public copy of that agency, so
+    "Also reported by" leads to the agency's copy under "link"."""
+    section, source, originator = shape
+    gate = listed_clause if not source else public_clause
+    # A public copy was published by now: a bound the index's first column can use.
+    clauses = [gate(_NOW, DuplicatePolicy(mode=mode)), items.c.published_at <= _NOW]
+    if section:
+        clauses.append(items.c.section == bindparam("section"))
+    if source:
+        clauses.append(items.c.source_id == bindparam("source_id"))
+    if originator:
+        clauses.append(items.c.originator == bindparam("originator"))
+    return clauses
+
+
+@functools.cache
+def _list_query(mode: str, shape: tuple[bool, bool, bool], after: bool) -> Select[Any]:
+    clauses = _filters(mode, shape)
+    if after:
+        t = bindparam("after_time", type_=items.c.published_at.type)
+        i: BindParameter[int] = bindparam("after_id", type_=items.c.id.type)
+        clauses += [items.c.published_at <= t, or_(items.c.published_at < t, items.c.id < i)]
+    return (
+        select(*_LISTED)
+        .where(*clauses)
+        .order_by(items.c.published_at.desc(), items.c.id.desc())
+        .limit(bindparam("limit", type_=Integer))
+    )
+
+
+@functools.cache
+def _probe_query(mode: str, shape: tuple[bool, bool, bool]) -> Select[Any]:
+    """Does a list have a first copy: its own index, walked newest first, as its page reads it."""
+    return (
+        select(literal(1))
+        .select_from(items)
+        .where(*_filters(mode, shape))
+        .order_by(items.c.published_at.desc())
+        .limit(1)
+    )
+
+
+_VERSIONS = select(*_VERSION_PART).where(item_versions.c.id.in_(bindparam("ids", expanding=True)))
+_MEMBERS = select(
+    items.c.id,
+    items.c.story_id,
+    items.c.short_id,
+    items.c.source_id,
+    items.c.section,
+    items.c.slug,
+    items.c.published_at,
+).where(items.c.story_id.in_(bindparam("stories", expanding=True)), visible_clause(_NOW))
+# both in one statement: each is one probe of its own index
+_NEXT_CHANGE = select(
+    select(func.min(items.c.public_from)).where(items.c.public_from > _NOW).scalar_subquery(),
+    select(func.min(items.c.outranked_at)).where(items.c.outranked_at > _NOW).scalar_subquery(),
 )
 
 # What `copy_status` answers for a short id.
@@ -218,64 +313,28 @@ class PublicReader:
 
     def has_copies(self, now: datetime, scope: Scope) -> bool:
         """Whether a list has anything to show at `now` (one index probe)."""
-        q = (
-            select(literal(1))
-            .select_from(items)
-            .where(*self._filters(now, scope))
-            .order_by(items.c.published_at.desc())  # the list's own index, from its top
-            .limit(1)
-        )
+        q = _probe_query(self.policy.mode, _shape(scope))
         with self._connect() as conn:
-            return conn.execute(q).first() is not None
+            return conn.execute(q, _scope_params(now, scope)).first() is not None
 
     def _list(self, now: datetime, scope: Scope, limit: int, after: Cursor | None) -> list[Copy]:
-        clauses = self._filters(now, scope)
+        q = _list_query(self.policy.mode, _shape(scope), after is not None)
+        params = _scope_params(now, scope)
+        params["limit"] = limit
         if after is not None:
-            t, i = after.published_at, after.item_id
-            clauses += [
-                items.c.published_at <= t,
-                or_(items.c.published_at < t, items.c.id < i),
-            ]
-        q = (
-            select(*_LISTED)
-            .where(*clauses)
-            .order_by(items.c.published_at.desc(), items.c.id.desc())
-            .limit(limit)
-        )
+            params["after_time"], params["after_id"] = after.published_at, after.item_id
         with self._connect() as conn:
-            return self.copies.complete(conn, conn.execute(q).all())
-
-    def _filters(self, now: datetime, scope: Scope) -> list[ColumnElement[bool]]:
-        """The gate's listing clause (one copy per story unless the policy is "publish"),
-        then the list's own scope. An agency's own list shows every public copy of that
-        agency, so "Also reported by" leads to the agency's copy under "link"."""
-        gate = listed_clause if scope.source_id is None else public_clause
-        # A public copy was published by now: a bound the index's first column can use.
-        clauses = [gate(now, self.policy), items.c.published_at <= now]
-        if scope.section is not None:
-            clauses.append(items.c.section == scope.section)
-        if scope.source_id is not None:
-            clauses.append(items.c.source_id == scope.source_id)
-        if scope.originator is not None:
-            clauses.append(items.c.originator == normalize_name(scope.originator))
-        return clauses
+            return self.copies.complete(conn, conn.execute(q, params).all())
 
     def nav_sections(self, now: datetime) -> list[str]:
         """Sections that list something at `now`, by name (one index probe each)."""
+        probe = _probe_query(self.policy.mode, _shape(Scope(section="")))
         with self._connect() as conn:
             names = list(conn.execute(select(sections.c.name).order_by(sections.c.name)).scalars())
             return [
                 name
                 for name in names
-                if conn.execute(
-                    select(literal(1))
-                    .select_from(items)
-                    .where(*self._filters(now, Scope(section=name)))
-                    # newest first, as the section page reads it: a walk down its index
-                    .order_by(items.c.published_at.desc())
-                    .limit(1)
-                ).first()
-                is not None
+                if conn.execute(probe, _scope_params(now, Scope(section=name))).first() is not None
             ]
 
     # --- one copy --------------------------------------------------------------------------
@@ -380,20 +439,8 @@ class PublicReader:
         rows: list[Any] = []
         with self._connect() as conn:
             for start in range(0, len(wanted), _IN_CHUNK):
-                rows += conn.execute(
-                    select(
-                        items.c.id,
-                        items.c.story_id,
-                        items.c.short_id,
-                        items.c.source_id,
-                        items.c.section,
-                        items.c.slug,
-                        items.c.published_at,
-                    ).where(
-                        items.c.story_id.in_(wanted[start : start + _IN_CHUNK]),
-                        visible_clause(now),
-                    )
-                ).all()
+                chunk = wanted[start : start + _IN_CHUNK]
+                rows += conn.execute(_MEMBERS, {"stories": chunk, "now": now}).all()
         out: dict[int, list[OtherCopy]] = {}
         for r in best_first(rows, self.policy):
             out.setdefault(int(r.story_id), []).append(
@@ -422,17 +469,8 @@ class PublicReader:
         """The next moment something becomes public or stops leading with no write (an
         embargo's end, a scheduled copy, a preferred copy taking over): cached pages hold
         until then at most."""
-        # both in one statement: each is one probe of its own index
-        q = select(
-            select(func.min(items.c.public_from))
-            .where(items.c.public_from > now)
-            .scalar_subquery(),
-            select(func.min(items.c.outranked_at))
-            .where(items.c.outranked_at > now)
-            .scalar_subquery(),
-        )
         with self._connect() as conn:
-            times = conn.execute(q).one()
+            times = conn.execute(_NEXT_CHANGE, {"now": now}).one()
         found = [t for t in times if t is not None]
         return min(found) if found else None
 
@@ -511,10 +549,10 @@ class CopyCache:
             wanted = list(missing)
             versions: dict[int, Mapping[Any, Any]] = {}
             for start in range(0, len(wanted), _IN_CHUNK):
-                q = select(*_VERSION_PART).where(
-                    item_versions.c.id.in_(wanted[start : start + _IN_CHUNK])
+                chunk = wanted[start : start + _IN_CHUNK]
+                versions.update(
+                    (int(v.id), v._mapping) for v in conn.execute(_VERSIONS, {"ids": chunk})
                 )
-                versions.update((int(v.id), v._mapping) for v in conn.execute(q))
             made: list[tuple[tuple[Any, ...], Copy]] = []
             for version_id, positions in missing.items():
                 version = versions.get(version_id)

@@ -167,3 +167,18 @@ def test_a_media_description_is_the_body_of_an_entry_without_one() -> None:
     )
     assert item.headline == "Example Atom"
     assert "Test Description" in item.body_html
+
+
+# --- rss2.0simplechapter.xml ------------------------------------------------------------
+
+
+def test_atom_style_link_and_id_in_an_rss_item_are_read() -> None:
+    item = only_item(
+        rss(
+            '<title>Fiat Lux</title><link href="http://podlove.example/podcast/1"/>'
+            "<id>urn:uuid:3241ace2</id><summary>First episode</summary>"
+            '<link rel="enclosure" type="audio/mpeg" href="http://podlove.example/1.mp3"/>'
+        )
+    )
+    assert item.link == "http://podlove.example/podcast/1"
+    assert item.guid == "urn:uuid:3241ace2"

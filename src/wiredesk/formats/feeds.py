@@ -109,6 +109,9 @@ _UPPER_HEX_REFERENCE_RE = re.compile(rb"&#X([0-9A-Fa-f]{1,6};)")
 # local name (`media:title`, `szf:description`): fastfeedparser takes whichever comes first.
 _PREFIXED_TEXT_RE = re.compile(rb"<([\w.\-]+):(title|description)[\s>/]")
 _RSS_ROOT_RE = re.compile(rb"<(?:([\w.\-]+):)?rss[\s>]")
+# An Atom-style `<link href="..."/>` without the Atom namespace, as some podcast feeds write
+# in RSS 2.0 items (with an Atom `<id>`): fastfeedparser reads neither.
+_HREF_LINK_RE = re.compile(rb"<link\s[^>]*\bhref\s*=")
 _XML_BASE_RE = re.compile(rb"""\bxml:base\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _FIRST_ENTRY_BYTES_RE = re.compile(rb"<(?:[\w.\-]+:)?(?:item|entry)[\s>/]")
 # Only these link relations name the story itself; `enclosure` (a podcast file), `related`
@@ -209,8 +212,9 @@ def _fast_reading_is_short(payload: bytes, fmt: str, entries: list[Any]) -> bool
     a `<` (whose meaning depends on the element's `type`, which fastfeedparser drops), an
     entry without a body where the document has a body container fastfeedparser does not
     read (or a `media:description`, the only text of a video entry), an RSS item whose own
-    title or description comes after another namespace's (`media:title`), or `xml:base` on
-    more than the root. Base64 text is not one: it is decoded here (`_base64_texts`).
+    title or description comes after another namespace's (`media:title`), an RSS item
+    without a link in a document with Atom-style `<link href>`, or `xml:base` on more than
+    the root. Base64 text is not one: it is decoded here (`_base64_texts`).
     """
     if _has_markup_in_text(payload):
         return True
@@ -219,6 +223,8 @@ def _fast_reading_is_short(payload: bytes, fmt: str, entries: list[Any]) -> bool
     if any(not _ffp_has_body(e) for e in entries) and _BODY_CONTAINER_RE.search(payload):
         return True
     if _foreign_text_first(payload, fmt):
+        return True
+    if fmt == "rss" and any(not e.get("link") for e in entries) and _HREF_LINK_RE.search(payload):
         return True
     return (
         any(_is_relative(_ffp_link(e)) for e in entries)

@@ -182,3 +182,9 @@ def test_atom_style_link_and_id_in_an_rss_item_are_read() -> None:
     )
     assert item.link == "http://podlove.example/podcast/1"
     assert item.guid == "urn:uuid:3241ace2"
+
+
+def test_base64_broken_into_indented_lines_is_decoded() -> None:
+    wrapped = "\n      ".join(HTML_TITLE[i : i + 16] for i in range(0, len(HTML_TITLE), 16))
+    item = only_item(atom(f'<title type="application/octet-stream">\n  {wrapped}\n</title>'))
+    assert item.headline == "History of the <blink> tag"

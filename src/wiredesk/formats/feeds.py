@@ -101,6 +101,8 @@ _BASE64_HINT_RE = re.compile(
     rb"""\b(?:mode\s*=\s*["']base64|type\s*=\s*["'](?:application|image|audio|video)/)"""
 )
 _TEXT_ELEMENT_RE = re.compile(rb"<(?:[\w.\-]+:)?(?:title|summary|content)(\s[^>]*)>([^<]*)<")
+# base64, perhaps broken into lines: words joined by line breaks only, never by a space.
+_BASE64_WORD_RE = re.compile(r"[A-Za-z0-9+/]+(?:[ \t\r]*\n\s*[A-Za-z0-9+/]+)*\s*={0,2}")
 _MODE_ATTR_RE = re.compile(rb"""\bmode\s*=\s*["']([^"']*)["']""")
 _TYPE_ATTR_RE = re.compile(rb"""\btype\s*=\s*["']([^"']*)["']""")
 # XML has only `&#x41;`; libxml2 drops `&#X41;` whole, feedparser and browsers read it.
@@ -150,7 +152,8 @@ def _read_xml_feed(payload: bytes, fmt: str, content_type: str | None) -> ParseR
         fuller = _second_reading(payload, fmt, content_type, at_least=len(entries))
         if fuller is not None:
             return fuller
-    result = _from_fastfeedparser(feed, entries, fmt, payload, _base64_texts(payload, fmt))
+    coded = _base64_texts(payload, fmt) if fmt == "atom" and _may_hold_base64(entries) else {}
+    result = _from_fastfeedparser(feed, entries, fmt, payload, coded)
     if (
         _has_replacement_chars(result.items)
         and b"\xef\xbf\xbd" not in payload
@@ -396,6 +399,25 @@ def _base64_texts(payload: bytes, fmt: str) -> dict[str, tuple[str, bool]]:
         if raw and text:
             found[raw] = (text, kind in _TEXT_TYPES)
     return found
+
+
+def _may_hold_base64(entries: list[Any]) -> bool:
+    """Whether a title, summary or content value fastfeedparser read could be base64 (one
+    word of the base64 alphabet, a multiple of four long, once line breaks are gone): only
+    then are the bytes scanned for base64 elements. Most Atom feeds carry a
+    `type="application/..."` link, so the bytes alone would be scanned for nearly all."""
+    for entry in entries:
+        values = [entry.get("title"), entry.get("description")]
+        values += [c.get("value") for c in entry.get("content") or []]
+        for value in values:
+            if (
+                value
+                and len(value) >= 4
+                and _BASE64_WORD_RE.fullmatch(value.strip())
+                and len("".join(value.split())) % 4 == 0
+            ):
+                return True
+    return False
 
 
 def _decoded(value: str | None, coded: dict[str, tuple[str, bool]]) -> tuple[str | None, bool]:

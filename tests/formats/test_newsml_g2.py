@@ -346,6 +346,54 @@ def test_invalid_xml_is_refused_with_the_position() -> None:
     assert "\n" not in str(e.value)
 
 
+def iptc_message() -> bytes:
+    """Two of IPTC's own newsItems (LISTING_1 and LISTING_22) in one newsMessage."""
+    items = [
+        fixture(name).split(b"?>", 1)[1]
+        for name in (
+            "LISTING_1_A_NewsML-G2_News_Item.xml",
+            "LISTING_22_Sports_story_in_NewsML-G2NITF.xml",
+        )
+    ]
+    return (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n'
+        b'<newsMessage xmlns="http://iptc.org/std/nar/2006-10-01/"><header>'
+        b"<sent>2018-10-21T16:25:32-05:00</sent></header><itemSet>"
+        + b"".join(items)
+        + b"</itemSet></newsMessage>\n"
+    )
+
+
+def test_a_newsmessage_cut_mid_item_keeps_the_items_before_the_cut() -> None:
+    whole = parse_newsml_g2(iptc_message())
+    assert [i.guid for i in whole.items] == [
+        "urn:newsml:acmenews.com:20161018:US-FINANCE-FED",
+        "tag:xmlteam.com,2016:xt.5932656-preview",
+    ]
+    message = iptc_message()
+    cut = message[: message.index(b"<body.content>") + 200]  # in the second item's body
+    result = parse_newsml_g2(cut)
+    first, second = result.items
+    assert first == whole.items[0]  # whole: read exactly as from the whole message
+    assert second.guid == whole.items[1].guid  # recovered, for ingest to hold
+    assert len(second.body_html) < len(whole.items[1].body_html)
+    assert len(result.problems) == 1
+    assert "not well-formed XML" in result.problems[0] and "breaks off" in result.problems[0]
+
+
+def test_a_newsmessage_broken_in_its_middle_is_still_refused() -> None:
+    # it still ends with its end tag: not cut short, but broken, and nothing of it is trusted
+    broken = iptc_message().replace(b"</itemMeta>", b"</itemMetaX>", 1)
+    with pytest.raises(FormatError, match="not well-formed XML"):
+        parse_newsml_g2(broken)
+
+
+def test_a_single_newsitem_cut_short_is_still_refused() -> None:
+    item = fixture("LISTING_1_A_NewsML-G2_News_Item.xml")
+    with pytest.raises(FormatError, match="not well-formed XML"):
+        parse_newsml_g2(item[: len(item) // 2])
+
+
 def test_wrong_root_and_wrong_namespace_are_refused() -> None:
     with pytest.raises(FormatError, match=r"root element is <rss> without a namespace"):
         parse_newsml_g2(b"<rss version='2.0'><channel/></rss>")

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests import fixture_files
 from wiredesk.config import Settings, parse_settings
 from wiredesk.errors import ConfigError
 from wiredesk.ingest.accept import accept
@@ -126,3 +127,48 @@ def test_a_feed_cut_between_items_loses_nothing(tmp_path: Path) -> None:
     whole_items_only = RSS_CUT[: RSS_CUT.index(b"<item><guid>w-2")]
     result = prepared(settings_for(tmp_path), whole_items_only)
     assert [r.item.guid for r in result.ready] == ["w-1"] and result.held == []
+
+
+def iptc_message() -> bytes:
+    """Two of IPTC's own newsItems (LISTING_1 and LISTING_22) in one newsMessage."""
+    items = [
+        (fixture_files.NEWSML_G2 / name).read_bytes().split(b"?>", 1)[1]
+        for name in (
+            "LISTING_1_A_NewsML-G2_News_Item.xml",
+            "LISTING_22_Sports_story_in_NewsML-G2NITF.xml",
+        )
+    ]
+    return (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n'
+        b'<newsMessage xmlns="http://iptc.org/std/nar/2006-10-01/"><header>'
+        b"<sent>2018-10-21T16:25:32-05:00</sent></header><itemSet>"
+        + b"".join(items)
+        + b"</itemSet></newsMessage>\n"
+    )
+
+
+def test_a_truncated_newsmessage_holds_the_cut_item_and_keeps_the_whole_one(
+    tmp_path: Path, store: Database
+) -> None:
+    message = iptc_message()
+    cut = message[: message.index(b"<body.content>") + 200]  # in the second item's body
+    settings = settings_for(tmp_path)
+    env = Envelope("wire", cut, Transport.PUSH, "push")
+    outcome = accept(settings, store, settings.sources[0], env)
+    [copy] = PublicReader(store).list_copies(limit=10)
+    assert copy.headline.startswith("Fed to halt QE")
+    [row] = quarantine.list_rows(store)
+    assert (row.guid, row.stage, row.item_index) == (
+        "tag:xmlteam.com,2016:xt.5932656-preview",
+        "parse",
+        1,
+    )
+    assert "not well-formed XML (it ends after" in row.reason and "cut short" in row.reason
+    assert json.loads(row.raw_item or "")["headline"].startswith("Preview: Arizona")
+    envelope = envelopes.get(store, outcome.envelope_id) or {}
+    assert envelope["error"].startswith("1 item quarantined")
+
+
+def test_a_whole_newsmessage_holds_nothing(tmp_path: Path) -> None:
+    result = prepared(settings_for(tmp_path), iptc_message())
+    assert len(result.ready) == 2 and result.held == []

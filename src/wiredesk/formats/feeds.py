@@ -92,8 +92,28 @@ _TEXT_ELEMENT_END_RE = re.compile(
 # RSS 2.0, `xhtml:body`, Atom `summary type="xhtml"`): looked for only when an entry came
 # out without a body.
 _NAME_ENDS = frozenset({b" ", b"\t", b"\r", b"\n", b">", b"/"})
-_BODY_CONTAINER_RE = re.compile(rb"<(?:[\w.\-]+:)?(?:encoded|content|summary|body)\b")
-_BASE64_MODE_RE = re.compile(rb"""\bmode\s*=\s*["']base64["']""")
+_BODY_CONTAINER_RE = re.compile(
+    rb"<(?:(?:[\w.\-]+:)?(?:encoded|content|summary|body)\b|media:description\b)"
+)
+# Atom text that is base64 (Atom 0.3 `mode="base64"`, or a media type that is neither text nor
+# XML): a hint on the bytes first, then the elements themselves, read only when it is there.
+_BASE64_HINT_RE = re.compile(
+    rb"""\b(?:mode\s*=\s*["']base64|type\s*=\s*["'](?:application|image|audio|video)/)"""
+)
+_TEXT_ELEMENT_RE = re.compile(rb"<(?:[\w.\-]+:)?(?:title|summary|content)(\s[^>]*)>([^<]*)<")
+# base64, perhaps broken into lines: words joined by line breaks only, never by a space.
+_BASE64_WORD_RE = re.compile(r"[A-Za-z0-9+/]+(?:[ \t\r]*\n\s*[A-Za-z0-9+/]+)*\s*={0,2}")
+_MODE_ATTR_RE = re.compile(rb"""\bmode\s*=\s*["']([^"']*)["']""")
+_TYPE_ATTR_RE = re.compile(rb"""\btype\s*=\s*["']([^"']*)["']""")
+# XML has only `&#x41;`; libxml2 drops `&#X41;` whole, feedparser and browsers read it.
+_UPPER_HEX_REFERENCE_RE = re.compile(rb"&#X([0-9A-Fa-f]{1,6};)")
+# An RSS item's title or description next to an element of another namespace with the same
+# local name (`media:title`, `szf:description`): fastfeedparser takes whichever comes first.
+_PREFIXED_TEXT_RE = re.compile(rb"<([\w.\-]+):(title|description)[\s>/]")
+_RSS_ROOT_RE = re.compile(rb"<(?:([\w.\-]+):)?rss[\s>]")
+# An Atom-style `<link href="..."/>` without the Atom namespace, as some podcast feeds write
+# in RSS 2.0 items (with an Atom `<id>`): fastfeedparser reads neither.
+_HREF_LINK_RE = re.compile(rb"<link\s[^>]*\bhref\s*=")
 _XML_BASE_RE = re.compile(rb"""\bxml:base\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _FIRST_ENTRY_BYTES_RE = re.compile(rb"<(?:[\w.\-]+:)?(?:item|entry)[\s>/]")
 # Only these link relations name the story itself; `enclosure` (a podcast file), `related`
@@ -132,7 +152,8 @@ def _read_xml_feed(payload: bytes, fmt: str, content_type: str | None) -> ParseR
         fuller = _second_reading(payload, fmt, content_type, at_least=len(entries))
         if fuller is not None:
             return fuller
-    result = _from_fastfeedparser(feed, entries, fmt, payload)
+    coded = _base64_texts(payload, fmt) if fmt == "atom" and _may_hold_base64(entries) else {}
+    result = _from_fastfeedparser(feed, entries, fmt, payload, coded)
     if (
         _has_replacement_chars(result.items)
         and b"\xef\xbf\xbd" not in payload
@@ -193,7 +214,10 @@ def _fast_reading_is_short(payload: bytes, fmt: str, entries: list[Any]) -> bool
     that have the construct: markup right inside a title or body element, a title that holds
     a `<` (whose meaning depends on the element's `type`, which fastfeedparser drops), an
     entry without a body where the document has a body container fastfeedparser does not
-    read, Atom 0.3 base64 content, or `xml:base` on more than the root.
+    read (or a `media:description`, the only text of a video entry), an RSS item whose own
+    title or description comes after another namespace's (`media:title`), an RSS item
+    without a link in a document with Atom-style `<link href>`, or `xml:base` on more than
+    the root. Base64 text is not one: it is decoded here (`_base64_texts`).
     """
     if _has_markup_in_text(payload):
         return True
@@ -201,8 +225,10 @@ def _fast_reading_is_short(payload: bytes, fmt: str, entries: list[Any]) -> bool
         return True
     if any(not _ffp_has_body(e) for e in entries) and _BODY_CONTAINER_RE.search(payload):
         return True
-    if fmt == "atom" and b"base64" in payload and _BASE64_MODE_RE.search(payload):
-        return True  # Atom 0.3 `mode="base64"`, which fastfeedparser does not decode
+    if _foreign_text_first(payload, fmt):
+        return True
+    if fmt == "rss" and any(not e.get("link") for e in entries) and _HREF_LINK_RE.search(payload):
+        return True
     return (
         any(_is_relative(_ffp_link(e)) for e in entries)
         and b"xml:base" in payload
@@ -213,13 +239,21 @@ def _fast_reading_is_short(payload: bytes, fmt: str, entries: list[Any]) -> bool
 # --- fastfeedparser ---------------------------------------------------------------------
 
 
-def _from_fastfeedparser(feed: Any, entries: list[Any], fmt: str, payload: bytes) -> ParseResult:
+def _from_fastfeedparser(
+    feed: Any, entries: list[Any], fmt: str, payload: bytes, coded: dict[str, tuple[str, bool]]
+) -> ParseResult:
+    """`coded` is `_base64_texts(payload)`: fastfeedparser hands base64 text over as it is."""
     info = feed.get("feed") or {}
     language = info.get("language") or scan_feed_language(payload)
     result = ParseResult(format=fmt, title=plain_text(info.get("title")) or None, language=language)
     base: str | None = None  # looked up on the first relative link: most feeds have none
     for index, entry in enumerate(entries):
-        body, item_language = _ffp_body(entry)
+        title, title_is_text = entry.get("title"), False
+        description = entry.get("description")
+        if coded:
+            title, title_is_text = _decoded(title, coded)
+            description = _decoded_html(description, coded)
+        body, item_language = _ffp_body(entry, description, coded)
         link = _ffp_link(entry)
         if _is_relative(link):
             if base is None:
@@ -230,9 +264,10 @@ def _from_fastfeedparser(feed: Any, entries: list[Any], fmt: str, payload: bytes
             index=index,
             fmt=fmt,
             guid=entry.get("id"),
-            title_html=entry.get("title"),
+            title_html=title,
+            title_is_text=title_is_text,
             body_html=body,
-            summary_html=entry.get("description"),
+            summary_html=description,
             link=link,
             published_at=parse_iso_datetime(entry.get("published")),
             updated_at=parse_iso_datetime(entry.get("updated")),
@@ -250,14 +285,19 @@ def _ffp_has_body(entry: Any) -> bool:
     return bool(entry.get("description")) or any(c.get("value") for c in entry.get("content") or [])
 
 
-def _ffp_body(entry: Any) -> tuple[str, str | None]:
-    """(body HTML, item language) from fastfeedparser's content, else its description."""
+def _ffp_body(
+    entry: Any, description: str | None, coded: dict[str, tuple[str, bool]]
+) -> tuple[str, str | None]:
+    """(body HTML, item language) from fastfeedparser's content, else its description
+    (already decoded, when it was base64)."""
     contents = [c for c in entry.get("content") or [] if c.get("value")]
     if not contents:
-        return entry.get("description") or "", None
+        return description or "", None
     best = max(contents, key=lambda c: len(c["value"]))
     kind = (best.get("type") or "").lower()
     value = best["value"]
+    if coded and "".join(value.split()) in coded:
+        return _decoded_html(value, coded) or "", best.get("language")
     if kind in _TEXT_TYPES:
         value = text_to_html(value)
     elif kind in ("xhtml", "application/xhtml+xml"):
@@ -333,6 +373,101 @@ def _is_base64_type(kind: str) -> bool:
     return not (kind.endswith(("/xml", "+xml")) or kind in ("html", "xhtml", "text"))
 
 
+def _base64_texts(payload: bytes, fmt: str) -> dict[str, tuple[str, bool]]:
+    """The Atom titles, summaries and contents that are base64, decoded: their base64 (without
+    whitespace) -> (the text, whether it is plain text).
+
+    fastfeedparser hands such text over undecoded; feedparser decodes it but calls Atom 0.3's
+    untyped text `text/plain`. Decoded text is HTML (`<p>History of the &lt;blink&gt;
+    tag</p>` reads "History of the <blink> tag"), as the senders of base64 markup mean it,
+    unless the element says `type="text/plain"`; text that does not decode to UTF-8 (an image)
+    is left out. The bytes are read only when they hint at base64, so a feed without it pays
+    one scan.
+    """
+    if fmt != "atom" or not _BASE64_HINT_RE.search(payload):
+        return {}
+    found: dict[str, tuple[str, bool]] = {}
+    for m in _TEXT_ELEMENT_RE.finditer(payload):
+        attrs = m.group(1)
+        mode = _MODE_ATTR_RE.search(attrs)
+        typed = _TYPE_ATTR_RE.search(attrs)
+        kind = typed.group(1).decode("ascii", "replace").strip().lower() if typed else ""
+        if not (mode and mode.group(1).lower() == b"base64") and not _is_base64_type(kind):
+            continue
+        raw = "".join(m.group(2).decode("ascii", "replace").split())
+        text = _base64_body(raw)
+        if raw and text:
+            found[raw] = (text, kind in _TEXT_TYPES)
+    return found
+
+
+def _may_hold_base64(entries: list[Any]) -> bool:
+    """Whether a title, summary or content value fastfeedparser read could be base64 (one
+    word of the base64 alphabet, a multiple of four long, once line breaks are gone): only
+    then are the bytes scanned for base64 elements. Most Atom feeds carry a
+    `type="application/..."` link, so the bytes alone would be scanned for nearly all."""
+    for entry in entries:
+        values = [entry.get("title"), entry.get("description")]
+        values += [c.get("value") for c in entry.get("content") or []]
+        for value in values:
+            if (
+                value
+                and len(value) >= 4
+                and _BASE64_WORD_RE.fullmatch(value.strip())
+                and len("".join(value.split())) % 4 == 0
+            ):
+                return True
+    return False
+
+
+def _decoded(value: str | None, coded: dict[str, tuple[str, bool]]) -> tuple[str | None, bool]:
+    """(text, whether it is plain text) of a value that may be base64 (`_base64_texts`)."""
+    if not value:
+        return value, False
+    return coded.get("".join(value.split()), (value, False))
+
+
+def _decoded_html(value: str | None, coded: dict[str, tuple[str, bool]]) -> str | None:
+    """The HTML of a body or summary value that may be base64."""
+    text, is_text = _decoded(value, coded)
+    return text_to_html(text) if is_text and text else text
+
+
+def _foreign_text_first(payload: bytes, fmt: str) -> bool:
+    """Whether an RSS item has another namespace's `title` or `description` (`media:title`,
+    an extension's `szf:description`) before its own, which fastfeedparser, matching on the
+    local name only, would take instead. The item's own is the story's; feedparser knows
+    the difference. Only the items with such an element are looked at, by byte searches."""
+    if fmt != "rss" or (b":title" not in payload and b":description" not in payload):
+        return False
+    root = _RSS_ROOT_RE.search(payload)
+    own = (root.group(1) + b":") if root and root.group(1) else b""
+    item = b"<" + own + b"item"
+    for m in _PREFIXED_TEXT_RE.finditer(payload):
+        if m.group(1) + b":" == own:
+            continue
+        start = payload.rfind(item, 0, m.start())
+        if start < 0:
+            continue  # the channel's
+        end = payload.find(b"</" + own + b"item", m.end())
+        tag = b"<" + own + m.group(2)
+        if _has_tag(payload, tag, start, m.start()):
+            continue  # the item's own comes first, and fastfeedparser takes it
+        if _has_tag(payload, tag, m.end(), end if end >= 0 else len(payload)):
+            return True
+    return False
+
+
+def _has_tag(payload: bytes, tag: bytes, start: int, end: int) -> bool:
+    """Whether the start tag `tag` (`<title`, not `<titles`) is in payload[start:end]."""
+    at = payload.find(tag, start, end)
+    while at >= 0:
+        if payload[at + len(tag) : at + len(tag) + 1] in _NAME_ENDS:
+            return True
+        at = payload.find(tag, at + 1, end)
+    return False
+
+
 def _base64_body(value: str) -> str:
     """The body HTML that base64 content decodes to; "" when it is not base64 or not text
     (an image sent as content is no story body)."""
@@ -368,15 +503,18 @@ def _parse_with_feedparser(
     info = parsed.get("feed") or {}
     language = info.get("language") or (info.get("title_detail") or {}).get("language")
     result = ParseResult(format=fmt, title=plain_text(info.get("title")) or None, language=language)
+    # feedparser decodes base64 itself, but calls Atom 0.3's untyped text `text/plain`: what
+    # the document sent as base64 HTML is HTML (`_base64_texts`).
+    html_texts = {t for t, is_text in _base64_texts(payload, fmt).values() if not is_text}
     for index, entry in enumerate(entries):
-        body = _fp_body(entry)
+        body = _fp_body(entry, html_texts)
         title_type = (entry.get("title_detail") or {}).get("type")
         item = build_item(
             index=index,
             fmt=fmt,
             guid=entry.get("id"),
             title_html=entry.get("title"),
-            title_is_text=title_type == "text/plain",
+            title_is_text=title_type == "text/plain" and entry.get("title") not in html_texts,
             body_html=body,
             summary_html=entry.get("summary"),
             link=_story_link(entry.get("links") or [], default_type="text/html"),
@@ -393,17 +531,23 @@ def _parse_with_feedparser(
     return result
 
 
-def _fp_body(entry: Any) -> str:
+def _fp_body(entry: Any, html_texts: set[str]) -> str:
+    """The body HTML from feedparser's content, else its summary; `html_texts` are the texts
+    the document sent as base64 HTML, whatever type feedparser gives them."""
     contents = [c for c in entry.get("content") or [] if c.get("value")]
     if contents:
         best = max(contents, key=lambda c: len(c["value"]))
         kind = (best.get("type") or "").lower()
+        if best["value"] in html_texts:
+            return str(best["value"])
         if kind == "text/plain":
             return text_to_html(best["value"])
         if _is_base64_type(kind):  # feedparser decodes base64 only when it is UTF-8 text
             return _base64_body(best["value"]) if _looks_base64(best["value"]) else best["value"]
         return str(best["value"])
     summary = entry.get("summary") or ""
+    if summary in html_texts:
+        return str(summary)
     if (entry.get("summary_detail") or {}).get("type") == "text/plain":
         return text_to_html(summary)
     return summary
@@ -534,7 +678,10 @@ def scan_feed_language(payload: bytes) -> str | None:
 
 
 def _numeric_entities(payload: bytes) -> bytes:
-    """HTML named entities as numeric references, which any XML parser understands."""
+    """HTML named entities as numeric references, which any XML parser understands; and
+    `&#X41;` as `&#x41;`, which XML spells with a small x only."""
+    if b"&#X" in payload:
+        payload = _UPPER_HEX_REFERENCE_RE.sub(rb"&#x\1", payload)
     if not _HTML_ENTITY_RE.search(payload):
         return payload
     return _ANY_ENTITY_RE.sub(_numeric_reference, payload)

@@ -109,7 +109,31 @@ def without_c1_controls(value: str) -> str:
     """
     if not _C1_RE.search(value):
         return value
+    if _DOUBLE_ENCODED_RE.search(value):
+        value = _DOUBLE_ENCODED_RE.sub(_as_utf8, value)
     return value.translate(_C1_AS_WINDOWS_1252)
+
+
+# A UTF-8 sequence whose bytes were read as latin-1 characters (`â\x80¦` for `…`): a lead
+# byte and its continuation bytes, each one character in U+0080-U+00FF.
+_DOUBLE_ENCODED_RE = re.compile(
+    "[\u00c2-\u00df][\u0080-\u00bf]|[\u00e0-\u00ef][\u0080-\u00bf]{2}"
+    "|[\u00f0-\u00f4][\u0080-\u00bf]{3}"
+)
+
+
+def _as_utf8(m: re.Match[str]) -> str:
+    """The character a double-encoded UTF-8 sequence stands for, when the sequence holds a
+    C1 control (text that was UTF-8, read as latin-1 and encoded again: `&#226;&#128;&#166;`
+    is `…`). A C1 control is never text, so a valid UTF-8 sequence around one is the mark of
+    this mistake; a sequence without one (`Ã©` may be meant) is left as it is."""
+    run = m.group(0)
+    if not _C1_RE.search(run):
+        return run
+    try:
+        return run.encode("latin-1").decode("utf-8")
+    except UnicodeDecodeError:
+        return run
 
 
 def summary_apart_from_body(summary_html: str | None, body_html: str) -> str:

@@ -49,6 +49,21 @@ def safe_parser() -> etree.XMLParser:
     )
 
 
+def recovering_parser() -> etree.XMLParser:
+    """`safe_parser` that reads a document as far as it goes, closing what is still open when
+    the data runs out: only for documents known to be cut short, whose cut part is judged
+    apart (`ingest.completeness`)."""
+    return etree.XMLParser(
+        recover=True,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+
+
 def parse_xml(payload: bytes, what: str) -> etree._Element:
     """The root element; `FormatError` naming `what` and the parser's complaint otherwise."""
     if not payload or not payload.strip():

@@ -12,10 +12,11 @@ reach a page. Three cases are decided here, for every format alike:
   from the body's first sentence, and marks it (a problem line on the envelope and a
   `wiredesk` step in the version's provenance, which the store keeps with every version);
   "hold" quarantines the item for an editor. It is never published headline-less.
-- **Cut short.** A feed payload that stops mid-item (a truncated download) is not well-formed;
-  the parsers recover what they can and would publish the cut item with half its body. Every
-  item that cannot be matched to an item element that closed before the document broke off is
-  held with the reason; the complete ones go on, each judged on its own.
+- **Cut short.** A feed payload or a NewsML-G2 newsMessage that stops mid-item (a truncated
+  download) is not well-formed; the parsers recover what they can and would publish the cut
+  item with half its body. Every item that cannot be matched to an item element that closed
+  before the document broke off is held with the reason; the complete ones go on, each judged
+  on its own.
 
 The headline is derived before the pipeline runs, so the slug and the grouping fingerprint are
 made from it like any other headline.
@@ -30,6 +31,9 @@ from lxml import etree
 
 from wiredesk.config import MISSING_HEADLINE_CHOICES
 from wiredesk.formats.fields import has_content, plain_text
+from wiredesk.formats.newsml_g2 import FORMAT as NEWSML_G2
+from wiredesk.formats.newsml_g2 import MESSAGE_END_RE, NAR_NS
+from wiredesk.formats.xml_safe import root_element
 from wiredesk.model import Hop, Item, PubStatus, Signal
 
 # The source's choice for an item with a body but no headline (`missing_headline`).
@@ -64,6 +68,7 @@ class _Closed:
     ids: set[str] = field(default_factory=set)
     links: set[str] = field(default_factory=set)
     titles: set[str] = field(default_factory=set)
+    versions: set[tuple[str, int]] = field(default_factory=set)  # NewsML-G2 (guid, version)
 
 
 def judge(item: Item, missing_headline: str, cut: str | None = None) -> Verdict:
@@ -113,13 +118,19 @@ def derive_headline(summary: str, body_html: str) -> str:
 def cut_items(payload: bytes, format: str, items: list[Item]) -> dict[int, str]:
     """Positions in `items` that may be cut short, each with the reason to hold it.
 
-    Only a feed document that does not end with its root's end tag is examined (a complete
-    download always does, so the usual payload costs one regular-expression match). It is
-    then read again with a recovering parser: item elements that closed while the document
-    was being read are whole; one closed only because the document ran out is cut. A parsed
-    item is whole when its guid, link or title is one of a whole element's; any other is held.
+    Only a feed document or a NewsML-G2 newsMessage that does not end with its root's end tag
+    is examined (a complete download always does, so the usual payload costs one
+    regular-expression match; a single NewsML-G2 item that breaks off is refused whole by
+    its parser). It is then read again with a recovering parser: item elements that closed
+    while the document was being read are whole; one closed only because the document ran
+    out is cut. A parsed feed item is whole when its guid, link or title is one of a whole
+    element's, a NewsML-G2 item when its guid and version are a whole newsItem's; any other
+    is held.
     """
-    if format not in _FEED_FORMATS or _ROOT_END_RE.search(payload[-256:]):
+    if format == NEWSML_G2:
+        if MESSAGE_END_RE.search(payload[-256:]) or not _is_message(payload):
+            return {}
+    elif format not in _FEED_FORMATS or _ROOT_END_RE.search(payload[-256:]):
         return {}
     closed, error = _closed_items(payload)
     if error is None:
@@ -131,6 +142,10 @@ def cut_items(payload: bytes, format: str, items: list[Item]) -> dict[int, str]:
     )
     cut: dict[int, str] = {}
     for index, item in enumerate(items):
+        if format == NEWSML_G2:
+            if (item.guid, item.version or 1) not in closed.versions:
+                cut[index] = reason
+            continue
         whole = (
             item.guid in closed.ids
             or (item.link is not None and item.link in closed.links)
@@ -160,8 +175,11 @@ def _closed_items(payload: bytes) -> tuple[_Closed, str | None]:
     try:
         parser.feed(payload)
         for _, el in parser.read_events():
-            if _local(el) in _ITEM_TAGS:
+            name = _local(el)
+            if name in _ITEM_TAGS:
                 _remember(el, closed)
+            elif name == "newsItem" and el.get("guid"):
+                closed.versions.add((el.get("guid") or "", _version(el.get("version"))))
         parser.close()
     except etree.XMLSyntaxError as e:  # not even recoverable: nothing more is proven whole
         return closed, _one_line(str(e))
@@ -183,6 +201,18 @@ def _remember(el: etree._Element, closed: _Closed) -> None:
                 closed.links.add(href)
         elif name == "title" and value:
             closed.titles.add(plain_text(value))
+
+
+def _version(value: str | None) -> int:
+    """A newsItem's version as its parser reads it: 1 when there is none."""
+    try:
+        return int(value) if value is not None else 1
+    except ValueError:
+        return 1
+
+
+def _is_message(payload: bytes) -> bool:
+    return root_element(payload[:4096]) == (NAR_NS, "newsMessage")
 
 
 def _local(el: etree._Element) -> str:

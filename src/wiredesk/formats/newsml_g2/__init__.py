@@ -18,6 +18,7 @@ contentSet (the story's HTML, picture renditions).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -51,6 +52,7 @@ from wiredesk.formats.xml_safe import (
     local_name,
     namespace,
     parse_xml,
+    recovering_parser,
     root_element,
     sized_image,
     text,
@@ -61,6 +63,8 @@ FORMAT = "newsml-g2"
 NAR_NS = "http://iptc.org/std/nar/2006-10-01/"
 _ITEM_ROOTS = ("newsItem", "packageItem", "knowledgeItem", "conceptItem", "planningItem")
 _ROOTS = frozenset((*_ITEM_ROOTS, "newsMessage", "catalogItem"))
+# How every whole newsMessage ends; one that does not was cut short.
+MESSAGE_END_RE = re.compile(rb"</(?:[\w.\-]+:)?newsMessage\s*>\s*\Z")
 
 
 def looks_like_newsml_g2(head: bytes) -> bool:
@@ -73,8 +77,19 @@ def looks_like_newsml_g2(head: bytes) -> bool:
 
 def parse_newsml_g2(payload: bytes) -> ParseResult:
     """Text items of a NewsML-G2 document; `FormatError` when it is not one or, for a single
-    item, when that item is invalid. In a newsMessage, an invalid item is a problem line."""
-    root = parse_xml(payload, "NewsML-G2")
+    item, when that item is invalid. In a newsMessage, an invalid item is a problem line.
+
+    A newsMessage that is not well-formed because it breaks off (a truncated download) is
+    read as far as it goes, so that the whole items before the cut are not lost with it; the
+    item the cut falls in comes out as recovered, and `ingest.completeness` holds it (no half
+    story is published). Any other document that is not well-formed is refused whole.
+    """
+    cut_short: str | None = None
+    try:
+        root = parse_xml(payload, "NewsML-G2")
+    except FormatError as refusal:
+        root = _cut_message(payload, refusal)
+        cut_short = str(refusal)
     name, ns = local_name(root), namespace(root)
     if ns is None and name in _ROOTS:
         raise FormatError(
@@ -89,6 +104,11 @@ def parse_newsml_g2(payload: bytes) -> ParseResult:
             f"newsItem, packageItem or newsMessage in {NAR_NS}"
         )
     result = ParseResult(format=FORMAT, language=lang_of(root))
+    if cut_short is not None:
+        result.problems.append(
+            f"{cut_short}; the newsMessage breaks off there: the items that close before "
+            "the break are whole, the one it breaks off in is cut short"
+        )
     if name == "newsMessage":
         header = child(root, "header")
         priority = as_int(text(child(header, "priority")) or None)
@@ -100,6 +120,24 @@ def parse_newsml_g2(payload: bytes) -> ParseResult:
     else:
         _read_elements([root], result, in_message=False)
     return result
+
+
+def _cut_message(payload: bytes, refusal: FormatError) -> etree._Element:
+    """The root of a newsMessage in the NewsML-G2 namespace that breaks off, read by a
+    recovering parser; `refusal` raised again for anything else (a single item, another
+    document, XML broken in its middle rather than cut at its end: a message that still
+    ends with its end tag is not cut short, and is refused as it is)."""
+    if root_element(payload[:4096]) != (NAR_NS, "newsMessage") or MESSAGE_END_RE.search(
+        payload[-256:]
+    ):
+        raise refusal
+    try:
+        root = etree.fromstring(payload, recovering_parser())
+    except (etree.XMLSyntaxError, ValueError):
+        raise refusal from None
+    if root is None or local_name(root) != "newsMessage":
+        raise refusal
+    return root
 
 
 # --- one document's items, linked together -----------------------------------------------

@@ -75,7 +75,7 @@ def record(conn: Connection, db: Database, tags: set[str], now: datetime) -> Non
     every PRUNE_EVERY records, rows older than KEEP go in the same transaction."""
     if not tags:
         return
-    conn.execute(insert(changes).values(at=now, writer=db.writer_id, tags=json.dumps(sorted(tags))))
+    conn.execute(_LOG, {"at": now, "writer": db.writer_id, "tags": json.dumps(sorted(tags))})
     global _recorded
     _recorded += 1
     if _recorded % PRUNE_EVERY == 0:
@@ -83,4 +83,6 @@ def record(conn: Connection, db: Database, tags: set[str], now: datetime) -> Non
 
 
 PRUNE_EVERY = 500
+# built once: a statement's building and cache key cost about what its round trip does
+_LOG = insert(changes)
 _recorded = 0

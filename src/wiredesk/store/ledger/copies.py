@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, union_all, update
+from sqlalchemy import Connection, bindparam, insert, select, union_all, update
 
 from wiredesk.model import Item, ItemState, utcnow
 from wiredesk.store.bulk import begin_write, insert_many, next_ids_of
@@ -163,6 +163,19 @@ def _note_new(
     return tags
 
 
+# Two lookups, each along its own unique index, in one statement (an OR of the two lets
+# PostgreSQL's planner pick the source's listing index and filter the guids); built once, as
+# its building and compiled-cache key cost about what the round trip does.
+_KNOWN_COLUMNS = (items.c.source_id, items.c.guid, items.c.short_id)
+_KNOWN = union_all(
+    select(*_KNOWN_COLUMNS).where(
+        items.c.source_id == bindparam("source_id"),
+        items.c.guid.in_(bindparam("guids", expanding=True)),
+    ),
+    select(*_KNOWN_COLUMNS).where(items.c.short_id.in_(bindparam("short_ids", expanding=True))),
+)
+
+
 def _known_guids(conn: Connection, source_id: str, guids: list[str]) -> tuple[set[str], set[str]]:
     """(the guids of `source_id` already stored, the short ids those guids would get that are
     taken), in one query per 500 guids: the two questions a save asks before it writes, in
@@ -173,15 +186,7 @@ def _known_guids(conn: Connection, source_id: str, guids: list[str]) -> tuple[se
     for start in range(0, len(unique), _IN_CHUNK):
         chunk = unique[start : start + _IN_CHUNK]
         short = [short_id_for(source_id, g) for g in chunk]
-        columns = (items.c.source_id, items.c.guid, items.c.short_id)
-        # two lookups, each along its own unique index, in one statement (an OR of the two
-        # lets PostgreSQL's planner pick the source's listing index and filter the guids)
-        rows = conn.execute(
-            union_all(
-                select(*columns).where(items.c.source_id == source_id, items.c.guid.in_(chunk)),
-                select(*columns).where(items.c.short_id.in_(short)),
-            )
-        )
+        rows = conn.execute(_KNOWN, {"source_id": source_id, "guids": chunk, "short_ids": short})
         for row_source, guid, short_id in rows:
             taken.add(short_id)
             if row_source == source_id:

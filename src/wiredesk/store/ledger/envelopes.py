@@ -7,9 +7,10 @@ replay is detected before parsing and costs one indexed lookup. The bytes live i
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from sqlalchemy import Connection, LargeBinary, func, insert, literal, select, update
+from sqlalchemy import Connection, LargeBinary, Select, bindparam, func, insert, select, update
 
 from wiredesk.model import Envelope, EnvelopeStatus, utcnow
 from wiredesk.store.bulk import on_conflict_do_nothing
@@ -41,23 +42,8 @@ def record(db: Database, env: Envelope) -> tuple[int, bool]:
     if db.dialect == "postgresql":
         with db.engine.connect() as conn:
             conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-            stored = (
-                on_conflict_do_nothing(conn, envelopes)
-                .values(**values)
-                .returning(envelopes.c.id)
-                .cte("stored")
-            )
-            new_id = conn.execute(
-                select(
-                    insert(envelope_payloads)
-                    .from_select(
-                        ["envelope_id", "payload"],
-                        select(stored.c.id, literal(env.payload, LargeBinary)),
-                    )
-                    .returning(envelope_payloads.c.envelope_id)
-                    .cte("kept")
-                )
-            ).scalar()
+            params = {f"v_{name}": value for name, value in values.items()}
+            new_id = conn.execute(_pg_record(), {**params, "payload": env.payload}).scalar()
             if new_id is None:  # stored before (or by a concurrent writer, first)
                 return _stored_id(conn, env), False
         return int(new_id), True
@@ -69,6 +55,37 @@ def record(db: Database, env: Envelope) -> tuple[int, bool]:
             return _stored_id(conn, env), False
         conn.execute(insert(envelope_payloads).values(envelope_id=new_id, payload=env.payload))
     return int(new_id), True
+
+
+_RECORDED = (
+    *("source_id", "transport", "location", "content_type", "sha256", "size"),
+    *("received_at", "status", "item_count"),
+)
+
+
+@functools.cache
+def _pg_record() -> Select[Any]:
+    """The envelope and its bytes in one statement, built once (building it and its key for
+    SQLAlchemy's compiled cache cost more than the round trip it saves)."""
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+    columns = _RECORDED  # what `record` gives, by column
+    stored = (
+        pg_insert(envelopes)
+        .values({name: bindparam(f"v_{name}", type_=envelopes.c[name].type) for name in columns})
+        .on_conflict_do_nothing()
+        .returning(envelopes.c.id)
+        .cte("stored")
+    )
+    return select(
+        insert(envelope_payloads)
+        .from_select(
+            ["envelope_id", "payload"],
+            select(stored.c.id, bindparam("payload", type_=LargeBinary)),
+        )
+        .returning(envelope_payloads.c.envelope_id)
+        .cte("kept")
+    )
 
 
 def _stored_id(conn: Connection, env: Envelope) -> int:
@@ -93,22 +110,19 @@ def finish(
 ) -> None:
     """Record how processing the payload ended: in `conn`'s transaction when given (the one
     that saved the payload's copies, so the two commit together), else in one of its own."""
-    statement = (
-        update(envelopes)
-        .where(envelopes.c.id == envelope_id)
-        .values(
-            status=status.value,
-            error=error,
-            format=fmt,
-            item_count=item_count,
-            processed_at=utcnow(),
-        )
-    )
+    values = {  # the columns to set, and the envelope's id
+        "envelope_id": envelope_id,
+        "status": status.value,
+        "error": error,
+        "format": fmt,
+        "item_count": item_count,
+        "processed_at": utcnow(),
+    }
     if conn is not None:
-        conn.execute(statement)
+        conn.execute(_FINISH, values)
         return
     with db.engine.begin() as own:
-        own.execute(statement)
+        own.execute(_FINISH, values)
 
 
 def get(db: Database, envelope_id: int) -> dict[str, Any] | None:
@@ -143,3 +157,8 @@ def count(db: Database, source_id: str | None = None) -> int:
         q = q.where(envelopes.c.source_id == source_id)
     with db.engine.connect() as conn:
         return int(conn.execute(q).scalar_one())
+
+
+# Built once (a push runs each of these): building a statement and its compiled-cache key
+# costs about as much as the round trip to PostgreSQL.
+_FINISH = update(envelopes).where(envelopes.c.id == bindparam("envelope_id"))

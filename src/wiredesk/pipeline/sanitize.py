@@ -38,17 +38,24 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 LINK_REL = "noopener noreferrer nofollow"
 
+# Elements that go with everything inside them, because a browser never shows that content
+# to a reader: code, hidden text, and an `<iframe>`'s children (shown only by browsers without
+# frames). An `<object>` is not among them: its children are the fallback a browser shows when
+# it does not show the object, and wiredesk never shows one, so they are the story's text and
+# are cleaned like the rest (its `<param>` elements are void and hold no text).
+_DROPPED_WITH_CONTENT = frozenset({"script", "style", "noscript", "iframe", "template"})
+
 _BODY_CLEANER = nh3.Cleaner(
     tags=set(ALLOWED_TAGS),
     attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
     url_schemes=set(URL_SCHEMES),
     link_rel=LINK_REL,
-    clean_content_tags={"script", "style", "noscript", "iframe", "object", "template"},
+    clean_content_tags=set(_DROPPED_WITH_CONTENT),
 )
 _TEXT_CLEANER = nh3.Cleaner(
     tags=set(),
     attributes={},
-    clean_content_tags={"script", "style", "noscript", "iframe", "object", "template"},
+    clean_content_tags=set(_DROPPED_WITH_CONTENT),
 )
 
 _ANY_TAG_RE = re.compile(r"</?[a-zA-Z][^>]*>|<!--")

@@ -166,3 +166,28 @@ def test_the_shortcut_agrees_with_the_cleaner(body: str) -> None:
     if kept_as_is(body):
         assert _BODY_CLEANER.clean(body) == body
     assert sanitize_html(body) == tidy(_BODY_CLEANER.clean(body))
+
+
+def test_an_objects_fallback_content_is_kept_and_sanitized_its_params_dropped() -> None:
+    """An `<object>`'s children are what a browser shows when it does not show the object,
+    and wiredesk never shows it: they are the story's text, cleaned like any other."""
+    body = (
+        '<p>safe<object classid="clsid:C932BA85"><param name="movie" value="x.swf">'
+        '<b onclick="steal()">description</b><script>alert(1)</script>'
+        '<a href="javascript:alert(2)">link</a>'
+        "<object data='y.swf'><param name='z'>inner <em>fallback</em></object>"
+        "<embed src='z.swf'></object> after</p>"
+    )
+    out = sanitize_html(body)
+    assert (
+        out == '<p>safe<b>description</b><a rel="noopener noreferrer nofollow">link</a>'
+        "inner <em>fallback</em> after</p>"
+    )
+    assert plain_text(body) == "safedescriptionlinkinner fallback after"
+
+
+def test_an_iframes_children_are_still_dropped() -> None:
+    """A browser that shows iframes never renders their children: they are no text."""
+    assert sanitize_html("<p>safe<iframe src='https://x.example'>description</iframe></p>") == (
+        "<p>safe</p>"
+    )

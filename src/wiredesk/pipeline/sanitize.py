@@ -19,6 +19,16 @@ from wiredesk.model import Item
 from wiredesk.pipeline.context import StageContext
 from wiredesk.pipeline.evolve import evolve
 from wiredesk.pipeline.html_text import html_to_text, paragraph_shape, tidy
+from wiredesk.pipeline.mathml import (
+    MATH_HIDDEN_TAGS,
+    MATH_START_RE,
+    MATH_TAGS,
+    formulas_as_text,
+    html_sub,
+    html_sup,
+    text_sub,
+    text_sup,
+)
 from wiredesk.pipeline.nfc import to_nfc
 
 ALLOWED_TAGS = frozenset(
@@ -38,17 +48,34 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 LINK_REL = "noopener noreferrer nofollow"
 
+# Elements that go with everything inside them, because a browser never shows that content
+# to a reader: code, hidden text, and an `<iframe>`'s children (shown only by browsers without
+# frames). An `<object>` is not among them: its children are the fallback a browser shows when
+# it does not show the object, and wiredesk never shows one, so they are the story's text and
+# are cleaned like the rest (its `<param>` elements are void and hold no text).
+_DROPPED_WITH_CONTENT = frozenset({"script", "style", "noscript", "iframe", "template"})
+
 _BODY_CLEANER = nh3.Cleaner(
     tags=set(ALLOWED_TAGS),
     attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
     url_schemes=set(URL_SCHEMES),
     link_rel=LINK_REL,
-    clean_content_tags={"script", "style", "noscript", "iframe", "object", "template"},
+    clean_content_tags=set(_DROPPED_WITH_CONTENT),
 )
 _TEXT_CLEANER = nh3.Cleaner(
     tags=set(),
     attributes={},
-    clean_content_tags={"script", "style", "noscript", "iframe", "object", "template"},
+    clean_content_tags=set(_DROPPED_WITH_CONTENT),
+)
+# The first of two passes over a fragment with inline MathML: the body cleaner that also keeps
+# MathML's shown elements (without attributes), so `mathml` gets a parsed, escaped formula to
+# turn into text; the body or text cleaner then has the last word on the result.
+_MATH_CLEANER = nh3.Cleaner(
+    tags=set(ALLOWED_TAGS | MATH_TAGS),
+    attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+    url_schemes=set(URL_SCHEMES),
+    link_rel=LINK_REL,
+    clean_content_tags=set(_DROPPED_WITH_CONTENT | MATH_HIDDEN_TAGS),
 )
 
 _ANY_TAG_RE = re.compile(r"</?[a-zA-Z][^>]*>|<!--")
@@ -66,7 +93,12 @@ _RENAMED_TAG_RE = re.compile(r"</?(?:div|section|article|header|footer|main|asid
 
 def sanitize_html(fragment: str) -> str:
     """The one sanitizer for body HTML; other stages call it again after they edit a body."""
-    return tidy(fragment if kept_as_is(fragment) else _BODY_CLEANER.clean(fragment))
+    if kept_as_is(fragment):
+        return tidy(fragment)
+    if MATH_START_RE.search(fragment):
+        # A formula's text is kept (a reader must not lose it), its MathML is not.
+        fragment = formulas_as_text(_MATH_CLEANER.clean(fragment), sup=html_sup, sub=html_sub)
+    return tidy(_BODY_CLEANER.clean(fragment))
 
 
 def kept_as_is(fragment: str) -> bool:
@@ -92,6 +124,8 @@ def collapse_spaces(text: str | None) -> str:
 def plain_text(fragment: str) -> str:
     """Text with tags stripped, entities decoded and whitespace collapsed: for headlines etc."""
     if "<" in fragment:
+        if MATH_START_RE.search(fragment):
+            fragment = formulas_as_text(_MATH_CLEANER.clean(fragment), sup=text_sup, sub=text_sub)
         fragment = _TEXT_CLEANER.clean(fragment)
     return " ".join(html.unescape(fragment).split())
 

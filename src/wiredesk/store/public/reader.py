@@ -198,6 +198,7 @@ _MEMBERS = select(
     items.c.slug,
     items.c.published_at,
 ).where(items.c.story_id.in_(bindparam("stories", expanding=True)), visible_clause(_NOW))
+_OTHER_MEMBERS = _MEMBERS.where(items.c.id.not_in(bindparam("shown", expanding=True)))
 # both in one statement: each is one probe of its own index
 _NEXT_CHANGE = select(
     select(func.min(items.c.public_from)).where(items.c.public_from > _NOW).scalar_subquery(),
@@ -417,7 +418,12 @@ class PublicReader:
 
         A suppressed copy is still a copy the story was reported in, and its agency is named.
         """
-        members = self._public_members([c.story_id for c in shown if c.story_id is not None], now)
+        stories = [c.story_id for c in shown if c.story_id is not None]
+        # Each shown copy in a story of its own (a list of leads, an article): none is another's
+        # other copy, so the database leaves them all out, and a story told by one agency only
+        # (most) costs nothing past its index probe.
+        leave_out = [c.item_id for c in shown] if len(set(stories)) == len(stories) else []
+        members = self._public_members(stories, now, leave_out)
         out: dict[str, list[OtherCopy]] = {}
         for c in shown:
             if c.story_id is None:
@@ -432,15 +438,19 @@ class PublicReader:
         return out
 
     def _public_members(
-        self, story_ids: Iterable[int], now: datetime
+        self, story_ids: Iterable[int], now: datetime, leave_out: Sequence[int] = ()
     ) -> dict[int, list[OtherCopy]]:
-        """Story id -> its copies public at `now`, best-ranked first."""
+        """Story id -> its copies public at `now` but those of `leave_out`, best-ranked first."""
         wanted = sorted(set(story_ids))
         rows: list[Any] = []
         with self._connect() as conn:
             for start in range(0, len(wanted), _IN_CHUNK):
                 chunk = wanted[start : start + _IN_CHUNK]
-                rows += conn.execute(_MEMBERS, {"stories": chunk, "now": now}).all()
+                if leave_out and len(leave_out) <= _IN_CHUNK:
+                    params = {"stories": chunk, "now": now, "shown": list(leave_out)}
+                    rows += conn.execute(_OTHER_MEMBERS, params).all()
+                else:
+                    rows += conn.execute(_MEMBERS, {"stories": chunk, "now": now}).all()
         out: dict[int, list[OtherCopy]] = {}
         for r in best_first(rows, self.policy):
             out.setdefault(int(r.story_id), []).append(

@@ -1,0 +1,220 @@
+"""Every hostile case met so far, as files, through the whole path (issue 13, item 8).
+
+`tests/hostile/cases/<name>/` holds what an agency sent (`payload.<ext>`, the exact bytes)
+and what must come of it (`expect.toml`). A payload case is accepted the way a poll or a
+push accepts it (`ingest.accept`: raw first, parse, pipeline, store, group) on SQLite and on
+PostgreSQL, and then read back everywhere a reader or a subscriber meets it: the stored
+headlines, every article page, the home page, and the three outbound feeds parsed by
+feedparser with its own sanitizing off (so what a careless consumer would render is what is
+checked). Whatever a case expects, no page and no feed may carry a live `<script>`, an event
+handler or a `javascript:` URL, and no page may fail.
+
+Cases that are not payloads (a full disk, two processes, slow clients, the CLI on a closed
+pipe) are covered by tests elsewhere that need their own set-up; their `expect.toml` names
+that test (`test = "tests/…::name"`), and this file checks that the named test exists, so
+the corpus stays a complete list of what the project defends against.
+
+Keys of `expect.toml`: `issue` (0: the founding work's own hostile tests), `item`, `summary`
+(required); `kind` ("payload" when
+omitted, else anything, with `test`); for payloads `format`, and optionally `headlines`
+(exact, in order), `body_contains`, `body_excludes`, `problems_contain` (substrings of the
+envelope's problem lines), `feeds_no_elements` (elements no outbound feed's HTML may hold),
+`stories` (how many stories the payload makes).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import feedparser
+import lxml.html
+import pytest
+from sqlalchemy import select
+from starlette.testclient import TestClient
+
+from tests.channels.channels_support import make_settings
+from wiredesk.ingest.accept import accept
+from wiredesk.model import Envelope, Transport
+from wiredesk.runtime.embedded import site_app
+from wiredesk.store.database import Database
+from wiredesk.store.ledger import envelopes
+from wiredesk.store.schema import item_versions, items
+
+CASES = Path(__file__).parent / "cases"
+REPO = Path(__file__).resolve().parents[2]
+_REQUIRED = ("issue", "item", "summary")
+_PAYLOAD_KEYS = {
+    "format",
+    "headlines",
+    "body_contains",
+    "body_excludes",
+    "problems_contain",
+    "feeds_no_elements",
+    "stories",
+}
+
+
+def _cases() -> Iterator[tuple[str, dict[str, Any], Path | None]]:
+    for folder in sorted(p for p in CASES.iterdir() if p.is_dir()):
+        expect = tomllib.loads((folder / "expect.toml").read_text("utf-8"))
+        payloads = sorted(folder.glob("payload.*"))
+        yield folder.name, expect, payloads[0] if payloads else None
+
+
+ALL = list(_cases()) if CASES.is_dir() else []
+PAYLOADS = [c for c in ALL if c[1].get("kind", "payload") == "payload"]
+ELSEWHERE = [c for c in ALL if c[1].get("kind", "payload") != "payload"]
+
+
+def test_the_corpus_is_complete_and_every_case_says_what_it_expects() -> None:
+    assert ALL, f"no cases under {CASES}"
+    for name, expect, payload in ALL:
+        missing = [k for k in _REQUIRED if k not in expect]
+        assert not missing, f"{name}: expect.toml lacks {missing}"
+        if expect.get("kind", "payload") == "payload":
+            assert payload is not None, f"{name}: a payload case needs a payload.<ext> file"
+            unknown = set(expect) - _PAYLOAD_KEYS - set(_REQUIRED) - {"kind"}
+            assert not unknown, f"{name}: unknown keys {sorted(unknown)}"
+        else:
+            assert "test" in expect, f"{name}: a {expect['kind']} case names the test covering it"
+
+
+@pytest.mark.parametrize(("name", "expect"), [(n, e) for n, e, _ in ELSEWHERE], ids=str)
+def test_a_case_covered_elsewhere_names_a_test_that_exists(
+    name: str, expect: dict[str, Any]
+) -> None:
+    path, _, test = str(expect["test"]).partition("::")
+    source = REPO / path
+    assert source.is_file(), f"{name}: {path} does not exist"
+    if test:
+        wanted = test.split("[")[0].split("::")[-1]
+        tree = ast.parse(source.read_text("utf-8"))
+        names = {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+        assert wanted in names, f"{name}: no test {wanted} in {path}"
+
+
+@pytest.mark.parametrize(("name", "expect", "payload"), PAYLOADS, ids=[c[0] for c in PAYLOADS])
+def test_a_hostile_payload_through_the_whole_path(
+    name: str, expect: dict[str, Any], payload: Path, store: Database, tmp_path: Path
+) -> None:
+    settings = make_settings(tmp_path, "hi")
+    source = settings.source("ians")
+    assert source is not None
+    env = Envelope(
+        source_id="ians",
+        payload=payload.read_bytes(),
+        transport=Transport.PUSH,
+        location=f"hostile case {name}",
+    )
+    outcome = accept(settings, store, source, env)
+    assert outcome.new, f"{name}: the payload was not taken"
+
+    stored = _stored(store)
+    headlines = [h for h, _ in stored]
+    if "headlines" in expect:
+        assert headlines == expect["headlines"], name
+    if "stories" in expect:
+        assert outcome.new_stories == expect["stories"], name
+    bodies = " ".join(b for _, b in stored)
+    for text in expect.get("body_contains", []):
+        assert text in bodies, f"{name}: no {text!r} in the stored bodies"
+    for text in expect.get("body_excludes", []):
+        assert text not in bodies, f"{name}: {text!r} is in a stored body"
+    record = envelopes.get(store, outcome.envelope_id) or {}
+    problems = "\n".join([*(outcome.problems or []), str(record.get("error") or "")])
+    for text in expect.get("problems_contain", []):
+        assert text in problems, f"{name}: no problem line with {text!r}: {problems!r}"
+
+    client = TestClient(site_app(settings, store), follow_redirects=False)
+    home = client.get("/")
+    assert home.status_code == 200, name
+    pages = [home.text]
+    for href in lxml.html.fromstring(home.text).xpath("//h2/a/@href"):
+        page = client.get(str(href))
+        assert page.status_code == 200, f"{name}: {href} answered {page.status_code}"
+        pages.append(page.text)
+    for page in pages:
+        assert not _live_script(page), f"{name}: live script on a page: {_live_script(page)}"
+
+    banned = {e.lower() for e in expect.get("feeds_no_elements", [])} | {"script"}
+    for path in ("/feed.xml", "/atom.xml", "/feed.json"):
+        feed = client.get(path)
+        assert feed.status_code == 200, f"{name}: {path} answered {feed.status_code}"
+        entries = _entries(path, feed.content)
+        assert len(entries) == len(stored), f"{name}: {path} lists {len(entries)}"
+        for fields in entries:
+            for markup in fields:
+                found = _elements(markup) & banned
+                assert not found, f"{name}: {path} carries {sorted(found)}"
+                assert not _live_script(markup), f"{name}: {path}: {_live_script(markup)}"
+
+
+def _stored(store: Database) -> list[tuple[str, str]]:
+    """(headline, body text) of every stored copy's current version, oldest first."""
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(item_versions.c.headline, item_versions.c.body_text)
+            .select_from(
+                items.join(item_versions, item_versions.c.id == items.c.current_version_id)
+            )
+            .order_by(items.c.id)
+        ).all()
+    return [(str(h), str(b or "")) for h, b in rows]
+
+
+def _entries(path: str, data: bytes) -> list[list[str]]:
+    """Each entry of an outbound feed as the fields a consumer may render as HTML: RSS and
+    Atom through feedparser (its sanitizing off), JSON Feed by its own keys."""
+    if path.endswith(".json"):
+        return [
+            [str(item["content_html"])] if "content_html" in item else []
+            for item in json.loads(data)["items"]
+        ]
+    parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
+    return [list(_html_fields(entry)) for entry in parsed.entries]
+
+
+def _html_fields(entry: Any) -> Iterator[str]:
+    """Every field of a parsed feed entry that says it is HTML (a text field's `<` is a
+    character, and the feed says so with its type)."""
+    for key in ("title", "summary"):
+        detail = entry.get(f"{key}_detail")
+        if detail is not None and "html" in str(detail.get("type", "")):
+            yield str(detail.get("value", ""))
+    for content in entry.get("content", []):
+        if "html" in str(content.get("type", "")):
+            yield str(content.get("value", ""))
+
+
+def _tree(markup: str) -> Any:
+    return lxml.html.fragment_fromstring(markup, create_parent="div")
+
+
+def _elements(markup: str) -> set[str]:
+    if "<" not in markup:
+        return set()
+    return {str(e.tag).lower() for e in _tree(markup).iter() if isinstance(e.tag, str)} - {"div"}
+
+
+def _live_script(markup: str) -> list[str]:
+    """What in this HTML would run: script elements (but the site's own, from /static/),
+    event-handler attributes, `javascript:` URLs. Read from the parsed document, so a story
+    that only talks about `onerror=` in its text is not mistaken for one."""
+    found: list[str] = []
+    root = lxml.html.document_fromstring(markup) if "<html" in markup[:500] else _tree(markup)
+    for e in root.iter():
+        if not isinstance(e.tag, str):
+            continue
+        if e.tag.lower() == "script" and not str(e.get("src", "")).startswith("/static/"):
+            found.append("<script>")
+        for attr, value in e.attrib.items():
+            if attr.lower().startswith("on"):
+                found.append(f"{e.tag} {attr}")
+            if value.strip().lower().startswith("javascript:"):
+                found.append(f"{e.tag} {attr}={value[:30]}")
+    return found

@@ -1,5 +1,11 @@
 """Atom 1.0, with the body as `content type="html"` and wiredesk's provenance extension.
 
+Atom says what each text is: titles, subtitle and summary are our plain text and say
+`type="text"` (the default, written out so that no reader has to know the default), the body
+is sanitized HTML and says `type="html"`; author names and category terms are text by the
+spec. So unlike RSS nothing is escaped twice: a reader that follows the types shows a headline
+about `<img>` as those characters.
+
 Atom's `<source>` holds a copied entry's feed metadata, not an organization, so provenance
 goes in `urn:wiredesk:provenance:1` as in RSS (docs/formats.md).
 """
@@ -25,8 +31,8 @@ def atom(settings: Settings, info: FeedInfo, entries: Sequence[Entry]) -> bytes:
     root = etree.Element(a + "feed", nsmap={None: ATOM_NS, "wiredesk": WIREDESK_NS})
     root.set(_XML_LANG, site.language)
     sub(root, a + "id", site.base_url + info.home_path)
-    sub(root, a + "title", info.title)
-    sub(root, a + "subtitle", info.description)
+    sub(root, a + "title", info.title, type="text")
+    sub(root, a + "subtitle", info.description, type="text")
     sub(root, a + "updated", iso(max((e.modified for e in entries), default=info.now)))
     sub(
         root,
@@ -43,7 +49,7 @@ def atom(settings: Settings, info: FeedInfo, entries: Sequence[Entry]) -> bytes:
         if e.language:
             entry.set(_XML_LANG, e.language)
         sub(entry, a + "id", e.url)
-        sub(entry, a + "title", e.title)
+        sub(entry, a + "title", e.title, type="text")
         sub(entry, a + "link", rel="alternate", type="text/html", href=e.url)
         sub(entry, a + "published", iso(e.published))
         sub(entry, a + "updated", iso(e.modified))

@@ -1,4 +1,9 @@
-"""JSON Feed 1.1, with wiredesk's provenance under the `_wiredesk` extension key."""
+"""JSON Feed 1.1, with wiredesk's provenance under the `_wiredesk` extension key.
+
+JSON Feed names its kinds of text, so nothing is escaped: `title`, `summary`, author names and
+`tags` are plain text as the spec defines them (a headline about `<img>` is those characters,
+for the reader to escape), and the body goes only in `content_html`, sanitized at ingest.
+"""
 
 from __future__ import annotations
 

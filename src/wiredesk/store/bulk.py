@@ -16,7 +16,8 @@ whose missing columns have other defaults (callables, SQL expressions) goes thro
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import contextlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
@@ -103,6 +104,24 @@ def on_conflict_do_nothing(conn: Connection, table: Table) -> Insert:
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
     return sqlite_insert(table).on_conflict_do_nothing()
+
+
+@contextlib.contextmanager
+def pipelined(conn: Connection) -> Iterator[None]:
+    """PostgreSQL: the block's statements go to the server without waiting for each one's
+    answer (psycopg's pipeline mode), and the block's end waits for them all: one round trip
+    for several writes, where a round trip is most of what a small write costs. Only for
+    statements whose results nothing reads (inserts, updates): SQLAlchemy reads a
+    statement's columns as soon as it is sent, which pipeline mode does not give yet. An error
+    in any of them is raised at the block's end, by the driver, unwrapped. SQLite: nothing
+    to save, the statements run as they come."""
+    dbapi_conn = conn.connection.dbapi_connection
+    pipeline = getattr(dbapi_conn, "pipeline", None)
+    if conn.dialect.name != "postgresql" or pipeline is None:
+        yield
+        return
+    with pipeline():
+        yield
 
 
 def begin_write(conn: Connection) -> None:

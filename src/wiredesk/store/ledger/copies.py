@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, insert, select, union_all, update
 
 from wiredesk.model import Item, ItemState, utcnow
-from wiredesk.store.bulk import begin_write, insert_many, next_ids_of
+from wiredesk.store.bulk import begin_write, insert_many, next_ids_of, pipelined
 from wiredesk.store.database import Database
 from wiredesk.store.ledger import changes, visibility
 from wiredesk.store.ledger.editorial import agency, audit
@@ -236,20 +236,14 @@ def _create_many(
     ]
     for row in item_rows:
         row["public_from"] = public_from(_Columns(row))
-    insert_many(conn, items, item_rows)
-    insert_many(
-        conn,
-        stories_table,
-        [
-            {"id": story, "lead_item_id": iid, "created_at": now}
-            for story, iid in zip(story_ids, item_ids, strict=True)
-        ],
-    )
+    story_rows = [
+        {"id": story, "lead_item_id": iid, "created_at": now}
+        for story, iid in zip(story_ids, item_ids, strict=True)
+    ]
     version_rows = [
         version_row(iid, 1, it, envelope_id, now, version_id=vid)
         for iid, it, vid in zip(item_ids, batch, version_ids, strict=True)
     ]
-    insert_many(conn, item_versions, version_rows)
     kills = [
         {
             "at": now,
@@ -262,7 +256,11 @@ def _create_many(
         for iid, row in zip(item_ids, item_rows, strict=True)
         if row["killed_at"] is not None
     ]
-    if kills:  # a kill that arrived before the story it kills
+    with pipelined(conn):  # writes whose answers nothing waits for: one round trip
+        insert_many(conn, items, item_rows)
+        insert_many(conn, stories_table, story_rows)
+        insert_many(conn, item_versions, version_rows)
+    if kills:  # a kill that arrived before the story it kills (rare; it reads its new id)
         conn.execute(insert(audit_log), kills)
     return [
         SaveOutcome(

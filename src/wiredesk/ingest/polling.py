@@ -35,6 +35,7 @@ from wiredesk.ingest.write_lock import locked
 from wiredesk.model import Envelope, Transport, utcnow
 from wiredesk.store.database import Database
 from wiredesk.store.ledger import source_state
+from wiredesk.store.outage import DatabaseUnwritable, raise_if_unwritable
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -115,6 +116,9 @@ async def ingest_source_async(
     settle_drops: bool = False,
 ) -> SourceReport:
     """Poll one source. Never raises for a source's own failures: they go in the report.
+    A database that refuses writes (a full disk) raises `DatabaseUnwritable`: the source is
+    not at fault, and what it sent is left where it is (a dropped file in its folder, a feed
+    fetched again next time, since its validators are not saved).
 
     `store_lock` serializes database work between sources polled at the same time, so
     SQLite sees one writer at a time instead of retrying on locks. `write_lock` is held in
@@ -129,9 +133,16 @@ async def ingest_source_async(
     if not source.polled:  # push-only: payloads arrive at POST /ingest/<id>
         return report
 
+    def call(fn: Callable[..., T], args: tuple[object, ...], kwargs: dict[str, object]) -> T:
+        try:
+            return locked(write_lock, fn, *args, **kwargs)
+        except Exception as e:  # a full disk is the whole run's outage, not this source's
+            raise_if_unwritable(db, e)
+            raise
+
     async def in_store(fn: Callable[..., T], *args: object, **kwargs: object) -> T:
         async with lock:
-            return await asyncio.to_thread(lambda: locked(write_lock, fn, *args, **kwargs))
+            return await asyncio.to_thread(call, fn, args, kwargs)
 
     state = await in_store(source_state.get, db, source.id)
     # `configured_url` is the settings' URL the stored state belongs to (older rows: `url`).
@@ -169,6 +180,8 @@ async def ingest_source_async(
                 add(report, outcome)
                 if outcome.error:
                     report.ok, report.error = False, outcome.error
+    except DatabaseUnwritable:
+        raise  # nothing can be recorded, and no source is at fault: the caller says so
     except SourceError as e:
         fetch_failed = True
         report.ok, report.error = False, one_line(str(e))
@@ -206,6 +219,7 @@ async def ingest_source_async(
     if state is None:  # the store's insert path sets consecutive_failures itself
         await in_store(source_state.update_state, db, source.id, url=source.location)
     await in_store(source_state.update_state, db, source.id, **values)
+    db.write_outage = None  # written: whatever refused writes before is over
     return report
 
 

@@ -59,6 +59,10 @@ class Database:
         # copy in one of them needs no look at the table, one round trip less per write.
         self.known_sections: set[str] = set()
         self._reader_engine: Engine | None = None
+        # Set while writes fail for a reason of the database's own, a full disk say
+        # (store/outage.py), to the line that says so: `/health` answers "down" with it. The
+        # writer clears it once a write of its goes through again.
+        self.write_outage: str | None = None
 
     @contextlib.contextmanager
     def reading(self, conn: Connection | None = None) -> Iterator[Connection]:

@@ -252,6 +252,9 @@ async def _ingest_folder(
 ) -> None:
     """Each dropped file is its own payload; a bad one goes to failed/ and the rest go on.
 
+    Each file is claimed before it is read (`files.claim`), so two processes polling one
+    folder never read one file twice, and the one that finds a file taken says nothing.
+
     A file modified within the last second may still be being written and is left for the
     next poll; with `settle` (a run that will not come back), it is waited for, up to that
     second, and what is still being written then is counted in the report.
@@ -262,11 +265,15 @@ async def _ingest_folder(
     """
     failed: list[str] = []
     pending: tuple[Path, _Started] | None = None
+    folder = source.folder
+    assert folder is not None
+    claimed_now: set[Path] = set()  # claimed by this poll and not yet moved on
 
     async def finish(path: Path, started: _Started) -> None:
         outcome = await _finish(settings, db, source, started, in_store, preparer)
         add(report, outcome)
         await asyncio.to_thread(files.move_done, path, error=outcome.error)
+        claimed_now.discard(path)
         if outcome.error:
             failed.append(outcome.error)
 
@@ -274,8 +281,19 @@ async def _ingest_folder(
         nonlocal pending
         for path in paths:
             try:
-                fetched = await asyncio.to_thread(files.read_dropped, source, path)
-            except SourceError as e:  # vanished or unreadable: leave it for the next poll
+                claimed = await asyncio.to_thread(files.claim, path)
+            except OSError as e:
+                raise SourceError(source.id, f"cannot claim {path}: {e.strerror}") from None
+            if claimed is None:  # another process polling this folder took it first
+                continue
+            claimed_now.add(claimed)
+            try:
+                fetched = await asyncio.to_thread(
+                    files.read_dropped, source, claimed, dropped_as=path
+                )
+            except SourceError as e:  # unreadable: leave it for the next poll
+                await asyncio.to_thread(files.release, claimed)
+                claimed_now.discard(claimed)
                 if pending is not None:
                     await finish(*pending)
                     pending = None
@@ -285,19 +303,32 @@ async def _ingest_folder(
                 settings, db, source, _envelope(source, fetched, now), in_store, preparer
             )
             if preparer is None:  # nothing works beside the writer: store this one now
-                await finish(path, started)
+                await finish(claimed, started)
                 continue
             if pending is not None:
                 await finish(*pending)
-            pending = (path, started)
+            pending = (claimed, started)
 
-    ready, fresh = await asyncio.to_thread(files.scan, source)
-    await take(ready)
-    if settle and fresh:  # a one-off run: wait for files still being written, then take them
-        settled, report.still_writing = await asyncio.to_thread(files.settled_files, source, fresh)
-        await take(settled)
-    if pending is not None:
-        await finish(*pending)
+    back = await asyncio.to_thread(files.reclaim_abandoned, folder)
+    if back:
+        log.info("source %r: %d file(s) claimed by a process that ended put back", source.id, back)
+    try:
+        ready, fresh = await asyncio.to_thread(files.scan, source)
+        await take(ready)
+        if settle and fresh:  # a one-off run: wait for files still being written, take them
+            settled, report.still_writing = await asyncio.to_thread(
+                files.settled_files, source, fresh
+            )
+            await take(settled)
+        if pending is not None:
+            await finish(*pending)
+    except DatabaseUnwritable:  # an outage: what this poll claimed goes back into the folder
+        for claimed in claimed_now:
+            try:
+                await asyncio.to_thread(files.release, claimed)
+            except OSError:  # it stays claimed; the next process's poll puts it back
+                log.warning("could not put %s back into %s", claimed, folder)
+        raise
     if failed:
         report.ok = False
         more = f"; {len(failed) - 1} more file(s) failed too" if len(failed) > 1 else ""

@@ -31,3 +31,10 @@ class SourceError(WiredeskError):
 
 class FormatError(WiredeskError):
     """A payload is not a document we can read; recorded against its envelope."""
+
+
+class Outage(WiredeskError):
+    """Something the system stands on cannot do its work right now (a full disk, a database
+    that refuses writes). Nobody's mistake and no item's fault: nothing is blamed on the data,
+    what was not stored stays where it came from, and the same run succeeds once the outage
+    is over. The CLI exits with its own code for it, so a scheduler can tell it from a bug."""

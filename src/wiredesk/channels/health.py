@@ -91,12 +91,18 @@ def source_health(
 
 
 def health_report(
-    engine: Engine, settings: Settings, now: datetime | None = None
+    engine: Engine,
+    settings: Settings,
+    now: datetime | None = None,
+    *,
+    write_outage: str | None = None,
 ) -> tuple[dict[str, Any], int]:
     """The `/health` answer and its HTTP status: 200 ok or degraded, 503 down.
 
     "degraded" means the site serves but some sources fail; a monitor should page someone
-    for "down" and open a ticket for "degraded".
+    for "down" and open a ticket for "degraded". `write_outage` is this process's line about
+    a database that answers but refuses every write (a full disk): that is "down" too, since
+    no news goes up until someone acts, though the pages already stored still serve.
     """
     now = now or utcnow()
     try:
@@ -110,6 +116,14 @@ def health_report(
             "checked_at": now.isoformat(),
         }
         return body, 503
+    if write_outage is not None:
+        return {
+            "status": "down",
+            "database": True,
+            "writes": False,
+            "error": write_outage[:MAX_ERROR_CHARS],
+            "checked_at": now.isoformat(),
+        }, 503
     failing = [r.id for r in rows if r.failing]
     polled_times = [r.last_polled_at for r in rows if r.last_polled_at is not None]
     body = {

@@ -2,7 +2,8 @@
 
 Expected failures (a bad settings file, an unreachable feed, a port in use) are printed as one
 line, `wiredesk: error: ...`, and exit with code 2; a source that fails during
-`ingest --once` is reported on its own line and makes the exit code 1. Anything else is a bug:
+`ingest --once` is reported on its own line and makes the exit code 1; an outage (a full
+disk) is one line too, with exit code 4. Anything else is a bug:
 its traceback goes to a log file and the command exits with code 3.
 """
 
@@ -19,8 +20,8 @@ from typing import Any
 import click
 
 from wiredesk.cli import editorial, ops, parse, serve
-from wiredesk.cli.output import EXIT_BUG, EXIT_USER_ERROR
-from wiredesk.errors import WiredeskError
+from wiredesk.cli.output import EXIT_BUG, EXIT_OUTAGE, EXIT_USER_ERROR
+from wiredesk.errors import Outage, WiredeskError
 from wiredesk.version import __version__
 
 log = logging.getLogger("wiredesk")
@@ -35,6 +36,9 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except Outage as e:  # nobody's mistake and no bug: retry once it is over
+            click.echo(f"wiredesk: error: {e}", err=True)
+            ctx.exit(EXIT_OUTAGE)
         except WiredeskError as e:
             click.echo(f"wiredesk: error: {e}", err=True)
             ctx.exit(EXIT_USER_ERROR)

@@ -1,7 +1,9 @@
 """What the subcommands share: settings and options, an opened database, tables, times.
 
 Expected failures are `WiredeskError`s (the group prints them as one line and exits 2); a
-failing source makes the exit code 1 (`EXIT_SOURCE_FAILED`).
+failing source makes the exit code 1 (`EXIT_SOURCE_FAILED`); an outage (`errors.Outage`: a
+full disk, a database that refuses writes) exits 4, so that a scheduler retrying `ingest
+--once` can tell it from a mistake in the settings (2) and from a bug (3).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
 EXIT_SOURCE_FAILED = 1
 EXIT_USER_ERROR = 2
 EXIT_BUG = 3
+EXIT_OUTAGE = 4
 
 
 def load(config: str | None) -> Settings:

@@ -26,6 +26,7 @@ from wiredesk.store.bulk import begin_write
 from wiredesk.store.database import Database
 from wiredesk.store.ledger import copies, envelopes, quarantine
 from wiredesk.store.ledger.copies import SaveOutcome
+from wiredesk.store.outage import raise_if_unwritable
 from wiredesk.store.public.status import database_answers
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,11 @@ _MAX_ERROR_CHARS = 2000
 def accept(
     settings: Settings, db: Database, source: SourceSettings, env: Envelope
 ) -> EnvelopeOutcome:
-    """Raw first, then parse and process; the envelope records how it ended."""
+    """Raw first, then parse and process; the envelope records how it ended.
+
+    Raises `DatabaseUnwritable` when the database refuses writes (a full disk): nothing is
+    quarantined for it, and what was stored stays "received" for the next run.
+    """
     envelope_id, done = record_payload(db, env)
     if done is not None:
         return done
@@ -48,7 +53,11 @@ def accept(
 def record_payload(db: Database, env: Envelope) -> tuple[int, EnvelopeOutcome | None]:
     """Store the raw payload (raw first). Returns its envelope id, and its outcome when there
     is nothing more to do: the same bytes were processed before."""
-    envelope_id, is_new = envelopes.record(db, env)
+    try:
+        envelope_id, is_new = envelopes.record(db, env)
+    except Exception as e:  # a full disk is an outage, for the caller to report as one
+        raise_if_unwritable(db, e)
+        raise
     if not is_new:
         earlier = envelopes.get(db, envelope_id) or {}
         # Still "received": the process that stored it died before finishing it (a crash, a
@@ -73,9 +82,23 @@ def process_stored(
     `prepared` is the payload already parsed and processed (`prepare.prepare`, maybe in
     another process); without it, that is done here first.
     Returns the outcome and the item positions quarantined this time (None: the payload).
+    A database that refuses every write (`store.outage`) raises `DatabaseUnwritable`, with the
+    transaction rolled back and the envelope still "received": it is no item's fault.
     """
     if prepared is None:
         prepared = prepare(settings.site, source, env, envelope_id)
+    try:
+        result = _process(db, source, envelope_id, env, prepared)
+    except Exception as e:
+        raise_if_unwritable(db, e)
+        raise
+    db.write_outage = None  # written: whatever refused writes before is over
+    return result
+
+
+def _process(
+    db: Database, source: SourceSettings, envelope_id: int, env: Envelope, prepared: Prepared
+) -> tuple[EnvelopeOutcome, set[int | None]]:
     if prepared.parse_error is not None:
         error = prepared.parse_error
         quarantine.record(
@@ -165,7 +188,8 @@ def _save_batch(
     The fast path is one transaction for the whole batch: on PostgreSQL each transaction is
     a checkout, a BEGIN and a COMMIT on top of its statements, which was most of what a
     one-item push cost. Only a failed batch pays for more. A database that is down is not an
-    item's fault: that error goes up, and the envelope stays "received" for a retry.
+    item's fault: that error goes up, and the envelope stays "received" for a retry; so does
+    one that refuses every write (a full disk, `store.outage`), as `DatabaseUnwritable`.
     """
 
     def save(
@@ -198,14 +222,16 @@ def _save_batch(
 
     try:
         return save(batch, close, grouped=True), close is not None
-    except Exception:
+    except Exception as e:
+        raise_if_unwritable(db, e)  # a full disk refuses every item alike: none is held
         if not database_answers(db.engine):
             raise
     # Refused: by grouping (then the batch goes through without it, and is grouped after),
     # or by the store (then item by item, so that only the refused item is held back).
     try:
         return save(batch, close, grouped=False), close is not None
-    except Exception:
+    except Exception as e:
+        raise_if_unwritable(db, e)
         if not database_answers(db.engine):
             raise
         log.info("a batch of envelope %s was refused; saving its items one by one", envelope_id)
@@ -214,6 +240,7 @@ def _save_batch(
         try:
             outcomes += save([ready], None, grouped=False)
         except Exception as e:
+            raise_if_unwritable(db, e)
             if not database_answers(db.engine):
                 raise
             hold(ready.index, parsed_item(source, env, ready.index), "store", _db_reason(e))

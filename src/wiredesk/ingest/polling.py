@@ -35,6 +35,7 @@ from wiredesk.ingest.write_lock import locked
 from wiredesk.model import Envelope, Transport, utcnow
 from wiredesk.store.database import Database
 from wiredesk.store.ledger import source_state
+from wiredesk.store.outage import DatabaseUnwritable, raise_if_unwritable
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -115,6 +116,9 @@ async def ingest_source_async(
     settle_drops: bool = False,
 ) -> SourceReport:
     """Poll one source. Never raises for a source's own failures: they go in the report.
+    A database that refuses writes (a full disk) raises `DatabaseUnwritable`: the source is
+    not at fault, and what it sent is left where it is (a dropped file in its folder, a feed
+    fetched again next time, since its validators are not saved).
 
     `store_lock` serializes database work between sources polled at the same time, so
     SQLite sees one writer at a time instead of retrying on locks. `write_lock` is held in
@@ -129,9 +133,16 @@ async def ingest_source_async(
     if not source.polled:  # push-only: payloads arrive at POST /ingest/<id>
         return report
 
+    def call(fn: Callable[..., T], args: tuple[object, ...], kwargs: dict[str, object]) -> T:
+        try:
+            return locked(write_lock, fn, *args, **kwargs)
+        except Exception as e:  # a full disk is the whole run's outage, not this source's
+            raise_if_unwritable(db, e)
+            raise
+
     async def in_store(fn: Callable[..., T], *args: object, **kwargs: object) -> T:
         async with lock:
-            return await asyncio.to_thread(lambda: locked(write_lock, fn, *args, **kwargs))
+            return await asyncio.to_thread(call, fn, args, kwargs)
 
     state = await in_store(source_state.get, db, source.id)
     # `configured_url` is the settings' URL the stored state belongs to (older rows: `url`).
@@ -169,6 +180,8 @@ async def ingest_source_async(
                 add(report, outcome)
                 if outcome.error:
                     report.ok, report.error = False, outcome.error
+    except DatabaseUnwritable:
+        raise  # nothing can be recorded, and no source is at fault: the caller says so
     except SourceError as e:
         fetch_failed = True
         report.ok, report.error = False, one_line(str(e))
@@ -206,6 +219,7 @@ async def ingest_source_async(
     if state is None:  # the store's insert path sets consecutive_failures itself
         await in_store(source_state.update_state, db, source.id, url=source.location)
     await in_store(source_state.update_state, db, source.id, **values)
+    db.write_outage = None  # written: whatever refused writes before is over
     return report
 
 
@@ -238,6 +252,9 @@ async def _ingest_folder(
 ) -> None:
     """Each dropped file is its own payload; a bad one goes to failed/ and the rest go on.
 
+    Each file is claimed before it is read (`files.claim`), so two processes polling one
+    folder never read one file twice, and the one that finds a file taken says nothing.
+
     A file modified within the last second may still be being written and is left for the
     next poll; with `settle` (a run that will not come back), it is waited for, up to that
     second, and what is still being written then is counted in the report.
@@ -248,11 +265,15 @@ async def _ingest_folder(
     """
     failed: list[str] = []
     pending: tuple[Path, _Started] | None = None
+    folder = source.folder
+    assert folder is not None
+    claimed_now: set[Path] = set()  # claimed by this poll and not yet moved on
 
     async def finish(path: Path, started: _Started) -> None:
         outcome = await _finish(settings, db, source, started, in_store, preparer)
         add(report, outcome)
         await asyncio.to_thread(files.move_done, path, error=outcome.error)
+        claimed_now.discard(path)
         if outcome.error:
             failed.append(outcome.error)
 
@@ -260,8 +281,19 @@ async def _ingest_folder(
         nonlocal pending
         for path in paths:
             try:
-                fetched = await asyncio.to_thread(files.read_dropped, source, path)
-            except SourceError as e:  # vanished or unreadable: leave it for the next poll
+                claimed = await asyncio.to_thread(files.claim, path)
+            except OSError as e:
+                raise SourceError(source.id, f"cannot claim {path}: {e.strerror}") from None
+            if claimed is None:  # another process polling this folder took it first
+                continue
+            claimed_now.add(claimed)
+            try:
+                fetched = await asyncio.to_thread(
+                    files.read_dropped, source, claimed, dropped_as=path
+                )
+            except SourceError as e:  # unreadable: leave it for the next poll
+                await asyncio.to_thread(files.release, claimed)
+                claimed_now.discard(claimed)
                 if pending is not None:
                     await finish(*pending)
                     pending = None
@@ -271,19 +303,32 @@ async def _ingest_folder(
                 settings, db, source, _envelope(source, fetched, now), in_store, preparer
             )
             if preparer is None:  # nothing works beside the writer: store this one now
-                await finish(path, started)
+                await finish(claimed, started)
                 continue
             if pending is not None:
                 await finish(*pending)
-            pending = (path, started)
+            pending = (claimed, started)
 
-    ready, fresh = await asyncio.to_thread(files.scan, source)
-    await take(ready)
-    if settle and fresh:  # a one-off run: wait for files still being written, then take them
-        settled, report.still_writing = await asyncio.to_thread(files.settled_files, source, fresh)
-        await take(settled)
-    if pending is not None:
-        await finish(*pending)
+    back = await asyncio.to_thread(files.reclaim_abandoned, folder)
+    if back:
+        log.info("source %r: %d file(s) claimed by a process that ended put back", source.id, back)
+    try:
+        ready, fresh = await asyncio.to_thread(files.scan, source)
+        await take(ready)
+        if settle and fresh:  # a one-off run: wait for files still being written, take them
+            settled, report.still_writing = await asyncio.to_thread(
+                files.settled_files, source, fresh
+            )
+            await take(settled)
+        if pending is not None:
+            await finish(*pending)
+    except DatabaseUnwritable:  # an outage: what this poll claimed goes back into the folder
+        for claimed in claimed_now:
+            try:
+                await asyncio.to_thread(files.release, claimed)
+            except OSError:  # it stays claimed; the next process's poll puts it back
+                log.warning("could not put %s back into %s", claimed, folder)
+        raise
     if failed:
         report.ok = False
         more = f"; {len(failed) - 1} more file(s) failed too" if len(failed) > 1 else ""

@@ -17,6 +17,7 @@ from wiredesk.ingest.outcomes import ReprocessOutcome
 from wiredesk.model import Envelope, Transport
 from wiredesk.store.database import Database
 from wiredesk.store.ledger import envelopes, quarantine
+from wiredesk.store.outage import DatabaseUnwritable
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,8 @@ def recover_unfinished(settings: Settings, db: Database) -> int:
         try:
             reprocess_envelope(settings, db, envelope_id)
             done += 1
+        except DatabaseUnwritable:
+            raise  # not this leftover's fault, and every other one would fail alike
         except Exception:  # one bad leftover must not stop polling
             log.exception("recovering unfinished envelope %s failed", envelope_id)
     if done:

@@ -25,6 +25,7 @@ from wiredesk.ingest.write_lock import locked
 from wiredesk.model import utcnow
 from wiredesk.store.database import Database
 from wiredesk.store.ledger import source_state
+from wiredesk.store.outage import DatabaseUnwritable
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,10 @@ class Scheduler:
                         store_lock=self._store_lock,
                         write_lock=self._write_lock,
                     )
+                except DatabaseUnwritable as e:  # an outage, not a bug: one line, no traceback
+                    log.error("%s", e)
+                    due = self.clock() + _seconds(source.poll_every)
+                    continue
                 except Exception:  # e.g. the database went away: log, wait, try again
                     log.exception("polling source %r failed", source.id)
                     due = self.clock() + _seconds(source.poll_every)

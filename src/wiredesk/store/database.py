@@ -59,6 +59,10 @@ class Database:
         # copy in one of them needs no look at the table, one round trip less per write.
         self.known_sections: set[str] = set()
         self._reader_engine: Engine | None = None
+        # Set while writes fail for a reason of the database's own, a full disk say
+        # (store/outage.py), to the line that says so: `/health` answers "down" with it. The
+        # writer clears it once a write of its goes through again.
+        self.write_outage: str | None = None
 
     @contextlib.contextmanager
     def reading(self, conn: Connection | None = None) -> Iterator[Connection]:
@@ -376,13 +380,24 @@ def at_head(engine: Engine) -> bool:
     return [r[0] for r in revisions] == [HEAD_REVISION]
 
 
+# PostgreSQL's advisory lock key for migrations: one number every wiredesk process agrees on
+# (the first eight bytes of sha256("wiredesk migrations"), as a signed 64-bit integer).
+MIGRATION_LOCK = -0x71DA5DC691638581
+
+
 def migrate(engine: Engine) -> bool:
-    """Bring the database to the newest schema; safe to call at every start. Returns whether
-    anything was migrated.
+    """Bring the database to the newest schema; safe to call at every start, and from two
+    processes at once. Returns whether anything was migrated (by this process).
 
     Alembic (about 12 MB once imported) is loaded only when there is something to migrate:
     every start of an up-to-date database is one query, and a long-running process does not
     carry Alembic for nothing.
+
+    Two processes started together on a new database both find it behind; both migrating
+    failed the second on the first's tables (`UniqueViolation` on `pg_type`). So the
+    migration holds a lock for its transaction — PostgreSQL's `pg_advisory_xact_lock`,
+    SQLite's write lock (`BEGIN IMMEDIATE`) — and looks again once it has it: the process
+    that waited finds the schema at head and does nothing.
     """
     if at_head(engine):
         return False
@@ -398,6 +413,25 @@ def migrate(engine: Engine) -> bool:
             # and every later start would fail on "table already exists". One explicit
             # transaction makes a migration all or nothing, as on PostgreSQL.
             conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+        if _revision_in(conn) == HEAD_REVISION:  # migrated while this process waited
+            return False
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
     return True
+
+
+def _revision_in(conn: Connection) -> str | None:
+    """The schema's revision, read in `conn`'s transaction without failing it (PostgreSQL
+    aborts a transaction on a missing table): None for a new database."""
+    if conn.dialect.name == "sqlite":
+        found = conn.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+        ).first()
+    else:
+        found = conn.exec_driver_sql("SELECT to_regclass('alembic_version')").scalar()
+    if found is None:
+        return None
+    revisions = conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+    return revisions[0][0] if len(revisions) == 1 else None

@@ -249,11 +249,13 @@ class Pages(Renderer):
 
     def health(self, request: Request) -> JSONResponse:
         """For monitors: 200 "ok" or "degraded" (sources failing, pages or queries slow),
-        503 "down" (no database).
+        503 "down" (no database, or one that refuses this process's writes).
 
         Fields are documented in docs/operations.md ("Source health")."""
         now = self.clock()
-        body, status = health_report(self.reader.engine, self.settings, now)
+        body, status = health_report(
+            self.reader.engine, self.settings, now, write_outage=self.reader.db.write_outage
+        )
         if status == 200:
             body["pages"] = self._page_health(now)
             if body["pages"]["slow"]:

@@ -3,15 +3,29 @@
 A drop folder is how many agencies deliver (FTP/rsync into a directory). Each file is one
 payload; once handled it moves to `processed/` or, with a `<name>.error` note beside it, to
 `failed/`, so the folder itself always shows only what is still waiting.
+
+Two processes may poll one folder (two `wiredesk ingest` started together, a `run` beside
+an `ingest --once`). A file is therefore claimed before it is read: renamed into this
+process's own folder under `claimed/`, which is atomic, so exactly one process gets it and
+the others find it gone and move on without a word. The claim folder holds a lock file
+(`flock`) for as long as its process lives; a claim folder whose lock can be taken belongs to
+a process that died (a crash, a `kill -9`), and its files are put back into the drop folder
+(`reclaim_abandoned`, at every poll) to be read again: the payloads they hold were stored raw
+or not at all, and reading them again is a replay or the first reading.
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import mimetypes
 import os
+import secrets
+import socket
+import threading
 import time
 from pathlib import Path
+from typing import IO
 from urllib.parse import unquote, urlsplit
 
 from wiredesk.config import SourceSettings
@@ -20,6 +34,8 @@ from wiredesk.ingest.transports.fetched import Fetched
 
 PROCESSED = "processed"
 FAILED = "failed"
+CLAIMED = "claimed"
+_LOCK_NAME = ".owner.lock"
 # Names writers use while a file is still being written, and editor/OS droppings.
 _PARTIAL_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload", ".filepart", ".swp", ".lock")
 SETTLE_SECONDS = 1.0  # a file touched more recently than this may still be being written
@@ -149,12 +165,134 @@ def scan(source: SourceSettings, now: float | None = None) -> tuple[list[Path], 
     return [p for _, _, p in ready], fresh
 
 
-def read_dropped(source: SourceSettings, path: Path) -> Fetched:
+def read_dropped(source: SourceSettings, path: Path, *, dropped_as: Path | None = None) -> Fetched:
+    """Read a dropped file (`path`, claimed: `dropped_as` is where it was dropped, the
+    payload's location)."""
     try:
         payload = path.read_bytes()
     except OSError as e:
         raise SourceError(source.id, f"cannot read {path}: {e.strerror}") from None
-    return Fetched(payload=payload, location=str(path), content_type=content_type_for(path))
+    shown = dropped_as or path
+    return Fetched(payload=payload, location=str(shown), content_type=content_type_for(shown))
+
+
+# This process's claim folder per drop folder, with the open lock file that marks it alive.
+_claims: dict[Path, tuple[Path, IO[bytes]]] = {}
+_claims_lock = threading.Lock()
+
+
+def claim(path: Path) -> Path | None:
+    """Take a dropped file for this process: move it into its claim folder. Returns where it
+    is now, or None when another process took it first (it is gone: nothing to say)."""
+    own = _own_claim_folder(path.parent)
+    target = _free_name(own, path.name)
+    try:
+        os.rename(path, target)
+    except FileNotFoundError:
+        return None
+    return target
+
+
+def release(claimed: Path) -> Path:
+    """Put a claimed file back into its drop folder, for a later poll (after an outage)."""
+    folder = _drop_folder(claimed)
+    target = _free_name(folder, claimed.name)
+    os.rename(claimed, target)
+    return target
+
+
+def reclaim_abandoned(folder: Path) -> int:
+    """Put back into `folder` the files claimed by processes that died before handling them.
+    Returns how many. A claim folder is abandoned when its lock can be taken: the kernel
+    lets go of a process's locks when it ends, however it ends."""
+    root = folder / CLAIMED
+    try:
+        entries = list(os.scandir(root))
+    except FileNotFoundError:
+        return 0
+    own = _claims.get(folder)
+    back = 0
+    for entry in entries:
+        if entry.name.startswith(".") or (own is not None and Path(entry.path) == own[0]):
+            continue
+        lock_path = Path(entry.path) / _LOCK_NAME
+        try:
+            handle = lock_path.open("rb")
+        except OSError:  # gone, or being set up (set-ups are renamed in, lock and all)
+            continue
+        try:
+            if not _try_lock(handle):
+                continue  # its process is alive
+            for claimed in Path(entry.path).iterdir():
+                if claimed.name != _LOCK_NAME and claimed.is_file():
+                    os.rename(claimed, _free_name(folder, claimed.name))
+                    back += 1
+            lock_path.unlink(missing_ok=True)
+            os.rmdir(entry.path)
+        except OSError:  # another process got there first
+            continue
+        finally:
+            handle.close()
+    return back
+
+
+def _own_claim_folder(folder: Path) -> Path:
+    """This process's claim folder in `folder`, made (with its lock taken) the first time.
+    It is set up under a hidden name and renamed in, so no other process ever sees it
+    without its lock."""
+    with _claims_lock:
+        known = _claims.get(folder)
+        if known is not None and known[0].is_dir():
+            return known[0]
+        root = folder / CLAIMED
+        root.mkdir(exist_ok=True)
+        owner = f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(4)}"
+        setting_up = root / f".{owner}"
+        setting_up.mkdir()
+        handle = (setting_up / _LOCK_NAME).open("wb")
+        _try_lock(handle)
+        own = root / owner
+        os.rename(setting_up, own)
+        if not _claims:
+            atexit.register(_drop_claim_folders)
+        _claims[folder] = (own, handle)
+        return own
+
+
+def _drop_claim_folders() -> None:
+    """At exit: remove this process's claim folders that hold nothing (one that still holds
+    a file, after an error, is left for the next poll to put back)."""
+    with _claims_lock:
+        for own, handle in _claims.values():
+            try:
+                if [p.name for p in own.iterdir()] == [_LOCK_NAME]:
+                    (own / _LOCK_NAME).unlink()
+                    own.rmdir()
+            except OSError:
+                pass
+            handle.close()
+        _claims.clear()
+
+
+def _try_lock(handle: IO[bytes]) -> bool:
+    """Take the lock on `handle`'s file without waiting; whether it was free. Without
+    `fcntl` (Windows) claims are never taken back: their files wait for the operator."""
+    try:
+        import fcntl
+    except ImportError:
+        return False
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _drop_folder(path: Path) -> Path:
+    """The drop folder a file belongs to, claimed or not."""
+    if path.parent.parent.name == CLAIMED:
+        return path.parent.parent.parent
+    return path.parent
 
 
 def move_done(path: Path, *, error: str | None = None) -> Path:
@@ -162,8 +300,9 @@ def move_done(path: Path, *, error: str | None = None) -> Path:
 
     Returns where the file went. A clash with an earlier file of the same name gets a
     numbered suffix (`feed.1.xml`), because agencies reuse names like `latest.xml`.
+    `path` may be claimed (`claim`): it goes to its drop folder's processed/ or failed/.
     """
-    target_dir = path.parent / (FAILED if error is not None else PROCESSED)
+    target_dir = _drop_folder(path) / (FAILED if error is not None else PROCESSED)
     target_dir.mkdir(exist_ok=True)
     target = _free_name(target_dir, path.name)
     os.replace(path, target)

@@ -11,7 +11,9 @@ server and secrets off the wire:
    and the body is counted as it streams in, so a client that sends more than it declared
    (or declares nothing) is cut off at the limit;
 3. then the payload is stored and processed in a worker thread, holding the write lock the
-   process shares with its poller, and the answer says what happened to it.
+   process shares with its poller, and the answer says what happened to it: 202, or 503 with
+   `Retry-After` while the database refuses writes (a full disk), which is no fault of the
+   payload's.
 """
 
 from __future__ import annotations
@@ -30,11 +32,15 @@ from wiredesk.ingest.accept import accept
 from wiredesk.ingest.write_lock import locked
 from wiredesk.model import Envelope, Transport
 from wiredesk.store.database import Database
+from wiredesk.store.outage import DatabaseUnwritable
 
 log = logging.getLogger(__name__)
 
 # Compared against when there is no real token, so every refusal costs the same.
 _NO_TOKEN = b"\x00" * 48
+# Seconds an agency is asked to wait before pushing again while the database refuses writes
+# (a full disk): long enough for someone to free space, short enough that news is not late.
+OUTAGE_RETRY_AFTER = 60
 
 
 class TooLarge(Exception):
@@ -80,7 +86,15 @@ class PushEndpoint:
             content_type=request.headers.get("content-type"),
         )
         work = partial(accept, self.settings, self.db, source, env)
-        outcome = await anyio.to_thread.run_sync(partial(locked, self.write_lock, work))
+        try:
+            outcome = await anyio.to_thread.run_sync(partial(locked, self.write_lock, work))
+        except DatabaseUnwritable as e:  # an outage: the agency sends it again later
+            log.error("push %s refused: %s", source.id, e.short)
+            return JSONResponse(
+                {"error": f"{e.short}; nothing was processed, send it again later"},
+                status_code=503,
+                headers={"Retry-After": str(OUTAGE_RETRY_AFTER)},
+            )
         status = "duplicate" if not outcome.new else "failed" if outcome.error else "processed"
         if outcome.new:
             log.info(

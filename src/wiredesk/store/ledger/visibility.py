@@ -107,7 +107,7 @@ def rerank_all_if_needed(conn: Connection, policy: DuplicatePolicy) -> int:
     `policy` asks for (first start after migration 0007, or changed preferred sources).
     Returns how many stories were re-ranked."""
     wanted = ranking_of(policy)
-    stored = conn.execute(select(site_meta.c.value).where(site_meta.c.key == RANKING_KEY)).scalar()
+    stored = conn.execute(_STORED_RANKING).scalar()
     if stored == wanted:
         return 0
     multi = _multi_copy_stories(conn)
@@ -118,6 +118,12 @@ def rerank_all_if_needed(conn: Connection, policy: DuplicatePolicy) -> int:
     else:
         conn.execute(update(site_meta).where(site_meta.c.key == RANKING_KEY).values(value=wanted))
     return len(multi)
+
+
+_STORED_RANKING = select(site_meta.c.value).where(site_meta.c.key == RANKING_KEY)
+# PostgreSQL's advisory lock key for adopting a ranking (store.database.MIGRATION_LOCK's
+# neighbour): every wiredesk process agrees on it.
+_RANKING_LOCK = -0x71DA5DC691638580
 
 
 def _multi_copy_stories(conn: Connection) -> Sequence[int]:
@@ -135,7 +141,18 @@ def adopt_policy(db: Database, policy: DuplicatePolicy) -> int:
     several wires re-ranked if the preferred sources changed). Returns how many stories were
     re-ranked; caches are told to drop everything if any was."""
     db.policy = policy
+    with db.engine.connect() as conn:
+        stored = conn.execute(_STORED_RANKING).scalar()
+    if stored == ranking_of(policy):  # the usual start: nothing to do, and no lock taken
+        return 0
     with db.engine.begin() as conn:
+        # Two processes started together on a new database both found no ranking; without a
+        # lock both wrote it, and the second failed on the key. With it, the second waits
+        # and finds the ranking stored (`rerank_all_if_needed` reads it again).
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_RANKING_LOCK})")
         reranked = rerank_all_if_needed(conn, policy)
     if reranked:
         log.info("lead ranking changed: %d stories re-ranked", reranked)

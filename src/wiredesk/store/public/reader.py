@@ -220,6 +220,7 @@ class DatabaseHandle(Protocol):
     engine: Engine
     policy: DuplicatePolicy
     writer_id: str
+    write_outage: str | None  # set while this process's writes fail (a full disk)
 
     @property
     def reader_engine(self) -> Engine: ...

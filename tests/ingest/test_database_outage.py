@@ -1,0 +1,238 @@
+"""A full disk is an outage: one clear line, exit code 4, push 503 with Retry-After, /health
+"down" — and nothing quarantined, nothing lost, everything completed once space is back.
+
+The disk is really full, for SQLite: the database file is capped with `PRAGMA
+max_page_count` (`capped_sqlite`), so writes fail with SQLITE_FULL from SQLite itself.
+PostgreSQL's disk_full (SQLSTATE 53100) needs a tablespace on a tiny filesystem, which takes
+root to mount: its classification is checked from the driver's own error class only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import psycopg.errors
+import pytest
+from sqlalchemy import text
+from starlette.testclient import TestClient
+
+from tests.ingest.capped_sqlite import capped, page_count
+from wiredesk.config import Settings, parse_settings
+from wiredesk.errors import Outage
+from wiredesk.ingest.polling import ingest_all_async
+from wiredesk.runtime.embedded import site_app
+from wiredesk.store.database import Database
+from wiredesk.store.outage import (
+    DISK_FULL,
+    IO_ERROR,
+    READ_ONLY,
+    DatabaseUnwritable,
+    unwritable_reason,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+TOKEN = "a-push-token-for-the-outage-test"
+ITEMS = 8
+
+
+def feed(prefix: str = "g") -> str:
+    body = "पाठ बहुत लंबा है। " * 150
+    items = "".join(
+        f"<item><title>ख़बर {prefix} {i}</title><guid>{prefix}-{i}</guid>"
+        f"<description>&lt;p&gt;{body}{i}&lt;/p&gt;</description></item>"
+        for i in range(ITEMS)
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
+        f"<link>https://t.example/</link><description>d</description>{items}</channel></rss>"
+    )
+
+
+def site(tmp_path: Path) -> tuple[Settings, Path]:
+    (tmp_path / "inbox").mkdir()
+    config = tmp_path / "wiredesk.toml"
+    config.write_text(
+        '[site]\nname = "t"\nlanguage = "hi"\ndata_dir = "data"\n'
+        '[[sources]]\nid = "drop"\nname = "Drop"\nfolder = "inbox"\n'
+        f'[[sources]]\nid = "pushed"\nname = "Pushed"\npush_token = "{TOKEN}"\n',
+        encoding="utf-8",
+    )
+    data = tmp_path / "data"
+    data.mkdir()
+    Database.open(f"sqlite:///{data / 'wiredesk.db'}").close()
+    return parse_settings(_toml(config), config), data / "wiredesk.db"
+
+
+def _toml(path: Path) -> dict[str, object]:
+    return tomllib.loads(path.read_text("utf-8"))
+
+
+def drop(tmp_path: Path, name: str = "feed.xml") -> Path:
+    path = tmp_path / "inbox" / name
+    path.write_text(feed(), encoding="utf-8")
+    os.utime(path, (1_700_000_000, 1_700_000_000))  # long settled
+    return path
+
+
+def counts(path: Path) -> dict[str, object]:
+    conn = sqlite3.connect(path)
+    try:
+        return {
+            "items": conn.execute("SELECT count(*) FROM items").fetchone()[0],
+            "quarantined": conn.execute("SELECT count(*) FROM quarantine").fetchone()[0],
+            "envelopes": [r[0] for r in conn.execute("SELECT status FROM envelopes")],
+        }
+    finally:
+        conn.close()
+
+
+def once(settings: Settings, db_path: Path) -> None:
+    db = Database.open(f"sqlite:///{db_path}")
+    try:
+        asyncio.run(ingest_all_async(settings, db, settle_drops=True))
+    finally:
+        db.close()
+
+
+def test_ingest_once_on_a_full_disk_says_so_in_one_line_and_exits_4(tmp_path: Path) -> None:
+    _, db_path = site(tmp_path)
+    dropped = drop(tmp_path)
+    full = page_count(db_path)  # not one page more: the raw payload cannot be stored
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}  # this tree's code, not another's
+    helper = REPO / "tests" / "ingest" / "capped_sqlite.py"
+    args = ["ingest", "--once", "--config", str(tmp_path / "wiredesk.toml")]
+    run = subprocess.run(
+        [sys.executable, str(helper), str(full), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert run.returncode == 4, run.stderr
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1, run.stderr  # no traceback, no "internal error"
+    assert lines[0].startswith(f"wiredesk: error: the database at {db_path} cannot be written:")
+    assert "disk full; nothing was lost" in lines[0] and "free space" in lines[0]
+    assert "internal error" not in run.stderr and "Traceback" not in run.stderr
+    assert dropped.exists()  # the payload stays in the inbox
+
+    again = subprocess.run(
+        [sys.executable, "-m", "wiredesk.cli.main", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert again.returncode == 0, again.stderr
+    assert f"drop: ok, 1 new payload, {ITEMS} new stories" in again.stdout
+    assert counts(db_path) == {"items": ITEMS, "quarantined": 0, "envelopes": ["processed"]}
+
+
+def test_wherever_the_disk_fills_nothing_is_quarantined_and_the_next_run_completes(
+    tmp_path: Path,
+) -> None:
+    """Every page count between "nothing fits" and "everything fits": the disk fills while
+    the raw payload, a batch, an item or the source's state is written."""
+    settings, base = site(tmp_path)
+    empty = page_count(base)
+    probe = tmp_path / "probe.db"
+    shutil.copy(base, probe)
+    drop(tmp_path)
+    once(settings, probe)
+    needed = page_count(probe)
+    assert counts(probe)["items"] == ITEMS
+    shutil.move(tmp_path / "inbox" / "processed" / "feed.xml", tmp_path / "inbox" / "feed.xml")
+
+    failed_at = []
+    for pages in range(empty, needed):
+        db_path = tmp_path / f"full-{pages}.db"
+        shutil.copy(base, db_path)
+        with capped(pages):
+            try:
+                once(settings, db_path)
+            except DatabaseUnwritable as e:
+                assert e.reason == DISK_FULL
+                failed_at.append(pages)
+        state = counts(db_path)
+        assert state["quarantined"] == 0, pages
+        assert "failed" not in state["envelopes"], pages
+        if pages in failed_at:
+            assert (tmp_path / "inbox" / "feed.xml").exists(), pages
+            assert not (tmp_path / "inbox" / "failed").exists(), pages
+            once(settings, db_path)  # space is back
+        assert counts(db_path) == {"items": ITEMS, "quarantined": 0, "envelopes": ["processed"]}
+        processed = tmp_path / "inbox" / "processed" / "feed.xml"
+        shutil.move(processed, tmp_path / "inbox" / "feed.xml")
+    assert failed_at, "no cap made the disk full"
+
+
+def test_a_push_to_a_full_disk_gets_503_with_retry_after_and_health_says_down(
+    tmp_path: Path,
+) -> None:
+    settings, db_path = site(tmp_path)
+    full = page_count(db_path)
+    headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/rss+xml"}
+    with capped(full):
+        db = Database.open(f"sqlite:///{db_path}")
+    try:
+        client = TestClient(site_app(settings, db))
+        assert client.get("/health").json()["status"] != "down"
+        pushed = client.post("/ingest/pushed", content=feed("p").encode(), headers=headers)
+        assert pushed.status_code == 503
+        assert pushed.headers["Retry-After"] == "60"
+        assert "cannot be written: disk full" in pushed.json()["error"]
+        health = client.get("/health")
+        assert health.status_code == 503
+        assert health.json()["status"] == "down" and health.json()["writes"] is False
+        assert "disk full" in health.json()["error"]
+        assert counts(db_path)["quarantined"] == 0
+
+        db.engine.dispose()  # space is back: connections opened from now on are not capped
+        again = client.post("/ingest/pushed", content=feed("p").encode(), headers=headers)
+        assert again.status_code == 202 and again.json()["status"] == "processed"
+        assert again.json()["new_stories"] == ITEMS
+        assert client.get("/health").status_code == 200
+    finally:
+        db.close()
+    assert counts(db_path) == {"items": ITEMS, "quarantined": 0, "envelopes": ["processed"]}
+
+
+def test_a_read_only_database_is_an_outage_too(tmp_path: Path) -> None:
+    """A read-only file or mount (SQLite opened read-only gives the same SQLITE_READONLY;
+    chmod does not stop root, who runs CI)."""
+    settings, db_path = site(tmp_path)
+    drop(tmp_path)
+    db = Database.open(f"sqlite:///file:{db_path}?mode=ro&uri=true", run_migrations=False)
+    try:
+        with pytest.raises(DatabaseUnwritable) as caught:
+            asyncio.run(ingest_all_async(settings, db, settle_drops=True))
+    finally:
+        db.close()
+    assert caught.value.reason == READ_ONLY
+    assert isinstance(caught.value, Outage)
+    assert (tmp_path / "inbox" / "feed.xml").exists()
+    assert counts(db_path)["quarantined"] == 0
+
+
+def test_the_drivers_words_for_an_outage_are_told_from_a_refused_item(tmp_path: Path) -> None:
+    """SQLite's I/O error and PostgreSQL's disk_full cannot be caused here without root (a
+    failing device, a tablespace on a tiny mount): their classification is checked on the
+    drivers' own error values. A constraint is an item's fault, and stays one."""
+    io = sqlite3.OperationalError("disk I/O error")
+    io.sqlite_errorcode = 10 | (4 << 8)  # SQLITE_IOERR_WRITE
+    assert unwritable_reason(io) == IO_ERROR
+    assert unwritable_reason(psycopg.errors.DiskFull("could not extend file")) == DISK_FULL
+    db = Database.open(f"sqlite:///{tmp_path / 'x.db'}")
+    try:
+        with pytest.raises(Exception) as refused, db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO sections (name) VALUES (NULL)"))
+        assert unwritable_reason(refused.value) is None
+    finally:
+        db.close()

@@ -42,6 +42,10 @@ DEFAULT_FETCH_TOTAL_TIMEOUT = 120.0  # seconds for a whole fetch: every redirect
 DEFAULT_MAX_CONCURRENT_POLLS = 16
 DEFAULT_MAX_REQUESTS_PER_HOST = 2
 DEFAULT_MAX_BACKOFF = 3600.0  # a failing source is still retried at least hourly
+# Seconds a client of the site gets to send a request's headers, and then its whole body: a
+# connection trickling a byte a second must not be held for ever (slowloris).
+DEFAULT_REQUEST_HEADER_TIMEOUT = 10.0
+DEFAULT_REQUEST_BODY_TIMEOUT = 60.0
 # The same story from several wires: "link" (one entry, "Also reported by"), "suppress" (only
 # the lead; the copies' URLs redirect to it), "publish" (every copy). See docs/user-guide.md.
 DUPLICATE_POLICIES = ("link", "suppress", "publish")
@@ -78,6 +82,8 @@ class SiteSettings:
     max_concurrent_polls: int = DEFAULT_MAX_CONCURRENT_POLLS
     max_requests_per_host: int = DEFAULT_MAX_REQUESTS_PER_HOST
     max_backoff: float = DEFAULT_MAX_BACKOFF
+    request_header_timeout: float = DEFAULT_REQUEST_HEADER_TIMEOUT
+    request_body_timeout: float = DEFAULT_REQUEST_BODY_TIMEOUT
     duplicates: str = "link"  # one of DUPLICATE_POLICIES
     preferred_sources: tuple[str, ...] = ()  # source ids that lead a story, in this order
 
@@ -151,6 +157,8 @@ _SITE_KEYS = {
     "max_concurrent_polls": int,
     "max_requests_per_host": int,
     "max_backoff": (int, float),
+    "request_header_timeout": (int, float),
+    "request_body_timeout": (int, float),
     "duplicates": str,
     "preferred_sources": list,
 }
@@ -351,13 +359,16 @@ def _parse_site(
 
 
 def _parse_fetch_limits(shown: str, raw: dict[str, Any]) -> dict[str, Any]:
-    """The poller's safety limits; each range keeps a typo from disabling a guard."""
+    """The poller's and the site's safety limits; each range keeps a typo from disabling a
+    guard."""
     checks: dict[str, tuple[Any, float, float, str]] = {
         "max_body_bytes": (DEFAULT_MAX_BODY_BYTES, 1, 2**40, "a positive number of bytes"),
         "fetch_total_timeout": (DEFAULT_FETCH_TOTAL_TIMEOUT, 0.001, 3600, "0-3600 seconds"),
         "max_concurrent_polls": (DEFAULT_MAX_CONCURRENT_POLLS, 1, 1000, "between 1 and 1000"),
         "max_requests_per_host": (DEFAULT_MAX_REQUESTS_PER_HOST, 1, 100, "between 1 and 100"),
         "max_backoff": (DEFAULT_MAX_BACKOFF, 1, 7 * 86400, "1 to 604800 seconds"),
+        "request_header_timeout": (DEFAULT_REQUEST_HEADER_TIMEOUT, 0.001, 3600, "0-3600 seconds"),
+        "request_body_timeout": (DEFAULT_REQUEST_BODY_TIMEOUT, 0.001, 3600, "0-3600 seconds"),
     }
     out: dict[str, Any] = {}
     for key, (default, low, high, wanted) in checks.items():

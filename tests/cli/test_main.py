@@ -594,3 +594,68 @@ def test_reprocess_refuses_an_unknown_envelope_and_a_missing_argument(tmp_path: 
         result = invoke("reprocess", "--config", str(cfg), *args)
         assert result.exit_code == 2
         assert "give one envelope id or --all" in result.stderr
+
+
+# --- on the edges (issue 13, item 7) ------------------------------------------------------
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+@pytest.mark.parametrize("command", [["stories"], ["items", "--all"]])
+def test_a_reader_that_stops_reading_ends_the_command_quietly(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """`wiredesk stories | head`: exit 0, nothing on stderr (no "internal error", no
+    "Exception ignored"). The output is larger than the pipe's buffer, so the command is
+    still writing when the reader goes."""
+    from tests.cli.cli_support import site_with_copies
+
+    cfg = site_with_copies(tmp_path, 1500)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "wiredesk.cli.main", *command, "--config", str(cfg)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    assert first  # it was writing
+    proc.stdout.close()  # `head -1` has what it wanted
+    try:
+        errors = proc.stderr.read()
+        code = proc.wait(timeout=20)
+    finally:
+        proc.kill()
+    assert errors.decode() == ""
+    assert code == 0
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["-v", "ingest", "--once", "--config", "{cfg}"],
+        ["ingest", "--once", "--config", "{cfg}", "-v"],
+        ["ingest", "-v", "--once", "--config", "{cfg}"],
+    ],
+)
+def test_verbose_before_or_after_the_subcommand_logs_details(
+    tmp_path: Path, args: list[str]
+) -> None:
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cfg = write_config(
+        tmp_path,
+        f"sqlite:///{tmp_path / 'wiredesk.db'}",
+        f'[[sources]]\nid = "wire"\nname = "Wire"\nurl = "http://127.0.0.1:{port}/feed"\n'
+        "allow_private = true\n",
+    )
+    result = CliRunner().invoke(cli, [a.format(cfg=cfg) for a in args])
+    assert result.exit_code == 1  # the source failed
+    assert " DEBUG " in result.stderr  # the fetch's details
+    quiet = CliRunner().invoke(cli, ["ingest", "--once", "--config", str(cfg)])
+    assert " DEBUG " not in quiet.stderr

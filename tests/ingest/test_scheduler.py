@@ -4,6 +4,8 @@ a URL changed in the settings is polled at once, from scratch."""
 from __future__ import annotations
 
 import asyncio
+import logging
+import socket
 import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
@@ -124,3 +126,20 @@ def test_a_url_changed_in_the_settings_is_polled_at_once(
     assert feeds.paths[2:] == ["/other.xml"]
     state = source_state.get(store, "ians")
     assert state is not None and state.url == state.configured_url == feeds.url("/other.xml")
+
+
+def test_a_failing_source_is_logged_as_a_warning(
+    tmp_path: Path, store: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 13, item 7: a source that fails must reach an operator whose logs show
+    warnings and worse (a poll that went well stays at INFO)."""
+    with socket.socket() as s:  # a port nobody listens on: the connection is refused
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings = settings_for(tmp_path, f"http://127.0.0.1:{port}/feed.xml")
+    with caplog.at_level(logging.INFO, logger="wiredesk.ingest.scheduler"):
+        report = first_poll(settings, store, utcnow)
+    assert not report.ok
+    [record] = [r for r in caplog.records if r.name == "wiredesk.ingest.scheduler"]
+    assert record.levelno == logging.WARNING
+    assert record.getMessage().startswith("ians: FAILED: ")

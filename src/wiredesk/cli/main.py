@@ -5,11 +5,17 @@ line, `wiredesk: error: ...`, and exit with code 2; a source that fails during
 `ingest --once` is reported on its own line and makes the exit code 1; an outage (a full
 disk) is one line too, with exit code 4. Anything else is a bug:
 its traceback goes to a log file and the command exits with code 3.
+
+A reader that stops reading (`wiredesk stories | head`) is not an error: the command stops
+writing and exits 0 without a word, as `git log | head` does. 0 rather than the shell's 141
+(128 + SIGPIPE), so a pipeline under `set -o pipefail` that chose to read only the first lines
+still succeeds.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import tempfile
 import traceback
@@ -47,6 +53,9 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("wiredesk: interrupted", err=True)
             ctx.exit(130)
+        except BrokenPipeError:  # whoever read our output has stopped reading
+            _discard_stdout()
+            ctx.exit(0)
         except Exception as e:
             where = _log_crash()
             log.debug("unexpected error", exc_info=True)
@@ -68,6 +77,27 @@ class _Group(click.Group):
             )
         )
         super().add_command(cmd, name)
+
+
+def _discard_stdout() -> None:
+    """What is still buffered for stdout goes nowhere: Python flushes it at exit, and a
+    flush into the closed pipe would print "Exception ignored ... BrokenPipeError"."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real file behind stdout (a test runner's buffer)
+        pass
+
+
+def _flush_stdout() -> None:
+    """Flush now, while a closed pipe can still be told from a bug (see `_discard_stdout`)."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _discard_stdout()
+    except (OSError, ValueError):
+        pass
 
 
 def _log_crash() -> Path:
@@ -133,7 +163,10 @@ for _command in (
 
 
 def main() -> None:
-    cli(prog_name="wiredesk")
+    try:
+        cli(prog_name="wiredesk")
+    finally:  # the last lines may sit in stdout's buffer after the reader has gone
+        _flush_stdout()
 
 
 if __name__ == "__main__":

@@ -19,15 +19,29 @@ from wiredesk.cli.output import (
 )
 from wiredesk.errors import WiredeskError
 
+ITEMS_LIMIT = 1000  # `wiredesk items` without --limit or --all
+
 _STATE_COLOURS = {"ok": "green", "failing": "red", "backing off": "red", "never polled": "yellow"}
 
 
 @click.command()
 @config_option
 @click.option("--state", default=None, help="Only copies in this state (e.g. killed).")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=ITEMS_LIMIT,
+    show_default=True,
+    help="Show at most this many copies, newest first.",
+)
+@click.option("--all", "show_all", is_flag=True, help="Show every copy, however many.")
 @json_option
-def items(config: str | None, state: str | None, as_json: bool) -> None:
-    """List copies with their state, whatever the public may see."""
+def items(config: str | None, state: str | None, limit: int, show_all: bool, as_json: bool) -> None:
+    """List copies with their state, whatever the public may see.
+
+    Newest first, at most --limit of them (1,000 unless told); when there are more, a line on
+    stderr says so, so a cut list is never mistaken for the whole archive.
+    """
     from wiredesk.store import operator
 
     if state is not None and state not in operator.COPY_STATES:
@@ -36,7 +50,10 @@ def items(config: str | None, state: str | None, as_json: bool) -> None:
         )
     settings = load(config)
     with opened_database(settings) as db:
-        rows = operator.copy_statuses(db, state=state)
+        # one row more than shown: whether the list is cut, without counting the archive
+        rows = operator.copy_statuses(db, state=state, limit=None if show_all else limit + 1)
+    cut = not show_all and len(rows) > limit
+    rows = rows[:limit] if cut else rows
     base = settings.site.base_url
     if as_json:
         for r in rows:
@@ -53,17 +70,22 @@ def items(config: str | None, state: str | None, as_json: bool) -> None:
                 "kill_reason": r.kill_reason,
             }
             click.echo(json.dumps(record, ensure_ascii=False))
-        return
-    if not rows:
+    elif not rows:
         click.echo("no stories" + (f" in state {state}" if state else ""), err=True)
-        return
-    print_table(
-        ("ID", "SOURCE", "VER", "STATE", "URL", "HEADLINE"),
-        [
-            (r.short_id, r.source_id, str(r.version_count), r.state, base + r.path, r.headline)
-            for r in rows
-        ],
-    )
+    else:
+        print_table(
+            ("ID", "SOURCE", "VER", "STATE", "URL", "HEADLINE"),
+            [
+                (r.short_id, r.source_id, str(r.version_count), r.state, base + r.path, r.headline)
+                for r in rows
+            ],
+        )
+    if cut:
+        click.echo(
+            f"wiredesk: showing the newest {limit:,} copies; there are more "
+            "(use --limit N or --all)",
+            err=True,
+        )
 
 
 @click.command()

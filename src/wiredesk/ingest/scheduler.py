@@ -101,7 +101,9 @@ class Scheduler:
                     log.exception("polling source %r failed", source.id)
                     due = self.clock() + _seconds(source.poll_every)
                     continue
-            if report.envelopes or not report.ok:
+            if not report.ok:  # an operator must see it without -v, in any log filter
+                log.warning("%s", report.line())
+            elif report.envelopes:
                 log.info("%s", report.line())
             if self.on_report is not None:
                 self.on_report(report)

@@ -32,6 +32,7 @@ from wiredesk.errors import WiredeskError
 from wiredesk.ingest.scheduler import Scheduler
 from wiredesk.ingest.transports.push import PushEndpoint
 from wiredesk.model import utcnow
+from wiredesk.runtime import request_deadlines
 from wiredesk.runtime.database import duplicate_policy, open_database
 from wiredesk.store.database import Database
 from wiredesk.store.ledger import visibility
@@ -84,6 +85,22 @@ def site_app(
         clock=clock,
         extra_routes=[route],
         follow_changes_every=follow_changes_every,
+    )
+
+
+def server_config(settings: Settings, app: Starlette) -> uvicorn.Config:
+    """How uvicorn serves the site: the CLI's logging, no access log, and deadlines on
+    receiving each request's headers and body (`[site] request_header_timeout`,
+    `request_body_timeout`; runtime/request_deadlines.py), which uvicorn alone does not have."""
+    return uvicorn.Config(
+        app,
+        http=request_deadlines.protocol_class(
+            settings.site.request_header_timeout, settings.site.request_body_timeout
+        ),
+        log_config=None,  # keep the CLI's logging setup
+        access_log=False,
+        lifespan="auto",
+        timeout_graceful_shutdown=GRACE,
     )
 
 
@@ -199,12 +216,8 @@ async def run_async(
     side_tasks: list[asyncio.Task[Any]] = []
     with _stop_on_signals(stop, lambda: server):
         if sock is not None:
-            config = uvicorn.Config(
-                site_app(settings, db, clock=utcnow, write_lock=write_lock),
-                log_config=None,  # keep the CLI's logging setup
-                access_log=False,
-                lifespan="auto",
-                timeout_graceful_shutdown=GRACE,
+            config = server_config(
+                settings, site_app(settings, db, clock=utcnow, write_lock=write_lock)
             )
             server = _Server(config)
             main_tasks.append(asyncio.create_task(server.serve(sockets=[sock]), name="site"))

@@ -76,9 +76,10 @@ def copy_statuses(
     *,
     state: str | None = None,
     item_id: int | None = None,
-    limit: int = 1000,
+    limit: int | None = 1000,
 ) -> list[CopyStatus]:
-    """Every copy with its state, newest first; `state` and `item_id` filter."""
+    """Every copy with its state, newest first; `state` and `item_id` filter; at most `limit`
+    rows (None: all)."""
     now = now or utcnow()
     q = (
         select(
@@ -118,7 +119,7 @@ def copy_statuses(
             )
             if state is None or row.state == state:
                 out.append(row)
-                if len(out) >= limit:
+                if limit is not None and len(out) >= limit:
                     break
     return out
 

@@ -15,8 +15,9 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Match, Route, Router
+from starlette.types import Receive, Scope, Send
 
 from wiredesk.channels.web.assets import static_file
 from wiredesk.channels.web.cache import CachedPages, ChangeFollower, PageCache
@@ -89,10 +90,39 @@ def create_app(
         },
         middleware=middleware,
     )
+    _redirect_slashes_to_paths(app.router)
     app.state.settings = settings
     app.state.reader = reader
     app.state.page_cache = cache
     return app
+
+
+def _redirect_slashes_to_paths(router: Router) -> None:
+    """`/news` → `/news/` (and `/a/b/` → `/a/b`) as Starlette does, but to a path.
+
+    Starlette's own redirect writes an absolute URL built from the request's `Host` header,
+    so `Host: evil.example` made the site answer `Location: http://evil.example/news/` — an
+    open redirect, and a poisoned entry in any cache in front. A path is right whatever name
+    or proxy the reader came through. Only when no route matches does this run (the router's
+    fallback), so it costs the pages nothing.
+    """
+    router.redirect_slashes = False
+    not_found = router.default
+
+    async def slash_or_not_found(scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope["path"] if scope["type"] == "http" else "/"
+        other = path.rstrip("/") if path.endswith("/") else path + "/"
+        # never `//host` or `/\host`: a browser reads either as another site
+        if path != "/" and other.startswith("/") and other[1:2] not in ("/", "\\"):
+            trial = {**scope, "path": other}
+            if any(route.matches(trial)[0] is not Match.NONE for route in router.routes):
+                query = scope.get("query_string", b"").decode("latin-1")
+                location = other + ("?" + query if query else "")
+                await RedirectResponse(location, status_code=307)(scope, receive, send)
+                return
+        await not_found(scope, receive, send)
+
+    router.default = slash_or_not_found
 
 
 def _one_connection(

@@ -49,9 +49,41 @@ async def system_resolver(host: str, port: int) -> list[str]:
 
 
 def address_kind(ip: IPAddress) -> str | None:
-    """None for a public address; otherwise what it is, in words for the error message."""
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+    """None for a public address; otherwise what it is, in words for the error message.
+
+    IPv6 has several ways of carrying an IPv4 address, and a router or the OS may deliver a
+    packet for one to the IPv4 address inside (a 6to4 relay, a NAT64 gateway, a Teredo
+    tunnel). Python's own flags look only at the IPv6 prefix, so `2002:7f00:1::` (6to4 of
+    127.0.0.1) read as public. Each form is therefore judged by the IPv4 address it carries.
+    """
+    if isinstance(ip, ipaddress.IPv6Address):
+        return _ipv6_kind(ip)
+    return _plain_kind(ip)
+
+
+def _ipv6_kind(ip: ipaddress.IPv6Address) -> str | None:
+    if ip.ipv4_mapped is not None:
+        return _plain_kind(ip.ipv4_mapped)  # ::ffff:127.0.0.1 is 127.0.0.1
+    if ip.sixtofour is not None:  # 2002:AABB:CCDD::/48 is routed to AA.BB.CC.DD
+        inner = _plain_kind(ip.sixtofour)
+        return None if inner is None else f"6to4 {inner}"
+    if ip in _NAT64:  # the well-known prefix: the local gateway connects to the last 32 bits
+        inner = _plain_kind(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+        return None if inner is None else f"NAT64 {inner}"
+    if ip.teredo is not None:
+        # A tunnel endpoint, never a feed server; say which end is local when one is.
+        for end in ip.teredo:
+            inner = _plain_kind(end)
+            if inner is not None:
+                return f"Teredo {inner}"
+        return "Teredo"
+    if ip in _IPV4_COMPATIBLE and not (ip.is_unspecified or ip.is_loopback):
+        # deprecated since 2006 (RFC 4291); some stacks still route ::A.B.C.D to A.B.C.D
+        return "deprecated IPv4-compatible"
+    return _plain_kind(ip)
+
+
+def _plain_kind(ip: IPAddress) -> str | None:
     checks = (
         (ip.is_unspecified, "unspecified"),
         (ip.is_loopback, "loopback"),
@@ -64,6 +96,11 @@ def address_kind(ip: IPAddress) -> str | None:
         if hit:
             return kind
     return None if ip.is_global else "non-public"
+
+
+# RFC 6052's well-known NAT64 prefix; the local-use one (64:ff9b:1::/48) stays non-public.
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
 
 
 def public_only(host: str, ip: IPAddress) -> bool:

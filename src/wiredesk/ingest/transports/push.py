@@ -24,7 +24,7 @@ import threading
 from functools import partial
 
 import anyio.to_thread
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 
 from wiredesk.config import Settings, SourceSettings
@@ -72,6 +72,11 @@ class PushEndpoint:
             payload = await self._read(request)
         except TooLarge:
             return self._too_large()
+        except ClientDisconnect:
+            # The client went, or was cut off for sending its body too slowly
+            # (runtime/request_deadlines.py): nothing was stored, and nobody hears the answer.
+            log.info("push %s: the body did not arrive in full; nothing stored", source.id)
+            return JSONResponse({"error": "request body not received"}, status_code=408)
         if not payload:
             return JSONResponse(
                 {"error": "empty body; send the feed document as the request body"},

@@ -92,6 +92,9 @@ def copy_from_row(m: Mapping[Any, Any]) -> Copy:
     return Copy(**data)
 
 
+_MAX_ID = 2**63 - 1  # the largest id either database stores
+
+
 @dataclass(frozen=True, slots=True)
 class Cursor:
     """Where a page of a list ends: the next page holds the copies listed after this one
@@ -108,6 +111,10 @@ class Cursor:
         """The cursor a token names, or None if it is not one (a hand-edited URL)."""
         when, _, item_id = token.partition("-")
         if not (when.isascii() and when.isdigit() and item_id.isascii() and item_id.isdigit()):
+            return None
+        # Ids are 64-bit: a longer number is no cursor, and would fail in the database (or,
+        # past 4,300 digits, in int() itself) instead of answering 404.
+        if len(item_id) > 19 or int(item_id) > _MAX_ID:
             return None
         try:
             at = datetime.strptime(when, "%Y%m%d%H%M%S%f").replace(tzinfo=UTC)

@@ -7,8 +7,8 @@ Two things go wrong before any element is read, and both are settled here, on th
   feeds carry an `iso-8859-1` declaration left over from a template while the text is
   UTF-8: such a document, valid UTF-8 with multi-byte sequences, is read as UTF-8, since
   windows-1252 would turn every Devanagari letter into three characters of mojibake.
-  A document that says UTF-8 (or nothing) but has no valid multi-byte sequence among its
-  invalid ones is windows-1252 text mislabelled, and is read so (as feedparser does).
+  A document that says UTF-8 (or nothing) but has no more valid multi-byte sequences than
+  invalid ones is another encoding mislabelled, left to feedparser, which detects it.
 - **Bad bytes in a UTF-8 document.** One byte that is not UTF-8 (`0xFF`) or a control
   character XML does not allow (NUL) sends libxml2, inside fastfeedparser, into recovery,
   and from there it drops the entity-encoded markup of every item, before and after the
@@ -97,10 +97,10 @@ def repair_bad_bytes(payload: bytes, content_type: str | None) -> tuple[bytes, l
     every control character XML does not allow, replaced by U+FFFD where it is; one
     problem line for each entry (or the part outside the entries) that held one.
 
-    A document that says UTF-8 (or nothing) but reads as windows-1252 — invalid bytes and
-    no more valid multi-byte sequences than invalid ones — is read as windows-1252
-    instead, with nothing to report: nothing of it is lost. A document in another
-    encoding (UTF-16, windows-1251, ...) is left to the parsers.
+    A document that says UTF-8 (or nothing) but is not — invalid bytes and no more valid
+    multi-byte sequences than invalid ones: windows-1252 or Shift_JIS text mislabelled —
+    is left as it is for feedparser, which detects its encoding, as is a document in
+    another declared encoding (UTF-16, windows-1251, ...).
     """
     controls = _has_control_bytes(payload)
     if payload.isascii() and not controls:
@@ -115,11 +115,10 @@ def repair_bad_bytes(payload: bytes, content_type: str | None) -> tuple[bytes, l
         text = _decode_recording(payload, spans)
         bad = len(spans)
         if len(text) - len(text.encode("ascii", errors="ignore")) - bad <= bad:
-            # No more valid multi-byte sequences than invalid ones: windows-1252 text.
-            converted = _windows_1252_as_utf8(payload)
-            decl = _XML_DECL_ENCODING_RE.match(converted, 0, 512) is not None
-            converted, _ = _labelled_utf8(converted, None, decl, False)
-            return repair_bad_bytes(converted, None)
+            # No more valid multi-byte sequences than invalid ones: not UTF-8 text at all
+            # but windows-1252, Shift_JIS, ... mislabelled, which feedparser's detection
+            # reads (`feeds._read_xml_feed`). Nothing here is a stray byte.
+            return payload, []
     if controls:
         spans += [(m.start(), m.end()) for m in _XML_CONTROL_RE.finditer(payload)]
         spans.sort()

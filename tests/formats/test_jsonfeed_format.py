@@ -111,3 +111,20 @@ def test_json_feed_with_the_http_version_url_is_accepted() -> None:
     result = parse_payload(json.dumps(doc).encode())
     assert result.format == "jsonfeed"
     assert [(i.headline, i.body_html) for i in result.items] == [("Hello", "<p>Body</p>")]
+
+
+def test_a_tag_written_in_a_json_feed_title_is_text() -> None:
+    """JSON Feed titles are plain text (issue 13, item 3): `<img>` is shown, not dropped;
+    character references are decoded once, as feeds written from HTML templates need."""
+    doc = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "items": [
+            {"id": "1", "title": "<img src=x onerror=alert(1)> पुलिस", "content_text": "x"},
+            {"id": "2", "title": "Tom &amp; Jerry &lt;3", "content_text": "y"},
+        ],
+    }
+    result = parse_payload(json.dumps(doc).encode())
+    assert [i.headline for i in result.items] == [
+        "<img src=x onerror=alert(1)> पुलिस",
+        "Tom & Jerry <3",
+    ]

@@ -40,6 +40,7 @@ import fastfeedparser.main
 from wiredesk.errors import FormatError
 from wiredesk.formats.body_html import text_to_html
 from wiredesk.formats.detect import head_text
+from wiredesk.formats.encoding import as_browsers_decode, mostly_utf8, repair_bad_bytes
 from wiredesk.formats.fields import (
     build_item,
     c1_as_windows_1252,
@@ -67,20 +68,6 @@ _XHTML_WRAPPER_RE = re.compile(
     re.DOTALL,
 )
 _TEXT_TYPES = frozenset({"text", "text/plain"})
-
-# Labels the WHATWG Encoding Standard reads as windows-1252, as every browser does.
-_WINDOWS_1252_LABELS = frozenset(
-    {
-        "ansi_x3.4-1968", "ascii", "cp1252", "cp819", "csisolatin1", "ibm819", "iso-8859-1",
-        "iso-ir-100", "iso8859-1", "iso88591", "iso_8859-1", "iso_8859-1:1987", "l1",
-        "latin1", "us-ascii", "windows-1252", "x-cp1252",
-    }
-)  # fmt: skip
-_XML_DECL_ENCODING_RE = re.compile(
-    rb"""^(\s*<\?xml\b[^>]*?\bencoding\s*=\s*["'])([A-Za-z0-9._:\-]+)(["'])"""
-)
-_CHARSET_RE = re.compile(r";\s*charset\s*=\s*[\"']?([^\s;\"']+)[\"']?", re.IGNORECASE)
-_C1_BYTES_RE = re.compile(rb"[\x80-\x9f]")
 
 # The end tag of an element that carries a title or a body. Markup right inside one
 # (`<title>Breaking: <b>Fire</b> in city</title>`) is found from its end tag: fastfeedparser
@@ -132,7 +119,9 @@ def parse_xml_feed(payload: bytes, fmt: str, content_type: str | None = None) ->
     windows-1252 character it stands for, as browsers do.
     """
     payload, content_type = as_browsers_decode(payload, content_type)
+    payload, bad_bytes = repair_bad_bytes(payload, content_type)
     result = _read_xml_feed(payload, fmt, content_type)
+    result.problems[:0] = bad_bytes
     if payload_may_hold_c1(payload):
         c1_as_windows_1252(result.items)
     return result
@@ -157,7 +146,7 @@ def _read_xml_feed(payload: bytes, fmt: str, content_type: str | None) -> ParseR
     if (
         _has_replacement_chars(result.items)
         and b"\xef\xbf\xbd" not in payload
-        and not _mostly_utf8(payload)
+        and not mostly_utf8(payload)
     ):
         return _parse_with_feedparser(payload, fmt, content_type, first_error=None)
     if result.problems:  # entries that look empty may hold markup fastfeedparser skips
@@ -600,34 +589,6 @@ def _from_struct_time(value: time.struct_time | None) -> datetime | None:
 # --- shared ---------------------------------------------------------------------------------
 
 
-def as_browsers_decode(payload: bytes, content_type: str | None) -> tuple[bytes, str | None]:
-    """(payload, content type) with a document labelled latin-1 or ASCII re-encoded as UTF-8
-    from windows-1252, which is how browsers read those labels (WHATWG Encoding Standard).
-
-    Such documents are nearly always windows-1252 in fact: `It\x92s` means "It’s", and read
-    as latin-1 it would store the C1 control U+0092. Only a document that has a byte in
-    0x80-0x9F is re-encoded (elsewhere the two encodings agree), with its declaration and
-    the Content-Type's charset saying UTF-8, so both parsers read the same text. The label
-    is the XML declaration's, else the Content-Type's charset.
-    """
-    decl = _XML_DECL_ENCODING_RE.match(payload, 0, 512)
-    header = _CHARSET_RE.search(content_type) if content_type else None
-    label = decl.group(2).decode("ascii") if decl else header.group(1) if header else None
-    if not label or label.strip().lower() not in _WINDOWS_1252_LABELS:
-        return payload, content_type
-    if header and header.group(1).strip().lower() not in _WINDOWS_1252_LABELS:
-        return payload, content_type  # the two labels disagree: leave it to the parsers
-    if not _C1_BYTES_RE.search(payload):
-        return payload, content_type
-    text = payload.decode("latin-1").translate(_LATIN1_AS_WINDOWS_1252)
-    out = text.encode("utf-8")
-    if decl:
-        out = _XML_DECL_ENCODING_RE.sub(rb"\g<1>utf-8\g<3>", out, count=1)
-    if content_type and header:
-        content_type = _CHARSET_RE.sub("; charset=utf-8", content_type, count=1)
-    return out, content_type
-
-
 def _install_clock_free_dates() -> None:
     """Make fastfeedparser's date reader give the same answer on every day.
 
@@ -656,9 +617,6 @@ def _install_clock_free_dates() -> None:
 
 
 _NO_DATE = datetime(1, 1, 1)
-_LATIN1_AS_WINDOWS_1252 = {
-    code: bytes([code]).decode("cp1252", errors="ignore") or None for code in range(0x80, 0xA0)
-}
 _install_clock_free_dates()
 
 
@@ -715,21 +673,6 @@ def _without_entity_declarations(payload: bytes) -> bytes:
         return payload
     subset = _ENTITY_DECL_RE.sub(b"", payload[start:end])
     return payload[:start] + subset + payload[end:]
-
-
-def _mostly_utf8(payload: bytes) -> bool:
-    """Whether a payload with invalid UTF-8 is still UTF-8 text with a few broken bytes.
-
-    A windows-1252 feed that says UTF-8 has invalid sequences and almost no valid multi-byte
-    ones; a Hindi feed with one stray byte has thousands of valid ones. The first is
-    feedparser's to decode (it falls back to windows-1252); the second keeps fastfeedparser's
-    reading, with U+FFFD for the stray byte, instead of turning every Devanagari letter
-    into windows-1252 mojibake.
-    """
-    text = payload.decode("utf-8", errors="replace")
-    bad = text.count("\ufffd")
-    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
-    return non_ascii - bad > bad
 
 
 def _has_replacement_chars(items: list[Item]) -> bool:

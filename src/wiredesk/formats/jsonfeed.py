@@ -7,6 +7,7 @@ are plain text, dates are RFC 3339, and authors and language are inherited from 
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from wiredesk.errors import FormatError
@@ -74,7 +75,8 @@ def _item(
         index=index,
         fmt="jsonfeed",
         guid=guid,
-        title_html=_string(entry.get("title")),
+        title_html=_title_text(entry.get("title")),
+        title_is_text=True,
         body_html=body,
         summary_html=summary,
         link=_string(entry.get("url")) or _string(entry.get("external_url")),
@@ -85,6 +87,16 @@ def _item(
         categories=[t for t in tags if isinstance(t, str)] if isinstance(tags, list) else [],
         problems=problems,
     )
+
+
+def _title_text(value: Any) -> str | None:
+    """An item's title as the plain text JSON Feed says it is ("HTML is not allowed"): a `<`
+    is a character, so `<img src=x>` written in a title is shown as written, not read as an
+    image and dropped. Character references are still decoded once, because many JSON
+    feeds (WordPress's among them) write the same title string as their HTML pages do,
+    `Tom &amp; Jerry`."""
+    title = _string(value)
+    return html.unescape(title) if title and "&" in title else title
 
 
 def _string(value: Any) -> str | None:

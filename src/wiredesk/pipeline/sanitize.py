@@ -30,6 +30,7 @@ from wiredesk.pipeline.mathml import (
     text_sup,
 )
 from wiredesk.pipeline.nfc import to_nfc
+from wiredesk.text.invisible import line_text, running_text
 
 ALLOWED_TAGS = frozenset(
     {
@@ -179,17 +180,23 @@ def sanitize_item(item: Item, ctx: StageContext) -> Item:
             changes[name] = _nfc(value) if value else []
     body_html = body_to_html(changes.get("body_html", item.body_html))  # type: ignore[arg-type]
     byline = changes.get("byline", item.byline)
+    subheadline = changes.get("subheadline", item.subheadline)
     # Headline-like fields come from the parsers as plain text (each format's markup already
     # read as its spec says: an HTML title unescaped once, a text title as written), so a
     # `<` here is a character the agency wrote: only spacing is evened out. Treating them as
-    # HTML again cut "if a <b> c" to "if a c".
-    categories = [collapse_spaces(c) for c in changes["categories"]]  # type: ignore[attr-defined]
+    # HTML again cut "if a <b> c" to "if a c". Invisible characters that could reorder the
+    # page around them, or split a word unseen, go first (`text.invisible`).
+    categories = [collapse_spaces(line_text(c)) for c in changes["categories"]]  # type: ignore[attr-defined]
+    headline: str = changes.get("headline", item.headline)  # type: ignore[assignment]
+    summary: str = changes.get("summary", item.summary)  # type: ignore[assignment]
     changes.update(
-        headline=collapse_spaces(changes.get("headline", item.headline)),  # type: ignore[arg-type]
-        summary=collapse_spaces(changes.get("summary", item.summary)),  # type: ignore[arg-type]
-        byline=collapse_spaces(byline) or None if isinstance(byline, str) else None,
+        headline=collapse_spaces(line_text(headline)),
+        summary=collapse_spaces(running_text(summary)),
+        byline=collapse_spaces(line_text(byline)) or None if isinstance(byline, str) else None,
         categories=[c for c in categories if c],
         body_html=body_html,
         body_text=html_to_text(body_html),
     )
+    if isinstance(subheadline, str):
+        changes["subheadline"] = collapse_spaces(line_text(subheadline)) or None
     return evolve(item, **changes)

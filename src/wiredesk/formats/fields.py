@@ -158,7 +158,17 @@ def summary_apart_from_body(summary_html: str | None, body_html: str) -> str:
         return ""
     if "<" in body_head or "<" in summary:  # one side may be text the other sent as HTML
         return "" if _untagged(body_head).startswith(_untagged(summary)) else summary
+    if _CODE_RE.search(body_html) and _with_code(body_html).startswith(summary):
+        # made from the body by a parser that kept its scripts' and styles' text as words: a
+        # teaser showing `alert(1)` or a stylesheet is no teaser, and the body has none of it
+        return ""
     return summary
+
+
+def _with_code(body_html: str) -> str:
+    """A body's text as a parser that keeps script and style content as text reads it."""
+    text = _TAG_RE.sub(" ", body_html)
+    return collapse_spaces(html.unescape(text) if "&" in text else text)
 
 
 def _untagged(text: str) -> str:

@@ -115,43 +115,113 @@ def assert_clear_error(store: Database, outcome: EnvelopeOutcome, *words: str) -
 LOL = "".join(f'<!ENTITY lol{i} "{(f"&lol{i - 1};" * 10) if i else "lol"}">' for i in range(10))
 
 
-def test_billion_laughs_is_not_expanded(tmp_path: Path, store: Database) -> None:
+def test_billion_laughs_is_refused_unexpanded(tmp_path: Path, store: Database) -> None:
+    """Nested entities are what an entity bomb is made of: the payload is refused whole, in
+    milliseconds, naming the first nested declaration; no story shows `&lol9;`."""
     payload = rss(
         item("laughs", "हँसी &lol9;", "<p>&lol9;</p>") + "<item><guid>attr</guid><title>x</title>"
         "<link>https://agency.example/&lol9;</link><description>y</description></item>",
         prolog=f"<!DOCTYPE rss [{LOL}]>",
     )
     outcome = run_hostile(tmp_path, store, payload)
-    assert outcome.error is None
-    for story in hostile_stories(store):
-        assert "lollol" not in story.headline + story.body_html + (story.link or "")
-        assert len(story.body_html) < 1000
+    assert_clear_error(store, outcome, "&lol1;", "billion laughs", "ask the provider")
 
 
-def test_billion_laughs_in_agency_xml_is_not_expanded(tmp_path: Path, store: Database) -> None:
-    payload = (
+def test_billion_laughs_in_agency_xml_is_refused_unexpanded(
+    tmp_path: Path, store: Database
+) -> None:
+    """NITF and NewsML-G2 follow the same rule as the feeds."""
+    nitf = (
         f'<?xml version="1.0"?><!DOCTYPE nitf [{LOL}]><nitf><head><docdata>'
         '<doc-id id-string="n1"/></docdata></head><body><body.head><hedline><hl1>हँसी &lol9;'
         "</hl1></hedline></body.head><body.content><p>&lol9; पाठ</p></body.content></body></nitf>"
     ).encode()
-    outcome = run_hostile(tmp_path, store, payload)
-    if outcome.error is None:
-        [story] = hostile_stories(store)
-        assert "lol" not in story.headline + story.body_html
-    else:
-        assert_clear_error(store, outcome)
+    g2 = (
+        f'<?xml version="1.0"?><!DOCTYPE newsItem [{LOL}]>'
+        '<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/" guid="urn:g1" version="1">'
+        "<itemMeta><itemClass qcode='ninat:text'/><pubStatus qcode='stat:usable'/>"
+        "</itemMeta><contentMeta><headline>हँसी &lol9;</headline></contentMeta>"
+        "<contentSet><inlineData contenttype='text/plain'>&lol9; पाठ</inlineData>"
+        "</contentSet></newsItem>"
+    ).encode()
+    for payload in (nitf, g2):
+        outcome = run_hostile(tmp_path, store, payload)
+        assert_clear_error(store, outcome, "&lol1;", "billion laughs")
 
 
-def test_quadratic_blowup_is_not_expanded(tmp_path: Path, store: Database) -> None:
-    """One 100 kB entity referenced 20,000 times would be 2 GB of text if expanded."""
+def test_quadratic_blowup_is_refused_at_its_budget(tmp_path: Path, store: Database) -> None:
+    """One 100 kB entity referenced 20,000 times would be 2 GB of text if expanded: refused
+    once the document would pass twice its size (or 1 MB more), having built no more."""
     big = "x" * 100_000
     payload = rss(
         item("quad", "वर्ग", "&big;" * 20_000), prolog=f'<!DOCTYPE rss [<!ENTITY big "{big}">]>'
     )
+    reset_peak_rss()
+    before = peak_rss_mb()
     outcome = run_hostile(tmp_path, store, payload)
-    assert outcome.error is None
-    for story in hostile_stories(store):
-        assert len(story.body_html) < 100_000
+    assert peak_rss_mb() - before < 100
+    assert_clear_error(store, outcome, "&big;", "20,000 times", "larger than 1.2 MB")
+
+
+def test_an_entity_that_cannot_be_expanded_refuses_the_payload_when_used(
+    tmp_path: Path, store: Database
+) -> None:
+    """An entity whose text is markup would leave a hole in the story: refused when used,
+    dropped when only declared."""
+    prolog = '<!DOCTYPE rss [<!ENTITY sig "<b>IANS</b>">]>'
+    used = rss(item("sig1", "खबर &sig;"), prolog=prolog)
+    assert_clear_error(store, run_hostile(tmp_path, store, used), "&sig;", "markup")
+    unused = push(settings_for(tmp_path), store, "hostile", rss(item("sig2", "खबर"), prolog))
+    assert outcome_ok(unused)
+    assert [s.headline for s in hostile_stories(store)] == ["खबर"]
+
+
+def outcome_ok(outcome: EnvelopeOutcome) -> bool:
+    return outcome.error is None and outcome.new_stories == 1
+
+
+def test_plain_entities_declared_in_the_dtd_are_expanded(tmp_path: Path, store: Database) -> None:
+    """feedparser's `entity_in_doctype.xml` case, a copyright sign and the agency's name, in
+    a feed, an NITF and a NewsML-G2 document: each reads as if written out."""
+    dtd = (
+        '<!ENTITY id "tag:example.com,"><!ENTITY copy "&#169;">'
+        "<!ENTITY agency 'Indo-Asian News Service'>"
+    )
+    feed = rss(
+        item("&id;2006-05-04:/blog/", "&copy; &agency;", "<p>पाठ &agency;</p>"),
+        prolog=f"<!DOCTYPE rss [{dtd}]>",
+    )
+    nitf = (
+        f'<?xml version="1.0"?><!DOCTYPE nitf [{dtd}]><nitf><head><docdata>'
+        '<doc-id id-string="&id;n1"/></docdata></head><body><body.head><hedline>'
+        "<hl1>एनआईटीएफ &agency;</hl1></hedline></body.head><body.content><p>&copy; पाठ</p>"
+        "</body.content></body></nitf>"
+    ).encode()
+    g2 = (
+        f'<?xml version="1.0"?><!DOCTYPE newsItem [{dtd}]>'
+        '<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/" guid="&id;g1" version="1">'
+        "<itemMeta><itemClass qcode='ninat:text'/><pubStatus qcode='stat:usable'/>"
+        "</itemMeta><contentMeta><headline>जी2 &agency; &copy;</headline></contentMeta>"
+        "<contentSet><inlineData contenttype='text/plain'>पाठ &agency;</inlineData>"
+        "</contentSet></newsItem>"
+    ).encode()
+    settings = settings_for(tmp_path)
+    for payload in (feed, nitf, g2):
+        assert outcome_ok(push(settings, store, "hostile", payload))
+    by_guid = {s.guid: s for s in hostile_stories(store)}
+    assert sorted(by_guid) == [
+        "tag:example.com,2006-05-04:/blog/",
+        "tag:example.com,g1",
+        "tag:example.com,n1",
+    ]
+    assert by_guid["tag:example.com,2006-05-04:/blog/"].headline == "© Indo-Asian News Service"
+    assert by_guid["tag:example.com,n1"].headline == "एनआईटीएफ Indo-Asian News Service"
+    assert by_guid["tag:example.com,g1"].headline == "जी2 Indo-Asian News Service ©"
+    assert "Indo-Asian News Service" in by_guid["tag:example.com,g1"].body_text
+    assert "© पाठ" in by_guid["tag:example.com,n1"].body_text
+    for story in by_guid.values():
+        shown = story.headline + story.body_html + story.body_text
+        assert "&id;" not in shown and "&agency;" not in shown and "&copy;" not in shown
 
 
 # --- external entities and DTDs ------------------------------------------------------------

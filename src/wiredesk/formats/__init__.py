@@ -13,6 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 from wiredesk.errors import FormatError
 from wiredesk.formats.detect import AGENCY_FORMATS, ALL_FORMATS, FEED_FORMATS, detect
+from wiredesk.formats.entities import expand_internal_entities
 from wiredesk.formats.feeds import parse_xml_feed
 from wiredesk.formats.iptc7901 import parse_wire_text
 from wiredesk.formats.jsonfeed import parse_jsonfeed
@@ -32,6 +33,9 @@ __all__ = [
     "parse",
     "parse_payload",
 ]
+
+# The formats read by an XML parser, whose documents may declare entities.
+_XML_FORMATS = frozenset({"rss", "rdf", "atom", "newsml-g2", "nitf"})
 
 
 def parse(envelope: Envelope, format: str = "auto") -> ParseResult:
@@ -75,6 +79,8 @@ def parse_payload(
         format = "iptc7901"
     elif format not in ALL_FORMATS:
         raise FormatError(f"unknown format {format!r}; use auto or one of {', '.join(ALL_FORMATS)}")
+    if format in _XML_FORMATS:  # no XML parser is given an entity declaration
+        payload = expand_internal_entities(payload)
     if format == "jsonfeed":
         return parse_jsonfeed(payload)
     if format == "ninjs":

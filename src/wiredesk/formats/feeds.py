@@ -19,7 +19,8 @@ string, and is only given bytes; its lxml parsers have `resolve_entities=False` 
 defaults `no_network=True` and `load_dtd=False`, and are given the document without its
 entity declarations. feedparser is given a file object, never a string it could take
 for a URL or path, turns off external entities in its SAX parser itself, and is given the
-document without its internal entity declarations, which expat would expand.
+document without its internal entity declarations, which expat would expand. The document's
+own entities are expanded before either parser sees it, by `formats.entities`.
 """
 
 from __future__ import annotations
@@ -658,10 +659,12 @@ def _numeric_reference(m: re.Match[bytes]) -> bytes:
 def _without_entity_declarations(payload: bytes) -> bytes:
     """The payload with its DTD's `<!ENTITY>` declarations removed.
 
-    feedparser's expat would expand them, and nested ones ("billion laughs") cost seconds of
-    CPU per payload. fastfeedparser does not expand them, but its lxml parsers run with
-    `huge_tree=True`, which turns off libxml2's entity amplification limit; it gets the
-    declarations removed too, so neither parser ever sees one and both agree.
+    `formats.entities` has already expanded a well-formed prolog's entities and removed
+    their declarations; this is the second line, for a payload that reaches the parsers
+    another way or whose DOCTYPE hides behind junk a recovering parser skips. feedparser's
+    expat would expand declarations, and nested ones ("billion laughs") cost seconds of CPU
+    per payload; fastfeedparser's lxml parsers run with `huge_tree=True`, which turns off
+    libxml2's entity amplification limit. So neither parser ever sees one.
     """
     start = payload.find(b"<!DOCTYPE", 0, _DOCTYPE_SCAN_BYTES)
     if start < 0 and b"<!ENTITY" in payload:  # a prolog padded past the usual scan

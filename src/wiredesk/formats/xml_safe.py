@@ -1,10 +1,11 @@
 """Reading agency XML (NewsML-G2, NITF) without letting the document make us do anything.
 
 Agency documents come from outside, so the parser never fetches (no DTDs, no external
-entities, no network), never expands entities (a "billion laughs" document stays small: its
-entity references are left as unexpanded nodes that the text helpers here skip), and refuses
-pathologically deep or large trees. Comments are dropped at parse time because IPTC examples
-put them inside otherwise empty content elements.
+entities, no network), never expands entities, and refuses pathologically deep or large
+trees. A document's own entities are expanded before it gets here, within a budget, or the
+document is refused (`formats.entities`); a reference the parser still meets (one never
+declared) is left as an unexpanded node that the text helpers here skip. Comments are
+dropped at parse time because IPTC examples put them inside otherwise empty content elements.
 
 The helpers work on local names so the same code reads a namespaced NITF (inside NewsML-G2)
 and a DTD-era NITF without a namespace; what both XML formats read alike (times, sized image

@@ -15,6 +15,7 @@ from typing import Any
 
 from wiredesk.errors import FormatError
 from wiredesk.formats.body_html import text_to_html
+from wiredesk.formats.entities import expand_internal_entities
 from wiredesk.formats.fields import plain_text
 from wiredesk.formats.ninjs.values import dicts, integer, string
 from wiredesk.formats.nitf.body import nitf_body_html
@@ -94,8 +95,9 @@ def body_of(obj: dict[str, Any]) -> str:
 def _nitf_html(value: str) -> str:
     """HTML of an NITF body sent as a string: a whole `<nitf>` document, its `<body>`, or
     its `<body.content>`; "" when it is not well-formed XML or has no body content."""
+    document = expand_internal_entities(value.strip().encode("utf-8"))  # refuses the payload
     try:
-        root = parse_xml(value.strip().encode("utf-8"), "NITF body")
+        root = parse_xml(document, "NITF body")
     except FormatError:
         return ""
     body = child(root, "body") if local_name(root) == "nitf" else root

@@ -120,7 +120,7 @@ def test_a_hostile_payload_through_the_whole_path(
         assert headlines == expect["headlines"], name
     if "stories" in expect:
         assert outcome.new_stories == expect["stories"], name
-    bodies = " ".join(b for _, b in stored)
+    bodies = " ".join(b for _, b in stored)  # each body's HTML and its text
     for text in expect.get("body_contains", []):
         assert text in bodies, f"{name}: no {text!r} in the stored bodies"
     for text in expect.get("body_excludes", []):
@@ -155,16 +155,17 @@ def test_a_hostile_payload_through_the_whole_path(
 
 
 def _stored(store: Database) -> list[tuple[str, str]]:
-    """(headline, body text) of every stored copy's current version, oldest first."""
+    """(headline, body HTML and text) of every stored copy's current version, oldest first:
+    an expectation may quote either."""
     with store.engine.connect() as conn:
         rows = conn.execute(
-            select(item_versions.c.headline, item_versions.c.body_text)
+            select(item_versions.c.headline, item_versions.c.body_html, item_versions.c.body_text)
             .select_from(
                 items.join(item_versions, item_versions.c.id == items.c.current_version_id)
             )
             .order_by(items.c.id)
         ).all()
-    return [(str(h), str(b or "")) for h, b in rows]
+    return [(str(h), f"{html or ''}\n{text or ''}") for h, html, text in rows]
 
 
 def _entries(path: str, data: bytes) -> list[list[str]]:

@@ -346,22 +346,7 @@ def test_invalid_xml_is_refused_with_the_position() -> None:
     assert "\n" not in str(e.value)
 
 
-def iptc_message() -> bytes:
-    """Two of IPTC's own newsItems (LISTING_1 and LISTING_22) in one newsMessage."""
-    items = [
-        fixture(name).split(b"?>", 1)[1]
-        for name in (
-            "LISTING_1_A_NewsML-G2_News_Item.xml",
-            "LISTING_22_Sports_story_in_NewsML-G2NITF.xml",
-        )
-    ]
-    return (
-        b'<?xml version="1.0" encoding="UTF-8"?>\n'
-        b'<newsMessage xmlns="http://iptc.org/std/nar/2006-10-01/"><header>'
-        b"<sent>2018-10-21T16:25:32-05:00</sent></header><itemSet>"
-        + b"".join(items)
-        + b"</itemSet></newsMessage>\n"
-    )
+iptc_message = fixture_files.iptc_news_message
 
 
 def test_a_newsmessage_cut_mid_item_keeps_the_items_before_the_cut() -> None:

@@ -129,22 +129,7 @@ def test_a_feed_cut_between_items_loses_nothing(tmp_path: Path) -> None:
     assert [r.item.guid for r in result.ready] == ["w-1"] and result.held == []
 
 
-def iptc_message() -> bytes:
-    """Two of IPTC's own newsItems (LISTING_1 and LISTING_22) in one newsMessage."""
-    items = [
-        (fixture_files.NEWSML_G2 / name).read_bytes().split(b"?>", 1)[1]
-        for name in (
-            "LISTING_1_A_NewsML-G2_News_Item.xml",
-            "LISTING_22_Sports_story_in_NewsML-G2NITF.xml",
-        )
-    ]
-    return (
-        b'<?xml version="1.0" encoding="UTF-8"?>\n'
-        b'<newsMessage xmlns="http://iptc.org/std/nar/2006-10-01/"><header>'
-        b"<sent>2018-10-21T16:25:32-05:00</sent></header><itemSet>"
-        + b"".join(items)
-        + b"</itemSet></newsMessage>\n"
-    )
+iptc_message = fixture_files.iptc_news_message
 
 
 def test_a_truncated_newsmessage_holds_the_cut_item_and_keeps_the_whole_one(

@@ -38,31 +38,27 @@ _BOMS = (
 )
 
 
+# No entity resolution, no network, no DTD, libxml2's size limits on, no comments or PIs.
+_SAFE = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "huge_tree": False,
+    "remove_comments": True,
+    "remove_pis": True,
+}
+
+
 def safe_parser() -> etree.XMLParser:
     """A fresh parser per document: lxml parsers must not be shared between threads."""
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    return etree.XMLParser(**_SAFE)
 
 
 def recovering_parser() -> etree.XMLParser:
     """`safe_parser` that reads a document as far as it goes, closing what is still open when
     the data runs out: only for documents known to be cut short, whose cut part is judged
     apart (`ingest.completeness`)."""
-    return etree.XMLParser(
-        recover=True,
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    return etree.XMLParser(recover=True, **_SAFE)
 
 
 def parse_xml(payload: bytes, what: str) -> etree._Element:

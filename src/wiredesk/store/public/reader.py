@@ -19,7 +19,7 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from sqlalchemy import (
@@ -54,6 +54,7 @@ from wiredesk.store.public.views import (
     Cursor,
     OtherCopy,
     Scope,
+    SitemapEntry,
     VersionLine,
     copy_from_row,
     copy_path,
@@ -204,6 +205,99 @@ _NEXT_CHANGE = select(
     select(func.min(items.c.public_from)).where(items.c.public_from > _NOW).scalar_subquery(),
     select(func.min(items.c.outranked_at)).where(items.c.outranked_at > _NOW).scalar_subquery(),
 )
+
+# --- sitemaps: the same gate, other orders -------------------------------------------------
+
+_SITEMAP_COLUMNS = (
+    items.c.short_id,
+    items.c.section,
+    items.c.slug,
+    items.c.language,
+    items.c.published_at,
+    items.c.updated_at,
+    items.c.public_from,
+)
+
+
+def _sitemap_filters(mode: str) -> list[ColumnElement[bool]]:
+    """What every sitemap lists: the copies lists and feeds list (the gate's listing clause:
+    never a killed, withheld, held, still embargoed or suppressed copy)."""
+    return [listed_clause(_NOW, DuplicatePolicy(mode=mode)), items.c.published_at <= _NOW]
+
+
+def _in_month(mode: str) -> list[ColumnElement[bool]]:
+    return [
+        *_sitemap_filters(mode),
+        items.c.published_at >= bindparam("start", type_=items.c.published_at.type),
+        items.c.published_at < bindparam("end", type_=items.c.published_at.type),
+    ]
+
+
+@functools.cache
+def _news_query(mode: str) -> Select[Any]:
+    # Ordered by `public_from` alone: its index walks back from `now` and stops at `since`
+    # (an order with a second column would sort the window on PostgreSQL).
+    return (
+        select(*_SITEMAP_COLUMNS, item_versions.c.headline)
+        .select_from(_CURRENT)
+        .where(
+            *_sitemap_filters(mode),
+            items.c.public_from >= bindparam("since", type_=items.c.public_from.type),
+        )
+        .order_by(items.c.public_from.desc())
+        .limit(bindparam("limit", type_=Integer))
+    )
+
+
+@functools.cache
+def _month_query(mode: str) -> Select[Any]:
+    return (
+        select(*_SITEMAP_COLUMNS)
+        .where(*_in_month(mode))
+        .order_by(items.c.published_at.desc(), items.c.id.desc())
+        .offset(bindparam("skip", type_=Integer))
+        .limit(bindparam("limit", type_=Integer))
+    )
+
+
+@functools.cache
+def _month_probe(mode: str) -> Select[Any]:
+    """Is there a listed copy of the month past the first `skip`: the month's own range of the
+    listing index, read in the index alone."""
+    return (
+        select(literal(1))
+        .select_from(items)
+        .where(*_in_month(mode))
+        .order_by(items.c.published_at.desc())
+        .offset(bindparam("skip", type_=Integer))
+        .limit(1)
+    )
+
+
+def month_start(when: datetime) -> datetime:
+    """The first moment (UTC) of the month `when` falls in."""
+    at = when.astimezone(UTC)
+    return datetime(at.year, at.month, 1, tzinfo=UTC)
+
+
+def next_month(month: datetime) -> datetime:
+    """The first moment of the month after `month` (a `month_start`)."""
+    if month.month == 12:
+        return month.replace(year=month.year + 1, month=1)
+    return month.replace(month=month.month + 1)
+
+
+def _sitemap_entry(r: Any) -> SitemapEntry:
+    public = r.public_from or r.published_at
+    modified = max(t for t in (r.published_at, r.updated_at, public) if t is not None)
+    return SitemapEntry(
+        path=copy_path(r.section, r.slug, r.short_id),
+        language=r.language,
+        published=public,
+        modified=modified,
+        headline=getattr(r, "headline", None),
+    )
+
 
 # What `copy_status` answers for a short id.
 PUBLIC = "public"
@@ -507,6 +601,61 @@ class PublicReader:
         if len(rows) == _CHANGES_BATCH:
             tags = {"*"}
         return int(rows[-1].id), tags
+
+    # --- sitemaps ---------------------------------------------------------------------------
+
+    def recent_for_news(self, now: datetime, since: datetime, limit: int) -> list[SitemapEntry]:
+        """Listed copies that became public in [`since`, `now`], newest first, at most
+        `limit`, with their headlines: the Google News sitemap. Walks the `public_from` index
+        back from `now` (an embargoed copy counts from its embargo's end, when the public first
+        saw it), so its cost is the window's copies, never the archive's."""
+        q = _news_query(self.policy.mode)
+        with self._connect() as conn:
+            rows = conn.execute(q, {"now": now, "since": since, "limit": limit}).all()
+        return [_sitemap_entry(r) for r in rows]
+
+    def sitemap_months(self, now: datetime, per_file: int) -> list[tuple[datetime, int]]:
+        """(first moment of a month, in UTC; files of `per_file` copies it needs) for every
+        month with a listed copy at `now`, oldest first: the sitemap index. One probe for the
+        oldest listed copy, then per month one probe for a copy and, only for a month of more
+        than `per_file`, one per further file."""
+        listed = _sitemap_filters(self.policy.mode)
+        first = (
+            select(items.c.published_at)
+            .where(*listed)
+            .order_by(items.c.published_at.asc())
+            .limit(1)
+        )
+        probe = _month_probe(self.policy.mode)
+        out: list[tuple[datetime, int]] = []
+        with self._connect() as conn:
+            oldest = conn.execute(first, {"now": now}).scalar()
+            if oldest is None:
+                return out
+            month = month_start(oldest)
+            while month <= now:
+                following = next_month(month)
+                params = {"now": now, "start": month, "end": following}
+                files = 0
+                while conn.execute(probe, {**params, "skip": files * per_file}).first():
+                    files += 1
+                if files:
+                    out.append((month, files))
+                month = following
+        return out
+
+    def sitemap_month(
+        self, now: datetime, month: datetime, *, skip: int, limit: int
+    ) -> list[SitemapEntry]:
+        """The listed copies published in the month starting at `month` (UTC), newest first,
+        `limit` of them after the first `skip`: one file of a month's sitemap. Reads the
+        listing index over that month only; headlines are not read (a sitemap of a month
+        names addresses and times)."""
+        q = _month_query(self.policy.mode)
+        params = {"now": now, "start": month, "end": next_month(month)}
+        with self._connect() as conn:
+            rows = conn.execute(q, {**params, "skip": skip, "limit": limit}).all()
+        return [_sitemap_entry(r) for r in rows]
 
 
 __all__ = [

@@ -238,8 +238,7 @@ def _news_query(mode: str) -> Select[Any]:
     # Ordered by `public_from` alone: its index walks back from `now` and stops at `since`
     # (an order with a second column would sort the window on PostgreSQL).
     return (
-        select(*_SITEMAP_COLUMNS, item_versions.c.headline)
-        .select_from(_CURRENT)
+        select(*_SITEMAP_COLUMNS, items.c.current_version_id)
         .where(
             *_sitemap_filters(mode),
             items.c.public_from >= bindparam("since", type_=items.c.public_from.type),
@@ -249,29 +248,41 @@ def _news_query(mode: str) -> Select[Any]:
     )
 
 
+# The news sitemap's headlines, by version id: a join would have PostgreSQL read the versions
+# whole while it thinks them few.
+_HEADLINES = select(item_versions.c.id, item_versions.c.headline).where(
+    item_versions.c.id.in_(bindparam("ids", expanding=True))
+)
+
+
 @functools.cache
-def _month_query(mode: str) -> Select[Any]:
-    return (
-        select(*_SITEMAP_COLUMNS)
-        .where(*_in_month(mode))
-        .order_by(items.c.published_at.desc(), items.c.id.desc())
-        .offset(bindparam("skip", type_=Integer))
-        .limit(bindparam("limit", type_=Integer))
-    )
+def _month_query(mode: str, ordered: bool) -> Select[Any]:
+    """A month's copies. Only a month that may need several files is read in order (files
+    are cut from that order); a whole month is read in the order its rows come, which on
+    PostgreSQL spares a sort of the month."""
+    q = select(*_SITEMAP_COLUMNS).where(*_in_month(mode))
+    if ordered:
+        q = q.order_by(items.c.published_at.desc(), items.c.id.desc()).offset(
+            bindparam("skip", type_=Integer)
+        )
+    return q.limit(bindparam("limit", type_=Integer))
 
 
 @functools.cache
 def _month_probe(mode: str) -> Select[Any]:
-    """Is there a listed copy of the month past the first `skip`: the month's own range of the
-    listing index, read in the index alone."""
+    """Are there more than `skip` listed copies in the month: the month's own range of the
+    listing index, walked newest first as its file reads it (with `skip` 0, one probe)."""
     return (
         select(literal(1))
         .select_from(items)
         .where(*_in_month(mode))
-        .order_by(items.c.published_at.desc())
+        .order_by(items.c.published_at.desc(), items.c.id.desc())
         .offset(bindparam("skip", type_=Integer))
         .limit(1)
     )
+
+
+_LAST_ID = select(func.max(items.c.id))
 
 
 def month_start(when: datetime) -> datetime:
@@ -287,7 +298,7 @@ def next_month(month: datetime) -> datetime:
     return month.replace(month=month.month + 1)
 
 
-def _sitemap_entry(r: Any) -> SitemapEntry:
+def _sitemap_entry(r: Any, headline: str | None = None) -> SitemapEntry:
     public = r.public_from or r.published_at
     modified = max(t for t in (r.published_at, r.updated_at, public) if t is not None)
     return SitemapEntry(
@@ -295,7 +306,7 @@ def _sitemap_entry(r: Any) -> SitemapEntry:
         language=r.language,
         published=public,
         modified=modified,
-        headline=getattr(r, "headline", None),
+        headline=headline,
     )
 
 
@@ -610,15 +621,26 @@ class PublicReader:
         back from `now` (an embargoed copy counts from its embargo's end, when the public first
         saw it), so its cost is the window's copies, never the archive's."""
         q = _news_query(self.policy.mode)
+        headlines: dict[int, str] = {}
         with self._connect() as conn:
             rows = conn.execute(q, {"now": now, "since": since, "limit": limit}).all()
-        return [_sitemap_entry(r) for r in rows]
+            wanted = [r.current_version_id for r in rows]
+            for start in range(0, len(wanted), _IN_CHUNK):
+                chunk = wanted[start : start + _IN_CHUNK]
+                headlines.update((int(i), h) for i, h in conn.execute(_HEADLINES, {"ids": chunk}))
+        return [
+            _sitemap_entry(r, headlines[r.current_version_id])
+            for r in rows
+            if r.current_version_id in headlines
+        ]
 
     def sitemap_months(self, now: datetime, per_file: int) -> list[tuple[datetime, int]]:
         """(first moment of a month, in UTC; files of `per_file` copies it needs) for every
         month with a listed copy at `now`, oldest first: the sitemap index. One probe for the
-        oldest listed copy, then per month one probe for a copy and, only for a month of more
-        than `per_file`, one per further file."""
+        oldest listed copy, then one per month for a copy of it. Only on a site of more than
+        `per_file` copies, each month is also probed past its first `per_file`, which reads
+        that many entries of the listing index (its cost grows with the archive then, by
+        about one index entry per story)."""
         listed = _sitemap_filters(self.policy.mode)
         first = (
             select(items.c.published_at)
@@ -632,6 +654,9 @@ class PublicReader:
             oldest = conn.execute(first, {"now": now}).scalar()
             if oldest is None:
                 return out
+            # Ids are distinct positive numbers, so no month holds more copies than the
+            # largest id: below `per_file`, every month is one file and needs no counting.
+            may_overflow = (conn.execute(_LAST_ID).scalar() or 0) > per_file
             month = month_start(oldest)
             while month <= now:
                 following = next_month(month)
@@ -639,6 +664,8 @@ class PublicReader:
                 files = 0
                 while conn.execute(probe, {**params, "skip": files * per_file}).first():
                     files += 1
+                    if not may_overflow:
+                        break
                 if files:
                     out.append((month, files))
                 month = following
@@ -651,11 +678,17 @@ class PublicReader:
         `limit` of them after the first `skip`: one file of a month's sitemap. Reads the
         listing index over that month only; headlines are not read (a sitemap of a month
         names addresses and times)."""
-        q = _month_query(self.policy.mode)
-        params = {"now": now, "start": month, "end": next_month(month)}
+        params = {"now": now, "start": month, "end": next_month(month), "limit": limit}
         with self._connect() as conn:
-            rows = conn.execute(q, {**params, "skip": skip, "limit": limit}).all()
-        return [_sitemap_entry(r) for r in rows]
+            # as in `sitemap_months`: on a site of no more than `limit` copies, a month is one
+            # file, read whole
+            ordered = skip > 0 or (conn.execute(_LAST_ID).scalar() or 0) > limit
+            q = _month_query(self.policy.mode, ordered)
+            rows = conn.execute(q, {**params, "skip": skip} if ordered else params).all()
+        entries = [_sitemap_entry(r) for r in rows]
+        if not ordered:
+            entries.sort(key=lambda e: (e.published, e.path), reverse=True)
+        return entries
 
 
 __all__ = [

@@ -177,7 +177,11 @@ QUERIES: dict[str, tuple[Callable[[PublicReader], Any], tuple[str, ...]]] = {
         lambda r: r.recent_for_news(T0 + timedelta(days=100), T0 + timedelta(days=98), 1000),
         (),
     ),
-    "sitemap index": (lambda r: r.sitemap_months(NOW, 50_000), ("ix_items_listing",)),
+    "sitemap index": (lambda r: r.sitemap_months(NOW), ("ix_items_listing",)),
+    "sitemap index, a month counted": (
+        lambda r: r.month_files(NOW, datetime(2025, 2, 1, tzinfo=UTC), 1000, 40),
+        (),
+    ),
     "a month's sitemap": (
         lambda r: r.sitemap_month(NOW, datetime(2025, 2, 1, tzinfo=UTC), skip=0, limit=50_000),
         ("ix_items_listing",),

@@ -35,7 +35,7 @@ from starlette.responses import FileResponse, Response
 from wiredesk.channels.timefmt import iso
 from wiredesk.channels.web.assets import STATIC_DIR
 from wiredesk.channels.web.render import PAGE_CACHE, Renderer
-from wiredesk.store.public.reader import month_start
+from wiredesk.store.public.reader import month_start, next_month
 from wiredesk.store.public.views import SitemapEntry
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -43,6 +43,9 @@ NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 NEWS_WINDOW = timedelta(hours=48)  # Google News reads no older story from a news sitemap
 NEWS_LIMIT = 1000  # Google News's limit per news sitemap
 PER_FILE = 50_000  # the sitemaps protocol's limit of URLs per file
+MAX_FILES_PER_MONTH = 40  # two million stories a month: more are left out of the sitemaps
+SETTLED = timedelta(days=2)  # a month this long over is counted once per COUNTS_KEPT
+COUNTS_KEPT = timedelta(hours=6)
 XML_TYPE = "application/xml; charset=utf-8"
 FAVICON = STATIC_DIR / "favicon.ico"
 # The file names of a month's sitemap: sitemap-2026-11.xml, then sitemap-2026-11-2.xml, ...
@@ -56,6 +59,7 @@ class SearchEngineFiles:
     def __init__(self, pages: Renderer) -> None:
         self.pages = pages
         self.site = pages.site
+        self._counts: dict[datetime, tuple[int, datetime]] = {}  # month -> (files, when)
 
     def url(self, path: str) -> str:
         return self.site.base_url + path
@@ -104,9 +108,24 @@ class SearchEngineFiles:
 
     def index(self, request: Request) -> Response:
         now = self.pages.clock()
-        months = self.pages.reader.sitemap_months(now, PER_FILE)
+        months = [(m, self.files_of(m, now)) for m in self.pages.reader.sitemap_months(now)]
         self.pages.cacheable(request, {"home"}, now)
-        return _xml(self._index_lines(months))
+        return _xml(self._index_lines((m, n) for m, n in months if n))
+
+    def files_of(self, month: datetime, now: datetime) -> int:
+        """How many files of PER_FILE copies a month needs. Counting a month reads its range
+        of the listing index (on a site of more than PER_FILE copies), so a month that ended
+        more than SETTLED ago is counted once per COUNTS_KEPT: its stories change rarely
+        then (a kill, a late copy), and a file the count names that turns out empty answers
+        404, which crawlers take in their stride. The current month is counted each time."""
+        kept = self._counts.get(month)
+        settled = next_month(month) + SETTLED <= now
+        if kept is not None and settled and now - kept[1] < COUNTS_KEPT:
+            return kept[0]
+        files = self.pages.reader.month_files(now, month, PER_FILE, MAX_FILES_PER_MONTH)
+        if settled:
+            self._counts[month] = (files, now)
+        return files
 
     def _index_lines(self, months: Iterable[tuple[datetime, int]]) -> Iterator[str]:
         yield '<?xml version="1.0" encoding="UTF-8"?>\n'

@@ -226,8 +226,12 @@ def _sitemap_filters(mode: str) -> list[ColumnElement[bool]]:
 
 
 def _in_month(mode: str) -> list[ColumnElement[bool]]:
+    """A month's listed copies. The month's own bounds are the index's only bounds: with
+    `published_at <= now` beside them SQLite took that one for the range and walked back
+    from now to the month (0.1 s for a month a year old, at a million copies); the gate's
+    `public_from <= now` already implies it."""
     return [
-        *_sitemap_filters(mode),
+        listed_clause(_NOW, DuplicatePolicy(mode=mode)),
         items.c.published_at >= bindparam("start", type_=items.c.published_at.type),
         items.c.published_at < bindparam("end", type_=items.c.published_at.type),
     ]
@@ -270,16 +274,27 @@ def _month_query(mode: str, ordered: bool) -> Select[Any]:
 
 @functools.cache
 def _month_probe(mode: str) -> Select[Any]:
-    """Are there more than `skip` listed copies in the month: the month's own range of the
-    listing index, walked newest first as its file reads it (with `skip` 0, one probe)."""
+    """Has the month a listed copy: its range of the listing index, walked newest first."""
     return (
         select(literal(1))
         .select_from(items)
         .where(*_in_month(mode))
-        .order_by(items.c.published_at.desc(), items.c.id.desc())
-        .offset(bindparam("skip", type_=Integer))
+        .order_by(items.c.published_at.desc())
         .limit(1)
     )
+
+
+@functools.cache
+def _month_count(mode: str) -> Select[Any]:
+    """The month's listed copies, counted up to `cap`, in the index alone."""
+    listed = (
+        select(literal(1).label("one"))
+        .select_from(items)
+        .where(*_in_month(mode))
+        .limit(bindparam("cap", type_=Integer))
+        .subquery()
+    )
+    return select(func.count()).select_from(listed)
 
 
 _LAST_ID = select(func.max(items.c.id))
@@ -634,42 +649,44 @@ class PublicReader:
             if r.current_version_id in headlines
         ]
 
-    def sitemap_months(self, now: datetime, per_file: int) -> list[tuple[datetime, int]]:
-        """(first moment of a month, in UTC; files of `per_file` copies it needs) for every
-        month with a listed copy at `now`, oldest first: the sitemap index. One probe for the
-        oldest listed copy, then one per month for a copy of it. Only on a site of more than
-        `per_file` copies, each month is also probed past its first `per_file`, which reads
-        that many entries of the listing index (its cost grows with the archive then, by
-        about one index entry per story)."""
-        listed = _sitemap_filters(self.policy.mode)
+    def sitemap_months(self, now: datetime) -> list[datetime]:
+        """The months (their first moment, UTC) with a listed copy at `now`, oldest first: one
+        probe for the oldest listed copy, then one index probe per month."""
         first = (
             select(items.c.published_at)
-            .where(*listed)
+            .where(*_sitemap_filters(self.policy.mode))
             .order_by(items.c.published_at.asc())
             .limit(1)
         )
         probe = _month_probe(self.policy.mode)
-        out: list[tuple[datetime, int]] = []
+        out: list[datetime] = []
         with self._connect() as conn:
             oldest = conn.execute(first, {"now": now}).scalar()
             if oldest is None:
                 return out
-            # Ids are distinct positive numbers, so no month holds more copies than the
-            # largest id: below `per_file`, every month is one file and needs no counting.
-            may_overflow = (conn.execute(_LAST_ID).scalar() or 0) > per_file
             month = month_start(oldest)
             while month <= now:
                 following = next_month(month)
-                params = {"now": now, "start": month, "end": following}
-                files = 0
-                while conn.execute(probe, {**params, "skip": files * per_file}).first():
-                    files += 1
-                    if not may_overflow:
-                        break
-                if files:
-                    out.append((month, files))
+                if conn.execute(probe, {"now": now, "start": month, "end": following}).first():
+                    out.append(month)
                 month = following
         return out
+
+    def month_files(self, now: datetime, month: datetime, per_file: int, most: int) -> int:
+        """How many files of `per_file` copies the listed copies of the month starting at
+        `month` fill at `now` (at most `most`). Ids are distinct positive numbers, so on a
+        site whose largest id is at most `per_file` no month fills more than one, and the
+        answer costs one probe; otherwise the month is counted, which reads its range of the
+        listing index (the index alone, no table row) up to `per_file * most` entries: the
+        caller had better remember the answer."""
+        params = {"now": now, "start": month, "end": next_month(month)}
+        with self._connect() as conn:
+            if (conn.execute(_LAST_ID).scalar() or 0) <= per_file:
+                found = conn.execute(_month_probe(self.policy.mode), params).first()
+                return 0 if found is None else 1
+            q = _month_count(self.policy.mode)
+            size = int(conn.execute(q, {**params, "cap": per_file * most}).scalar() or 0)
+        return -(-size // per_file)
 
     def sitemap_month(
         self, now: datetime, month: datetime, *, skip: int, limit: int

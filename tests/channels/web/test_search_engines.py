@@ -345,3 +345,32 @@ def test_the_month_of_a_story_is_its_month_in_utc(hi_client: TestClient, fill: F
     late = datetime(2026, 1, 31, 23, 30, tzinfo=UTC)
     sid = fill(story_item(1, published_at=late), now=late)
     assert list(urlset(hi_client, "/sitemap-2026-01.xml")) == [url_of(sid, 1)]
+
+
+def test_a_settled_months_count_is_kept_for_hours_the_current_months_never(
+    hi_client: TestClient, clock: Clock, fill: Filler, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sitemaps, "PER_FILE", 2)
+    january = datetime(2026, 1, 10, tzinfo=UTC)
+    for n in range(1, 4):
+        fill(story_item(n, published_at=january + timedelta(hours=n)), now=january)
+    fill(story_item(10))  # February, the current month
+    clock.now = datetime(2026, 2, 10, tzinfo=UTC)
+
+    def files() -> list[str]:
+        return [urlsplit(m).path for m in index_of(hi_client)]
+
+    assert files() == ["/sitemap-2026-01.xml", "/sitemap-2026-01-2.xml", "/sitemap-2026-02.xml"]
+    late = january + timedelta(days=5)
+    fill(story_item(4, published_at=late), story_item(5, published_at=late), now=late)
+    fill(story_item(11), story_item(12))
+    # February is counted again at once; January, settled, keeps its count a while
+    assert files() == [
+        "/sitemap-2026-01.xml",
+        "/sitemap-2026-01-2.xml",
+        "/sitemap-2026-02.xml",
+        "/sitemap-2026-02-2.xml",
+    ]
+    clock.now += sitemaps.COUNTS_KEPT
+    assert "/sitemap-2026-01-3.xml" in files()
+    assert len(every_listed(hi_client)) == 8

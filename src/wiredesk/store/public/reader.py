@@ -697,7 +697,7 @@ class PublicReader:
         names addresses and times)."""
         params = {"now": now, "start": month, "end": next_month(month), "limit": limit}
         with self._connect() as conn:
-            # as in `sitemap_months`: on a site of no more than `limit` copies, a month is one
+            # as in `month_files`: on a site of no more than `limit` copies, a month is one
             # file, read whole
             ordered = skip > 0 or (conn.execute(_LAST_ID).scalar() or 0) > limit
             q = _month_query(self.policy.mode, ordered)

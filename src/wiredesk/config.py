@@ -26,6 +26,7 @@ from wiredesk.errors import ConfigError
 DEFAULT_CONFIG_NAME = "wiredesk.toml"
 ENV_VAR = "WIREDESK_CONFIG"
 SUPPORTED_LANGUAGES = ("hi", "en")
+DEFAULT_LOGO = "/static/logo.png"  # shipped with the site (channels/web/static)
 FORMATS = (
     "auto", "rss", "atom", "rdf", "jsonfeed",
     "ninjs", "newsml-g2", "nitf", "iptc7901", "anpa1312",
@@ -86,6 +87,14 @@ class SiteSettings:
     request_body_timeout: float = DEFAULT_REQUEST_BODY_TIMEOUT
     duplicates: str = "link"  # one of DUPLICATE_POLICIES
     preferred_sources: tuple[str, ...] = ()  # source ids that lead a story, in this order
+    # The publisher's logo search engines show (schema.org `publisher.logo`): a path on the
+    # site or an http(s) URL.
+    logo: str = DEFAULT_LOGO
+
+    def absolute(self, url: str) -> str:
+        """`url` as search engines and social sites need it: a path on the site joined to
+        `base_url`; an absolute URL unchanged."""
+        return self.base_url + url if url.startswith("/") else url
 
     def section_name(self, slug: str) -> str:
         return self.sections.get(slug) or slug.replace("-", " ").title()
@@ -161,6 +170,7 @@ _SITE_KEYS = {
     "request_body_timeout": (int, float),
     "duplicates": str,
     "preferred_sources": list,
+    "logo": str,
 }
 _SOURCE_KEYS = {
     "id": str,
@@ -342,6 +352,17 @@ def _parse_site(
         raise ConfigError(
             shown, 'must be a list of source ids, e.g. ["pti", "ians"]', "site.preferred_sources"
         )
+    logo = raw.get("logo", DEFAULT_LOGO)
+    logo_parts = urlsplit(logo)
+    if not (
+        (logo.startswith("/") and not logo.startswith("//"))
+        or (logo_parts.scheme in ("http", "https") and logo_parts.netloc)
+    ):
+        raise ConfigError(
+            shown,
+            "must be a path on the site (/static/logo.png) or an http(s) URL",
+            "site.logo",
+        )
     return SiteSettings(
         name=name,
         language=language,
@@ -354,6 +375,7 @@ def _parse_site(
         push_max_bytes=push_max_bytes,
         duplicates=duplicates,
         preferred_sources=tuple(preferred),
+        logo=logo,
         **limits,
     )
 

@@ -170,6 +170,22 @@ QUERIES: dict[str, tuple[Callable[[PublicReader], Any], tuple[str, ...]]] = {
     "has copies": (lambda r: r.has_copies(NOW, Scope(source_id="uni")), ()),
     "when the cache must expire": (lambda r: r.next_change_after(NOW), ()),
     "changes from other processes": (lambda r: r.changes_since(0), ()),
+    # sitemaps: the news sitemap walks `public_from` back from now; the index probes each
+    # month's range of the listing index; a month's file reads that range only
+    "news sitemap": (lambda r: r.recent_for_news(NOW, NOW - timedelta(hours=48), 1000), ()),
+    "news sitemap, two days of wire": (
+        lambda r: r.recent_for_news(T0 + timedelta(days=100), T0 + timedelta(days=98), 1000),
+        (),
+    ),
+    "sitemap index": (lambda r: r.sitemap_months(NOW), ("ix_items_listing",)),
+    "sitemap index, a month counted": (
+        lambda r: r.month_files(NOW, datetime(2025, 2, 1, tzinfo=UTC), 1000, 40),
+        (),
+    ),
+    "a month's sitemap": (
+        lambda r: r.sitemap_month(NOW, datetime(2025, 2, 1, tzinfo=UTC), skip=0, limit=50_000),
+        ("ix_items_listing",),
+    ),
 }
 
 

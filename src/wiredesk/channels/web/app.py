@@ -24,6 +24,7 @@ from wiredesk.channels.web.cache import CachedPages, ChangeFollower, PageCache
 from wiredesk.channels.web.limits import REQUEST_TIMEOUT, RenderTimes, RequestLimits
 from wiredesk.channels.web.pages import Pages
 from wiredesk.channels.web.security import SecurityHeaders
+from wiredesk.channels.web.sitemaps import SearchEngineFiles
 from wiredesk.config import Settings
 from wiredesk.model import utcnow
 from wiredesk.store.public.deadline import QueryInterrupted
@@ -53,9 +54,16 @@ def create_app(
     cache = PageCache()
     pages = Pages(settings, reader, clock, times, cache if page_cache else None)
     one = _one_connection(reader)
+    files = SearchEngineFiles(pages)
     routes: list[BaseRoute] = [
         Route("/", one(pages.home), name="home"),
         Route("/health", pages.health, name="health"),
+        # files at the root answer here, never through the trailing-slash redirect
+        Route("/robots.txt", files.robots, name="robots"),
+        Route("/favicon.ico", files.favicon, name="favicon"),
+        Route("/sitemap.xml", one(files.index), name="sitemap_index"),
+        Route("/sitemap-news.xml", one(files.news), name="news_sitemap"),
+        Route("/sitemap-{month}.xml", one(files.month), name="month_sitemap"),
         *extra_routes,
         Route("/static/{path:path}", static_file, name="static"),
         Route("/feed.xml", one(pages.feed), name="rss"),

@@ -26,6 +26,7 @@ ASSETS: dict[str, tuple[Path, str]] = {
     "site.css": (STATIC_DIR / "site.css", "text/css; charset=utf-8"),
     "fonts/NotoSansDevanagari.ttf": (FONT_FILE, "font/ttf"),
     "fonts/OFL.txt": (FONT_LICENSE, "text/plain; charset=utf-8"),
+    "logo.png": (STATIC_DIR / "logo.png", "image/png"),
 }
 
 

@@ -24,11 +24,17 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from wiredesk.channels.copy_extras import image_links, provenance_steps, topic_names
+from wiredesk.channels.copy_extras import (
+    correction_text,
+    image_links,
+    provenance_steps,
+    topic_names,
+)
 from wiredesk.channels.feeds import FORMATS
 from wiredesk.channels.feeds.entry import FEED_SIZE, FeedInfo, disclaimer
 from wiredesk.channels.health import health_report
 from wiredesk.channels.web.render import PAGE_CACHE, Renderer, originator_href
+from wiredesk.channels.web.structured import ArticleFacts, article_structured
 from wiredesk.store.public import reader as public
 from wiredesk.store.public.reader import Cursor, Scope
 from wiredesk.store.public.views import Copy, Correction, normalize_name
@@ -173,8 +179,23 @@ class Pages(Renderer):
         if copy.story_id is not None:
             tags.add(f"story:{copy.story_id}")
         self.cacheable(request, tags, now)
+        canonical = self.site.base_url + copy.path
+        description = _shorten(copy.teaser, 200)
+        lang = copy.language or self.site.language
+        facts = ArticleFacts(
+            copy=copy,
+            canonical=canonical,
+            description=description,
+            language=lang,
+            section_name=self.site.section_name(copy.section),
+            source_name=source,
+            updated=updated,
+            corrections=detail.corrections,
+            correction_texts=[correction_text(c, self.site, self.t) for c in detail.corrections],
+        )
         return self.render(
             "article.html",
+            structured=article_structured(facts, self.site),
             also=self.also_links(also.get(copy.short_id, [])),
             copy=copy,
             versions=detail.versions,
@@ -187,9 +208,9 @@ class Pages(Renderer):
             dateline=", ".join(place_date),
             source=source,
             disclaimer=disclaimer(self.settings, copy.source_id),
-            description=_shorten(copy.teaser, 200),
-            lang=copy.language or self.site.language,
-            canonical=self.site.base_url + copy.path,
+            description=description,
+            lang=lang,
+            canonical=canonical,
             nav=self.nav(now),
             active=copy.section,
             feeds=self.feed_links(copy.section),

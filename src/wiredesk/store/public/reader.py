@@ -19,7 +19,7 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from sqlalchemy import (
@@ -54,6 +54,7 @@ from wiredesk.store.public.views import (
     Cursor,
     OtherCopy,
     Scope,
+    SitemapEntry,
     VersionLine,
     copy_from_row,
     copy_path,
@@ -204,6 +205,125 @@ _NEXT_CHANGE = select(
     select(func.min(items.c.public_from)).where(items.c.public_from > _NOW).scalar_subquery(),
     select(func.min(items.c.outranked_at)).where(items.c.outranked_at > _NOW).scalar_subquery(),
 )
+
+# --- sitemaps: the same gate, other orders -------------------------------------------------
+
+_SITEMAP_COLUMNS = (
+    items.c.short_id,
+    items.c.section,
+    items.c.slug,
+    items.c.language,
+    items.c.published_at,
+    items.c.updated_at,
+    items.c.public_from,
+)
+
+
+def _sitemap_filters(mode: str) -> list[ColumnElement[bool]]:
+    """What every sitemap lists: the copies lists and feeds list (the gate's listing clause:
+    never a killed, withheld, held, still embargoed or suppressed copy)."""
+    return [listed_clause(_NOW, DuplicatePolicy(mode=mode)), items.c.published_at <= _NOW]
+
+
+def _in_month(mode: str) -> list[ColumnElement[bool]]:
+    """A month's listed copies. The month's own bounds are the index's only bounds: with
+    `published_at <= now` beside them SQLite took that one for the range and walked back
+    from now to the month (0.1 s for a month a year old, at a million copies); the gate's
+    `public_from <= now` already implies it."""
+    return [
+        listed_clause(_NOW, DuplicatePolicy(mode=mode)),
+        items.c.published_at >= bindparam("start", type_=items.c.published_at.type),
+        items.c.published_at < bindparam("end", type_=items.c.published_at.type),
+    ]
+
+
+@functools.cache
+def _news_query(mode: str) -> Select[Any]:
+    # Ordered by `public_from` alone: its index walks back from `now` and stops at `since`
+    # (an order with a second column would sort the window on PostgreSQL).
+    return (
+        select(*_SITEMAP_COLUMNS, items.c.current_version_id)
+        .where(
+            *_sitemap_filters(mode),
+            items.c.public_from >= bindparam("since", type_=items.c.public_from.type),
+        )
+        .order_by(items.c.public_from.desc())
+        .limit(bindparam("limit", type_=Integer))
+    )
+
+
+# The news sitemap's headlines, by version id: a join would have PostgreSQL read the versions
+# whole while it thinks them few.
+_HEADLINES = select(item_versions.c.id, item_versions.c.headline).where(
+    item_versions.c.id.in_(bindparam("ids", expanding=True))
+)
+
+
+@functools.cache
+def _month_query(mode: str, ordered: bool) -> Select[Any]:
+    """A month's copies. Only a month that may need several files is read in order (files
+    are cut from that order); a whole month is read in the order its rows come, which on
+    PostgreSQL spares a sort of the month."""
+    q = select(*_SITEMAP_COLUMNS).where(*_in_month(mode))
+    if ordered:
+        q = q.order_by(items.c.published_at.desc(), items.c.id.desc()).offset(
+            bindparam("skip", type_=Integer)
+        )
+    return q.limit(bindparam("limit", type_=Integer))
+
+
+@functools.cache
+def _month_probe(mode: str) -> Select[Any]:
+    """Has the month a listed copy: its range of the listing index, walked newest first."""
+    return (
+        select(literal(1))
+        .select_from(items)
+        .where(*_in_month(mode))
+        .order_by(items.c.published_at.desc())
+        .limit(1)
+    )
+
+
+@functools.cache
+def _month_count(mode: str) -> Select[Any]:
+    """The month's listed copies, counted up to `cap`, in the index alone."""
+    listed = (
+        select(literal(1).label("one"))
+        .select_from(items)
+        .where(*_in_month(mode))
+        .limit(bindparam("cap", type_=Integer))
+        .subquery()
+    )
+    return select(func.count()).select_from(listed)
+
+
+_LAST_ID = select(func.max(items.c.id))
+
+
+def month_start(when: datetime) -> datetime:
+    """The first moment (UTC) of the month `when` falls in."""
+    at = when.astimezone(UTC)
+    return datetime(at.year, at.month, 1, tzinfo=UTC)
+
+
+def next_month(month: datetime) -> datetime:
+    """The first moment of the month after `month` (a `month_start`)."""
+    if month.month == 12:
+        return month.replace(year=month.year + 1, month=1)
+    return month.replace(month=month.month + 1)
+
+
+def _sitemap_entry(r: Any, headline: str | None = None) -> SitemapEntry:
+    public = r.public_from or r.published_at
+    modified = max(t for t in (r.published_at, r.updated_at, public) if t is not None)
+    return SitemapEntry(
+        path=copy_path(r.section, r.slug, r.short_id),
+        language=r.language,
+        published=public,
+        modified=modified,
+        headline=headline,
+    )
+
 
 # What `copy_status` answers for a short id.
 PUBLIC = "public"
@@ -507,6 +627,85 @@ class PublicReader:
         if len(rows) == _CHANGES_BATCH:
             tags = {"*"}
         return int(rows[-1].id), tags
+
+    # --- sitemaps ---------------------------------------------------------------------------
+
+    def recent_for_news(self, now: datetime, since: datetime, limit: int) -> list[SitemapEntry]:
+        """Listed copies that became public in [`since`, `now`], newest first, at most
+        `limit`, with their headlines: the Google News sitemap. Walks the `public_from` index
+        back from `now` (an embargoed copy counts from its embargo's end, when the public first
+        saw it), so its cost is the window's copies, never the archive's."""
+        q = _news_query(self.policy.mode)
+        headlines: dict[int, str] = {}
+        with self._connect() as conn:
+            rows = conn.execute(q, {"now": now, "since": since, "limit": limit}).all()
+            wanted = [r.current_version_id for r in rows]
+            for start in range(0, len(wanted), _IN_CHUNK):
+                chunk = wanted[start : start + _IN_CHUNK]
+                headlines.update((int(i), h) for i, h in conn.execute(_HEADLINES, {"ids": chunk}))
+        return [
+            _sitemap_entry(r, headlines[r.current_version_id])
+            for r in rows
+            if r.current_version_id in headlines
+        ]
+
+    def sitemap_months(self, now: datetime) -> list[datetime]:
+        """The months (their first moment, UTC) with a listed copy at `now`, oldest first: one
+        probe for the oldest listed copy, then one index probe per month."""
+        first = (
+            select(items.c.published_at)
+            .where(*_sitemap_filters(self.policy.mode))
+            .order_by(items.c.published_at.asc())
+            .limit(1)
+        )
+        probe = _month_probe(self.policy.mode)
+        out: list[datetime] = []
+        with self._connect() as conn:
+            oldest = conn.execute(first, {"now": now}).scalar()
+            if oldest is None:
+                return out
+            month = month_start(oldest)
+            while month <= now:
+                following = next_month(month)
+                if conn.execute(probe, {"now": now, "start": month, "end": following}).first():
+                    out.append(month)
+                month = following
+        return out
+
+    def month_files(self, now: datetime, month: datetime, per_file: int, most: int) -> int:
+        """How many files of `per_file` copies the listed copies of the month starting at
+        `month` fill at `now` (at most `most`). Ids are distinct positive numbers, so on a
+        site whose largest id is at most `per_file` no month fills more than one, and the
+        answer costs one probe; otherwise the month is counted, which reads its range of the
+        listing index (the index alone, no table row) up to `per_file * most` entries: the
+        caller had better remember the answer."""
+        params = {"now": now, "start": month, "end": next_month(month)}
+        with self._connect() as conn:
+            if (conn.execute(_LAST_ID).scalar() or 0) <= per_file:
+                found = conn.execute(_month_probe(self.policy.mode), params).first()
+                return 0 if found is None else 1
+            q = _month_count(self.policy.mode)
+            size = int(conn.execute(q, {**params, "cap": per_file * most}).scalar() or 0)
+        return -(-size // per_file)
+
+    def sitemap_month(
+        self, now: datetime, month: datetime, *, skip: int, limit: int
+    ) -> list[SitemapEntry]:
+        """The listed copies published in the month starting at `month` (UTC), newest first,
+        `limit` of them after the first `skip`: one file of a month's sitemap. Reads the
+        listing index over that month only; headlines are not read (a sitemap of a month
+        names addresses and times)."""
+        params = {"now": now, "start": month, "end": next_month(month), "limit": limit}
+        with self._connect() as conn:
+            # as in `month_files`: on a site of no more than `limit` copies, a month is one
+            # file, read whole
+            ordered = skip > 0 or (conn.execute(_LAST_ID).scalar() or 0) > limit
+            q = _month_query(self.policy.mode, ordered)
+            rows = conn.execute(q, {**params, "skip": skip} if ordered else params).all()
+        entries = [_sitemap_entry(r) for r in rows]
+        if not ordered:
+            entries.sort(key=lambda e: (e.published, e.path), reverse=True)
+        return entries
 
 
 __all__ = [

@@ -225,3 +225,15 @@ class SourceState:
     next_poll_at: datetime | None
     consecutive_failures: int
     configured_url: str | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class SitemapEntry:
+    """One listed copy as a sitemap names it: its address and its times, and for the news
+    sitemap its headline."""
+
+    path: str
+    language: str | None
+    published: datetime  # when the public first saw it (an embargo's end, if later)
+    modified: datetime  # its last change: the current version's time, else `published`
+    headline: str | None = None

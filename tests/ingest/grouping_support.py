@@ -39,9 +39,10 @@ OTHER = [
 Partition = frozenset[frozenset[tuple[str, str]]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Copy:
-    """One copy: who sends it, its guid, its text and its own date."""
+    """One copy: who sends it, its guid, its text and its own date (each one a copy of its
+    own: compared and hashed as itself)."""
 
     source: str
     guid: str

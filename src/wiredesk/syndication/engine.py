@@ -260,7 +260,8 @@ class SyndicationIndex:
             if NATIVE:
                 v = compare_packed(fp.features, self._features[item])
             else:
-                query = query or fpmod.unpack_features(fp.features)
+                if query is None:
+                    query = fpmod.unpack_features(fp.features)
                 v = compare(query, self._decoded_features(item))
             if not v.same:
                 failed += 1

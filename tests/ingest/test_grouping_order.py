@@ -10,6 +10,7 @@ moved say so in their history (the audit log). SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from itertools import groupby
 from pathlib import Path
@@ -52,7 +53,7 @@ AFTER = ARRIVED + timedelta(hours=2)
 
 
 @settings(
-    max_examples=15,
+    max_examples=20,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
@@ -60,6 +61,7 @@ AFTER = ARRIVED + timedelta(hours=2)
     order=st.permutations(COPIES),
     restarts=st.sets(st.integers(1, len(COPIES) - 1)),
     batched=st.booleans(),
+    years_ago=st.booleans(),
 )
 def test_any_order_any_payloads_any_restarts_give_the_same_stories(
     store: Database,
@@ -68,10 +70,14 @@ def test_any_order_any_payloads_any_restarts_give_the_same_stories(
     order: list[Copy],
     restarts: set[int],
     batched: bool,
+    years_ago: bool,
 ) -> None:
     """`batched`: neighbours in the order from one source come in one payload (grouped in
-    one plan); `restarts`: a new process takes over before the copy at each position."""
+    one plan); `restarts`: a new process takes over before the copy at each position;
+    `years_ago`: the copies' own dates are four years before they arrive."""
     wipe(store)
+    if years_ago:
+        order = [replace(c, published=c.published - timedelta(days=4 * 365)) for c in order]
     site = settings_for(tmp_path, db_url)
     positions = {c: i for i, c in enumerate(order)}
     key = (lambda c: c.source) if batched else (lambda c: positions[c])

@@ -8,9 +8,20 @@ decisions go to the store as one `GroupingPlan`, written at once
 
 The index is the near-duplicate engine's (`wiredesk.syndication.engine`); it lives in memory,
 one per database per process, built lazily from the fingerprints persisted in
-`item_fingerprints` (those published within its window) on first use. So `wiredesk run`
-keeps one index; a second process (`wiredesk ingest` beside `wiredesk serve`) builds its own
-from the database when it starts.
+`item_fingerprints` on first use. So `wiredesk run` keeps one index; a second process
+(`wiredesk ingest` beside `wiredesk serve`) builds its own from the database when it starts.
+
+The window, on two stated times (`WINDOW`, 72 hours): a new copy is compared with the copies
+that *arrived* (`items.first_seen_at`, the envelope's `received_at`) less than `WINDOW` before
+the latest arrival grouped, and joins one only if their *own dates* (`published_at`) are less
+than `WINDOW` apart. The running index forgets copies by arrival as time goes on, and the one
+built at start loads exactly the copies that arrived within the window, so grouping after a
+restart is grouping without one, for copies dated today as for copies dated years ago.
+
+Order does not decide: a new copy joins every story it matches (one verified copy each is
+enough), and when it matches two or more, they are merged into the oldest
+(`stories.apply_in`, with an audit entry for each copy moved). The stories are then the
+connected parts of the "same story" relation, whatever order the copies came in.
 
 Membership sticks: an update of a member keeps it in its story (its fingerprint is replaced so
 later copies match the newest text), and only a copy that is still alone in its story is
@@ -58,20 +69,48 @@ def index_for(
     if index is not None:
         return index
     index = engine.SyndicationIndex(window=WINDOW)
+    index.forget_arrived_before(now - WINDOW)
     rows = stories.load_fingerprints(db, now - WINDOW, conn)
-    stale: dict[str, datetime] = {}
-    for short_id, row, published_at in rows:
+    stale: dict[str, stories.StoredFingerprint] = {}
+    for stored in rows:
         try:
-            fp = engine.Fingerprint.from_row(row)
+            fp = engine.Fingerprint.from_row(stored.row)
         except ValueError:  # made by an older wiredesk: redone below from the stored text
-            stale[short_id] = published_at
+            stale[stored.short_id] = stored
             continue
-        index.add(short_id, fp, published_at)
+        _remember(index, stored.short_id, fp, stored)
     if stale:
         _redo_fingerprints(db, index, stale, conn)
     _indexes[db] = index
     log.debug("syndication index for %s: %d fingerprints loaded", db.engine.url, len(rows))
     return index
+
+
+def _label(story_id: int | None, item_id: int) -> int:
+    """A copy's group in the index: its story (a copy stored before stories existed: its
+    own, negative so that it never meets a story id)."""
+    return story_id if story_id is not None else -item_id
+
+
+def _remember(
+    index: engine.SyndicationIndex,
+    short_id: str,
+    fp: engine.Fingerprint,
+    copy: CopyFacts | stories.StoredFingerprint,
+    group: int | None = None,
+) -> None:
+    """Index a copy on its own date, to be forgotten by its arrival, in its story."""
+    index.add(
+        short_id,
+        fp,
+        copy.published_at,
+        arrived_at=copy.first_seen_at,
+        group=group if group is not None else _label(copy.story_id, _item_id(copy)),
+    )
+
+
+def _item_id(copy: CopyFacts | stories.StoredFingerprint) -> int:
+    return copy.id if isinstance(copy, CopyFacts) else copy.item_id
 
 
 def forget_index(db: Database) -> None:
@@ -83,7 +122,7 @@ def forget_index(db: Database) -> None:
 def _redo_fingerprints(
     db: Database,
     index: engine.SyndicationIndex,
-    stale: dict[str, datetime],
+    stale: dict[str, stories.StoredFingerprint],
     conn: Connection | None = None,
 ) -> None:
     """Recompute fingerprints of an older scheme from each copy's current text and persist
@@ -91,8 +130,8 @@ def _redo_fingerprints(
     redone = []
     for item_id, short_id, r in stories.current_texts(db, list(stale), conn):
         fp = engine.fingerprint(r.headline or "", r.body_text or "", r.language)
-        index.add(short_id, fp, stale[short_id])
-        redone.append((item_id, fp.to_row(), stale[short_id]))
+        _remember(index, short_id, fp, stale[short_id])
+        redone.append((item_id, fp.to_row(), stale[short_id].published_at))
     stories.replace_fingerprints(db, redone, conn)
     log.info("syndication: %d fingerprints of an older wiredesk recomputed", len(redone))
 
@@ -148,14 +187,23 @@ def group_in(
     try:
         with _lock:
             try:
-                plan = _decide(conn, db, index_for(db, now, conn), todo)
+                plan = _decide(conn, db, _current_index(db, now, conn), todo)
             except _StaleIndex:  # decide again, one match at a time, on an index read anew
                 _indexes.pop(db, None)
-                plan = _decide(conn, db, index_for(db, now, conn), todo, read_in_bulk=False)
+                plan = _decide(conn, db, _current_index(db, now, conn), todo, read_in_bulk=False)
             return len(plan.joins), stories.apply_in(conn, db, plan, now)
     except Exception:
         forget_index(db)  # what it indexed is rolled back with the transaction
         raise
+
+
+def _current_index(db: Database, now: datetime, conn: Connection) -> engine.SyndicationIndex:
+    """The index, having forgotten the copies that arrived more than `WINDOW` before `now`
+    (the horizon never moves back: a reprocessed payload's old arrival does not revive
+    what was forgotten)."""
+    index = index_for(db, now, conn)
+    index.forget_arrived_before(now - WINDOW)
+    return index
 
 
 class _StaleIndex(Exception):
@@ -175,11 +223,13 @@ def _decide(
 
     Decisions are made in order and see the ones before them: a copy saved earlier in the
     batch is in the index for the copies after it, and a join changes the size of the stories
-    it touches.
+    it touches. A copy that matches copies of several stories joins the oldest (the smallest
+    story id) and the others are merged into it (`GroupingPlan.merges`); the index's groups
+    follow at once, so the copies after it see one story.
 
     When every copy of the batch is new (a first poll, a feed's new stories), a join needs
-    nothing of the copy it joins but its id, so the copies matched outside the batch are read
-    in one query at the end instead of one query per match; should one of them have been
+    nothing of the copies it joins but their ids, so the copies matched outside the batch are
+    read in one query at the end instead of one query per match; should one of them have been
     deleted since it was indexed, `_StaleIndex` asks for the decisions to be made again
     (`read_in_bulk=False`: one match at a time, skipping deleted copies as they come).
     """
@@ -198,20 +248,35 @@ def _decide(
     fresh: dict[int, tuple[dict[str, object], datetime]] = {}
     changed: dict[int, tuple[dict[str, object], datetime]] = {}
     story_of: dict[int, int] = {}  # item id -> story key, as decided so far
+    merged_into: dict[int, int] = {}  # story key -> the story key it was merged into
     # Only new copies: their stories are singletons, so the sizes and story keys `join` keeps
-    # are never read again, and a join outside the batch waits for its target's id.
+    # are never read again, and the joins wait for their targets' ids.
     in_bulk = read_in_bulk and all(out.created for _, out, _ in todo)
-    later: list[tuple[int, str]] = []  # (position in plan.joins, short id of its target)
+    later: list[tuple[CopyFacts, list[engine.Match]]] = []
 
     def key(f: CopyFacts) -> int:
-        return story_of.get(f.id, f.story_id if f.story_id is not None else -f.id)
+        k = story_of.get(f.id, _label(f.story_id, f.id))
+        while k in merged_into:
+            k = merged_into[k]
+        return k
 
-    def join(f: CopyFacts, target: CopyFacts) -> None:
-        plan.joins.append((f.id, target.id))
-        own, into = key(f), key(target)
+    def join(f: CopyFacts, targets: list[tuple[engine.Match, CopyFacts]]) -> None:
+        """`f` joins the first target's story (the oldest), the others' stories merge."""
+        (first, into), *others = targets
+        plan.joins.append((f.id, into.id))
+        own, kept = key(f), key(into)
         sizes[own] = sizes.get(own, 1) - 1
-        sizes[into] = sizes.get(into, 1) + 1
-        story_of[f.id] = into
+        sizes[kept] = sizes.get(kept, 1) + 1
+        story_of[f.id] = kept
+        for match, other in others:
+            a, b = key(into), key(other)
+            if a == b:
+                continue
+            why = f"{f.short_id} is the same story as both: {first.reason}; {match.reason}"
+            plan.merges.append((into.id, other.id, why))
+            low, high = min(a, b), max(a, b)
+            sizes[low] = sizes.get(low, 1) + sizes.pop(high, 1)
+            merged_into[high] = low
 
     for item, out, given in todo:
         row = facts.get(out.short_id)
@@ -224,63 +289,77 @@ def _decide(
                 plan.refresh_leads_of.append(row.id)
             continue
         fp = given or engine.fingerprint(item.headline, item.body_text, item.language)
-        if out.created and in_bulk:
-            match = index.match(fp, row.published_at)
-            if match is not None and match.key != row.short_id:
-                target = facts.get(match.key)
-                if target is not None:
-                    join(row, target)
-                else:
-                    later.append((len(plan.joins), match.key))
-                    plan.joins.append((row.id, -1))
-            fresh[row.id] = (fp.to_row(), row.published_at)
-        elif out.created:
-            target = _match(conn, db, index, fp, row.published_at, facts)
-            if target is not None and target.id != row.id:
-                join(row, target)
+        if not out.created:
+            index.remove(out.short_id)
+        group = None
+        if out.created or sizes.get(key(row), 1) == 1:  # new, or alone: may find its story
+            if out.created and in_bulk:
+                found = _oldest_first(index.matches(fp, row.published_at))
+                if found:
+                    later.append((row, found))
+            else:
+                targets = _matched(conn, db, index, fp, row.published_at, facts)
+                if targets:
+                    join(row, targets)
+                found = [match for match, _ in targets]
+            group = _joined_groups(index, found)
+        if not out.created:
+            plan.refresh_leads_of.append(row.id)
+        if out.created or row.id in fresh:  # created by this batch: not stored yet
             fresh[row.id] = (fp.to_row(), row.published_at)
         else:
-            index.remove(out.short_id)
-            if sizes.get(key(row), 1) == 1:  # alone: may find its story
-                target = _match(conn, db, index, fp, row.published_at, facts)
-                if target is not None and target.id != row.id:
-                    join(row, target)
-            plan.refresh_leads_of.append(row.id)
-            if row.id in fresh:  # created by this batch: not stored yet, just newer
-                fresh[row.id] = (fp.to_row(), row.published_at)
-            else:
-                changed[row.id] = (fp.to_row(), row.published_at)
-        index.add(out.short_id, fp, row.published_at)
+            changed[row.id] = (fp.to_row(), row.published_at)
+        _remember(index, out.short_id, fp, row, group if group is not None else key(row))
     if later:
-        targets = stories.facts(db, [short_id for _, short_id in later], conn)
-        for position, short_id in later:
-            target = targets.get(short_id)
-            if target is None:
-                raise _StaleIndex(short_id)
-            plan.joins[position] = (plan.joins[position][0], target.id)
+        wanted = [m.key for _, ms in later for m in ms if m.key not in facts]
+        stored = stories.facts(db, wanted, conn)
+        for row, found in later:
+            targets = []
+            for match in found:
+                target = facts.get(match.key) or stored.get(match.key)
+                if target is None:
+                    raise _StaleIndex(match.key)
+                targets.append((match, target))
+            join(row, targets)
     plan.new_fingerprints = [(i, *v) for i, v in fresh.items()]
     plan.replaced_fingerprints = [(i, *v) for i, v in changed.items()]
     return plan
 
 
-def _match(
+def _oldest_first(found: list[engine.Match]) -> list[engine.Match]:
+    """Matched groups in order of story id: the first is the story the others merge into."""
+    return sorted(found, key=lambda m: m.group if m.group is not None else 0)
+
+
+def _joined_groups(index: engine.SyndicationIndex, found: list[engine.Match]) -> int | None:
+    """Make the matched groups one in the index (the oldest kept); returns it, or None."""
+    if not found or found[0].group is None:
+        return None
+    group = found[0].group
+    for match in found[1:]:
+        if match.group is not None:
+            group = index.merge_groups(group, match.group)
+    return group
+
+
+def _matched(
     conn: Connection,
     db: Database,
     index: engine.SyndicationIndex,
     fp: engine.Fingerprint,
     published_at: datetime,
     batch: dict[str, CopyFacts],
-) -> CopyFacts | None:
-    """The copy the index matches, skipping entries whose copy no longer exists; `batch`
-    holds the facts of this batch's copies (as stored now) and of copies matched before in
-    it (nothing changes them before the plan is applied); the others' are read."""
+) -> list[tuple[engine.Match, CopyFacts]]:
+    """The stories the index matches, oldest first, each with the facts of its matched copy,
+    forgetting entries whose copy no longer exists; `batch` holds the facts of this batch's
+    copies (as stored now) and of copies matched before in it (nothing changes them before
+    the plan is applied); the others' are read, in one query per lookup."""
     for _ in range(_MAX_STALE):
-        match = index.match(fp, published_at)
-        if match is None:
-            return None
-        found = batch.get(match.key) or stories.facts(db, [match.key], conn).get(match.key)
-        if found is not None:
-            batch[match.key] = found
-            return found
-        index.remove(match.key)  # deleted since it was indexed
-    return None
+        found = _oldest_first(index.matches(fp, published_at))
+        batch.update(stories.facts(db, [m.key for m in found if m.key not in batch], conn))
+        gone = [m.key for m in found if m.key not in batch]
+        if not gone:
+            return [(m, batch[m.key]) for m in found]
+        for key in gone:  # deleted since it was indexed
+            index.remove(key)
+    return []

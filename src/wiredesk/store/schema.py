@@ -205,6 +205,7 @@ items = Table(
     Index(None, "public_from"),
     Index(None, "outranked_at"),
     Index(None, "story_id"),
+    Index(None, "first_seen_at"),  # the syndication index rebuilt at start: by arrival
 )
 
 item_versions = Table(

@@ -52,9 +52,32 @@ def test_fingerprints_round_trip_as_bytes(store: Database) -> None:
     replaced = {**row, "exact": "cd" * 16}
     sg.apply(store, GroupingPlan(replaced_fingerprints=[(item_id(store, sid), replaced, T0)]), NOW)
     loaded = sg.load_fingerprints(store, T0 - timedelta(hours=72))
-    assert sg.load_fingerprints(store, T0 + timedelta(minutes=1)) == []
-    assert loaded == [(sid, {**row, "exact": "cd" * 16}, T0)]
-    assert isinstance(loaded[0][1]["signature"], bytes)
+    assert sg.load_fingerprints(store, T0 + timedelta(minutes=2)) == []  # arrived T0 + 1 min
+    [stored] = loaded
+    assert (stored.short_id, stored.row, stored.published_at) == (sid, replaced, T0)
+    assert stored.first_seen_at == T0 + timedelta(minutes=1)
+    assert stored.story_id is not None and stored.item_id == item_id(store, sid)
+    assert isinstance(stored.row["signature"], bytes)
+
+
+def test_a_merge_keeps_the_older_story_and_says_so_for_each_copy_moved(store: Database) -> None:
+    a, b, c = (
+        save(store, src, g, m)
+        for src, g, m in (("ians", "i1", 0), ("pti", "p1", 1), ("ani", "a1", 2))
+    )
+    sg.apply(store, GroupingPlan(joins=[(item_id(store, c), item_id(store, b))]), NOW)
+    before = {r.short_id: r.story_id for r in operator.memberships(store, NOW)}
+    plan = GroupingPlan(merges=[(item_id(store, b), item_id(store, a), "x matches both")])
+    sg.apply(store, plan, NOW)
+    after = {r.short_id: r.story_id for r in operator.memberships(store, NOW)}
+    assert set(after.values()) == {before[a]}  # a's story, the older
+    assert operator.audit_entries(store, item_id(store, a)) == []
+    for moved in (b, c):
+        [entry] = operator.audit_entries(store, item_id(store, moved))
+        assert entry.action == "story merged" and entry.actor == "syndication"
+        assert entry.reason == (f"story {before[b]} merged into story {before[a]}: x matches both")
+    with store.engine.connect() as conn:
+        assert conn.execute(select(stories.c.id)).scalars().all() == [before[a]]
 
 
 def test_migration_0004_gives_each_existing_item_its_own_story(db_url: str) -> None:

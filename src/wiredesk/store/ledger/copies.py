@@ -275,6 +275,7 @@ def _create_many(
                 row["published_at"],
                 row["pub_status"],
                 row["killed_at"],
+                row["first_seen_at"],
             ),
         )
         for row in item_rows

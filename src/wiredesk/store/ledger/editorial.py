@@ -2,8 +2,8 @@
 
 An editor's kill is final: `items.kill_manual` marks it, the lifecycle never lets an agency
 version undo it, and the public side tells such a takedown apart by that column. Who did
-something is written in the audit log as "agency <source id>" or "editor <name>", made here
-and nowhere else.
+something is written in the audit log as "agency <source id>", "editor <name>" or
+"syndication" (grouping merging two stories), made here and nowhere else.
 """
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ from wiredesk.model import ItemState, utcnow
 from wiredesk.store.database import Database
 from wiredesk.store.ledger import changes, visibility
 from wiredesk.store.schema import audit_log, items
+
+# The audit log's name for grouping, when a copy that matches two stories makes them one.
+SYNDICATION = "syndication"
 
 
 def agency(source_id: str) -> str:

@@ -4,8 +4,10 @@ Every copy belongs to exactly one story. A new copy starts a story of its own (i
 transaction that creates it, `create_singletons`); grouping at ingest (`wiredesk.ingest.
 grouping`) then decides which copies join which stories and hands this module one
 `GroupingPlan`, applied in one transaction (`apply`). Membership sticks: an update of any
-member keeps it where it is, and a kill never splits a story. Only the one copy moves: a
-story already told by several wires is never merged wholesale into another on one match.
+member keeps it where it is, and a kill never splits a story. A new copy that matches copies
+of two stories joins them: the newer story is merged into the older (the smaller id), and
+each copy moved says so in the audit log ("story merged"), so that arrival order does not
+decide which stories exist.
 
 Which member leads is decided by the gate (store/public/gate.py) at each query;
 `stories.lead_item_id` keeps the lead as of the last change, for operators.
@@ -19,15 +21,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from wiredesk.store.bulk import insert_many
 from wiredesk.store.database import Database
 from wiredesk.store.ledger import changes, visibility
+from wiredesk.store.ledger.editorial import SYNDICATION
 from wiredesk.store.public.gate import DuplicatePolicy, best_first
-from wiredesk.store.schema import item_fingerprints, item_versions, items, stories
+from wiredesk.store.schema import audit_log, item_fingerprints, item_versions, items, stories
 
 _IN_CHUNK = 500
 FINGERPRINT_FIELDS = ("exact", "signature", "features", "language")
@@ -46,6 +49,18 @@ class CopyFacts:
     published_at: datetime
     pub_status: str
     killed_at: datetime | None
+    first_seen_at: datetime  # its arrival: how long grouping compares new copies with it
+
+
+class StoredFingerprint(NamedTuple):
+    """A persisted fingerprint with what the syndication index keeps beside it."""
+
+    item_id: int
+    short_id: str
+    row: dict[str, object]  # as `Fingerprint.to_row()` gave it
+    published_at: datetime  # the copy's own date
+    first_seen_at: datetime  # its arrival
+    story_id: int | None
 
 
 @dataclass(slots=True)
@@ -53,6 +68,9 @@ class GroupingPlan:
     """Grouping's decisions for one batch, applied by `apply` in one transaction."""
 
     joins: list[tuple[int, int]] = field(default_factory=list)  # (item id, into item id's story)
+    # (item id, item id, why): their two stories become one, the older (smaller id) kept;
+    # applied after the joins
+    merges: list[tuple[int, int, str]] = field(default_factory=list)
     new_fingerprints: list[FingerprintRow] = field(default_factory=list)
     replaced_fingerprints: list[FingerprintRow] = field(default_factory=list)
     # items whose story's recorded lead may have changed (a kill, a withheld version, an update)
@@ -61,6 +79,7 @@ class GroupingPlan:
     def __bool__(self) -> bool:
         return bool(
             self.joins
+            or self.merges
             or self.new_fingerprints
             or self.replaced_fingerprints
             or self.refresh_leads_of
@@ -77,6 +96,7 @@ _FACTS = (
     items.c.published_at,
     items.c.pub_status,
     items.c.killed_at,
+    items.c.first_seen_at,
 )
 
 
@@ -117,16 +137,19 @@ def story_sizes(
 
 
 def load_fingerprints(
-    db: Database, since: datetime, conn: Connection | None = None
-) -> list[tuple[str, dict[str, object], datetime]]:
-    """(short id, fingerprint row, published) of copies published since `since`, oldest first."""
+    db: Database, arrived_since: datetime, conn: Connection | None = None
+) -> list[StoredFingerprint]:
+    """The fingerprints of copies that arrived (`first_seen_at`) since `arrived_since`,
+    in order of arrival: what a syndication index rebuilt at start holds. By arrival, not by
+    the copies' own dates: a copy dated years ago that arrived today is compared with the
+    copies arriving after it, in a new process as in a running one."""
     q = (
-        select(items.c.short_id, item_fingerprints)
+        select(items.c.short_id, items.c.first_seen_at, items.c.story_id, item_fingerprints)
         .select_from(item_fingerprints.join(items, items.c.id == item_fingerprints.c.item_id))
-        .where(item_fingerprints.c.published_at >= since)
-        .order_by(item_fingerprints.c.published_at, item_fingerprints.c.item_id)
+        .where(items.c.first_seen_at >= arrived_since)
+        .order_by(items.c.first_seen_at, item_fingerprints.c.item_id)
     )
-    out: list[tuple[str, dict[str, object], datetime]] = []
+    out: list[StoredFingerprint] = []
     with db.reading(conn) as conn:
         for r in conn.execute(q):
             m = r._mapping
@@ -135,7 +158,17 @@ def load_fingerprints(
                 value = row[name]
                 if isinstance(value, memoryview):
                     row[name] = value.tobytes()
-            out.append((str(m["short_id"]), row, m["published_at"]))
+            story = m["story_id"]
+            out.append(
+                StoredFingerprint(
+                    int(m["item_id"]),
+                    str(m["short_id"]),
+                    row,
+                    m["published_at"],
+                    m["first_seen_at"],
+                    None if story is None else int(story),
+                )
+            )
     return out
 
 
@@ -187,9 +220,14 @@ def apply_in(conn: Connection, db: Database, plan: GroupingPlan, now: datetime) 
     touched: set[int] = set()
     for item_id, into_item_id in plan.joins:
         touched.add(_attach(conn, item_id, into_item_id, now))
+    for a, b, why in plan.merges:
+        kept, gone = _merge(conn, a, b, why, now)
+        if gone != kept:
+            touched.discard(gone)
+        touched.add(kept)
     for item_id in plan.refresh_leads_of:
         touched.add(_story_of(conn, item_id, now))
-    if plan.joins:  # a story gained a copy: who leads it, from when
+    if plan.joins or plan.merges:  # a story gained copies: who leads it, from when
         members = visibility.rerank(conn, touched, policy)
         tags = changes.tags_of(conn, [m.id for m in members])
         changes.record(conn, db, tags, now)
@@ -277,6 +315,37 @@ def _attach(conn: Connection, item_id: int, to_item_id: int, now: datetime) -> i
     if left == 0:
         conn.execute(delete(stories).where(stories.c.id == own))
     return target
+
+
+def _merge(conn: Connection, a: int, b: int, why: str, now: datetime) -> tuple[int, int]:
+    """Make the stories of copies `a` and `b` one: the newer story's copies move into the
+    older (the smaller id, as the index's `merge_groups` keeps it), the newer story is
+    deleted, and each copy moved gets an audit entry saying why: the story's history shows
+    the merge. Returns (kept story id, merged story id), equal when they were one already."""
+    sa, sb = _story_of(conn, a, now), _story_of(conn, b, now)
+    kept, gone = min(sa, sb), max(sa, sb)
+    if kept == gone:
+        return kept, gone
+    moved = conn.execute(select(items.c.id).where(items.c.story_id == gone)).scalars().all()
+    conn.execute(update(items).where(items.c.story_id == gone).values(story_id=kept))
+    conn.execute(delete(stories).where(stories.c.id == gone))
+    reason = f"story {gone} merged into story {kept}: {why}"
+    if moved:
+        conn.execute(
+            insert(audit_log),
+            [
+                {
+                    "at": now,
+                    "item_id": item_id,
+                    "action": "story merged",
+                    "actor": SYNDICATION,
+                    "reason": reason,
+                    "envelope_id": None,
+                }
+                for item_id in moved
+            ],
+        )
+    return kept, gone
 
 
 def _refresh_lead(conn: Connection, story_id: int, policy: DuplicatePolicy, now: datetime) -> None:

@@ -202,8 +202,23 @@ def _elements(markup: str) -> set[str]:
     return {str(e.tag).lower() for e in _tree(markup).iter() if isinstance(e.tag, str)} - {"div"}
 
 
+def _inert_script(e: Any) -> bool:
+    """The site's own scripts: a file from /static/, or structured data for search engines
+    (`application/ld+json`) that is whole JSON — a story that broke out of it would leave a
+    fragment that does not parse, or a second script element."""
+    if str(e.get("src", "")).startswith("/static/"):
+        return True
+    if e.get("type") != "application/ld+json":
+        return False
+    try:
+        json.loads(e.text or "")
+    except ValueError:
+        return False
+    return True
+
+
 def _live_script(markup: str) -> list[str]:
-    """What in this HTML would run: script elements (but the site's own, from /static/),
+    """What in this HTML would run: script elements (but the site's own: see `_inert_script`),
     event-handler attributes, `javascript:` URLs. Read from the parsed document, so a story
     that only talks about `onerror=` in its text is not mistaken for one."""
     found: list[str] = []
@@ -211,7 +226,7 @@ def _live_script(markup: str) -> list[str]:
     for e in root.iter():
         if not isinstance(e.tag, str):
             continue
-        if e.tag.lower() == "script" and not str(e.get("src", "")).startswith("/static/"):
+        if e.tag.lower() == "script" and not _inert_script(e):
             found.append("<script>")
         for attr, value in e.attrib.items():
             if attr.lower().startswith("on"):

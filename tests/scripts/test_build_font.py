@@ -38,7 +38,10 @@ def test_the_committed_font_is_what_the_script_makes(
     committed = (script["OUT_DIR"] / script["OUT_NAME"]).read_bytes()
     note = json.loads((script["OUT_DIR"] / script["NOTE_NAME"]).read_text())
     assert note["sha256"] == hashlib.sha256(committed).hexdigest()
+    licence = (script["OUT_DIR"] / script["LICENSE_NAME"]).read_text()
+    assert "SIL OPEN FONT LICENSE Version 1.1" in licence and "Noto Project Authors" in licence
     if note["inputs"] == script["inputs"]():
+        assert licence.encode() == (script["source_font"]().parent.parent / "LICENSE").read_bytes()
         assert rebuilt == committed, "run scripts/build-font and commit what it writes"
         return
     ours, theirs = TTFont(io.BytesIO(committed)), TTFont(io.BytesIO(rebuilt))

@@ -4,7 +4,8 @@ The font is served by the site itself (a subset of the `fontpkg_noto_sans_devana
 package's font, SIL OFL) so Hindi renders the same on every phone, with no third-party font
 CDN seeing the readers. It is a WOFF2 of Devanagari, Latin and the site's punctuation in
 weights 400-800, 89 KB where the package's TTF is 642 KB; `scripts/build-font` makes it and
-it is committed (static/fonts/, with a note of what made it), so serving needs no fontTools.
+it is committed (static/fonts/, with a note of what made it and the font's licence, the OFL),
+so serving needs no fontTools.
 Only a fixed set of files is served: nothing under /static can reach the rest of the disk.
 Text files (the stylesheet, the licence) go out in brotli or gzip like pages, compressed once.
 """
@@ -15,7 +16,6 @@ import functools
 import hashlib
 from pathlib import Path
 
-import fontpkg_noto_sans_devanagari as noto
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -25,7 +25,7 @@ from wiredesk.channels.web.encoding import IDENTITY, encode, preferred
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 FONT_NAME = "NotoSansDevanagari-subset.woff2"
 FONT_FILE = STATIC_DIR / "fonts" / FONT_NAME
-FONT_LICENSE = noto.ROOT / "LICENSE"
+FONT_LICENSE = STATIC_DIR / "fonts" / "OFL.txt"  # the font package's, beside the subset
 FOREVER = "public, max-age=31536000, immutable"
 
 # URL path under /static -> (file on disk, content type)

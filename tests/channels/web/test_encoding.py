@@ -17,8 +17,8 @@ from wiredesk.channels.web.encoding import preferred
 from wiredesk.runtime.embedded import site_app
 from wiredesk.store.database import Database
 
-# HTML, RSS, Atom, JSON Feed, a section's page: every text type the site renders
-PAGES = ("/", "/videsh/", "/feed.xml", "/atom.xml", "/feed.json")
+# HTML, RSS, Atom, JSON Feed, a sitemap: every text type the site renders
+PAGES = ("/", "/videsh/", "/feed.xml", "/atom.xml", "/feed.json", "/sitemap-news.xml")
 DECODE = {"br": brotli.decompress, "gzip": gzip.decompress}
 
 

@@ -4,6 +4,7 @@ render; each encoding has its own ETag and answers 304 to it. SQLite and Postgre
 from __future__ import annotations
 
 import gzip
+import json
 from pathlib import Path
 
 import brotli
@@ -180,3 +181,34 @@ def test_what_is_compressed_goes_by_content_type() -> None:
         )
     small = encoding.encode(((b"content-type", b"text/html"),), b"<p>hi</p>", b'"t"')
     assert small[1] == ()
+
+
+def test_an_answer_that_is_not_kept_is_compressed_for_its_reader_alone(
+    store: Database,
+    fill: Filler,
+    tmp_path: Path,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A page rendered for one request (here /health; any handler that does not tag its
+    answer for the cache) is compressed once, in the one coding its reader asked for."""
+    fill(story_item(1))
+    client = client_for(store, tmp_path, clock)
+    calls: list[str] = []
+    real = encoding.compress
+
+    def counted(coding: str, body: bytes) -> bytes:
+        calls.append(coding)
+        return real(coding, body)
+
+    monkeypatch.setattr(encoding, "compress", counted)
+    # /health is a few hundred bytes, below what is worth compressing: lower the bar
+    monkeypatch.setattr(encoding, "MIN_SIZE", 64)
+    status, plain_headers, plain = raw(client, "/health", **{"accept-encoding": "identity"})
+    assert status == 200 and "content-encoding" not in plain_headers and calls == []
+    status, headers, packed = raw(client, "/health", **{"accept-encoding": "gzip"})
+    assert calls == ["gzip"]
+    assert headers["content-encoding"] == "gzip" and headers["vary"] == "Accept-Encoding"
+    assert headers["cache-control"] == "no-store" and "etag" not in headers
+    assert int(headers["content-length"]) == len(packed)
+    assert json.loads(gzip.decompress(packed))["status"] == json.loads(plain)["status"]

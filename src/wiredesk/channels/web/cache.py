@@ -279,6 +279,15 @@ class CachedPages:
             self.cache.put(key, entry, generation)
             await _send_entry(entry, scope, send)
             return
+        if scope["method"] == "GET":  # rendered for this request alone: compressed for it alone
+            coding = preferred(_accept_encoding(scope), ("br", "gzip"))
+            if coding != IDENTITY:
+                plain, variants = await anyio.to_thread.run_sync(
+                    encode, tuple(headers), body, None, (coding,)
+                )
+                headers = list(plain)
+                if variants:
+                    headers, body = list(variants[0].headers), variants[0].body
         await send({**started, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
@@ -301,11 +310,7 @@ async def _send_entry(entry: Entry, scope: Scope, send: Send) -> None:
     """The entry in the encoding the request prefers, or 304 when the reader has it."""
     chosen: Entry | Encoded = entry
     if entry.variants:
-        accept = None
-        for name, value in scope["headers"]:
-            if name == b"accept-encoding":
-                accept = value if accept is None else accept + b"," + value
-        coding = preferred(accept, entry.codings)
+        coding = preferred(_accept_encoding(scope), entry.codings)
         if coding != IDENTITY:
             chosen = next(v for v in entry.variants if v.coding == coding)
     held = _not_modified(entry, scope, chosen)
@@ -320,6 +325,14 @@ async def _send_entry(entry: Entry, scope: Scope, send: Send) -> None:
     )
     body = b"" if scope["method"] == "HEAD" else chosen.body
     await send({"type": "http.response.body", "body": body})
+
+
+def _accept_encoding(scope: Scope) -> bytes | None:
+    accept = None
+    for name, value in scope["headers"]:
+        if name == b"accept-encoding":
+            accept = value if accept is None else accept + b"," + value
+    return accept
 
 
 _KEPT_ON_304 = {b"etag", b"last-modified", b"cache-control", b"vary", b"content-security-policy"}

@@ -61,12 +61,16 @@ def compress(coding: str, body: bytes) -> bytes:
 
 
 def encode(
-    headers: tuple[tuple[bytes, bytes], ...], body: bytes, etag: bytes
+    headers: tuple[tuple[bytes, bytes], ...],
+    body: bytes,
+    etag: bytes | None,
+    codings: tuple[str, ...] = ("br", "gzip"),
 ) -> tuple[tuple[tuple[bytes, bytes], ...], tuple[Encoded, ...]]:
     """The plain answer's headers (with `Vary` added when there are others) and its
-    compressed representations; none for a small body or a type not worth compressing.
+    representations in `codings`; none for a small body or a type not worth compressing.
 
-    `headers` are the plain answer's, `ETag` excluded (each representation gets its own).
+    `headers` are the plain answer's, `ETag` excluded (each representation gets its own; an
+    answer sent without one, `etag` None, gets none).
     """
     content_type = next((v for k, v in headers if k == b"content-type"), b"")
     if len(body) < MIN_SIZE or not compressible(content_type):
@@ -75,19 +79,20 @@ def encode(
         return headers, ()  # already encoded by its handler
     plain = _with_vary(headers)
     out = []
-    for coding in ("br", "gzip"):
+    for coding in codings:
         packed = compress(coding, body)
         if len(packed) >= len(body):
             continue
-        tagged = etag[:-1] + ETAG_SUFFIX[coding] + b'"'
-        own = [
-            (k, v) for k, v in plain if k != b"content-length"
-        ]  # the plain body's length is not this one's
+        # the plain body's length is not this one's
+        own = [(k, v) for k, v in plain if k != b"content-length"]
         own += [
             (b"content-encoding", coding.encode()),
             (b"content-length", str(len(packed)).encode()),
-            (b"etag", tagged),
         ]
+        tagged = b""
+        if etag is not None:
+            tagged = etag[:-1] + ETAG_SUFFIX[coding] + b'"'
+            own.append((b"etag", tagged))
         out.append(Encoded(coding, tuple(own), packed, tagged))
     return (plain if out else headers), tuple(out)
 

@@ -35,7 +35,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 import anyio.to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from wiredesk.channels.web.encoding import IDENTITY, Encoded, encode, preferred
+from wiredesk.channels.web.encoding import CODINGS, IDENTITY, Encoded, encode, preferred
 
 # Keys of `scope["state"]` a handler sets to make its response cacheable.
 TAGS = "cache_tags"
@@ -280,7 +280,7 @@ class CachedPages:
             await _send_entry(entry, scope, send)
             return
         if scope["method"] == "GET":  # rendered for this request alone: compressed for it alone
-            coding = preferred(_accept_encoding(scope), ("br", "gzip"))
+            coding = preferred(_accept_encoding(scope), CODINGS)
             if coding != IDENTITY:
                 plain, variants = await anyio.to_thread.run_sync(
                     encode, tuple(headers), body, None, (coding,)
@@ -310,9 +310,15 @@ async def _send_entry(entry: Entry, scope: Scope, send: Send) -> None:
     """The entry in the encoding the request prefers, or 304 when the reader has it."""
     chosen: Entry | Encoded = entry
     if entry.variants:
-        coding = preferred(_accept_encoding(scope), entry.codings)
+        accept = _accept_encoding(scope)
+        coding = preferred(accept, CODINGS)  # what nearly every entry has: one cached look-up
         if coding != IDENTITY:
-            chosen = next(v for v in entry.variants if v.coding == coding)
+            found = [v for v in entry.variants if v.coding == coding]
+            if not found:  # a coding that did not shrink this body was left out
+                coding = preferred(accept, entry.codings)
+                found = [v for v in entry.variants if v.coding == coding]
+            if found:
+                chosen = found[0]
     held = _not_modified(entry, scope, chosen)
     if held is not None:
         # the 304 names the representation the reader holds, which is the one it matched

@@ -26,8 +26,8 @@ GZIP_LEVEL = 6
 # Below this a compressed body saves less than its headers and a round of work cost.
 MIN_SIZE = 512
 IDENTITY = "identity"
-# What the site can send, preferred first when a reader rates several the same.
-CODINGS = ("br", "gzip", IDENTITY)
+# What the site compresses in, preferred first when a reader rates several the same.
+CODINGS = ("br", "gzip")
 ETAG_SUFFIX = {"br": b"-br", "gzip": b"-gz"}
 VARY = (b"vary", b"Accept-Encoding")
 
@@ -64,7 +64,7 @@ def encode(
     headers: tuple[tuple[bytes, bytes], ...],
     body: bytes,
     etag: bytes | None,
-    codings: tuple[str, ...] = ("br", "gzip"),
+    codings: tuple[str, ...] = CODINGS,
 ) -> tuple[tuple[tuple[bytes, bytes], ...], tuple[Encoded, ...]]:
     """The plain answer's headers (with `Vary` added when there are others) and its
     representations in `codings`; none for a small body or a type not worth compressing.
@@ -138,7 +138,7 @@ def preferred(accept_encoding: bytes | None, available: tuple[str, ...]) -> str:
         ratings["gzip" if name == "x-gzip" else name] = q
     star = ratings.get("*")
     best, best_q = IDENTITY, 0.0
-    for coding in CODINGS:
+    for coding in (*CODINGS, IDENTITY):
         if coding != IDENTITY and coding not in available:
             continue
         if coding in ratings:

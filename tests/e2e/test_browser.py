@@ -171,7 +171,7 @@ def test_seed_story_renders_in_chromium_with_the_sites_devanagari_font(
                     "response",
                     lambda r, seen=font_responses: (
                         seen.append(r.status)
-                        if r.url.endswith("/static/fonts/NotoSansDevanagari.ttf")
+                        if "/static/fonts/NotoSansDevanagari-subset.woff2?v=" in r.url
                         else None
                     ),
                 )

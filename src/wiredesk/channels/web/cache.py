@@ -11,7 +11,9 @@ cached page that showed the copy immediately.
 
 A response rendered while a change with one of its tags arrived is not kept: it may predate the
 change. Hits are served by `CachedPages` before routing, with `ETag` and `Last-Modified`, and
-answer a matching `If-None-Match` or `If-Modified-Since` with 304.
+answer a matching `If-None-Match` or `If-Modified-Since` with 304. An entry holds its
+compressed bodies too, made once when it is kept (channels/web/encoding.py), so a hit in
+brotli or gzip costs no more than a plain one.
 
 A miss is rendered once, not once per reader: while a page is being rendered, other requests
 for it wait for that render and are answered from the cache (what nginx calls a cache lock).
@@ -32,6 +34,8 @@ from email.utils import format_datetime, parsedate_to_datetime
 
 import anyio.to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from wiredesk.channels.web.encoding import CODINGS, IDENTITY, Encoded, encode, preferred
 
 # Keys of `scope["state"]` a handler sets to make its response cacheable.
 TAGS = "cache_tags"
@@ -58,6 +62,15 @@ class Entry:
     modified: datetime
     tags: frozenset[str]
     until: datetime | None
+    variants: tuple[Encoded, ...] = ()  # the same body compressed, each with its headers
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + sum(len(v.body) for v in self.variants)
+
+    @property
+    def codings(self) -> tuple[str, ...]:
+        return tuple(v.coding for v in self.variants)
 
 
 class PageCache:
@@ -110,7 +123,7 @@ class PageCache:
             if key in self._entries:
                 self._drop(key)
             self._entries[key] = entry
-            self._bytes += len(entry.body)
+            self._bytes += entry.size
             for tag in entry.tags:
                 self._by_tag.setdefault(tag, set()).add(key)
             if entry.status != 200:
@@ -149,7 +162,7 @@ class PageCache:
         if entry is None:
             return
         self._errors.pop(key, None)
-        self._bytes -= len(entry.body)
+        self._bytes -= entry.size
         for tag in entry.tags:
             keys = self._by_tag.get(tag)
             if keys is not None:
@@ -250,16 +263,31 @@ class CachedPages:
         headers = list(started.get("headers", []))
         if _keepable(scope, started):
             etag = etag_of(body)
-            headers += [
-                (b"etag", etag),
-                (b"last-modified", format_datetime(now, usegmt=True).encode()),
-            ]
+            headers.append((b"last-modified", format_datetime(now, usegmt=True).encode()))
+            # in a worker thread: brotli takes milliseconds a page, the loop serves others
+            plain, variants = await anyio.to_thread.run_sync(encode, tuple(headers), body, etag)
             entry = Entry(
-                status, tuple(headers), body, etag, now, frozenset(tags), state.get(UNTIL)
+                status,
+                (*plain, (b"etag", etag)),
+                body,
+                etag,
+                now,
+                frozenset(tags),
+                state.get(UNTIL),
+                variants,
             )
             self.cache.put(key, entry, generation)
             await _send_entry(entry, scope, send)
             return
+        if scope["method"] == "GET":  # rendered for this request alone: compressed for it alone
+            coding = preferred(_accept_encoding(scope), CODINGS)
+            if coding != IDENTITY:
+                plain, variants = await anyio.to_thread.run_sync(
+                    encode, tuple(headers), body, None, (coding,)
+                )
+                headers = list(plain)
+                if variants:
+                    headers, body = list(variants[0].headers), variants[0].body
         await send({**started, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
@@ -279,22 +307,47 @@ class _Rendering:
 
 
 async def _send_entry(entry: Entry, scope: Scope, send: Send) -> None:
-    if _not_modified(entry, scope):
-        headers = [(k, v) for k, v in entry.headers if k in _KEPT_ON_304]
+    """The entry in the encoding the request prefers, or 304 when the reader has it."""
+    chosen: Entry | Encoded = entry
+    if entry.variants:
+        accept = _accept_encoding(scope)
+        coding = preferred(accept, CODINGS)  # what nearly every entry has: one cached look-up
+        if coding != IDENTITY:
+            found = [v for v in entry.variants if v.coding == coding]
+            if not found:  # a coding that did not shrink this body was left out
+                coding = preferred(accept, entry.codings)
+                found = [v for v in entry.variants if v.coding == coding]
+            if found:
+                chosen = found[0]
+    held = _not_modified(entry, scope, chosen)
+    if held is not None:
+        # the 304 names the representation the reader holds, which is the one it matched
+        headers = [(k, v) for k, v in held.headers if k in _KEPT_ON_304]
         await send({"type": "http.response.start", "status": 304, "headers": headers})
         await send({"type": "http.response.body", "body": b""})
         return
     await send(
-        {"type": "http.response.start", "status": entry.status, "headers": list(entry.headers)}
+        {"type": "http.response.start", "status": entry.status, "headers": list(chosen.headers)}
     )
-    body = b"" if scope["method"] == "HEAD" else entry.body
+    body = b"" if scope["method"] == "HEAD" else chosen.body
     await send({"type": "http.response.body", "body": body})
+
+
+def _accept_encoding(scope: Scope) -> bytes | None:
+    accept = None
+    for name, value in scope["headers"]:
+        if name == b"accept-encoding":
+            accept = value if accept is None else accept + b"," + value
+    return accept
 
 
 _KEPT_ON_304 = {b"etag", b"last-modified", b"cache-control", b"vary", b"content-security-policy"}
 
 
-def _not_modified(entry: Entry, scope: Scope) -> bool:
+def _not_modified(entry: Entry, scope: Scope, chosen: Entry | Encoded) -> Entry | Encoded | None:
+    """The representation the reader already holds, if its copy is current: the one whose
+    `ETag` its `If-None-Match` names (any encoding of this body: the words are the same), or
+    the one it is about to get when `If-Modified-Since` is not older than the render."""
     match = since = None
     for name, value in scope["headers"]:
         if name == b"if-none-match":
@@ -302,17 +355,22 @@ def _not_modified(entry: Entry, scope: Scope) -> bool:
         elif name == b"if-modified-since":
             since = value
     if match is not None:
-        return any(
-            tag.strip() in (entry.etag, b"*", b"W/" + entry.etag) for tag in match.split(b",")
-        )
+        tags = {tag.strip().removeprefix(b"W/") for tag in match.split(b",")}
+        if b"*" in tags:
+            return chosen
+        for held in (chosen, entry, *entry.variants):
+            if held.etag in tags:
+                return held
+        return None
     if since is not None:
         try:
-            return entry.modified.replace(microsecond=0) <= parsedate_to_datetime(
+            if entry.modified.replace(microsecond=0) <= parsedate_to_datetime(
                 since.decode("latin-1")
-            )
+            ):
+                return chosen
         except (TypeError, ValueError):
-            return False
-    return False
+            return None
+    return None
 
 
 class ChangeFollower:

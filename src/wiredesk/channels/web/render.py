@@ -24,7 +24,7 @@ from wiredesk.channels.feeds import FORMATS
 from wiredesk.channels.feeds.entry import EntryCache, source_name
 from wiredesk.channels.i18n import strings
 from wiredesk.channels.timefmt import iso, local_date, local_time
-from wiredesk.channels.web.assets import FONT_URL, css_url
+from wiredesk.channels.web.assets import css_url, font_url
 from wiredesk.channels.web.cache import TAGS, UNTIL, Entry, PageCache
 from wiredesk.channels.web.limits import RenderTimes
 from wiredesk.config import Settings
@@ -83,7 +83,7 @@ class Renderer:
             site=self.site,
             t=self.t,
             css_url=css_url(),
-            font_url=FONT_URL,
+            font_url=font_url(),
             iso=iso,
             when=self.when,
             section_name=self.site.section_name,

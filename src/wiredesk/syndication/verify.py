@@ -15,6 +15,7 @@ a different number, day or name makes it a different sentence.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass
 
 from wiredesk.syndication.fingerprint import Features, unpack_features
@@ -30,6 +31,18 @@ NATIVE = _coverage is not None
 # update whose stock background is half of it, and a template day, stay below (see docs).
 MIN_COVERAGE = 0.70
 
+# Containment after the lead (`contained`): the share of one side's tokens after its lead
+# paragraph, boilerplate left out, that are in sentences the other side has; from how many of
+# its paragraphs the shared sentences must come; and how many tokens they must hold. A portal
+# that puts its own lead and a stock background over two or three of the wire's paragraphs
+# has nearly all of the rest in the wire; a short update that shares one background
+# paragraph with another story shares one paragraph. Chosen on the training seeds of both
+# labelled sets, checked on held-out seeds (docs/syndication.md, bench/RESULTS.md).
+MIN_CONTAINED = 0.80
+MIN_CONTAINED_PARAGRAPHS = 2
+MIN_CONTAINED_SENTENCES = 2  # shared (boilerplate aside) before a candidate is measured
+MIN_CONTAINED_TOKENS = 20
+
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
@@ -38,6 +51,7 @@ class Verdict:
     covered_query: float  # share of the query's tokens found in the candidate
     covered_stored: float  # share of the candidate's tokens found in the query
     shared_sentences: int
+    contained: bool = False  # decided by `contained`, not by coverage
 
 
 def compare(query: Features, stored: Features) -> Verdict:
@@ -68,3 +82,57 @@ def _verdict(shared_q: int, weight_q: int, shared_s: int, weight_s: int, common:
     # teaser is a bigger part of is more likely its own.
     score = best + 0.1 * min(cq, cs)
     return Verdict(best >= MIN_COVERAGE, score, cq, cs, common)
+
+
+def contained(query: Features, stored: Features, boilerplate: Container[int]) -> Verdict:
+    """Is one side, after its lead paragraph and without boilerplate, inside the other?
+
+    A portal's copy often opens with a paragraph of its own (or the wire's second one moved
+    up), keeps two or three of the wire's paragraphs and adds the background paragraph it puts
+    under many stories: its coverage of the wire stays below `MIN_COVERAGE`, yet everything
+    after its lead, apart from the stock background, is the wire's. So for each side: the
+    share of its tokens after the lead paragraph that are in sentences the other side has
+    (`MIN_CONTAINED`), where the shared sentences, its lead included, come from at least
+    `MIN_CONTAINED_PARAGRAPHS` of its paragraphs and hold `MIN_CONTAINED_TOKENS` tokens.
+
+    `boilerplate` holds the sentences the index has seen under several different stories
+    (their frequency, not a list): they count on neither side, so a portal's stock paragraph
+    is neither evidence nor a difference. One paragraph shared is not enough: a short update
+    whose only other paragraph is the background it shares with an earlier story is another
+    story. A side whose paragraphs are not known (features stored before they were recorded)
+    is not measured this way.
+    """
+    best_share = 0.0
+    shares = [0.0, 0.0]
+    counted = [0, 0]
+    for side, (x, other) in enumerate(((query, stored), (stored, query))):
+        bits = x.paragraphs
+        if bits is None:
+            continue
+        theirs = other.sentences
+        paragraph = total = shared = evidence = n = 0
+        sources: set[int] = set()
+        for i, (h, w) in enumerate(x.sentences.items()):
+            paragraph += bits >> i & 1
+            if h in boilerplate:
+                continue
+            found = h in theirs
+            if found:
+                sources.add(paragraph)
+                evidence += w
+                n += 1
+            if paragraph:  # the lead never counts against: a portal writes its own
+                total += w
+                shared += w if found else 0
+        share = shared / total if total else 0.0
+        shares[side], counted[side] = share, n
+        if len(sources) >= MIN_CONTAINED_PARAGRAPHS and evidence >= MIN_CONTAINED_TOKENS:
+            best_share = max(best_share, share)
+    return Verdict(
+        best_share >= MIN_CONTAINED,
+        best_share + 0.1 * min(shares),
+        shares[0],
+        shares[1],
+        max(counted),
+        contained=True,
+    )

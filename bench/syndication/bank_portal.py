@@ -402,18 +402,18 @@ RIVERS = {
 # The agency's own background under a story (the shared-background hard negative: a short
 # update carries the same paragraph as the story it follows up).
 AGENCY_BACKGROUND = {
-    "hi": "{river} पुल {n4}0 के दशक में बना था और {place} को जिला मुख्यालय से जोड़ने वाला "
+    "hi": "{river} पुल {decade}0 के दशक में बना था और {place} को जिला मुख्यालय से जोड़ने वाला "
           "अकेला पक्का रास्ता है। पिछले {n1} वर्षों में इसकी {n2} बार मरम्मत हो चुकी है।",
-    "en": "The {river} bridge, built in the {n4}0s, is the only crossing that links {place} to "
+    "en": "The {river} bridge, built in the {decade}0s, is the only crossing that links {place} to "
           "the county town. It has been repaired {n2} times in the past {n1} years.",
-    "de": "Die {river}brücke wurde in den {n4}0er Jahren gebaut und ist die einzige Verbindung "
+    "de": "Die {river}brücke wurde in den {decade}0er Jahren gebaut und ist die einzige Verbindung "
           "von {place} zur Kreisstadt. In den vergangenen {n1} Jahren wurde sie {n2} Mal "
           "repariert.",
-    "fr": "Construit dans les années {n4}0, le pont de la {river} est le seul à relier {place} "
+    "fr": "Construit dans les années {decade}0, le pont de la {river} est le seul à relier {place} "
           "à la préfecture. Il a été réparé {n2} fois au cours des {n1} dernières années.",
-    "es": "El puente del {river}, construido en los años {n4}0, es el único que une {place} "
+    "es": "El puente del {river}, construido en los años {decade}0, es el único que une {place} "
           "con la capital de la comarca. Ha sido reparado {n2} veces en los últimos {n1} años.",
-    "fi": "{river}n silta rakennettiin {n4}0-luvulla, ja se on ainoa yhteys {place}sta "
+    "fi": "{river}n silta rakennettiin {decade}0-luvulla, ja se on ainoa yhteys {place}sta "
           "maakuntakeskukseen. Sitä on korjattu {n2} kertaa viimeisten {n1} vuoden aikana.",
 }  # fmt: skip
 # A short update on the same place: new facts, then the agency's stock background.

@@ -46,14 +46,16 @@ EDIT_KINDS = (
     "paragraph_drop",
 )
 REGULAR_PER_LANGUAGE = 40
-TEMPLATE_DAYS = 8
+TEMPLATE_DAYS = 5
 PAIRS_PER_LANGUAGE = 5
-BLOCK_DAYS = 12
+BLOCK_DAYS = 6
 EPOCH = datetime(2025, 3, 3, 4, 0, tzinfo=UTC)
 COPY_WINDOW_MINUTES = 36 * 60
 
 AGENCIES = (("IWS", "आईडब्ल्यूएस"), ("SB", "एसबी"), ("NNA", "एनएनए"))
 Parts = tuple[dict[str, str], str, str, list[str]]
+# The order of set B's sentences that tells each fact where set A does (fact by fact).
+ALIGN = {"results": (0, 2, 1, 3, 4)}
 
 
 @dataclass(slots=True)
@@ -93,6 +95,7 @@ def _slots(lang: str, rng: random.Random) -> dict[str, str]:
         "n3": str(rng.randint(2, 40)),
         "n4": str(rng.randint(12, 98)),
         "pct": str(rng.randint(3, 29)),
+        "decade": f"19{rng.randint(5, 8)}",
     }
 
 
@@ -135,9 +138,10 @@ def _story(
     lead = f["lead"][i]
     if style:
         pool = list(f[style])
-        rng.shuffle(pool)
-    else:
-        pool = rng.sample(f["a"] + f["b"], rng.randint(6, 7))
+    else:  # each fact in one agency's words or the other's
+        b = [f["b"][j] for j in ALIGN.get(frame, range(len(f["b"])))]
+        pool = [rng.choice(pair) for pair in zip(f["a"], b, strict=True)]
+    rng.shuffle(pool)
     text = [s.format(**slots) for s in pool]
     return slots, headline.format(**slots), alt.format(**slots), _paragraphs(
         lead.format(**slots), text, rng
@@ -189,7 +193,7 @@ def make_block(seed: int = 0, block: int = 0) -> list[Wire]:
             add(f"{p}-{lang}-{n:03d}", lang, "regular", "", parts, when(rng), rng.randrange(3))
         family = f"{p}-{lang}-market"
         base = rng.uniform(8000, 20000)
-        first = start + timedelta(days=rng.randint(0, 2), hours=14, minutes=rng.randint(0, 30))
+        first = start + timedelta(hours=14, minutes=rng.randint(0, 30))
         for day in range(TEMPLATE_DAYS):
             base *= 1 + rng.uniform(-0.02, 0.02)
             headline, paras = _market(lang, day, rng, base)
@@ -212,7 +216,7 @@ def make_block(seed: int = 0, block: int = 0) -> list[Wire]:
             short = [update[0], f"{update[1]} {extra}", background]
             head = bank.FRAMES[lang]["bridge"]["headline"][1].format(**later)
             add(f"{family}b", lang, "shared_background", family, (later, head, head, short),
-                t + timedelta(hours=rng.randint(4, 30)), ag)  # fmt: skip
+                t + timedelta(hours=rng.randint(4, 20)), ag)  # fmt: skip
         for n in range(PAIRS_PER_LANGUAGE):
             family = f"{p}-{lang}-ev{n}"
             frame = frames[n % len(frames)]

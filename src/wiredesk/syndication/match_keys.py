@@ -158,6 +158,8 @@ def story_lines(body_text: str) -> list[str]:
     if len(lines) > 1 and credit_name(lines[0]) and _is_attribution(lines[0]):
         lines.pop(0)
     lines[0] = _strip_dateline(lines[0])
+    if len(lines) > 1:  # a portal's own lead over the wire's: the wire's dateline comes second
+        lines[1] = _strip_dateline(lines[1])
     return lines
 
 

@@ -432,6 +432,15 @@ UPDATE = {
            "kertoi {person}.", "Risteyksiin sijoitetaan {n3} liikenteenohjaajaa."],
 }  # fmt: skip
 
+UPDATE_HEADLINE = {
+    "hi": "{place} में {river} पुल पर {weekday} से अस्थायी सिग्नल",
+    "en": "Temporary lights for {place}'s {river} bridge from {weekday}",
+    "de": "Ampel an der {river}brücke in {place} ab {weekday}",
+    "fr": "Des feux provisoires sur le pont de la {river} à {place}",
+    "es": "Semáforos provisionales en el puente del {river} de {place}",
+    "fi": "{place}n {river}n sillalle väliaikaiset liikennevalot",
+}
+
 # The daily market report: the lead and three sentences carry the day's figures; two
 # sentences are the same every day.
 MARKET = {

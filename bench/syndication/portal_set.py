@@ -214,7 +214,7 @@ def make_block(seed: int = 0, block: int = 0) -> list[Wire]:
             update = [s.format(**later) for s in bank.UPDATE[lang]]
             extra = rng.choice(bank.FRAMES[lang]["bridge"]["a"]).format(**_slots(lang, rng))
             short = [update[0], f"{update[1]} {extra}", background]
-            head = bank.FRAMES[lang]["bridge"]["headline"][1].format(**later)
+            head = bank.UPDATE_HEADLINE[lang].format(**later)
             add(f"{family}b", lang, "shared_background", family, (later, head, head, short),
                 t + timedelta(hours=rng.randint(4, 20)), ag)  # fmt: skip
         for n in range(PAIRS_PER_LANGUAGE):

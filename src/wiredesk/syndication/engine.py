@@ -33,6 +33,7 @@ from wiredesk.syndication.verify import (
     NATIVE,
     Verdict,
     compare,
+    compare_beyond,
     compare_packed,
     contained,
 )
@@ -216,6 +217,21 @@ class SyndicationIndex:
                 failed.append(item)
             elif verdict.score > best_score:
                 best, best_score = (item, verdict), verdict.score
+        if best is not None:
+            # Coverage that rests on boilerplate is not a match: two copies of different
+            # stories from one portal share its stock lead and background.
+            item = best[0]
+            if query is None:
+                query = fpmod.unpack_features(fp.features)
+            stored = self._decode(item)
+            tables = self._sentences.tables(ts)
+            boilerplate = {
+                h
+                for h in query.sentences.keys() | stored.sentences.keys()
+                if self._is_boilerplate(tables, h)
+            }
+            if boilerplate and not compare_beyond(query, stored, boilerplate).same:
+                best, best_score = None, -1.0
         if best is None:
             # Copies that share whole sentences but too few shingles for LSH to offer them or
             # coverage to accept them (a portal's own lead and background over the wire's

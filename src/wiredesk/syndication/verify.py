@@ -40,6 +40,7 @@ MIN_COVERAGE = 0.70
 # labelled sets, checked on held-out seeds (docs/syndication.md, bench/RESULTS.md).
 MIN_CONTAINED = 0.80
 MIN_CONTAINED_PARAGRAPHS = 2
+MIN_PARAGRAPH_TOKENS = 8  # a paragraph counts when its shared sentences hold this many tokens
 MIN_CONTAINED_SENTENCES = 2  # shared (boilerplate aside) before a candidate is measured
 MIN_CONTAINED_TOKENS = 20
 
@@ -64,6 +65,24 @@ def compare(query: Features, stored: Features) -> Verdict:
         shared_q += query.headline_weight
         shared_s += stored.headline_weight
     return _verdict(shared_q, query.weight, shared_s, stored.weight, len(common))
+
+
+def compare_beyond(query: Features, stored: Features, boilerplate: Container[int]) -> Verdict:
+    """`compare` with boilerplate left out of both sides: what coverage says once the
+    sentences seen under several stories (a portal's stock lead and background) no longer
+    count. Two portal copies of different stories about one place can share a stock lead,
+    the portal's background and the agency's: most of a short copy, and none of its news."""
+    q = {h: w for h, w in query.sentences.items() if h not in boilerplate}
+    s = {h: w for h, w in stored.sentences.items() if h not in boilerplate}
+    common = q.keys() & s.keys()
+    shared_q = sum(map(q.__getitem__, common))
+    shared_s = sum(map(s.__getitem__, common))
+    weight_q = query.headline_weight + sum(q.values())
+    weight_s = stored.headline_weight + sum(s.values())
+    if query.headline == stored.headline:
+        shared_q += query.headline_weight
+        shared_s += stored.headline_weight
+    return _verdict(shared_q, weight_q, shared_s, weight_s, len(common))
 
 
 def compare_packed(query: bytes, stored: bytes) -> Verdict:
@@ -110,15 +129,16 @@ def contained(query: Features, stored: Features, boilerplate: Container[int]) ->
         if bits is None:
             continue
         theirs = other.sentences
+        stock = _stock_paragraphs(x, bits, boilerplate)
         paragraph = total = shared = evidence = n = 0
-        sources: set[int] = set()
+        sources: dict[int, int] = {}
         for i, (h, w) in enumerate(x.sentences.items()):
             paragraph += bits >> i & 1
-            if h in boilerplate:
+            if h in boilerplate or paragraph in stock:
                 continue
             found = h in theirs
             if found:
-                sources.add(paragraph)
+                sources[paragraph] = sources.get(paragraph, 0) + w
                 evidence += w
                 n += 1
             if paragraph:  # the lead never counts against: a portal writes its own
@@ -126,7 +146,8 @@ def contained(query: Features, stored: Features, boilerplate: Container[int]) ->
                 shared += w if found else 0
         share = shared / total if total else 0.0
         shares[side], counted[side] = share, n
-        if len(sources) >= MIN_CONTAINED_PARAGRAPHS and evidence >= MIN_CONTAINED_TOKENS:
+        paragraphs = sum(1 for tokens in sources.values() if tokens >= MIN_PARAGRAPH_TOKENS)
+        if paragraphs >= MIN_CONTAINED_PARAGRAPHS and evidence >= MIN_CONTAINED_TOKENS:
             best_share = max(best_share, share)
     return Verdict(
         best_share >= MIN_CONTAINED,
@@ -136,3 +157,20 @@ def contained(query: Features, stored: Features, boilerplate: Container[int]) ->
         max(counted),
         contained=True,
     )
+
+
+def _stock_paragraphs(x: Features, bits: int, boilerplate: Container[int]) -> set[int]:
+    """The paragraphs at least half of whose sentences are boilerplate: all of them is.
+
+    A portal's stock paragraph often names the portal in one sentence and says what every
+    portal says in the next ("Sign up for our newsletter"); the second is soon seen under
+    many stories, the first only under this portal's.
+    """
+    tally: dict[int, list[int]] = {}
+    paragraph = 0
+    for i, h in enumerate(x.sentences):
+        paragraph += bits >> i & 1
+        counts = tally.setdefault(paragraph, [0, 0])
+        counts[0] += h in boilerplate
+        counts[1] += 1
+    return {p for p, (boiler, sentences) in tally.items() if boiler and 2 * boiler >= sentences}

@@ -29,9 +29,11 @@ from wiredesk.syndication.index import (
 )
 from wiredesk.syndication.token_ids import match_ids
 from wiredesk.syndication.verify import (
+    MIN_CONTAINED_PARAGRAPHS,
     MIN_CONTAINED_SENTENCES,
     NATIVE,
     Verdict,
+    body_paragraphs_shared,
     compare,
     compare_beyond,
     compare_packed,
@@ -230,7 +232,12 @@ class SyndicationIndex:
                 for h in query.sentences.keys() | stored.sentences.keys()
                 if self._is_boilerplate(tables, h)
             }
-            if boilerplate and not compare_beyond(query, stored, boilerplate).same:
+            if (
+                boilerplate
+                and not compare_beyond(query, stored, boilerplate).same
+                and body_paragraphs_shared(query, stored, boilerplate) < MIN_CONTAINED_PARAGRAPHS
+                and body_paragraphs_shared(stored, query, boilerplate) < MIN_CONTAINED_PARAGRAPHS
+            ):
                 best, best_score = None, -1.0
         if best is None:
             # Copies that share whole sentences but too few shingles for LSH to offer them or

@@ -85,6 +85,23 @@ def compare_beyond(query: Features, stored: Features, boilerplate: Container[int
     return _verdict(shared_q, weight_q, shared_s, weight_s, len(common))
 
 
+def body_paragraphs_shared(x: Features, other: Features, boilerplate: Container[int]) -> int:
+    """How many of `x`'s paragraphs after its lead share `MIN_PARAGRAPH_TOKENS` or more tokens
+    of sentences with `other`, boilerplate aside (a large number when paragraphs are not
+    known: nothing is then held against the pair)."""
+    bits = x.paragraphs
+    if bits is None:
+        return 1 << 16
+    theirs = other.sentences
+    tokens: dict[int, int] = {}
+    paragraph = 0
+    for i, (h, w) in enumerate(x.sentences.items()):
+        paragraph += bits >> i & 1
+        if paragraph and h in theirs and h not in boilerplate:
+            tokens[paragraph] = tokens.get(paragraph, 0) + w
+    return sum(1 for t in tokens.values() if t >= MIN_PARAGRAPH_TOKENS)
+
+
 def compare_packed(query: bytes, stored: bytes) -> Verdict:
     """`compare` of two packed features (`fingerprint.features`), without decoding them:
     what the C extension does when it is built (`NATIVE`)."""

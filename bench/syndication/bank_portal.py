@@ -100,7 +100,7 @@ FRAMES: dict[str, dict[str, dict[str, list[str]]]] = {
             "b": ["Of the {n2} councillors present, {n3} opposed the ban, led by {person2}.",
                   "Inspectors from {org} found {n1} piers with cracks that had widened since "
                   "the last survey.",
-                  "The estimated bill for repairs stands at {n4} million pounds, council "
+                  "The estimated bill for repairs in {place} stands at {n4} million pounds, council "
                   "papers show.",
                   "Firms in {place} warned of a {n2}-mile diversion for every lorry.",
                   "The bridge, which carries about {n4}00 vehicles a day, remains open to "
@@ -116,14 +116,14 @@ FRAMES: dict[str, dict[str, dict[str, list[str]]]] = {
             "a": ["Revenue reached {n4} million pounds, up from {n3} million a year earlier.",
                   "Chief executive {person} said the {place} plant would hire {n2} more staff.",
                   "Exports now make up {n1}0 per cent of sales, finance director {person2} said.",
-                  "The company will pay a dividend of {n3} pence a share in {month}.",
+                  "{org} will pay a dividend of {n3} pence a share in {month}.",
                   "{person} warned that energy costs at the {place} site rose by {n2} per cent."],
             "b": ["Sales climbed to {n4} million pounds against {n3} million in the same "
                   "quarter last year.",
                   "{person2}, who runs the finances, put the share of exports at {n1}0 per cent.",
                   "The firm plans to add {n2} jobs at its works in {place}, {person} told "
                   "investors.",
-                  "Shareholders will receive {n3} pence per share, payable in {month}.",
+                  "Shareholders of {org} will receive {n3} pence per share, payable in {month}.",
                   "Power bills at the {place} works were {n2} per cent higher, {person} said."],
         },
     },
@@ -145,7 +145,7 @@ FRAMES: dict[str, dict[str, dict[str, list[str]]]] = {
                   "किया।",
                   "{org} के निरीक्षकों को {n1} खंभों में ऐसी दरारें मिलीं जो पिछले सर्वे के बाद "
                   "बढ़ गई हैं।",
-                  "परिषद के दस्तावेजों के मुताबिक मरम्मत का अनुमानित खर्च {n4} करोड़ रुपये है।",
+                  "परिषद के दस्तावेजों के मुताबिक {place} में मरम्मत का अनुमानित खर्च {n4} करोड़ रुपये है।",
                   "{place} के कारोबारियों ने हर ट्रक के लिए {n2} किलोमीटर के घुमावदार रास्ते की "
                   "चेतावनी दी।",
                   "रोजाना करीब {n4}00 वाहनों का भार उठाने वाला यह पुल {n3} टन से कम के वाहनों के लिए "
@@ -162,14 +162,14 @@ FRAMES: dict[str, dict[str, dict[str, list[str]]]] = {
                   "मुख्य कार्यकारी {person} ने कहा कि {place} संयंत्र में {n2} और लोगों की भर्ती "
                   "होगी।",
                   "वित्त निदेशक {person2} के मुताबिक बिक्री में निर्यात का हिस्सा अब {n1}0 प्रतिशत है।",
-                  "कंपनी {month} में प्रति शेयर {n3} रुपये का लाभांश देगी।",
+                  "{org} {month} में प्रति शेयर {n3} रुपये का लाभांश देगी।",
                   "{person} ने चेताया कि {place} इकाई में बिजली का खर्च {n2} प्रतिशत बढ़ा है।"],
             "b": ["बिक्री बढ़कर {n4} करोड़ रुपये हो गई, जबकि पिछले साल इसी तिमाही में यह {n3} "
                   "करोड़ रुपये थी।",
                   "वित्त विभाग संभालने वाले {person2} ने निर्यात की हिस्सेदारी {n1}0 प्रतिशत बताई।",
                   "{person} ने निवेशकों से कहा कि कंपनी {place} के कारखाने में {n2} नौकरियां "
                   "जोड़ेगी।",
-                  "शेयरधारकों को {month} में प्रति शेयर {n3} रुपये मिलेंगे।",
+                  "{org} के शेयरधारकों को {month} में प्रति शेयर {n3} रुपये मिलेंगे।",
                   "{person} के अनुसार {place} कारखाने का बिजली बिल {n2} प्रतिशत ज्यादा रहा।"],
         },
     },
@@ -196,7 +196,7 @@ FRAMES: dict[str, dict[str, dict[str, list[str]]]] = {
                   "angeführt von {person2}.",
                   "Prüfer von {org} entdeckten an {n1} Pfeilern Risse, die seit der letzten "
                   "Untersuchung breiter geworden sind.",
-                  "Die Kosten der Reparatur werden in den Ratsunterlagen auf {n4} Millionen "
+                  "Die Kosten der Reparatur in {place} werden in den Ratsunterlagen auf {n4} Millionen "
                   "Euro geschätzt.",
                   "Unternehmen aus {place} warnten vor einer Umleitung von {n2} Kilometern pro "
                   "Lastwagen.",
@@ -215,7 +215,7 @@ FRAMES: dict[str, dict[str, dict[str, list[str]]]] = {
                   "schaffen.",
                   "Exporte machen inzwischen {n1}0 Prozent des Umsatzes aus, sagte "
                   "Finanzchefin {person2}.",
-                  "Die Aktionäre erhalten im {month} eine Dividende von {n3} Cent je Aktie.",
+                  "Die Aktionäre von {org} erhalten im {month} eine Dividende von {n3} Cent je Aktie.",
                   "{person} warnte, die Energiekosten am Standort {place} seien um {n2} Prozent "
                   "gestiegen."],
             "b": ["Die Erlöse kletterten auf {n4} Millionen Euro, verglichen mit {n3} Millionen "
@@ -224,7 +224,7 @@ FRAMES: dict[str, dict[str, dict[str, list[str]]]] = {
                   "Prozent.",
                   "Im Werk in {place} sollen {n2} Arbeitsplätze hinzukommen, sagte {person} vor "
                   "Investoren.",
-                  "Je Aktie werden im {month} {n3} Cent ausgeschüttet.",
+                  "Je Aktie von {org} werden im {month} {n3} Cent ausgeschüttet.",
                   "Die Stromrechnung des Werks in {place} fiel laut {person} um {n2} Prozent "
                   "höher aus."],
         },
@@ -253,7 +253,7 @@ FRAMES: dict[str, dict[str, dict[str, list[str]]]] = {
                   "par {person2}.",
                   "Les experts de {org} ont constaté sur {n1} piles des fissures qui se sont "
                   "élargies depuis le dernier contrôle.",
-                  "Le coût des travaux est estimé à {n4} millions d'euros dans les documents du "
+                  "Le coût des travaux à {place} est estimé à {n4} millions d'euros dans les documents du "
                   "conseil.",
                   "Les entreprises de {place} redoutent une déviation de {n2} kilomètres pour "
                   "chaque camion.",
@@ -273,14 +273,14 @@ FRAMES: dict[str, dict[str, dict[str, list[str]]]] = {
                   "Le directeur général {person} a annoncé {n2} embauches sur le site de {place}.",
                   "L'export représente désormais {n1}0 % des ventes, selon la directrice "
                   "financière {person2}.",
-                  "Un dividende de {n3} centimes par action sera versé en {month}.",
+                  "Un dividende de {n3} centimes par action sera versé en {month} par {org}.",
                   "{person} a averti que les coûts d'énergie du site de {place} avaient augmenté "
                   "de {n2} %."],
             "b": ["Les ventes ont grimpé à {n4} millions d'euros, contre {n3} millions au même "
                   "trimestre de l'an dernier.",
                   "{person2}, chargée des finances, chiffre la part de l'export à {n1}0 %.",
                   "L'usine de {place} créera {n2} postes, a déclaré {person} aux investisseurs.",
-                  "Les actionnaires toucheront {n3} centimes par titre en {month}.",
+                  "Les actionnaires de {org} toucheront {n3} centimes par titre en {month}.",
                   "La facture d'électricité de l'usine de {place} a bondi de {n2} %, selon "
                   "{person}."],
         },
@@ -308,7 +308,7 @@ FRAMES: dict[str, dict[str, dict[str, list[str]]]] = {
                   "encabezados por {person2}.",
                   "Los técnicos de {org} hallaron en {n1} pilares grietas que se han "
                   "ensanchado desde la última revisión.",
-                  "El coste de las obras se estima en {n4} millones de euros en la documentación "
+                  "El coste de las obras en {place} se estima en {n4} millones de euros en la documentación "
                   "municipal.",
                   "Las empresas de {place} advierten de un rodeo de {n2} kilómetros por camión.",
                   "El puente, por el que pasan unos {n4}00 vehículos al día, seguirá abierto a "
@@ -327,14 +327,14 @@ FRAMES: dict[str, dict[str, dict[str, list[str]]]] = {
                   "{place}.",
                   "Las exportaciones suponen ya el {n1}0 % de las ventas, según la directora "
                   "financiera, {person2}.",
-                  "La compañía pagará en {month} un dividendo de {n3} céntimos por acción.",
+                  "{org} pagará en {month} un dividendo de {n3} céntimos por acción.",
                   "{person} advirtió de que los costes energéticos de {place} subieron un {n2} %."],
             "b": ["Las ventas subieron hasta {n4} millones de euros, frente a {n3} millones en "
                   "el mismo trimestre del año pasado.",
                   "{person2}, responsable de finanzas, cifró el peso de la exportación en el "
                   "{n1}0 %.",
                   "La fábrica de {place} sumará {n2} empleos, dijo {person} a los inversores.",
-                  "Los accionistas cobrarán {n3} céntimos por título en {month}.",
+                  "Los accionistas de {org} cobrarán {n3} céntimos por título en {month}.",
                   "La factura eléctrica de la fábrica de {place} fue un {n2} % más alta, según "
                   "{person}."],
         },
@@ -361,7 +361,7 @@ FRAMES: dict[str, dict[str, dict[str, list[str]]]] = {
                   "{person2}.",
                   "Yhtiön {org} tarkastajat havaitsivat {n1} pilarissa halkeamia, jotka ovat "
                   "levinneet edellisen tarkastuksen jälkeen.",
-                  "Korjauksen hinnaksi arvioidaan valtuuston papereissa {n4} miljoonaa euroa.",
+                  "Sillan korjauksen hinnaksi arvioidaan {place}n valtuuston papereissa {n4} miljoonaa euroa.",
                   "{place}n yritykset varoittavat {n2} kilometrin kiertotiestä jokaiselle "
                   "rekalle.",
                   "Silta, jota pitkin kulkee päivittäin noin {n4}00 ajoneuvoa, pysyy avoinna "
@@ -378,14 +378,14 @@ FRAMES: dict[str, dict[str, dict[str, list[str]]]] = {
                   "Toimitusjohtaja {person} kertoi, että {place}n tehtaalle palkataan {n2} "
                   "uutta työntekijää.",
                   "Viennin osuus myynnistä on nyt {n1}0 prosenttia, sanoi talousjohtaja {person2}.",
-                  "Yhtiö maksaa {month} osinkoa {n3} senttiä osakkeelta.",
+                  "{org} maksaa {month} osinkoa {n3} senttiä osakkeelta.",
                   "{person} varoitti, että {place}n tehtaan energiakulut nousivat {n2} "
                   "prosenttia."],
             "b": ["Myynti kasvoi {n4} miljoonaan euroon, kun se vuotta aiemmin samalla "
                   "neljänneksellä oli {n3} miljoonaa.",
                   "Taloudesta vastaava {person2} arvioi viennin osuudeksi {n1}0 prosenttia.",
                   "{place}n tehtaalle syntyy {n2} työpaikkaa, {person} kertoi sijoittajille.",
-                  "Osakkeenomistajat saavat {month} {n3} senttiä osakkeelta.",
+                  "{org}n osakkeenomistajat saavat {month} {n3} senttiä osakkeelta.",
                   "{place}n tehtaan sähkölasku oli {n2} prosenttia suurempi, kertoi {person}."],
         },
     },

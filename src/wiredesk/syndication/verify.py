@@ -40,9 +40,8 @@ MIN_COVERAGE = 0.70
 # labelled sets, checked on held-out seeds (docs/syndication.md, bench/RESULTS.md).
 MIN_CONTAINED = 0.80
 MIN_CONTAINED_PARAGRAPHS = 2
-MIN_PARAGRAPH_TOKENS = 8  # a paragraph counts when its shared sentences hold this many tokens
 MIN_CONTAINED_SENTENCES = 2  # shared (boilerplate aside) before a candidate is measured
-MIN_CONTAINED_TOKENS = 20
+MIN_CONTAINED_TOKENS = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,20 +85,24 @@ def compare_beyond(query: Features, stored: Features, boilerplate: Container[int
 
 
 def body_paragraphs_shared(x: Features, other: Features, boilerplate: Container[int]) -> int:
-    """How many of `x`'s paragraphs after its lead share `MIN_PARAGRAPH_TOKENS` or more tokens
-    of sentences with `other`, boilerplate aside (a large number when paragraphs are not
-    known: nothing is then held against the pair)."""
+    """How many of `x`'s paragraphs after its lead are at least half, by tokens, in sentences
+    `other` has, boilerplate aside (a large number when paragraphs are not known: nothing is
+    then held against the pair)."""
     bits = x.paragraphs
     if bits is None:
         return 1 << 16
     theirs = other.sentences
     tokens: dict[int, int] = {}
     paragraph = 0
+    weights: dict[int, int] = {}
     for i, (h, w) in enumerate(x.sentences.items()):
         paragraph += bits >> i & 1
-        if paragraph and h in theirs and h not in boilerplate:
+        if not paragraph or h in boilerplate:
+            continue
+        weights[paragraph] = weights.get(paragraph, 0) + w
+        if h in theirs:
             tokens[paragraph] = tokens.get(paragraph, 0) + w
-    return sum(1 for t in tokens.values() if t >= MIN_PARAGRAPH_TOKENS)
+    return sum(1 for p, t in tokens.items() if 2 * t >= weights[p])
 
 
 def compare_packed(query: bytes, stored: bytes) -> Verdict:
@@ -128,8 +131,11 @@ def contained(query: Features, stored: Features, boilerplate: Container[int]) ->
     under many stories: its coverage of the wire stays below `MIN_COVERAGE`, yet everything
     after its lead, apart from the stock background, is the wire's. So for each side: the
     share of its tokens after the lead paragraph that are in sentences the other side has
-    (`MIN_CONTAINED`), where the shared sentences, its lead included, come from at least
-    `MIN_CONTAINED_PARAGRAPHS` of its paragraphs and hold `MIN_CONTAINED_TOKENS` tokens.
+    (`MIN_CONTAINED`), where at least `MIN_CONTAINED_PARAGRAPHS` of its paragraphs, its lead
+    included, are at least half in shared sentences, and these hold `MIN_CONTAINED_TOKENS`
+    tokens. Half a paragraph, not a count of tokens: a kept wire paragraph is all shared
+    however short its sentences (Finnish has few, long words), while a paragraph of a
+    different story that happens to share one stock-like sentence with it is not.
 
     `boilerplate` holds the sentences the index has seen under several different stories
     (their frequency, not a list): they count on neither side, so a portal's stock paragraph
@@ -149,10 +155,12 @@ def contained(query: Features, stored: Features, boilerplate: Container[int]) ->
         stock = _stock_paragraphs(x, bits, boilerplate)
         paragraph = total = shared = evidence = n = 0
         sources: dict[int, int] = {}
+        weights: dict[int, int] = {}
         for i, (h, w) in enumerate(x.sentences.items()):
             paragraph += bits >> i & 1
             if h in boilerplate or paragraph in stock:
                 continue
+            weights[paragraph] = weights.get(paragraph, 0) + w
             found = h in theirs
             if found:
                 sources[paragraph] = sources.get(paragraph, 0) + w
@@ -163,7 +171,7 @@ def contained(query: Features, stored: Features, boilerplate: Container[int]) ->
                 shared += w if found else 0
         share = shared / total if total else 0.0
         shares[side], counted[side] = share, n
-        paragraphs = sum(1 for tokens in sources.values() if tokens >= MIN_PARAGRAPH_TOKENS)
+        paragraphs = sum(1 for p, tokens in sources.items() if 2 * tokens >= weights[p])
         if paragraphs >= MIN_CONTAINED_PARAGRAPHS and evidence >= MIN_CONTAINED_TOKENS:
             best_share = max(best_share, share)
     return Verdict(

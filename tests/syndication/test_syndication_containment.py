@@ -211,3 +211,20 @@ def test_features_stored_before_paragraphs_were_recorded_still_read() -> None:
     index.add("old", back, T0)
     m = index.match(fp, T0)
     assert m is not None and m.key == "old"
+
+
+def test_two_portal_copies_sharing_only_stock_text_are_apart() -> None:
+    """One portal's copies of two stories about one place: its stock lead, its background and
+    the agency's background are most of each short copy, and none of its news."""
+    index = _index()
+    lead = "Ashcombe is talking about one thing this week. Here is what we know so far."
+    first = [lead, "Some 40 wardens will be posted at the junctions from Friday.",
+             AGENCY_BACKGROUND, PORTAL_BACKGROUND]  # fmt: skip
+    second = [lead, "The bridge will be lit at night from April, Priya Whitlock said.",
+              AGENCY_BACKGROUND, PORTAL_BACKGROUND]  # fmt: skip
+    for n, headline in enumerate(("Wardens for Ashcombe", "Lights for Wendle bridge", "Quiz")):
+        # the stock lead under other stories of the portal's, so it is known as boilerplate
+        other = [lead, f"Story {n} of the week has 3{n} words in its only real paragraph here."]
+        index.add(f"lead-{n}", _fp(headline, [*other, PORTAL_BACKGROUND]), T0 + timedelta(hours=n))
+    index.add("first", _fp("Wardens for Ashcombe's Wendle bridge", first), T0 + timedelta(hours=4))
+    assert _match(index, "Wendle bridge to be lit at night", second, hours=6) is None

@@ -252,9 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--set", default="agency", choices=sorted(SETS), help="labelled set")
     args = ap.parse_args(argv)
     try:
-        result = run(
-            args.seed, args.size, args.system, not args.no_naive, args.max_naive, args.set
-        )
+        result = run(args.seed, args.size, args.system, not args.no_naive, args.max_naive, args.set)
     except UsageError as exc:
         print(f"evaluate: {exc}", file=sys.stderr)
         return 2

@@ -143,8 +143,11 @@ def _story(
         pool = [rng.choice(pair) for pair in zip(f["a"], b, strict=True)]
     rng.shuffle(pool)
     text = [s.format(**slots) for s in pool]
-    return slots, headline.format(**slots), alt.format(**slots), _paragraphs(
-        lead.format(**slots), text, rng
+    return (
+        slots,
+        headline.format(**slots),
+        alt.format(**slots),
+        _paragraphs(lead.format(**slots), text, rng),
     )
 
 
@@ -178,7 +181,9 @@ def make_block(seed: int = 0, block: int = 0) -> list[Wire]:
     def when(rng: random.Random) -> datetime:
         return start + timedelta(minutes=rng.randint(0, (BLOCK_DAYS - 2) * 24 * 60))
 
-    def add(sid: str, lang: str, kind: str, family: str, parts: Parts, t: datetime, ag: int) -> None:
+    def add(
+        sid: str, lang: str, kind: str, family: str, parts: Parts, t: datetime, ag: int
+    ) -> None:
         slots, headline, alt, paras = parts
         out.append(
             Wire(sid, lang, kind, family, ag, headline, alt,

@@ -43,7 +43,9 @@ def test_every_edit_kind_in_every_language(labelled: list[Labelled]) -> None:
 
 
 def test_every_hard_negative_in_every_language(labelled: list[Labelled]) -> None:
-    kinds = Counter((lab.record["language"], lab.kind) for lab in labelled if lab.role == "original")
+    kinds = Counter(
+        (lab.record["language"], lab.kind) for lab in labelled if lab.role == "original"
+    )
     for lang in ("hi", "en", "de", "fr", "es", "fi"):
         for kind in ("template", "shared_background", "same_event"):
             assert kinds[(lang, kind)] >= 5, (lang, kind)

@@ -22,8 +22,7 @@ WIRE = [
     "Calder Freight.",
     "A full repair would cost about 18 million pounds, according to a report by Derek "
     "Pritchard. Work could not start before the autumn.",
-    "Hauliers said the detour would add 14 miles to each delivery from the Calder Freight "
-    "depot.",
+    "Hauliers said the detour would add 14 miles to each delivery from the Calder Freight depot.",
     "Alison Halloran said buses and cars under 7 tonnes would still be allowed across.",
 ]
 PORTAL_LEAD = "What does this mean for people in Ashcombe? Here is what we know so far."
@@ -39,10 +38,8 @@ OTHER_STORIES = [
         [
             "Redbury's market hall will reopen on May 4 after a refit that cost 2 million "
             "pounds, the town council said.",
-            "Traders will pay 40 pounds a week for a stall, down from 55 pounds before the "
-            "refit.",
-            "Morag Okafor, who chairs the traders' group, said 23 of 30 stalls were already "
-            "taken.",
+            "Traders will pay 40 pounds a week for a stall, down from 55 pounds before the refit.",
+            "Morag Okafor, who chairs the traders' group, said 23 of 30 stalls were already taken.",
         ],
     ),
     (

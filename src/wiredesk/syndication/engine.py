@@ -305,10 +305,7 @@ class SyndicationIndex:
             held = holders(tables, h)
             if not held:
                 continue
-            if (
-                len(held) > MAX_HOLDERS
-                or len({groups[i] for i in held}) >= BOILERPLATE_STORIES
-            ):
+            if len(held) > MAX_HOLDERS or len({groups[i] for i in held}) >= BOILERPLATE_STORIES:
                 boilerplate.add(h)
                 continue
             for i in held:

@@ -285,7 +285,7 @@ class SyndicationIndex:
             stored = self._decoded[item] = fpmod.unpack_features(self._features[item])
         return stored
 
-    def _is_boilerplate(self, tables: tuple[dict[int, int | list[int]], ...], h: int) -> bool:
+    def _is_boilerplate(self, tables: tuple[dict[int, int | tuple[int, ...]], ...], h: int) -> bool:
         held = holders(tables, h)
         if len(held) > MAX_HOLDERS:
             return True

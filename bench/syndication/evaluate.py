@@ -30,9 +30,15 @@ for p in (HERE, REPO / "src", REPO):
     if str(p) not in sys.path:
         sys.path.insert(0, str(p))
 
+import generate  # noqa: E402
 import naive  # noqa: E402
-from generate import Labelled, iter_labelled  # noqa: E402
-from metrics import score, timed  # noqa: E402
+import portal_set  # noqa: E402
+from generate import Labelled  # noqa: E402
+from metrics import score, subset_scores, timed  # noqa: E402
+
+# The labelled sets: the agency set of issue 5 (Hindi and English, fifteen portal edits) and
+# the portal-lead set of issue 14 (six languages, a portal's own lead over the wire).
+SETS = {"agency": generate.iter_labelled, "portal": portal_set.iter_labelled}
 
 System = Callable[[list[dict[str, str]]], list[str]]
 
@@ -93,7 +99,18 @@ def diagnose(labs: Sequence[Labelled], labels: Sequence[str]) -> dict[str, dict[
         for a, b in combinations(sorted(clusters), 2):
             merged[group_of[family]][0] += int(bool(clusters[a] & clusters[b]))
             merged[group_of[family]][1] += 1
+    truth = [lab.record["cluster"] for lab in labs]
+    by_edit: dict[str, dict[str, float]] = {}
+    for name in sorted({e for lab in labs for e in lab.edits}):
+        member = [name in lab.edits for lab in labs]
+        by_edit[name] = _subset(truth, labels, member, sum(member))
+    by_language: dict[str, dict[str, float]] = {}
+    for lang in sorted({lab.record["language"] for lab in labs}):
+        member = [lab.record["language"] == lang for lab in labs]
+        by_language[lang] = _subset(truth, labels, member, sum(member))
     return {
+        "pairs_by_edit": by_edit,
+        "pairs_by_language": by_language,
         "copy_kept_with_original": {
             k: {"rate": v[0] / v[1], "copies": v[1]} for k, v in sorted(kept.items())
         },
@@ -103,19 +120,31 @@ def diagnose(labs: Sequence[Labelled], labels: Sequence[str]) -> dict[str, dict[
     }
 
 
+def _subset(
+    truth: Sequence[str], labels: Sequence[str], member: list[bool], items: int
+) -> dict[str, float]:
+    precision, recall, true_pairs, predicted_pairs = subset_scores(truth, labels, member)
+    return {"precision": precision, "recall": recall, "true_pairs": true_pairs,
+            "predicted_pairs": predicted_pairs, "items": items}  # fmt: skip
+
+
 def run(
     seed: int = 0,
     size: int | None = None,
     system: str = "exact_hash:cluster",
     with_naive: bool = True,
     max_naive: int = 20000,
+    labelled_set: str = "agency",
 ) -> dict[str, Any]:
     fn = load_system(system)
-    labs = list(iter_labelled(seed, size))
+    if labelled_set not in SETS:
+        raise UsageError(f"--set {labelled_set!r}: expected one of {', '.join(SETS)}")
+    labs = list(SETS[labelled_set](seed, size))
     truth = [lab.record["cluster"] for lab in labs]
     inputs = [{k: v for k, v in lab.record.items() if k != "cluster"} for lab in labs]
     result: dict[str, Any] = {
         "set": {
+            "name": labelled_set,
             "seed": seed,
             "items": len(labs),
             "clusters": len(set(truth)),
@@ -162,7 +191,7 @@ def run(
 def render(result: dict[str, Any]) -> str:
     s = result["set"]
     lines = [
-        f"set: {s['items']} items, {s['clusters']} clusters, "
+        f"set: {s.get('name', 'agency')}, {s['items']} items, {s['clusters']} clusters, "
         f"languages {', '.join(s['languages'])}, seed {s['seed']}",
         "",
         f"{'system':<52} {'thr':>5} {'P':>6} {'R':>6} {'F1':>6} {'ARI':>6} {'items/s':>10}",
@@ -178,6 +207,22 @@ def render(result: dict[str, Any]) -> str:
         lines.append(f"(naive reference skipped: {result['naive_skipped']})")
     names = [x["name"].split(" (")[0] for x in result["systems"]]
     width = max(12, *(len(n) for n in names))
+    for title, key in (
+        ("pairs touching copies with each edit: P / R", "pairs_by_edit"),
+        ("pairs touching items in each language: P / R", "pairs_by_language"),
+    ):
+        lines += ["", title + ":"]
+        rows = sorted({k for x in result["systems"] for k in x["diagnostics"][key]})
+        lines.append(f"  {'':<22}" + "".join(f" {n[:width]:>{width}}" for n in names))
+        for row in rows:
+            cells = []
+            count = 0
+            for x in result["systems"]:
+                d = x["diagnostics"][key].get(row)
+                count = d["true_pairs"] if d else count
+                cell = f"{d['precision']:.3f} / {d['recall']:.3f}" if d else "-"
+                cells.append(f" {cell:>{width}}")
+            lines.append(f"  {row:<22}" + "".join(cells) + f"   ({count} true pairs)")
     for title, key, unit in (
         ("edited copies kept with their original", "copy_kept_with_original", "copies"),
         ("hard-negative story pairs merged (lower is better)", "negative_pairs_merged", "pairs"),
@@ -204,9 +249,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-naive", action="store_true", help="skip the naive reference")
     ap.add_argument("--max-naive", type=int, default=20000, help="skip naive above this size")
     ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    ap.add_argument("--set", default="agency", choices=sorted(SETS), help="labelled set")
     args = ap.parse_args(argv)
     try:
-        result = run(args.seed, args.size, args.system, not args.no_naive, args.max_naive)
+        result = run(args.seed, args.size, args.system, not args.no_naive, args.max_naive, args.set)
     except UsageError as exc:
         print(f"evaluate: {exc}", file=sys.stderr)
         return 2

@@ -112,3 +112,31 @@ def timed(fn: Callable[[list[dict[str, str]]], list[str]], records: list[dict[st
     labels = [str(x) for x in fn(records)]
     seconds = time.perf_counter() - t0
     return Timed(labels, seconds, len(records) / seconds if seconds > 0 else float("inf"))
+
+
+def subset_scores(
+    truth: Sequence[Hashable], predicted: Sequence[Hashable], member: Sequence[bool]
+) -> tuple[float, float, int, int]:
+    """Pairwise precision and recall over the pairs with at least one member of a subset
+    (the copies with one edit, the items in one language), and how many such pairs are
+    together in the truth and in the prediction.
+
+    A cluster of n items of which m are members holds C(n, 2) - C(n - m, 2) such pairs, so
+    this too is one pass over the labels. Precision is 1 when no such pair was predicted.
+    """
+
+    def touching(groups: Counter[Any], members: Counter[Any]) -> int:
+        return sum(_pairs(n) - _pairs(n - members[g]) for g, n in groups.items())
+
+    t, p = Counter(truth), Counter(predicted)
+    j = Counter(zip(truth, predicted, strict=True))
+    tm = Counter(x for x, m in zip(truth, member, strict=True) if m)
+    pm = Counter(x for x, m in zip(predicted, member, strict=True) if m)
+    jm = Counter(
+        pair for pair, m in zip(zip(truth, predicted, strict=True), member, strict=True) if m
+    )
+    true_pairs, predicted_pairs = touching(t, tm), touching(p, pm)
+    agreed = touching(j, jm)
+    precision = agreed / predicted_pairs if predicted_pairs else 1.0
+    recall = agreed / true_pairs if true_pairs else 1.0
+    return precision, recall, true_pairs, predicted_pairs

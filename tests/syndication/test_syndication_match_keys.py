@@ -129,3 +129,26 @@ _HINT_PIECES = [*_ATTRIBUTION_HINTS, "साभा", "ourtes", "Sou", "rce", " "
 def test_the_hints_are_found_in_one_scan_as_one_by_one(line: str) -> None:
     one_by_one = any(h in line for h in _ATTRIBUTION_HINTS)
     assert (_ATTRIBUTION_HINT_RE.search(line) is not None) == one_by_one
+
+
+AGENCY_LEADS = {
+    "de": ("Neustadt am Kamm (IWS) - ", "Der Stadtrat hat am Montag die Brücke gesperrt."),
+    "fr": ("Valmont-sur-Lys (IWS) - ", "Le conseil municipal a voté lundi la fermeture du pont."),
+    "es": ("Peñalba, 3 mar (IWS).- ", "El pleno municipal aprobó el lunes cerrar el puente."),
+    "de, with a date": ("Berlin, 3. März (dpa) - ", "Die Regierung hat am Montag beschlossen."),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(AGENCY_LEADS))
+def test_a_european_agencys_dateline_is_not_in_the_key(lang: str) -> None:
+    dateline, lead = AGENCY_LEADS[lang]
+    with_it = match_key("Headline", f"{dateline}{lead}\n\nMore text follows here.")
+    without = match_key("Headline", f"{lead}\n\nMore text follows here.")
+    assert with_it == without
+
+
+def test_the_wires_dateline_under_a_portals_own_lead_is_not_in_the_key() -> None:
+    portal = "What does this mean for people in Ashcombe? Here is what we know."
+    wire = "The council of Ashcombe voted on Monday to close the bridge to lorries."
+    lines = story_lines(f"{portal}\n\nASHCOMBE, March 2 (IWS) - {wire}\n\nMore text.")
+    assert lines == [portal, wire, "More text."]

@@ -15,13 +15,31 @@ import hashlib
 import heapq
 from array import array
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from wiredesk.syndication import fingerprint as fpmod
-from wiredesk.syndication.index import Buckets, band_keys, band_spans
+from wiredesk.syndication.index import (
+    BOILERPLATE_STORIES,
+    MAX_HOLDERS,
+    Buckets,
+    Sentences,
+    band_keys,
+    band_spans,
+    holders,
+)
 from wiredesk.syndication.token_ids import match_ids
-from wiredesk.syndication.verify import NATIVE, compare, compare_packed
+from wiredesk.syndication.verify import (
+    MIN_CONTAINED_PARAGRAPHS,
+    MIN_CONTAINED_SENTENCES,
+    NATIVE,
+    Verdict,
+    body_paragraphs_shared,
+    compare,
+    compare_beyond,
+    compare_packed,
+    contained,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +89,8 @@ def fingerprint(headline: str, body_text: str, language: str | None) -> Fingerpr
     # The features hold the headline's and each sentence's hash in order, so hashing them is
     # hashing the normalized text, at a tenth of the cost of joining and hashing the text.
     exact = hashlib.blake2b(features, digest_size=16).hexdigest()
-    return Fingerprint(exact, fpmod.signature(key), features, language)
+    paragraphs = fpmod.paragraph_starts(key.tokens)
+    return Fingerprint(exact, fpmod.signature(key), features + paragraphs, language)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +116,14 @@ class SyndicationIndex:
         self._exact = array("q")  # first 8 bytes of the exact hash
         self._languages: list[str | None] = []
         self._features: list[bytes] = []
+        # Which story each item is in, as far as this index knows: the first item of it. A
+        # sentence's frequency is counted in stories, so a story's own copies never make its
+        # sentences boilerplate.
+        self._story_of = array("q")
+        self._first_of_group: dict[int, int] = {}  # a caller's group label -> its first item
+        self._sentences = Sentences(self._window_s)
+        # What the last match() found, for the add() of the same fingerprint that follows it.
+        self._matched: tuple[bytes, int] = (b"", -1)
         # Without the C extension: decoded features of recently verified items (a story's
         # copies arrive together, so the same few stored items are verified again and again).
         self._decoded: dict[int, fpmod.Features] = {}
@@ -123,12 +150,18 @@ class SyndicationIndex:
         *,
         arrived_at: datetime | None = None,
         group: int | None = None,
+        same_story_as: str | None = None,
     ) -> None:
         """Remember an item; adding a key again replaces its fingerprint and time.
 
         `arrived_at`: when the item arrived, if it is to be forgotten by arrival; one that
         arrived before the horizon is not remembered at all, as an index rebuilt from a store
         would not load it. `group`: the item's group (default: a group of its own).
+
+        `same_story_as` names an item already added that is in the same story; without it,
+        the story is that of the first item added with the same `group`, else the one the last
+        `match()` of this very fingerprint found, else a new one. It only counts sentences in
+        stories, not in items, when telling boilerplate (see `Sentences`).
         """
         if key in self._ids:
             self.remove(key)
@@ -141,6 +174,14 @@ class SyndicationIndex:
         self._groups.append(~item if group is None else group)
         if arrived is not None:
             heapq.heappush(self._arrivals, (arrived, item))
+        other = self._ids.get(same_story_as) if same_story_as is not None else None
+        if other is None and group is not None:
+            other = self._first_of_group.setdefault(group, item)
+            other = None if other == item else other
+        if other is None and self._matched[0] is fp.features and self._matched[1] >= 0:
+            other = self._matched[1]
+        self._story_of.append(self._story_of[other] if other is not None else item)
+        self._sentences.add(item, fpmod.sentence_hashes(fp.features), ts)
         self._ids[key] = item
         self._keys.append(key)
         self._times.append(ts)
@@ -167,6 +208,11 @@ class SyndicationIndex:
 
     def match(self, fp: Fingerprint, published_at: datetime) -> Match | None:
         """The best verified match within the time window, or None."""
+        found = self._match(fp, published_at)
+        self._matched = (fp.features, self._ids[found.key] if found else -1)
+        return found
+
+    def _match(self, fp: Fingerprint, published_at: datetime) -> Match | None:
         ts = published_at.timestamp()
         keys = self._band_keys(fp.signature)
         exact = _exact_prefix(fp.exact)
@@ -179,48 +225,126 @@ class SyndicationIndex:
         # so only the best-placed few are verified, which bounds a lookup's cost. An exact
         # duplicate has the query's very signature, shares every band, and so comes first.
         eligible: list[int] = []
-        times, languages, exacts, window = self._times, self._languages, self._exact, self._window_s
         for item, _ in found:
-            key = self._keys[item]
-            if key is None or abs(times[item] - ts) > window:
+            if not self._comparable(item, ts, fp.language):
                 continue
-            lang = languages[item]
-            if lang and fp.language and lang != fp.language:
-                continue
-            if exacts[item] == exact:
-                hours = abs(times[item] - ts) / 3600
+            if self._exact[item] == exact:
+                key = self._keys[item]
+                assert key is not None
+                hours = abs(self._times[item] - ts) / 3600
                 return Match(
                     key, 2.0, f"exact duplicate of {key} after normalization, {hours:.1f} h apart"
                 )
             eligible.append(item)
             if len(eligible) == MAX_VERIFIED:
                 break
+        failed: list[int] = []
         for item in eligible:
             if NATIVE:  # the C extension compares the packed forms as they are
                 verdict = compare_packed(fp.features, self._features[item])
             else:
                 if query is None:
                     query = fpmod.unpack_features(fp.features)
-                stored = self._decoded.get(item)
-                if stored is None:
-                    if len(self._decoded) >= _DECODED_LIMIT:
-                        self._decoded.clear()
-                    stored = self._decoded[item] = fpmod.unpack_features(self._features[item])
-                verdict = compare(query, stored)
-            if verdict.same and verdict.score > best_score:
+                verdict = compare(query, self._decode(item))
+            if not verdict.same:
+                failed.append(item)
+            elif verdict.score > best_score:
                 best, best_score = (item, verdict), verdict.score
+        if best is not None:
+            if query is None:
+                query = fpmod.unpack_features(fp.features)
+            if self._rests_on_boilerplate(query, best[0], ts):
+                best, best_score = None, -1.0
+        if best is None:
+            # Copies that share whole sentences but too few shingles for LSH to offer them or
+            # coverage to accept them (a portal's own lead and background over the wire's
+            # paragraphs): the items sharing the most sentences, boilerplate aside.
+            shared, boilerplate = self._shared_sentences(fp.features, ts)
+            by_sentences = [i for i in failed if shared.get(i, 0) >= MIN_CONTAINED_SENTENCES]
+            tried = set(eligible)
+            for item, count in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0])):
+                if len(by_sentences) >= MAX_VERIFIED or count < MIN_CONTAINED_SENTENCES:
+                    break
+                if item not in tried and self._comparable(item, ts, fp.language):
+                    by_sentences.append(item)
+            if by_sentences:
+                if query is None:
+                    query = fpmod.unpack_features(fp.features)
+                tables = self._sentences.tables(ts)
+                for item in by_sentences:
+                    stored = self._decode(item)
+                    for h in stored.sentences.keys() - query.sentences.keys():
+                        if h not in boilerplate and self._is_boilerplate(tables, h):
+                            boilerplate.add(h)
+                    verdict = contained(query, stored, boilerplate)
+                    if verdict.same and verdict.score > best_score:
+                        best, best_score = (item, verdict), verdict.score
         if best is None:
             return None
         item, v = best
         key = self._keys[item]
         assert key is not None
         hours = abs(self._times[item] - ts) / 3600
-        return Match(
-            key,
-            round(v.score, 4),
-            f"{v.shared_sentences} sentences shared with {key}: {v.covered_query:.0%} of this "
-            f"story is in it, {v.covered_stored:.0%} of it is in this story, {hours:.1f} h apart",
+        return Match(key, round(v.score, 4), _reason(key, v, hours))
+
+    def _rests_on_boilerplate(self, query: fpmod.Features, item: int, ts: float) -> bool:
+        """Whether the coverage between the query and `item` rests on boilerplate, which is no
+        match: two copies of different stories from one portal share its stock lead and
+        background."""
+        stored = self._decode(item)
+        tables = self._sentences.tables(ts)
+        boilerplate = {
+            h
+            for h in query.sentences.keys() | stored.sentences.keys()
+            if self._is_boilerplate(tables, h)
+        }
+        return (
+            bool(boilerplate)
+            and not compare_beyond(query, stored, boilerplate).same
+            and body_paragraphs_shared(query, stored, boilerplate) < MIN_CONTAINED_PARAGRAPHS
+            and body_paragraphs_shared(stored, query, boilerplate) < MIN_CONTAINED_PARAGRAPHS
         )
+
+    def _comparable(self, item: int, ts: float, language: str | None) -> bool:
+        if self._keys[item] is None or abs(self._times[item] - ts) > self._window_s:
+            return False
+        lang = self._languages[item]
+        return not (lang and language and lang != language)
+
+    def _decode(self, item: int) -> fpmod.Features:
+        stored = self._decoded.get(item)
+        if stored is None:
+            if len(self._decoded) >= _DECODED_LIMIT:
+                self._decoded.clear()
+            stored = self._decoded[item] = fpmod.unpack_features(self._features[item])
+        return stored
+
+    def _is_boilerplate(self, tables: tuple[dict[int, int | tuple[int, ...]], ...], h: int) -> bool:
+        held = holders(tables, h)
+        if len(held) > MAX_HOLDERS:
+            return True
+        groups = self._story_of
+        return len({groups[i] for i in held}) >= BOILERPLATE_STORIES
+
+    def _shared_sentences(self, features: bytes, ts: float) -> tuple[dict[int, int], set[int]]:
+        """Items sharing sentences with the query, with how many (boilerplate aside), and the
+        query's sentences that are boilerplate: found under `BOILERPLATE_STORIES` stories."""
+        tables = self._sentences.tables(ts)
+        counts: dict[int, int] = {}
+        boilerplate: set[int] = set()
+        if not tables:
+            return counts, boilerplate
+        groups = self._story_of
+        for h in fpmod.sentence_hashes(features):
+            held = holders(tables, h)
+            if not held:
+                continue
+            if len(held) > MAX_HOLDERS or len({groups[i] for i in held}) >= BOILERPLATE_STORIES:
+                boilerplate.add(h)
+                continue
+            for i in held:
+                counts[i] = counts.get(i, 0) + 1
+        return counts, boilerplate
 
     def matches(self, fp: Fingerprint, published_at: datetime) -> list[Match]:
         """Every group this item matches within the window: one verified item per group,
@@ -263,7 +387,9 @@ class SyndicationIndex:
                 if query is None:
                     query = fpmod.unpack_features(fp.features)
                 v = compare(query, self._decoded_features(item))
-            if not v.same:
+            if not v.same or self._rests_on_boilerplate(
+                query or (query := fpmod.unpack_features(fp.features)), item, ts
+            ):
                 failed += 1
                 if failed == MAX_VERIFIED:
                     break
@@ -276,6 +402,13 @@ class SyndicationIndex:
                 f"{hours:.1f} h apart",
                 group,
             )
+        if not found:
+            # A portal's copy over the wire's paragraphs: shared whole sentences, too few
+            # shingles for the buckets (`match()`'s second search, boilerplate aside).
+            contained_match = self._match(fp, published_at)
+            label = self.group_of(contained_match.key) if contained_match else None
+            if contained_match is not None and label is not None:
+                found[label] = replace(contained_match, group=label)
         return list(found.values())
 
     def _decoded_features(self, item: int) -> fpmod.Features:
@@ -332,6 +465,19 @@ class SyndicationIndex:
                 self.remove(key)
                 gone += 1
         return gone
+
+
+def _reason(key: str, v: Verdict, hours: float) -> str:
+    if v.contained:
+        return (
+            f"{v.shared_sentences} sentences after the lead shared with {key}, boilerplate "
+            f"aside: {v.covered_query:.0%} of this story's are in it, {v.covered_stored:.0%} of "
+            f"its are in this story, {hours:.1f} h apart"
+        )
+    return (
+        f"{v.shared_sentences} sentences shared with {key}: {v.covered_query:.0%} of this "
+        f"story is in it, {v.covered_stored:.0%} of it is in this story, {hours:.1f} h apart"
+    )
 
 
 _SPANS = band_spans(fpmod.DOC_PERM)

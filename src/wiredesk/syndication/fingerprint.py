@@ -141,6 +141,8 @@ class Features:
     headline_weight: int
     sentences: dict[int, int]  # sentence hash -> tokens (repeated sentences counted once)
     weight: int  # all tokens: the headline's and the sentences'
+    # Bit i set: sentence i begins a paragraph (`paragraph_starts`); None when not known.
+    paragraphs: int | None = None
 
 
 MAX_SENTENCES = 65535  # the packed count is a uint16; later distinct sentences are left out
@@ -175,6 +177,54 @@ def _python_features(key: IdKey) -> bytes:
     )
 
 
+def paragraph_starts(tokens: bytes) -> bytes:
+    """Which distinct sentences of a body begin a paragraph, as a little-endian bitmap in
+    the order of `features` (bit i: sentence i opens a paragraph; bit 0 is never set).
+
+    A line of the body is a paragraph. Lines are joined with a mark, and a line that ends a
+    sentence has its own mark before it, so an empty run between two marks is a paragraph's
+    end; a line that ends without a sentence mark runs into the next one here, which can
+    only make fewer paragraphs. Verification needs the lead paragraph (a portal replaces it)
+    and how many paragraphs the shared sentences come from (`verify.contained`).
+    """
+    seen: set[bytes] = set()
+    bits = count = 0
+    boundary = False
+    for piece in tokens.split(MARK_BYTES):
+        if not piece:
+            boundary = count > 0
+            continue
+        if piece in seen:
+            continue
+        seen.add(piece)
+        if boundary:
+            bits |= 1 << count
+            boundary = False
+        count += 1
+        if count == MAX_SENTENCES:
+            break
+    return bits.to_bytes((count + 7) // 8, "little")
+
+
+def paragraph_bits(blob: bytes) -> int | None:
+    """The bitmap `paragraph_starts` appended to packed features, or None when the features
+    carry none (stored before it was recorded): such a story's paragraphs are not known.
+
+    The bitmap follows the sentences, where the C extension and `unpack_features` read
+    nothing, so features without it still read, and the exact hash, taken over the features
+    without it, did not change when it was added.
+    """
+    n = blob[6] | blob[7] << 8 if len(blob) >= _HEAD.size else 0
+    tail = blob[_HEAD.size + 5 * n :]
+    return int.from_bytes(tail, "little") if tail or not n else None
+
+
+def sentence_hashes(blob: bytes) -> array[int]:
+    """The sentence hashes of packed features, in order, without decoding the rest."""
+    n = blob[6] | blob[7] << 8
+    return _uint32s(blob[_HEAD.size : _HEAD.size + 4 * n])
+
+
 def unpack_features(blob: bytes) -> Features:
     if len(blob) < _HEAD.size or blob[0] != SCHEME:
         raise ValueError(
@@ -185,4 +235,5 @@ def unpack_features(blob: bytes) -> Features:
     end = _HEAD.size + 4 * n
     hashes = _uint32s(blob[_HEAD.size : end])
     weights = blob[end : end + n]
-    return Features(head, head_w, dict(zip(hashes, weights, strict=True)), head_w + sum(weights))
+    sentences = dict(zip(hashes, weights, strict=True))
+    return Features(head, head_w, sentences, head_w + sum(weights), paragraph_bits(blob))

@@ -20,7 +20,7 @@ item stores the item's id itself, not a list) plus the item's key, time and pack
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 try:
     from wiredesk.syndication import _native
@@ -114,3 +114,66 @@ class Buckets:
         get = self._slots.get
         tables = tuple(t for t in (get(s - 1), get(s), get(s + 1)) if t)
         return _candidates(tables, keys, MAX_BUCKET)
+
+
+# A sentence held by more items than this within three windows is boilerplate whatever their
+# stories (a template report's fixed sentences, a stock line under every story); below it,
+# one held by `BOILERPLATE_STORIES` different stories or more is (a portal's recurring
+# background paragraph). Chosen on the training seeds (docs/syndication.md).
+MAX_HOLDERS = 64
+BOILERPLATE_STORIES = 3
+
+
+class Sentences:
+    """Sentence hash -> item ids, one table per time slot, like `Buckets`.
+
+    LSH finds copies that share most of their shingles; a portal's copy with its own lead, two
+    or three of the wire's paragraphs and a stock background shares too few of them to be
+    offered reliably, but it shares whole sentences. This table offers the items that share
+    sentences with a query, and tells how many stories a sentence is found in, which is how
+    the engine knows boilerplate by its frequency.
+
+    Several holders are kept as a tuple, not a list: a tuple of ints is left alone by
+    CPython's cycle collector, and there is one per sentence of every stored story, so lists
+    made each full collection walk millions of them (a lookup at 30,000 stored items took
+    twice as long whenever one fell among the timed ones). A slot keeps at most
+    `MAX_HOLDERS + 1` holders of a sentence: more than that says only "boilerplate".
+    """
+
+    __slots__ = ("_slots", "slot_seconds")
+
+    def __init__(self, slot_seconds: float) -> None:
+        self.slot_seconds = slot_seconds
+        self._slots: dict[int, dict[int, int | tuple[int, ...]]] = {}
+
+    def add(self, item: int, hashes: Iterable[int], timestamp: float) -> None:
+        table = self._slots.setdefault(int(timestamp // self.slot_seconds), {})
+        for h in hashes:
+            held = table.get(h)
+            if held is None:
+                table[h] = item
+            elif type(held) is int:
+                if held != item:
+                    table[h] = (held, item)
+            elif len(held) <= MAX_HOLDERS and held[-1] != item:  # type: ignore[arg-type,index]
+                table[h] = (*held, item)  # type: ignore[misc]
+
+    def tables(self, timestamp: float) -> tuple[dict[int, int | tuple[int, ...]], ...]:
+        """The tables a lookup at `timestamp` reads: its slot and the two beside it."""
+        s = int(timestamp // self.slot_seconds)
+        get = self._slots.get
+        return tuple(t for t in (get(s - 1), get(s), get(s + 1)) if t)
+
+
+def holders(tables: tuple[dict[int, int | tuple[int, ...]], ...], h: int) -> list[int]:
+    """The items that hold sentence `h` in `tables`."""
+    found: list[int] = []
+    for table in tables:
+        held = table.get(h)
+        if held is None:
+            continue
+        if type(held) is int:
+            found.append(held)
+        else:
+            found.extend(held)  # type: ignore[arg-type]
+    return found

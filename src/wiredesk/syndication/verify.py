@@ -15,6 +15,7 @@ a different number, day or name makes it a different sentence.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass
 
 from wiredesk.syndication.fingerprint import Features, unpack_features
@@ -30,6 +31,18 @@ NATIVE = _coverage is not None
 # update whose stock background is half of it, and a template day, stay below (see docs).
 MIN_COVERAGE = 0.70
 
+# Containment after the lead (`contained`): the share of one side's tokens after its lead
+# paragraph, boilerplate left out, that are in sentences the other side has; from how many of
+# its paragraphs the shared sentences must come; and how many tokens they must hold. A portal
+# that puts its own lead and a stock background over two or three of the wire's paragraphs
+# has nearly all of the rest in the wire; a short update that shares one background
+# paragraph with another story shares one paragraph. Chosen on the training seeds of both
+# labelled sets, checked on held-out seeds (docs/syndication.md, bench/RESULTS.md).
+MIN_CONTAINED = 0.80
+MIN_CONTAINED_PARAGRAPHS = 2
+MIN_CONTAINED_SENTENCES = 2  # shared (boilerplate aside) before a candidate is measured
+MIN_CONTAINED_TOKENS = 12
+
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
@@ -38,6 +51,7 @@ class Verdict:
     covered_query: float  # share of the query's tokens found in the candidate
     covered_stored: float  # share of the candidate's tokens found in the query
     shared_sentences: int
+    contained: bool = False  # decided by `contained`, not by coverage
 
 
 def compare(query: Features, stored: Features) -> Verdict:
@@ -50,6 +64,45 @@ def compare(query: Features, stored: Features) -> Verdict:
         shared_q += query.headline_weight
         shared_s += stored.headline_weight
     return _verdict(shared_q, query.weight, shared_s, stored.weight, len(common))
+
+
+def compare_beyond(query: Features, stored: Features, boilerplate: Container[int]) -> Verdict:
+    """`compare` with boilerplate left out of both sides: what coverage says once the
+    sentences seen under several stories (a portal's stock lead and background) no longer
+    count. Two portal copies of different stories about one place can share a stock lead,
+    the portal's background and the agency's: most of a short copy, and none of its news."""
+    q = {h: w for h, w in query.sentences.items() if h not in boilerplate}
+    s = {h: w for h, w in stored.sentences.items() if h not in boilerplate}
+    common = q.keys() & s.keys()
+    shared_q = sum(map(q.__getitem__, common))
+    shared_s = sum(map(s.__getitem__, common))
+    weight_q = query.headline_weight + sum(q.values())
+    weight_s = stored.headline_weight + sum(s.values())
+    if query.headline == stored.headline:
+        shared_q += query.headline_weight
+        shared_s += stored.headline_weight
+    return _verdict(shared_q, weight_q, shared_s, weight_s, len(common))
+
+
+def body_paragraphs_shared(x: Features, other: Features, boilerplate: Container[int]) -> int:
+    """How many of `x`'s paragraphs after its lead are at least half, by tokens, in sentences
+    `other` has, boilerplate aside (a large number when paragraphs are not known: nothing is
+    then held against the pair)."""
+    bits = x.paragraphs
+    if bits is None:
+        return 1 << 16
+    theirs = other.sentences
+    tokens: dict[int, int] = {}
+    paragraph = 0
+    weights: dict[int, int] = {}
+    for i, (h, w) in enumerate(x.sentences.items()):
+        paragraph += bits >> i & 1
+        if not paragraph or h in boilerplate:
+            continue
+        weights[paragraph] = weights.get(paragraph, 0) + w
+        if h in theirs:
+            tokens[paragraph] = tokens.get(paragraph, 0) + w
+    return sum(1 for p, t in tokens.items() if 2 * t >= weights[p])
 
 
 def compare_packed(query: bytes, stored: bytes) -> Verdict:
@@ -68,3 +121,81 @@ def _verdict(shared_q: int, weight_q: int, shared_s: int, weight_s: int, common:
     # teaser is a bigger part of is more likely its own.
     score = best + 0.1 * min(cq, cs)
     return Verdict(best >= MIN_COVERAGE, score, cq, cs, common)
+
+
+def contained(query: Features, stored: Features, boilerplate: Container[int]) -> Verdict:
+    """Is one side, after its lead paragraph and without boilerplate, inside the other?
+
+    A portal's copy often opens with a paragraph of its own (or the wire's second one moved
+    up), keeps two or three of the wire's paragraphs and adds the background paragraph it puts
+    under many stories: its coverage of the wire stays below `MIN_COVERAGE`, yet everything
+    after its lead, apart from the stock background, is the wire's. So for each side: the
+    share of its tokens after the lead paragraph that are in sentences the other side has
+    (`MIN_CONTAINED`), where at least `MIN_CONTAINED_PARAGRAPHS` of its paragraphs, its lead
+    included, are at least half in shared sentences, and these hold `MIN_CONTAINED_TOKENS`
+    tokens. Half a paragraph, not a count of tokens: a kept wire paragraph is all shared
+    however short its sentences (Finnish has few, long words), while a paragraph of a
+    different story that happens to share one stock-like sentence with it is not.
+
+    `boilerplate` holds the sentences the index has seen under several different stories
+    (their frequency, not a list): they count on neither side, so a portal's stock paragraph
+    is neither evidence nor a difference. One paragraph shared is not enough: a short update
+    whose only other paragraph is the background it shares with an earlier story is another
+    story. A side whose paragraphs are not known (features stored before they were recorded)
+    is not measured this way.
+    """
+    best_share = 0.0
+    shares = [0.0, 0.0]
+    counted = [0, 0]
+    for side, (x, other) in enumerate(((query, stored), (stored, query))):
+        bits = x.paragraphs
+        if bits is None:
+            continue
+        theirs = other.sentences
+        stock = _stock_paragraphs(x, bits, boilerplate)
+        paragraph = total = shared = evidence = n = 0
+        sources: dict[int, int] = {}
+        weights: dict[int, int] = {}
+        for i, (h, w) in enumerate(x.sentences.items()):
+            paragraph += bits >> i & 1
+            if h in boilerplate or paragraph in stock:
+                continue
+            weights[paragraph] = weights.get(paragraph, 0) + w
+            found = h in theirs
+            if found:
+                sources[paragraph] = sources.get(paragraph, 0) + w
+                evidence += w
+                n += 1
+            if paragraph:  # the lead never counts against: a portal writes its own
+                total += w
+                shared += w if found else 0
+        share = shared / total if total else 0.0
+        shares[side], counted[side] = share, n
+        paragraphs = sum(1 for p, tokens in sources.items() if 2 * tokens >= weights[p])
+        if paragraphs >= MIN_CONTAINED_PARAGRAPHS and evidence >= MIN_CONTAINED_TOKENS:
+            best_share = max(best_share, share)
+    return Verdict(
+        best_share >= MIN_CONTAINED,
+        best_share + 0.1 * min(shares),
+        shares[0],
+        shares[1],
+        max(counted),
+        contained=True,
+    )
+
+
+def _stock_paragraphs(x: Features, bits: int, boilerplate: Container[int]) -> set[int]:
+    """The paragraphs at least half of whose sentences are boilerplate: all of them is.
+
+    A portal's stock paragraph often names the portal in one sentence and says what every
+    portal says in the next ("Sign up for our newsletter"); the second is soon seen under
+    many stories, the first only under this portal's.
+    """
+    tally: dict[int, list[int]] = {}
+    paragraph = 0
+    for i, h in enumerate(x.sentences):
+        paragraph += bits >> i & 1
+        counts = tally.setdefault(paragraph, [0, 0])
+        counts[0] += h in boilerplate
+        counts[1] += 1
+    return {p for p, (boiler, sentences) in tally.items() if boiler and 2 * boiler >= sentences}

@@ -95,3 +95,30 @@ def test_a_source_s_aliases_are_read_and_checked(tmp_path: Path) -> None:
         tmp_path, {"url": "https://w.example/f", "aliases": [""]}
     )
     assert "a list" in error(tmp_path, {"url": "https://w.example/f", "aliases": "आईएएनएस"})
+
+
+def _websub(tmp_path: Path, websub: dict[str, Any]) -> Settings:
+    return parse_settings({"site": {}, "websub": websub}, tmp_path / "wiredesk.toml")
+
+
+def test_the_websub_hub_is_on_by_default_with_ten_day_leases(tmp_path: Path) -> None:
+    w = parse(tmp_path, {"push_token": TOKEN}).websub
+    assert (w.enabled, w.lease_seconds, w.allow_private_callbacks) == (True, 864_000, False)
+
+
+@pytest.mark.parametrize(
+    ("websub", "says"),
+    [
+        ({"lease_seconds": 0}, "websub.lease_seconds: must be a positive number"),
+        ({"lease_seconds": 100, "max_lease_seconds": 50}, "longer than websub.max_lease"),
+        ({"ping": ["hub.example"]}, "websub.ping[0]: must be an http(s) URL"),
+        ({"enabled": "yes"}, "websub.enabled: must be true or false"),
+        ({"leases": 5}, "websub.leases: unknown key"),
+    ],
+)
+def test_bad_websub_settings_say_which_key_and_why(
+    tmp_path: Path, websub: dict[str, Any], says: str
+) -> None:
+    with pytest.raises(ConfigError) as info:
+        _websub(tmp_path, websub)
+    assert says in str(info.value)

@@ -62,6 +62,7 @@ RESERVED_SECTIONS = frozenset(
         "health",
         "ingest",
         "admin",
+        "websub",
         "api",
     }
 )
@@ -138,10 +139,33 @@ MISSING_HEADLINE_CHOICES = ("derive", "hold")
 
 
 @dataclass(frozen=True, slots=True)
+class WebSubSettings:
+    """The site's own WebSub hub (runtime/websub): who may subscribe to its feeds, for how
+    long, and which outside hubs to ping as well."""
+
+    enabled: bool = True
+    lease_seconds: int = 10 * 86_400  # granted when the subscriber asks for none
+    max_lease_seconds: int = 30 * 86_400  # a longer request is granted this much
+    max_subscriptions: int = 1_000  # live subscriptions over every topic
+    # Callbacks on loopback/private addresses are refused (a subscriber must not make the
+    # hub reach inside the network); on for a site whose subscribers are on its own network.
+    allow_private_callbacks: bool = False
+    ping: tuple[str, ...] = ()  # outside hubs told "this feed changed" (hub.mode=publish)
+
+    @property
+    def path(self) -> str:
+        return HUB_PATH
+
+
+HUB_PATH = "/websub"  # where the hub answers, on the site
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     path: Path
     site: SiteSettings
     sources: tuple[SourceSettings, ...]
+    websub: WebSubSettings = field(default_factory=WebSubSettings)
     # id -> source: a feed's render asks for each entry's agency several times
     _by_id: dict[str, SourceSettings] = field(init=False, repr=False, compare=False)
 
@@ -188,7 +212,15 @@ _SOURCE_KEYS = {
     "missing_headline": str,
     "aliases": list,
 }
-_TOP_KEYS = {"site", "sources", "sections"}
+_WEBSUB_KEYS = {
+    "enabled": bool,
+    "lease_seconds": int,
+    "max_lease_seconds": int,
+    "max_subscriptions": int,
+    "allow_private_callbacks": bool,
+    "ping": list,
+}
+_TOP_KEYS = {"site", "sources", "sections", "websub"}
 
 
 def find_config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -269,7 +301,45 @@ def parse_settings(data: dict[str, Any], path: Path) -> Settings:
                 f"{sid!r} is not a source id in this file (known: {known})",
                 f"site.preferred_sources[{i}]",
             )
-    return Settings(path=path, site=site, sources=tuple(sources))
+    websub = _parse_websub(shown, data.get("websub", {}))
+    return Settings(path=path, site=site, sources=tuple(sources), websub=websub)
+
+
+def _parse_websub(shown: str, raw: Any) -> WebSubSettings:
+    if not isinstance(raw, dict):
+        raise ConfigError(shown, "must be a table: write [websub]", "websub")
+    _typed(shown, raw, _WEBSUB_KEYS, "websub.")
+    defaults = WebSubSettings()
+    for key in ("lease_seconds", "max_lease_seconds", "max_subscriptions"):
+        if key in raw and raw[key] < 1:
+            raise ConfigError(
+                shown, f"must be a positive number, not {raw[key]!r}", f"websub.{key}"
+            )
+    lease = raw.get("lease_seconds", defaults.lease_seconds)
+    longest = raw.get("max_lease_seconds", max(defaults.max_lease_seconds, lease))
+    if lease > longest:
+        raise ConfigError(
+            shown,
+            f"is longer than websub.max_lease_seconds ({longest}); lower it or raise that",
+            "websub.lease_seconds",
+        )
+    ping = raw.get("ping", [])
+    for i, url in enumerate(ping):
+        parts = urlsplit(url) if isinstance(url, str) else None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ConfigError(
+                shown, f"must be an http(s) URL of a hub, not {url!r}", f"websub.ping[{i}]"
+            )
+    return WebSubSettings(
+        enabled=raw.get("enabled", defaults.enabled),
+        lease_seconds=lease,
+        max_lease_seconds=longest,
+        max_subscriptions=raw.get("max_subscriptions", defaults.max_subscriptions),
+        allow_private_callbacks=raw.get(
+            "allow_private_callbacks", defaults.allow_private_callbacks
+        ),
+        ping=tuple(ping),
+    )
 
 
 def _reject_unknown(shown: str, table: dict[str, Any], known: Any, prefix: str) -> None:

@@ -34,6 +34,10 @@ from wiredesk.ingest.transports.push import PushEndpoint
 from wiredesk.model import utcnow
 from wiredesk.runtime import request_deadlines
 from wiredesk.runtime.database import duplicate_policy, open_database
+from wiredesk.runtime.websub.callbacks import CallbackClient
+from wiredesk.runtime.websub.hub import Hub
+from wiredesk.runtime.websub.publisher import Publisher
+from wiredesk.runtime.websub.site_render import SiteRenderer
 from wiredesk.store.database import Database
 from wiredesk.store.ledger import visibility
 from wiredesk.store.public import deadline
@@ -78,14 +82,35 @@ def site_app(
         log.warning("cannot read the database to check its lead ranking; will serve anyway")
 
     push = PushEndpoint(settings, db, write_lock or threading.Lock())
-    route = Route("/ingest/{source_id}", push.handle, methods=["POST"], name="ingest")
-    return create_app(
+    routes = [Route("/ingest/{source_id}", push.handle, methods=["POST"], name="ingest")]
+    publisher = None
+    if settings.websub.enabled:
+        publisher, hub_route = websub_parts(settings, db)
+        routes.append(hub_route)
+    app = create_app(
         settings,
         PublicReader(db),
         clock=clock,
-        extra_routes=[route],
+        extra_routes=routes,
         follow_changes_every=follow_changes_every,
     )
+    if publisher is not None:
+        renderer = publisher.render
+        assert isinstance(renderer, SiteRenderer)
+        renderer.attach(app)
+    app.state.websub = publisher  # run_async runs it beside the site
+    return app
+
+
+def websub_parts(settings: Settings, db: Database) -> tuple[Publisher, Route]:
+    """The WebSub publisher (not running yet) and the hub's route (`POST /websub`)."""
+    client = CallbackClient(
+        allow_private=settings.websub.allow_private_callbacks,
+        user_agent=f"wiredesk-websub ({settings.site.base_url})",
+    )
+    publisher = Publisher(settings, db, SiteRenderer(), client)
+    hub = Hub(settings, db, client, publisher.current)
+    return publisher, Route(settings.websub.path, hub.handle, methods=["POST"], name="websub")
 
 
 def server_config(settings: Settings, app: Starlette) -> uvicorn.Config:
@@ -216,11 +241,12 @@ async def run_async(
     side_tasks: list[asyncio.Task[Any]] = []
     with _stop_on_signals(stop, lambda: server):
         if sock is not None:
-            config = server_config(
-                settings, site_app(settings, db, clock=utcnow, write_lock=write_lock)
-            )
-            server = _Server(config)
+            app = site_app(settings, db, clock=utcnow, write_lock=write_lock)
+            server = _Server(server_config(settings, app))
             main_tasks.append(asyncio.create_task(server.serve(sockets=[sock]), name="site"))
+            publisher: Publisher | None = app.state.websub
+            if publisher is not None:
+                side_tasks.append(asyncio.create_task(publisher.run(), name="websub"))
         if poll:
             side_tasks.append(
                 asyncio.create_task(

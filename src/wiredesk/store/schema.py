@@ -334,6 +334,27 @@ changes = Table(
     Column("tags", Text, nullable=False),  # JSON list
 )
 
+# WebSub subscriptions to the site's own feeds (runtime/websub): one row per (topic, callback),
+# made when the subscriber has confirmed its intent; a renewal moves the lease on.
+websub_subscriptions = Table(
+    "websub_subscriptions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("topic", String(2048), nullable=False),  # the feed's absolute URL
+    Column("callback", String(2048), nullable=False),
+    Column("secret", String(200), nullable=True),  # for X-Hub-Signature, as the subscriber gave it
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),  # end of the lease
+    Column("delivered_at", UTCDateTime, nullable=True),  # last notification it accepted
+    # SHA-256 of the feed as the subscriber last has it (sent, or as it was at subscription):
+    # a feed whose content differs is sent, after a restart too
+    Column("content_hash", String(64), nullable=True),
+    Column("failures", Integer, nullable=False, default=0),  # notifications failed in a row
+    Column("last_error", Text, nullable=True),
+    UniqueConstraint("topic", "callback", name="uq_websub_topic_callback"),
+    Index("ix_websub_expires_at", "expires_at"),
+)
+
 # Facts about the database as a whole: the lead ranking `items.outranked_at` was computed with.
 site_meta = Table(
     "site_meta",

@@ -134,3 +134,24 @@ def test_control_characters_in_a_story_do_not_break_the_xml(
     fill(story_item(1, headline="शीर्षक\x0b टूटा"))
     feed = feedparser.parse(hi_client.get("/atom.xml").content)
     assert not feed.bozo and feed.entries[0].title == "शीर्षक टूटा"
+
+
+def test_every_feed_names_the_site_s_websub_hub_for_subscribers(
+    hi_client: TestClient, fill: Filler
+) -> None:
+    """WebSub discovery (W3C WebSub 4): the hub and the feed's own URL, in the feed and in the
+    HTTP Link header, so a subscriber knows where to ask to be told of changes."""
+    _fill_two_sections(fill)
+    hub = f"{BASE_URL}/websub"
+    rss = hi_client.get("/feed.xml")
+    parsed = feedparser.parse(rss.content)
+    assert {(link["rel"], link["href"]) for link in parsed.feed.links} >= {
+        ("hub", hub),
+        ("self", f"{BASE_URL}/feed.xml"),
+    }
+    atom = feedparser.parse(hi_client.get("/videsh/atom.xml").content)
+    assert ("hub", hub) in {(link["rel"], link["href"]) for link in atom.feed.links}
+    feed = json.loads(hi_client.get("/feed.json").content)
+    assert feed["hubs"] == [{"type": "WebSub", "url": hub}]
+    assert len(feed["items"]) == 2
+    assert rss.headers["link"] == f'<{hub}>; rel="hub", <{BASE_URL}/feed.xml>; rel="self"'

@@ -41,6 +41,8 @@ def atom(settings: Settings, info: FeedInfo, entries: Sequence[Entry]) -> bytes:
         type="application/atom+xml",
         href=site.base_url + info.feed_dir + "atom.xml",
     )
+    if settings.websub.enabled:  # WebSub discovery: subscribe there to be told of changes
+        sub(root, a + "link", rel="hub", href=site.base_url + settings.websub.path)
     sub(root, a + "link", rel="alternate", type="text/html", href=site.base_url + info.home_path)
     sub(sub(root, a + "author"), a + "name", site.name)
     sub(root, a + "generator", "wiredesk")

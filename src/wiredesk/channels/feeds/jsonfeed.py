@@ -19,7 +19,7 @@ MEDIA_TYPE = "application/feed+json; charset=utf-8"
 
 def json_feed(settings: Settings, info: FeedInfo, entries: Sequence[Entry]) -> bytes:
     site = settings.site
-    feed = {
+    feed: dict[str, object] = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": info.title,
         "description": info.description,
@@ -28,6 +28,9 @@ def json_feed(settings: Settings, info: FeedInfo, entries: Sequence[Entry]) -> b
         "language": site.language,
         "items": [],
     }
+    if settings.websub.enabled:  # JSON Feed 1.1 `hubs`: WebSub, to be told of changes
+        feed["hubs"] = [{"type": "WebSub", "url": site.base_url + settings.websub.path}]
+        feed["items"] = feed.pop("items")  # kept last: the entries are spliced in after it
     head = _dumps(feed)
     assert head.endswith('"items":[]}')
     items = ",".join(_item(settings, e) for e in entries)

@@ -49,6 +49,8 @@ def rss(settings: Settings, info: FeedInfo, entries: Sequence[Entry]) -> bytes:
         rel="self",
         type="application/rss+xml",
     )
+    if settings.websub.enabled:  # WebSub discovery: subscribe there to be told of changes
+        sub(channel, f"{{{ATOM_NS}}}link", href=site.base_url + settings.websub.path, rel="hub")
     for e in entries:
         item = sub(channel, "item")
         sub(item, "title", html_text(e.title))

@@ -253,7 +253,13 @@ class Pages(Renderer):
             {sid: [m.source_id for m in ms] for sid, ms in also.items()},
         )
         body = serialize(self.settings, info, views)
-        return Response(body, media_type=media_type, headers={"Cache-Control": PAGE_CACHE})
+        headers = {"Cache-Control": PAGE_CACHE}
+        if self.settings.websub.enabled:  # WebSub discovery in HTTP too (WebSub 4)
+            hub = self.site.base_url + self.settings.websub.path
+            headers["Link"] = (
+                f'<{hub}>; rel="hub", <{self.site.base_url}{request.url.path}>; rel="self"'
+            )
+        return Response(body, media_type=media_type, headers=headers)
 
     def corrections(self, copies: Sequence[Copy], now: datetime) -> dict[str, list[Correction]]:
         """Correction notes for a feed's copies; only a copy with several versions can have

@@ -5,6 +5,7 @@ that holds at most one notification per subscription however often the feed chan
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -134,3 +135,28 @@ def test_a_failing_subscriber_is_retried_with_backoff_and_gets_the_newest_feed(
     assert len(subscriber.notes) <= 3  # the first try, a retry or two: never one per change
     [sub] = websub.live(db, utcnow())
     assert sub.failures == 0 and sub.content_hash == content_hash(b"<rss>v29</rss>")
+
+
+def test_outside_hubs_in_ping_are_told_when_a_subscribed_feed_changes(
+    tmp_path: Path, db: Database, subscriber: Subscriber
+) -> None:
+    base = _settings(tmp_path)
+    settings = dataclasses.replace(
+        base, websub=dataclasses.replace(base.websub, ping=(subscriber.url,))
+    )
+    feed = Feed(b"<rss>one</rss>")
+    now = utcnow()
+    websub.subscribe(
+        db, TOPIC, "http://127.0.0.1:9/unused", None, now + timedelta(days=1), now, "old"
+    )
+
+    async def main() -> None:
+        client = CallbackClient(allow_private=True)
+        publisher = Publisher(settings, db, feed, client)
+        await publisher.check()
+        await publisher.check()  # unchanged: no second ping
+        await client.aclose()
+
+    asyncio.run(main())
+    pings = [body for _, headers, body in subscriber.notes]
+    assert pings == [b"hub.mode=publish&hub.url=https%3A%2F%2Fnews.example%2Ffeed.xml"]

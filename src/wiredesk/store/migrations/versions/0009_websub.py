@@ -3,7 +3,7 @@
 The hub (runtime/websub) keeps who asked to be told when a feed changes, until their lease
 ends; a table, not memory, so subscriptions survive a restart as the W3C WebSub lease promises.
 
-Revision ID: 0016
+Revision ID: 0009
 Revises: 0008
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 from wiredesk.store.schema import UTCDateTime
 
-revision = "0016"
+revision = "0009"
 down_revision = "0008"
 branch_labels = None
 depends_on = None

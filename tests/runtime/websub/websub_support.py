@@ -49,21 +49,21 @@ def serving_subscriber() -> Iterator[Subscriber]:
         def do_GET(self) -> None:  # verification of intent
             query = parse_qs(urlsplit(self.path).query)
             answer = query.get("hub.challenge", [""])[0].encode() if sub.echo else b"no"
+            with sub.got:  # kept before answering: the hub acts on the answer at once
+                sub.checks.append(query)
+                sub.got.notify_all()
             self.send_response(200 if sub.echo else 404)
             self.send_header("Content-Length", str(len(answer)))
             self.end_headers()
             self.wfile.write(answer)
-            with sub.got:
-                sub.checks.append(query)
-                sub.got.notify_all()
 
         def do_POST(self) -> None:  # a notification
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            self.send_response(sub.status)
-            self.end_headers()
-            with sub.got:
+            with sub.got:  # kept before answering: the sender may look right after
                 sub.notes.append((time.monotonic(), dict(self.headers.items()), body))
                 sub.got.notify_all()
+            self.send_response(sub.status)
+            self.end_headers()
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     sub.port = server.server_address[1]

@@ -14,8 +14,8 @@ from __future__ import annotations
 import hashlib
 import heapq
 from array import array
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Container, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from wiredesk.syndication import fingerprint as fpmod
@@ -259,26 +259,11 @@ class SyndicationIndex:
             # Copies that share whole sentences but too few shingles for LSH to offer them or
             # coverage to accept them (a portal's own lead and background over the wire's
             # paragraphs): the items sharing the most sentences, boilerplate aside.
-            shared, boilerplate = self._shared_sentences(fp.features, ts)
-            by_sentences = [i for i in failed if shared.get(i, 0) >= MIN_CONTAINED_SENTENCES]
-            tried = set(eligible)
-            for item, count in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0])):
-                if len(by_sentences) >= MAX_VERIFIED or count < MIN_CONTAINED_SENTENCES:
-                    break
-                if item not in tried and self._comparable(item, ts, fp.language):
-                    by_sentences.append(item)
-            if by_sentences:
-                if query is None:
-                    query = fpmod.unpack_features(fp.features)
-                tables = self._sentences.tables(ts)
-                for item in by_sentences:
-                    stored = self._decode(item)
-                    for h in stored.sentences.keys() - query.sentences.keys():
-                        if h not in boilerplate and self._is_boilerplate(tables, h):
-                            boilerplate.add(h)
-                    verdict = contained(query, stored, boilerplate)
-                    if verdict.same and verdict.score > best_score:
-                        best, best_score = (item, verdict), verdict.score
+            if query is None:
+                query = fpmod.unpack_features(fp.features)
+            for item, verdict in self._contained(fp, query, ts, failed, set(eligible)):
+                if verdict.score > best_score:
+                    best, best_score = (item, verdict), verdict.score
         if best is None:
             return None
         item, v = best
@@ -286,6 +271,55 @@ class SyndicationIndex:
         assert key is not None
         hours = abs(self._times[item] - ts) / 3600
         return Match(key, round(v.score, 4), _reason(key, v, hours))
+
+    def _contained(
+        self,
+        fp: Fingerprint,
+        query: fpmod.Features,
+        ts: float,
+        failed: list[int],
+        tried: set[int],
+        skip_groups: Container[int] = (),
+    ) -> list[tuple[int, Verdict]]:
+        """The items that share whole sentences with the query and hold it, or are held by
+        it, after the lead and boilerplate aside (`verify.contained`), those sharing the most
+        sentences first: `failed` (coverage found them too different) and items the sentence
+        table offers that were not `tried`. Items of `skip_groups` are not measured (a group
+        already matched), and the search stops after `MAX_VERIFIED` fail, which bounds a
+        lookup's cost."""
+        shared, boilerplate = self._shared_sentences(fp.features, ts)
+        candidates = [i for i in failed if shared.get(i, 0) >= MIN_CONTAINED_SENTENCES]
+        offered = set(candidates)
+        for item, count in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0])):
+            if count < MIN_CONTAINED_SENTENCES:
+                break
+            if (
+                item not in tried
+                and item not in offered
+                and self._comparable(item, ts, fp.language)
+            ):
+                candidates.append(item)
+                offered.add(item)
+        found: list[tuple[int, Verdict]] = []
+        if not candidates:
+            return found
+        tables = self._sentences.tables(ts)
+        misses = 0
+        for item in candidates:
+            if self._find(self._groups[item]) in skip_groups:
+                continue
+            stored = self._decode(item)
+            for h in stored.sentences.keys() - query.sentences.keys():
+                if h not in boilerplate and self._is_boilerplate(tables, h):
+                    boilerplate.add(h)
+            verdict = contained(query, stored, boilerplate)
+            if verdict.same:
+                found.append((item, verdict))
+            else:
+                misses += 1
+                if misses == MAX_VERIFIED:
+                    break
+        return found
 
     def _rests_on_boilerplate(self, query: fpmod.Features, item: int, ts: float) -> bool:
         """Whether the coverage between the query and `item` rests on boilerplate, which is no
@@ -323,8 +357,14 @@ class SyndicationIndex:
         held = holders(tables, h)
         if len(held) > MAX_HOLDERS:
             return True
-        groups = self._story_of
-        return len({groups[i] for i in held}) >= BOILERPLATE_STORIES
+        return len(held) >= BOILERPLATE_STORIES and self._stories(held) >= BOILERPLATE_STORIES
+
+    def _stories(self, held: list[int]) -> int:
+        """How many stories `held` items are in, as far as this index knows now: merges
+        followed, so copies of one story matched apart and made one later (a copy that held
+        both) count once, and their sentences do not turn into boilerplate."""
+        story_of, groups, find = self._story_of, self._groups, self._find
+        return len({find(groups[story_of[i]]) for i in held})
 
     def _shared_sentences(self, features: bytes, ts: float) -> tuple[dict[int, int], set[int]]:
         """Items sharing sentences with the query, with how many (boilerplate aside), and the
@@ -334,12 +374,13 @@ class SyndicationIndex:
         boilerplate: set[int] = set()
         if not tables:
             return counts, boilerplate
-        groups = self._story_of
         for h in fpmod.sentence_hashes(features):
             held = holders(tables, h)
             if not held:
                 continue
-            if len(held) > MAX_HOLDERS or len({groups[i] for i in held}) >= BOILERPLATE_STORIES:
+            if len(held) > MAX_HOLDERS or (
+                len(held) >= BOILERPLATE_STORIES and self._stories(held) >= BOILERPLATE_STORIES
+            ):
                 boilerplate.add(h)
                 continue
             for i in held:
@@ -402,13 +443,20 @@ class SyndicationIndex:
                 f"{hours:.1f} h apart",
                 group,
             )
-        if not found:
-            # A portal's copy over the wire's paragraphs: shared whole sentences, too few
-            # shingles for the buckets (`match()`'s second search, boilerplate aside).
-            contained_match = self._match(fp, published_at)
-            label = self.group_of(contained_match.key) if contained_match else None
-            if contained_match is not None and label is not None:
-                found[label] = replace(contained_match, group=label)
+        # A portal's copy over the wire's paragraphs: shared whole sentences, too few
+        # shingles for the buckets or for coverage. Every group so verified is reported, not
+        # only the best: a copy that holds the wire and another portal's copy of it (missed
+        # before, a story of its own) makes the two one.
+        if query is None:
+            query = fpmod.unpack_features(fp.features)
+        for item, v in self._contained(fp, query, ts, [], set(), found):
+            group = self._find(self._groups[item])
+            if group in found:
+                continue
+            key = self._keys[item]
+            assert key is not None
+            hours = abs(times[item] - ts) / 3600
+            found[group] = Match(key, round(v.score, 4), _reason(key, v, hours), group)
         return list(found.values())
 
     def _decoded_features(self, item: int) -> fpmod.Features:

@@ -153,6 +153,8 @@ def contained(query: Features, stored: Features, boilerplate: Container[int]) ->
             continue
         theirs = other.sentences
         stock = _stock_paragraphs(x, bits, boilerplate)
+        if CLOSING_OWN:
+            stock |= _own_closing(x, bits, theirs, boilerplate)
         paragraph = total = shared = evidence = n = 0
         sources: dict[int, int] = {}
         weights: dict[int, int] = {}
@@ -182,6 +184,24 @@ def contained(query: Features, stored: Features, boilerplate: Container[int]) ->
         max(counted),
         contained=True,
     )
+
+
+CLOSING_OWN = True
+
+
+def _own_closing(
+    x: Features, bits: int, theirs: Container[int], boilerplate: Container[int]
+) -> set[int]:
+    """The last paragraph, when it is not the lead and none of its sentences (boilerplate
+    aside) is in the other side: a portal's own closing paragraph."""
+    last = bits.bit_length() - 1 if bits else 0
+    if last <= 0:
+        return set()
+    tail = list(x.sentences)[last:]
+    if any(h in theirs for h in tail if h not in boilerplate):
+        return set()
+    paragraph = bin(bits).count("1")
+    return {paragraph}
 
 
 def _stock_paragraphs(x: Features, bits: int, boilerplate: Container[int]) -> set[int]:

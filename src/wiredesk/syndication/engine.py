@@ -312,7 +312,17 @@ class SyndicationIndex:
             for h in stored.sentences.keys() - query.sentences.keys():
                 if h not in boilerplate and self._is_boilerplate(tables, h):
                     boilerplate.add(h)
-            verdict = contained(query, stored, boilerplate)
+            # A sentence both sides carry is the evidence under test: the candidate's own
+            # story holding it says nothing about whether it is boilerplate, so it must be
+            # found under `BOILERPLATE_STORIES` other stories.
+            story = self._story(item)
+            both = [h for h in stored.sentences if h in boilerplate and h in query.sentences]
+            judged = (
+                boilerplate - {h for h in both if not self._is_boilerplate(tables, h, story)}
+                if both
+                else boilerplate
+            )
+            verdict = contained(query, stored, judged)
             if verdict.same:
                 found.append((item, verdict))
             else:
@@ -353,18 +363,34 @@ class SyndicationIndex:
             stored = self._decoded[item] = fpmod.unpack_features(self._features[item])
         return stored
 
-    def _is_boilerplate(self, tables: tuple[dict[int, int | tuple[int, ...]], ...], h: int) -> bool:
+    def _is_boilerplate(
+        self,
+        tables: tuple[dict[int, int | tuple[int, ...]], ...],
+        h: int,
+        besides: int | None = None,
+    ) -> bool:
+        """Whether sentence `h` is found under `BOILERPLATE_STORIES` stories or more (the
+        story `besides` not counted), or in more than `MAX_HOLDERS` items."""
         held = holders(tables, h)
         if len(held) > MAX_HOLDERS:
             return True
-        return len(held) >= BOILERPLATE_STORIES and self._stories(held) >= BOILERPLATE_STORIES
+        if len(held) < BOILERPLATE_STORIES:
+            return False
+        stories = self._stories(held)
+        if besides is not None:
+            stories.discard(besides)
+        return len(stories) >= BOILERPLATE_STORIES
 
-    def _stories(self, held: list[int]) -> int:
-        """How many stories `held` items are in, as far as this index knows now: merges
-        followed, so copies of one story matched apart and made one later (a copy that held
-        both) count once, and their sentences do not turn into boilerplate."""
+    def _story(self, item: int) -> int:
+        """The story of an item as this index knows it now (merges followed)."""
+        return self._find(self._groups[self._story_of[item]])
+
+    def _stories(self, held: list[int]) -> set[int]:
+        """The stories `held` items are in, as far as this index knows now: merges followed,
+        so copies of one story matched apart and made one later (by a copy that held both)
+        count once, and their sentences do not turn into boilerplate."""
         story_of, groups, find = self._story_of, self._groups, self._find
-        return len({find(groups[story_of[i]]) for i in held})
+        return {find(groups[story_of[i]]) for i in held}
 
     def _shared_sentences(self, features: bytes, ts: float) -> tuple[dict[int, int], set[int]]:
         """Items sharing sentences with the query, with how many (boilerplate aside), and the
@@ -379,7 +405,7 @@ class SyndicationIndex:
             if not held:
                 continue
             if len(held) > MAX_HOLDERS or (
-                len(held) >= BOILERPLATE_STORIES and self._stories(held) >= BOILERPLATE_STORIES
+                len(held) >= BOILERPLATE_STORIES and len(self._stories(held)) >= BOILERPLATE_STORIES
             ):
                 boilerplate.add(h)
                 continue

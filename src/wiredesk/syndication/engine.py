@@ -39,6 +39,7 @@ from wiredesk.syndication.verify import (
     compare_beyond,
     compare_packed,
     contained,
+    teaser,
 )
 
 
@@ -288,10 +289,15 @@ class SyndicationIndex:
         already matched), and the search stops after `MAX_VERIFIED` fail, which bounds a
         lookup's cost."""
         shared, boilerplate = self._shared_sentences(fp.features, ts)
+        # A one-paragraph query may be a teaser: one shared sentence (its lead) is enough to
+        # measure it; LSH's candidates (`failed`) are measured on one too (their teaser may
+        # be stored).
+        least = 1 if query.paragraphs == 0 else MIN_CONTAINED_SENTENCES
         candidates = [i for i in failed if shared.get(i, 0) >= MIN_CONTAINED_SENTENCES]
         offered = set(candidates)
+        last = [i for i in failed if shared.get(i, 0) == 1]  # a teaser at most: measured last
         for item, count in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0])):
-            if count < MIN_CONTAINED_SENTENCES:
+            if count < least:
                 break
             if (
                 item not in tried
@@ -300,6 +306,7 @@ class SyndicationIndex:
             ):
                 candidates.append(item)
                 offered.add(item)
+        candidates += [i for i in last if i not in offered]
         found: list[tuple[int, Verdict]] = []
         if not candidates:
             return found
@@ -323,6 +330,8 @@ class SyndicationIndex:
                 else boilerplate
             )
             verdict = contained(query, stored, judged)
+            if not verdict.same:
+                verdict = teaser(query, stored, judged)
             if verdict.same:
                 found.append((item, verdict))
             else:
@@ -432,6 +441,7 @@ class SyndicationIndex:
         found: dict[int, Match] = {}
         query: fpmod.Features | None = None
         failed = 0
+        missed: list[int] = []  # candidates coverage did not accept
         times, languages, exacts, window = self._times, self._languages, self._exact, self._window_s
         for item, _ in self._buckets.candidates(keys, ts):
             key = self._keys[item]
@@ -458,6 +468,7 @@ class SyndicationIndex:
                 query or (query := fpmod.unpack_features(fp.features)), item, ts
             ):
                 failed += 1
+                missed.append(item)
                 if failed == MAX_VERIFIED:
                     break
                 continue
@@ -475,7 +486,7 @@ class SyndicationIndex:
         # before, a story of its own) makes the two one.
         if query is None:
             query = fpmod.unpack_features(fp.features)
-        for item, v in self._contained(fp, query, ts, [], set(), found):
+        for item, v in self._contained(fp, query, ts, missed, set(missed), found):
             group = self._find(self._groups[item])
             if group in found:
                 continue

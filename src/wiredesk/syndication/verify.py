@@ -204,6 +204,41 @@ def _own_closing(
     return {paragraph}
 
 
+def teaser(query: Features, stored: Features, boilerplate: Container[int] = ()) -> Verdict:
+    """Is one side a teaser of the other: a body of one paragraph whose every sentence
+    (boilerplate aside) is in the other side's lead paragraph?
+
+    A teaser is the headline and the lead. With its headline rewritten, the lead is its only
+    text the story has, and coverage (headline included) falls just short of `MIN_COVERAGE`
+    (0.62-0.69 on the agency set). Its lead being the other side's lead, in the same place,
+    is what makes it a teaser and not a recap: a story that recaps another's lead further
+    down is not matched this way. The shared sentences must hold `MIN_CONTAINED_TOKENS`.
+    """
+    for x, other in ((query, stored), (stored, query)):
+        if x.paragraphs != 0 or not other.paragraphs:
+            continue  # not one paragraph, or the other side's paragraphs are unknown or one
+        lead = _lead_sentences(other, other.paragraphs)
+        tokens = 0
+        for h, w in x.sentences.items():
+            if h in boilerplate:
+                continue
+            if h not in lead:
+                break
+            tokens += w
+        else:
+            if tokens >= MIN_CONTAINED_TOKENS:
+                cx, co = tokens / max(1, x.weight), tokens / max(1, other.weight)
+                cq, cs = (cx, co) if x is query else (co, cx)
+                return Verdict(True, cx + 0.1 * co, cq, cs, len(x.sentences), contained=True)
+    return Verdict(False, 0.0, 0.0, 0.0, 0, contained=True)
+
+
+def _lead_sentences(x: Features, bits: int) -> set[int]:
+    """The sentences of the first paragraph (those before the first paragraph start)."""
+    first = (bits & -bits).bit_length() - 1
+    return set(list(x.sentences)[:first])
+
+
 def _stock_paragraphs(x: Features, bits: int, boilerplate: Container[int]) -> set[int]:
     """The paragraphs at least half of whose sentences are boilerplate: all of them is.
 

@@ -99,7 +99,8 @@ GERMAN = Texts(
         "Euro kosten. Die Arbeiten könnten nicht vor dem Herbst beginnen.",
         "Spediteure sagten, die Umleitung verlängere jede Lieferung aus dem Lager von Kalder "
         "Fracht um 14 Kilometer.",
-        "Alexandra Haller sagte, Busse und Autos unter 7 Tonnen dürften die Brücke weiter benutzen.",
+        "Alexandra Haller sagte, Busse und Autos unter 7 Tonnen dürften die Brücke weiter "
+        "benutzen.",
     ],
     "Was bedeutet das für die Menschen in Aschberg? Hier ist, was wir bisher wissen.",
     "Stadtportal Live bringt Ihnen jeden Tag die Nachrichten, die in Ihrer Region zählen. "
@@ -112,7 +113,8 @@ GERMAN = Texts(
             [
                 "Die Markthalle in Redburg öffnet am 4. Mai nach einem Umbau für 2 Millionen Euro "
                 "wieder, teilte die Stadt mit.",
-                "Händler zahlen künftig 40 Euro pro Woche für einen Stand, vorher waren es 55 Euro.",
+                "Händler zahlen künftig 40 Euro pro Woche für einen Stand, vorher waren es 55 "
+                "Euro.",
                 "Marga Okafor vom Händlerverein sagte, 23 von 30 Ständen seien schon vergeben.",
             ],
         ),

@@ -137,6 +137,10 @@ def contained(query: Features, stored: Features, boilerplate: Container[int]) ->
     however short its sentences (Finnish has few, long words), while a paragraph of a
     different story that happens to share one stock-like sentence with it is not.
 
+    The closing paragraph, when none of its sentences is in the other side, does not count
+    against either (`_own_closing`): portals close a copy with their background or a
+    newsletter line, which is not yet boilerplate under the first stories they carry it.
+
     `boilerplate` holds the sentences the index has seen under several different stories
     (their frequency, not a list): they count on neither side, so a portal's stock paragraph
     is neither evidence nor a difference. One paragraph shared is not enough: a short update
@@ -153,8 +157,7 @@ def contained(query: Features, stored: Features, boilerplate: Container[int]) ->
             continue
         theirs = other.sentences
         stock = _stock_paragraphs(x, bits, boilerplate)
-        if CLOSING_OWN:
-            stock |= _own_closing(x, bits, theirs, boilerplate)
+        stock |= _own_closing(x, bits, theirs, boilerplate)
         paragraph = total = shared = evidence = n = 0
         sources: dict[int, int] = {}
         weights: dict[int, int] = {}
@@ -186,14 +189,13 @@ def contained(query: Features, stored: Features, boilerplate: Container[int]) ->
     )
 
 
-CLOSING_OWN = True
-
-
 def _own_closing(
     x: Features, bits: int, theirs: Container[int], boilerplate: Container[int]
 ) -> set[int]:
     """The last paragraph, when it is not the lead and none of its sentences (boilerplate
-    aside) is in the other side: a portal's own closing paragraph."""
+    aside) is in the other side: a portal's own closing paragraph. Only the last: letting
+    any one unshared paragraph go merged hard negatives of the agency set (a league-results
+    day, a shared-background pair) on the training seeds."""
     last = bits.bit_length() - 1 if bits else 0
     if last <= 0:
         return set()

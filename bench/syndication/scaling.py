@@ -9,8 +9,9 @@ then filled by replaying the pool again and again, each replay shifted later in 
 the previous one and four match windows) under new keys and with fresh byte objects, so a
 million stored items cost a million `add()` calls, not a million generated stories, while
 every stored item is a real fingerprint in a realistic time layout. At each checkpoint, one
-more replay of the first `--probes` items runs as the site does, `match()` then `add()` each,
-and the time of the `match()` calls alone is the lookup cost per item at that size. The copies
+more replay of the first `--probes` items runs as ingest does, `matches()` then `add()` each
+in the story it matched (`--api match`: `match()`, as the figures before issue 14's second
+session), and the time of those calls alone is the lookup cost per item at that size. The copies
 among the probes find their originals among the probes, as in a live feed.
 "fingerprint + LSH lookup" items/s = 1 / (fingerprint + lookup) per item, one core (the
 process is single-threaded; CPU time is reported because a shared machine inflates wall time).
@@ -62,8 +63,15 @@ def _rss_mb() -> float:
 
 
 def run(
-    seed: int, checkpoints: list[int], probes: int, pool_size: int, log: bool = True
+    seed: int,
+    checkpoints: list[int],
+    probes: int,
+    pool_size: int,
+    log: bool = True,
+    api: str = "matches",
 ) -> dict[str, Any]:
+    """`api`: "matches" times `matches()` and adds each item in the story it matched, merging
+    the stories it holds, as ingest does; "match" times `match()` (the older figures)."""
     pool_records = list(iter_records(seed, pool_size))
     pool, fp_wall, fp_cpu = _prepare(pool_records)
     del pool_records
@@ -73,6 +81,7 @@ def run(
     shift_step = max(times) - min(times) + 4 * window
     index = SyndicationIndex(window=window)
     rows: list[dict[str, Any]] = []
+    stories = [0]  # the last story id given (api "matches")
     started = time.perf_counter()
     replay = 0
 
@@ -89,11 +98,25 @@ def run(
             fresh = Fingerprint(fp.exact, bytes(bytearray(fp.signature)),
                                 bytes(bytearray(fp.features)), fp.language)  # fmt: skip
             when = ts + shift
-            if timed:
+            group = None
+            if timed and api == "match":
                 w0, c0 = wall(), cpu()
                 matched += index.match(fresh, when) is not None
                 l_wall, l_cpu = l_wall + wall() - w0, l_cpu + cpu() - c0
-            index.add(f"{key}:{replay}", fresh, when)
+            elif timed:
+                w0, c0 = wall(), cpu()
+                found = index.matches(fresh, when)
+                l_wall, l_cpu = l_wall + wall() - w0, l_cpu + cpu() - c0
+                matched += bool(found)
+                groups = sorted(m.group for m in found if m.group is not None)
+                if groups:
+                    group = groups[0]
+                    for other in groups[1:]:
+                        group = index.merge_groups(group, other)
+            if group is None and api == "matches":
+                stories[0] += 1
+                group = stories[0]
+            index.add(f"{key}:{replay}", fresh, when, group=group)
         return matched, l_wall, l_cpu
 
     for n in sorted(checkpoints):
@@ -117,6 +140,7 @@ def run(
             print(json.dumps(row), file=sys.stderr, flush=True)
     return {
         "seed": seed,
+        "api": api,
         "probes": probes,
         "pool": len(pool),
         "fingerprint_us_cpu": fp_cpu / len(pool) * 1e6,
@@ -171,7 +195,7 @@ def render(result: dict[str, Any]) -> str:
     lines = [
         f"seed {result['seed']}: a pool of {result['pool']:,} distinct items, fingerprinted in "
         f"{result['fingerprint_us_cpu']:.0f} µs CPU ({result['fingerprint_us_wall']:.0f} µs wall) "
-        f"each; {result['probes']:,} timed lookups per size",
+        f"each; {result['probes']:,} timed lookups ({result.get('api', 'match')}()) per size",
         "",
         "| stored items | lookup µs (CPU) | lookup µs (wall) | fingerprint + lookup items/s (CPU) "
         "| matched | peak RSS MB |",
@@ -194,6 +218,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pool", type=int, default=20000, help="distinct items replayed to fill")
     ap.add_argument("--json", action="store_true")
     ap.add_argument(
+        "--api",
+        choices=("matches", "match"),
+        default="matches",
+        help="the lookup timed: matches() as ingest groups (default) or match()",
+    )
+    ap.add_argument(
         "--libraries", action="store_true", help="only compare rensa and datasketch MinHash"
     )
     args = ap.parse_args(argv)
@@ -209,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, us in compare_libraries(args.seed).items():
             print(f"{name:<28} {us:8.1f} µs CPU per item (document signature)")
         return 0
-    result = run(args.seed, checkpoints, args.probes, args.pool)
+    result = run(args.seed, checkpoints, args.probes, args.pool, api=args.api)
     print(json.dumps(result, indent=1) if args.json else render(result))
     return 0
 

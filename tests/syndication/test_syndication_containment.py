@@ -124,9 +124,12 @@ def test_the_wire_finds_a_portal_copy_that_arrived_first() -> None:
 
 
 def test_a_background_paragraph_is_boilerplate_once_seen_under_several_stories() -> None:
-    """The portal's stock paragraph is a third of this copy: until it has been seen under
-    other stories it counts as text the wire lacks, after that it counts for nothing."""
-    headline, paragraphs = COPIES["portal lead, two paragraphs, background"]
+    """The portal's stock paragraph is a third of this copy, between two of the wire's: until
+    it has been seen under other stories it counts as text the wire lacks, after that it
+    counts for nothing. (Closing the copy, it is the portal's own paragraph from the first:
+    tests/syndication/test_syndication_recall.py.)"""
+    headline = f"Explainer: {HEADLINE}"
+    paragraphs = [PORTAL_LEAD, WIRE[2], PORTAL_BACKGROUND, WIRE[4]]
     assert _match(_index(background_seen_under_other_stories=False), headline, paragraphs) is None
     assert _match(_index(), headline, paragraphs) is not None
 

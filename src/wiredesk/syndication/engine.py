@@ -14,8 +14,8 @@ from __future__ import annotations
 import hashlib
 import heapq
 from array import array
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Container, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from wiredesk.syndication import fingerprint as fpmod
@@ -39,6 +39,7 @@ from wiredesk.syndication.verify import (
     compare_beyond,
     compare_packed,
     contained,
+    teaser,
 )
 
 
@@ -259,26 +260,11 @@ class SyndicationIndex:
             # Copies that share whole sentences but too few shingles for LSH to offer them or
             # coverage to accept them (a portal's own lead and background over the wire's
             # paragraphs): the items sharing the most sentences, boilerplate aside.
-            shared, boilerplate = self._shared_sentences(fp.features, ts)
-            by_sentences = [i for i in failed if shared.get(i, 0) >= MIN_CONTAINED_SENTENCES]
-            tried = set(eligible)
-            for item, count in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0])):
-                if len(by_sentences) >= MAX_VERIFIED or count < MIN_CONTAINED_SENTENCES:
-                    break
-                if item not in tried and self._comparable(item, ts, fp.language):
-                    by_sentences.append(item)
-            if by_sentences:
-                if query is None:
-                    query = fpmod.unpack_features(fp.features)
-                tables = self._sentences.tables(ts)
-                for item in by_sentences:
-                    stored = self._decode(item)
-                    for h in stored.sentences.keys() - query.sentences.keys():
-                        if h not in boilerplate and self._is_boilerplate(tables, h):
-                            boilerplate.add(h)
-                    verdict = contained(query, stored, boilerplate)
-                    if verdict.same and verdict.score > best_score:
-                        best, best_score = (item, verdict), verdict.score
+            if query is None:
+                query = fpmod.unpack_features(fp.features)
+            for item, verdict in self._contained(fp, query, ts, failed, set(eligible)):
+                if verdict.score > best_score:
+                    best, best_score = (item, verdict), verdict.score
         if best is None:
             return None
         item, v = best
@@ -286,6 +272,79 @@ class SyndicationIndex:
         assert key is not None
         hours = abs(self._times[item] - ts) / 3600
         return Match(key, round(v.score, 4), _reason(key, v, hours))
+
+    def _contained(
+        self,
+        fp: Fingerprint,
+        query: fpmod.Features,
+        ts: float,
+        failed: list[int],
+        tried: set[int],
+        skip_groups: Container[int] = (),
+        budget: int | None = None,
+    ) -> list[tuple[int, Verdict]]:
+        """The items that share whole sentences with the query and hold it, or are held by
+        it, after the lead and boilerplate aside (`verify.contained`), those sharing the most
+        sentences first: `failed` (coverage found them too different) and items the sentence
+        table offers that were not `tried`. Items of `skip_groups` are not measured (a group
+        already matched), and the search stops after `MAX_VERIFIED` fail, which bounds a
+        lookup's cost."""
+        shared, boilerplate = self._shared_sentences(fp.features, ts)
+        # A one-paragraph query may be a teaser: one shared sentence (its lead) is enough to
+        # measure it; LSH's candidates (`failed`) are measured on one too (their teaser may
+        # be stored).
+        least = 1 if query.paragraphs == 0 else MIN_CONTAINED_SENTENCES
+        candidates = [i for i in failed if shared.get(i, 0) >= MIN_CONTAINED_SENTENCES]
+        offered = set(candidates)
+        last = [i for i in failed if shared.get(i, 0) == 1]  # a teaser at most: measured last
+        for item, count in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0])):
+            if count < least:
+                break
+            if (
+                item not in tried
+                and item not in offered
+                and self._comparable(item, ts, fp.language)
+            ):
+                candidates.append(item)
+                offered.add(item)
+        candidates += [i for i in last if i not in offered]
+        found: list[tuple[int, Verdict]] = []
+        if not candidates:
+            return found
+        tables = self._sentences.tables(ts)
+        clean: set[int] = set()  # stored sentences found not to be boilerplate
+        misses = 0
+        for item in candidates:
+            if self._find(self._groups[item]) in skip_groups:
+                continue
+            stored = self._decode(item)
+            for h in stored.sentences.keys() - query.sentences.keys():
+                if h in boilerplate or h in clean:
+                    continue
+                if self._is_boilerplate(tables, h):
+                    boilerplate.add(h)
+                else:
+                    clean.add(h)
+            # A sentence both sides carry is the evidence under test: the candidate's own
+            # story holding it says nothing about whether it is boilerplate, so it must be
+            # found under `BOILERPLATE_STORIES` other stories.
+            story = self._story(item)
+            both = [h for h in stored.sentences if h in boilerplate and h in query.sentences]
+            judged = (
+                boilerplate - {h for h in both if not self._is_boilerplate(tables, h, story)}
+                if both
+                else boilerplate
+            )
+            verdict = contained(query, stored, judged)
+            if not verdict.same:
+                verdict = teaser(query, stored, judged)
+            if verdict.same:
+                found.append((item, verdict))
+            else:
+                misses += 1
+                if misses >= (MAX_VERIFIED if budget is None else budget):
+                    break
+        return found
 
     def _rests_on_boilerplate(self, query: fpmod.Features, item: int, ts: float) -> bool:
         """Whether the coverage between the query and `item` rests on boilerplate, which is no
@@ -319,12 +378,40 @@ class SyndicationIndex:
             stored = self._decoded[item] = fpmod.unpack_features(self._features[item])
         return stored
 
-    def _is_boilerplate(self, tables: tuple[dict[int, int | tuple[int, ...]], ...], h: int) -> bool:
+    def _is_boilerplate(
+        self,
+        tables: tuple[dict[int, int | tuple[int, ...]], ...],
+        h: int,
+        besides: int | None = None,
+    ) -> bool:
+        """Whether sentence `h` is found under `BOILERPLATE_STORIES` stories or more (the
+        story `besides` not counted), or in more than `MAX_HOLDERS` items."""
         held = holders(tables, h)
         if len(held) > MAX_HOLDERS:
             return True
-        groups = self._story_of
-        return len({groups[i] for i in held}) >= BOILERPLATE_STORIES
+        if len(held) < BOILERPLATE_STORIES:
+            return False
+        stories = self._stories(held)
+        if besides is not None:
+            stories.discard(besides)
+        return len(stories) >= BOILERPLATE_STORIES
+
+    def _story(self, item: int) -> int:
+        """The story of an item as this index knows it now (merges followed)."""
+        return self._find(self._groups[self._story_of[item]])
+
+    def _stories(self, held: list[int]) -> set[int]:
+        """The stories `held` items are in, as far as this index knows now: merges followed,
+        so copies of one story matched apart and made one later (by a copy that held both)
+        count once, and their sentences do not turn into boilerplate."""
+        story_of, groups, merged = self._story_of, self._groups, self._merged
+        found = set()
+        for i in held:
+            story = groups[story_of[i]]
+            while story in merged:  # `_find` without its call: this runs for every holder
+                story = merged[story]
+            found.add(story)
+        return found
 
     def _shared_sentences(self, features: bytes, ts: float) -> tuple[dict[int, int], set[int]]:
         """Items sharing sentences with the query, with how many (boilerplate aside), and the
@@ -334,12 +421,18 @@ class SyndicationIndex:
         boilerplate: set[int] = set()
         if not tables:
             return counts, boilerplate
-        groups = self._story_of
+        known: dict[tuple[int, ...], bool] = {}  # a story's sentences share their holders
         for h in fpmod.sentence_hashes(features):
             held = holders(tables, h)
             if not held:
                 continue
-            if len(held) > MAX_HOLDERS or len({groups[i] for i in held}) >= BOILERPLATE_STORIES:
+            many = len(held) > MAX_HOLDERS
+            if not many and len(held) >= BOILERPLATE_STORIES:
+                key = tuple(held)
+                many = known.get(key)  # type: ignore[assignment]
+                if many is None:
+                    many = known[key] = len(self._stories(held)) >= BOILERPLATE_STORIES
+            if many:
                 boilerplate.add(h)
                 continue
             for i in held:
@@ -365,6 +458,7 @@ class SyndicationIndex:
         found: dict[int, Match] = {}
         query: fpmod.Features | None = None
         failed = 0
+        missed: list[int] = []  # candidates coverage did not accept
         times, languages, exacts, window = self._times, self._languages, self._exact, self._window_s
         for item, _ in self._buckets.candidates(keys, ts):
             key = self._keys[item]
@@ -391,6 +485,7 @@ class SyndicationIndex:
                 query or (query := fpmod.unpack_features(fp.features)), item, ts
             ):
                 failed += 1
+                missed.append(item)
                 if failed == MAX_VERIFIED:
                     break
                 continue
@@ -402,13 +497,21 @@ class SyndicationIndex:
                 f"{hours:.1f} h apart",
                 group,
             )
-        if not found:
-            # A portal's copy over the wire's paragraphs: shared whole sentences, too few
-            # shingles for the buckets (`match()`'s second search, boilerplate aside).
-            contained_match = self._match(fp, published_at)
-            label = self.group_of(contained_match.key) if contained_match else None
-            if contained_match is not None and label is not None:
-                found[label] = replace(contained_match, group=label)
+        # A portal's copy over the wire's paragraphs: shared whole sentences, too few
+        # shingles for the buckets or for coverage. Every group so verified is reported, not
+        # only the best: a copy that holds the wire and another portal's copy of it (missed
+        # before, a story of its own) makes the two one.
+        if query is None:
+            query = fpmod.unpack_features(fp.features)
+        budget = MAX_VERIFIED_AFTER_MATCH if found else MAX_VERIFIED
+        for item, v in self._contained(fp, query, ts, missed, set(missed), found, budget):
+            group = self._find(self._groups[item])
+            if group in found:
+                continue
+            key = self._keys[item]
+            assert key is not None
+            hours = abs(times[item] - ts) / 3600
+            found[group] = Match(key, round(v.score, 4), _reason(key, v, hours), group)
         return list(found.values())
 
     def _decoded_features(self, item: int) -> fpmod.Features:
@@ -483,6 +586,10 @@ def _reason(key: str, v: Verdict, hours: float) -> str:
 _SPANS = band_spans(fpmod.DOC_PERM)
 # Candidates verified per lookup, those sharing the most LSH bands with the query first.
 MAX_VERIFIED = 4
+# Once coverage has matched a group, the search by shared sentences for more groups stops at
+# its first failed candidate: it is there to join a copy left apart (rare), and every ingested
+# copy pays for it. Four (`MAX_VERIFIED`) found nothing more than one on the training seeds.
+MAX_VERIFIED_AFTER_MATCH = 1
 _DECODED_LIMIT = 20_000  # decoded features kept (~1 KB each)
 
 

@@ -37,6 +37,7 @@ from sqlalchemy import (
 )
 
 from wiredesk.model import Signal, utcnow
+from wiredesk.store.public import search
 from wiredesk.store.public.gate import (
     DuplicatePolicy,
     best_first,
@@ -54,6 +55,8 @@ from wiredesk.store.public.views import (
     Cursor,
     OtherCopy,
     Scope,
+    SearchPage,
+    SearchQuery,
     SitemapEntry,
     VersionLine,
     copy_from_row,
@@ -447,6 +450,28 @@ class PublicReader:
             params["after_time"], params["after_id"] = after.published_at, after.item_id
         with self._connect() as conn:
             return self.copies.complete(conn, conn.execute(q, params).all())
+
+    def search(
+        self, now: datetime, query: SearchQuery, *, size: int = 20, after: int | None = None
+    ) -> SearchPage:
+        """A page of the copies whose current version has every word of `query` (and each
+        phrase), newest arrival first, below item id `after` when given: the copies the lists
+        show (the gate's listing clause; an agency's filter, like its page, shows every public
+        copy of that agency), filtered as the query says. Nothing when it has no words."""
+        if not query.terms:
+            return SearchPage([], None)
+        scope = Scope(query.section, query.source_id, query.originator)
+        gate = _filters(self.policy.mode, _shape(scope))
+        q, params = search.statement(self.engine.dialect.name, query, _LISTED, gate, after)
+        params |= _scope_params(now, scope)
+        params["limit"] = size + 1
+        with self._connect() as conn:
+            rows = conn.execute(q, params).all()
+            more = None
+            if len(rows) > size:
+                rows = rows[:size]
+                more = int(rows[-1].item_id)
+            return SearchPage(self.copies.complete(conn, rows), more)
 
     def nav_sections(self, now: datetime) -> list[str]:
         """Sections that list something at `now`, by name (one index probe each)."""

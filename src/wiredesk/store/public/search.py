@@ -1,0 +1,110 @@
+"""The search statement: a query's words looked up in each database's own index, newest first,
+through the same gate and scope clauses as the lists.
+
+Words and filters are both words of a copy's key (`wiredesk.text.search_keys`): the query's
+folded words AND-ed, and a filter token for each of section, agency, language and originator
+chosen, so the index finds "this word in this section" itself instead of the database reading
+every copy that has the word to test its section. Dates and the gate are tested on `items`,
+which the index gives in id order: results are newest *arrival* first, which is what lets the
+database stop after one page (an index over words cannot also give publication order; ids are
+given in arrival order, and a copy's publication time is within minutes of its arrival, save
+for archives loaded later). The next page starts below the last id shown (`more_after`), so no
+page counts or skips what came before.
+
+- SQLite: `search_index MATCH '"w1" "w2" "p1 p2" …'` on the FTS5 table, read from the
+  highest rowid down (FTS5 walks its lists in that order), each row joined to its copy by id;
+- PostgreSQL: `words @@ 'w1' & 'w2' & …` on the generated tsvector column; the planner picks
+  the GIN index for rare words, or the key table's primary key walked from the top for
+  common ones. Phrases are checked on the stored key, where the words stand in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Integer, Select, bindparam, column, select, table, text
+
+from wiredesk.store.public.views import SearchQuery, normalize_name
+from wiredesk.store.schema import SEARCH_INDEX, SEARCH_WORDS, items, search_keys
+from wiredesk.text.search_keys import filter_token
+
+# SQLite's FTS5 table as queries name it: its rowid is the copy's id.
+_FTS = table(SEARCH_INDEX, column("rowid", Integer))
+
+
+def filter_tokens(query: SearchQuery) -> list[str]:
+    """The key words that say a query's filters, as `ledger.search_index.key_of` wrote them."""
+    facts = {
+        "section": query.section,
+        "source": query.source_id,
+        "language": query.language,
+        "originator": normalize_name(query.originator) if query.originator else None,
+    }
+    return [filter_token(kind, value) for kind, value in facts.items() if value]
+
+
+def match_expression(query: SearchQuery) -> str:
+    """FTS5's query: every word and every phrase, each a quoted string (folded words hold no
+    quote, and nothing of the reader's text is read as FTS5 syntax)."""
+    in_phrases = {w for phrase in query.terms.phrases for w in phrase}
+    parts = [f'"{w}"' for w in query.terms.words if w not in in_phrases]
+    parts += ['"' + " ".join(phrase) + '"' for phrase in query.terms.phrases]
+    parts += [f'"{token}"' for token in filter_tokens(query)]
+    return " ".join(parts)
+
+
+def ts_query(query: SearchQuery) -> str:
+    """PostgreSQL's query: every word and filter token as a quoted lexeme, AND-ed (a folded
+    word holds no quote or backslash, the two characters a tsquery lexeme escapes)."""
+    return " & ".join(f"'{w}'" for w in (*query.terms.words, *filter_tokens(query)))
+
+
+def statement(
+    dialect: str,
+    query: SearchQuery,
+    columns: Sequence[Any],
+    gate: Sequence[ColumnElement[bool]],
+    after: int | None,
+) -> tuple[Select[Any], dict[str, Any]]:
+    """The statement of one page of results (its LIMIT a parameter, `limit`), and its
+    parameters besides the gate's. `gate` holds the lists' clauses (the gate and the scope)."""
+    params: dict[str, Any] = {}
+    clauses: list[ColumnElement[bool]] = list(gate)
+    if query.language is not None:
+        clauses.append(items.c.language == bindparam("language"))
+        params["language"] = query.language
+    if query.since is not None:
+        clauses.append(items.c.published_at >= bindparam("since", type_=items.c.published_at.type))
+        params["since"] = query.since
+    if query.until is not None:
+        clauses.append(items.c.published_at < bindparam("until", type_=items.c.published_at.type))
+        params["until"] = query.until
+    if dialect == "sqlite":
+        found = (
+            select(*columns)
+            .select_from(_FTS.join(items, items.c.id == _FTS.c.rowid))
+            .where(text(f"{SEARCH_INDEX} MATCH :match"), *clauses)
+        )
+        params["match"] = match_expression(query)
+        order = _FTS.c.rowid
+    else:
+        found = (
+            select(*columns)
+            .select_from(search_keys.join(items, items.c.id == search_keys.c.item_id))
+            .where(text(f"search_keys.{SEARCH_WORDS} @@ CAST(:tsquery AS tsquery)"), *clauses)
+        )
+        params["tsquery"] = ts_query(query)
+        for n, phrase in enumerate(query.terms.phrases):
+            found = found.where(
+                text(f"(' ' || search_keys.key || ' ') LIKE :phrase{n}").bindparams(
+                    bindparam(f"phrase{n}")
+                )
+            )
+            params[f"phrase{n}"] = "% " + " ".join(phrase) + " %"
+        order = search_keys.c.item_id
+    if after is not None:
+        found = found.where(order < bindparam("after", type_=Integer))
+        params["after"] = after
+    found = found.order_by(order.desc()).limit(bindparam("limit", type_=Integer))
+    return found, params

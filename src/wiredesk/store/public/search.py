@@ -24,6 +24,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, Select, bindparam, column, select, table, text
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.selectable import Join
 
 from wiredesk.store.public.views import SearchQuery, normalize_name
 from wiredesk.store.schema import SEARCH_INDEX, SEARCH_WORDS, items, search_keys
@@ -31,6 +33,20 @@ from wiredesk.text.search_keys import filter_token
 
 # SQLite's FTS5 table as queries name it: its rowid is the copy's id.
 _FTS = table(SEARCH_INDEX, column("rowid", Integer))
+
+
+class _IndexFirst(Join):
+    """`search_index CROSS JOIN items`: SQLite then always reads the word index first, in id
+    order, and stops after a page. Left to itself, it sometimes started from a filter's own
+    index on `items` (an originator's copies, say) and sorted all its matches."""
+
+    inherit_cache = True
+
+
+@compiles(_IndexFirst, "sqlite")
+def _cross_join(element: _IndexFirst, compiler: Any, **kw: Any) -> str:
+    plain: str = compiler.visit_join(element, **kw)
+    return plain.replace(" JOIN ", " CROSS JOIN ", 1)
 
 
 def filter_tokens(query: SearchQuery) -> list[str]:
@@ -83,7 +99,7 @@ def statement(
     if dialect == "sqlite":
         found = (
             select(*columns)
-            .select_from(_FTS.join(items, items.c.id == _FTS.c.rowid))
+            .select_from(_IndexFirst(_FTS, items, items.c.id == _FTS.c.rowid))
             .where(text(f"{SEARCH_INDEX} MATCH :match"), *clauses)
         )
         params["match"] = match_expression(query)

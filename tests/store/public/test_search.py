@@ -301,3 +301,31 @@ def test_keys_follow_every_new_current_version_and_ignore_an_older_one(store: Da
     )
     copies.save(store, "ians", [fixed], envelope(store, b"v4"), now=T0)
     assert find(store, "सुधरा") == ["g"] and find(store, "नया") == []
+
+
+def test_a_phrase_pages_like_words_do(store: Database) -> None:
+    items = [
+        Item(
+            guid=f"g{n}",
+            headline=f"मौसम विभाग {n}" if n % 2 else f"विभाग {n} मौसम",
+            body_html="<p>पाठ</p>",
+            body_text="पाठ",
+            slug=f"g{n}",
+            section="desh",
+            language="hi",
+            published_at=T0 + timedelta(minutes=n),
+        )
+        for n in range(7)
+    ]
+    copies.save(store, "ians", items, envelope(store), now=T0 + timedelta(hours=1))
+    reader = PublicReader(store)
+    query = SearchQuery(parse_query('"मौसम विभाग"'))
+    seen: list[str] = []
+    after = None
+    while True:
+        page = reader.search(NOW, query, size=1, after=after)
+        seen += [c.guid for c in page.copies]
+        if page.more_after is None:
+            break
+        after = page.more_after
+    assert seen == ["g5", "g3", "g1"]

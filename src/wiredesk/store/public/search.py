@@ -23,7 +23,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, bindparam, column, select, table, text
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    bindparam,
+    column,
+    literal,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.selectable import Join
 
@@ -111,16 +121,36 @@ def statement(
             .where(text(f"search_keys.{SEARCH_WORDS} @@ CAST(:tsquery AS tsquery)"), *clauses)
         )
         params["tsquery"] = ts_query(query)
-        for n, phrase in enumerate(query.terms.phrases):
-            found = found.where(
-                text(f"(' ' || search_keys.key || ' ') LIKE :phrase{n}").bindparams(
-                    bindparam(f"phrase{n}")
-                )
-            )
-            params[f"phrase{n}"] = "% " + " ".join(phrase) + " %"
         order = search_keys.c.item_id
     if after is not None:
         found = found.where(order < bindparam("after", type_=Integer))
         params["after"] = after
+    if dialect != "sqlite" and query.terms.phrases:
+        return _with_phrases(found, query, params)
     found = found.order_by(order.desc()).limit(bindparam("limit", type_=Integer))
     return found, params
+
+
+def _with_phrases(
+    found: Select[Any], query: SearchQuery, params: dict[str, Any]
+) -> tuple[Select[Any], dict[str, Any]]:
+    """PostgreSQL: the copies with every word, newest first, as a subquery the planner plans
+    on its own (its OFFSET keeps it apart), then only those whose key has each phrase's words
+    side by side. Given the phrase test beside the words, the planner took it for rare, found
+    every copy with the words through the GIN index and sorted them, however many there were;
+    apart, a page of common words is read in id order and the phrase tested only until the
+    page is full."""
+    inner = (
+        found.add_columns(search_keys.c.key.label("search_key"))
+        .order_by(search_keys.c.item_id.desc())
+        .offset(0)
+        .subquery("matches")
+    )
+    outer = select(*(c for c in inner.c if c.name != "search_key"))
+    for n, phrase in enumerate(query.terms.phrases):
+        outer = outer.where(
+            (literal(" ") + inner.c.search_key + literal(" ")).like(bindparam(f"phrase{n}"))
+        )
+        params[f"phrase{n}"] = "% " + " ".join(phrase) + " %"
+    outer = outer.order_by(inner.c.item_id.desc()).limit(bindparam("limit", type_=Integer))
+    return outer, params

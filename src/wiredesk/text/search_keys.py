@@ -165,8 +165,10 @@ def _fold(text: str, patterns: _Patterns) -> str:
 def key_words(text: str) -> list[str]:
     """The folded words of `text`, in order (repeats kept): what the index holds of it."""
     patterns = _patterns(text)
-    words = patterns.folded.findall(_fold(text, patterns))
-    return [w for w in words if len(w) <= MAX_WORD_CHARS]
+    words: list[str] = patterns.folded.findall(_fold(text, patterns))
+    if words and max(map(len, words)) > MAX_WORD_CHARS:
+        return [w for w in words if len(w) <= MAX_WORD_CHARS]
+    return words
 
 
 def fold_word(word: str) -> str:
@@ -197,19 +199,14 @@ def story_key(texts: Iterable[str | None], facts: dict[str, str | None]) -> str:
     """The stored key of a copy: the folded words of its texts (headline, summary, body …),
     at most MAX_KEY_CHARS of them, then a filter token for each fact that has a value."""
     words: list[str] = []
-    size = 0
     for text in texts:
-        if not text:
-            continue
-        for w in key_words(text):
-            size += len(w) + 1
-            if size > MAX_KEY_CHARS:
-                break
-            words.append(w)
-        if size > MAX_KEY_CHARS:
-            break
-    words += [filter_token(kind, value) for kind, value in facts.items() if value]
-    return " ".join(words)
+        if text:
+            words += key_words(text)
+    key = " ".join(words)
+    if len(key) > MAX_KEY_CHARS:  # whole words only
+        key = key[: MAX_KEY_CHARS + 1].rsplit(" ", 1)[0]
+    tokens = [filter_token(kind, value) for kind, value in facts.items() if value]
+    return " ".join([key, *tokens]) if key else " ".join(tokens)
 
 
 @dataclass(frozen=True, slots=True)

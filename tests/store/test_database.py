@@ -284,3 +284,30 @@ def test_a_connection_that_died_just_after_use_fails_once_then_the_pool_is_fresh
             assert conn.exec_driver_sql("SELECT 1").scalar() == 1
     finally:
         store.close()
+
+
+def test_migration_0009_backfills_search_keys_in_batches(store: Database) -> None:
+    """The keys of an archive stored before search are made batch by batch, each copy once,
+    and search then finds the copies (on SQLite through the FTS5 triggers, on PostgreSQL
+    through the generated column)."""
+    import importlib.util
+
+    path = resources.files("wiredesk.store") / "migrations" / "versions" / "0009_search_keys.py"
+    spec = importlib.util.spec_from_file_location("migration_0009", str(path))
+    assert spec is not None and spec.loader is not None
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    env = envelope(store)
+    batch = [wire_item(f"g{n}", headline=f"पुरानी ख़बर {n}") for n in range(5)]
+    copies.save(store, "ians", batch, env, now=T0)
+    with store.engine.begin() as conn:
+        conn.execute(text("DELETE FROM search_keys"))  # as before migration 0009
+    reader = PublicReader(store)
+    now = T0 + timedelta(hours=1)
+    assert reader.search(now, SearchQuery(parse_query("पुरानी"))).copies == []
+    migration.BATCH = 2
+    with store.engine.begin() as conn:
+        assert migration.backfill(conn) == 5
+    found = reader.search(now, SearchQuery(parse_query("पुरानी खबर")), size=10).copies
+    assert sorted(c.guid for c in found) == [f"g{n}" for n in range(5)]
+    assert [c.guid for c in reader.search(now, SearchQuery(parse_query("3"))).copies] == ["g3"]

@@ -329,3 +329,54 @@ def test_a_phrase_pages_like_words_do(store: Database) -> None:
             break
         after = page.more_after
     assert seen == ["g5", "g3", "g1"]
+
+
+def test_date_ranges_across_months_find_exactly_the_copies_published_in_them(
+    store: Database,
+) -> None:
+    """A range of up to MONTH_TOKENS months is also looked up by month in the index; the
+    month is the copy's publication time's (UTC), kept in step when an embargo moves it."""
+    from datetime import UTC, datetime
+
+    def at(text: str) -> datetime:
+        return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+    def item(guid: str, when: datetime, **kw: Any) -> Item:
+        return Item(
+            guid=guid,
+            headline=f"चुनाव {guid}",
+            body_html="<p>पाठ</p>",
+            body_text="पाठ",
+            slug=guid,
+            section="desh",
+            language="hi",
+            published_at=when,
+            **kw,
+        )
+
+    wire = {
+        "jan-end": at("2026-01-31 23:30"),
+        "feb-start": at("2026-02-01 00:10"),
+        "old": at("2023-06-15 12:00"),
+    }
+    for guid, when in wire.items():
+        copies.save(store, "ians", [item(guid, when)], envelope(store, guid.encode()), now=when)
+    # embargoed till March, then re-sent embargoed till April: its publication moves
+    sent = at("2026-02-10 00:00")
+    first = item("moved", sent, embargo_until=at("2026-03-05 00:00"))
+    copies.save(store, "ians", [first], envelope(store, b"m1"), now=sent)
+    moved = replace(first, embargo_until=at("2026-04-05 00:00"), body_text="पाठ दो")
+    copies.save(store, "ians", [moved], envelope(store, b"m2"), now=sent + timedelta(days=1))
+    now = at("2026-06-01 00:00")
+
+    def found(since: str, until: str) -> list[str]:
+        query = SearchQuery(parse_query("चुनाव"), since=at(since), until=at(until))
+        return sorted(c.guid for c in PublicReader(store).search(now, query, size=50).copies)
+
+    assert found("2026-01-31 00:00", "2026-02-01 00:00") == ["jan-end"]
+    assert found("2026-02-01 00:00", "2026-02-02 00:00") == ["feb-start"]
+    assert found("2026-01-31 23:00", "2026-02-01 01:00") == ["feb-start", "jan-end"]
+    assert found("2026-03-01 00:00", "2026-04-01 00:00") == []
+    assert found("2026-04-01 00:00", "2026-05-01 00:00") == ["moved"]
+    # longer than MONTH_TOKENS months: found through `items` alone, the same way
+    assert found("2023-01-01 00:00", "2026-02-01 00:00") == ["jan-end", "old"]

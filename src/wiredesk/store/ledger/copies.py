@@ -265,6 +265,7 @@ def _create_many(
                 source_id=source_id,
                 language=row["language"],
                 originator=row["originator"],
+                published_at=row["published_at"],
             ),
         )
         for it, row in zip(batch, item_rows, strict=True)
@@ -394,6 +395,7 @@ def _add_version(
             source_id=source_id,
             language=item.language,
             originator=values["originator"],
+            published_at=values.get("published_at", row.published_at),
         )
         search_index.replace(conn, item_id, key)  # what search finds is what the page shows
     conn.execute(update(items).where(items.c.id == item_id).values(**values))

@@ -14,6 +14,7 @@ generated tsvector column (migration 0009).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, update
@@ -33,10 +34,12 @@ def key_of(
     source_id: str | None,
     language: str | None,
     originator: str | None,
+    published_at: datetime,
 ) -> str:
     """The search key of a copy: its version's texts (a row or an `Item`, read by the names
     of KEY_TEXTS) and its facts, which become filter tokens. `originator` as `items` keeps it
-    (normalized), so a query's filter names the same token."""
+    (normalized), so a query's filter names the same token; `published_at` as `items` keeps
+    it (its month, in UTC, is a token: `month_of`)."""
     if isinstance(texts, Mapping):
         parts = [texts.get(name) for name in KEY_TEXTS]
     else:
@@ -46,8 +49,14 @@ def key_of(
         "source": source_id,
         "language": language,
         "originator": originator,
+        "month": month_of(published_at),
     }
     return story_key(parts, facts)
+
+
+def month_of(when: datetime) -> str:
+    """The month token's value of a publication time: `YYYY-MM` in UTC."""
+    return f"{when.astimezone(UTC):%Y-%m}"
 
 
 def add(conn: Connection, rows: Iterable[tuple[int, str]]) -> None:

@@ -21,6 +21,7 @@ page counts or skips what came before.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -70,20 +71,52 @@ def filter_tokens(query: SearchQuery) -> list[str]:
     return [filter_token(kind, value) for kind, value in facts.items() if value]
 
 
+# A date range of at most this many months is also looked up in the index, as "any of these
+# months' tokens"; a longer one only on `items`.
+MONTH_TOKENS = 24
+
+
+def month_tokens(query: SearchQuery) -> list[str]:
+    """The month tokens (`ledger.search_index.month_of`) a bounded date range covers, when
+    there are at most MONTH_TOKENS of them: the index then finds "these words in these
+    months" itself, instead of search reading every newer match to reach an old range."""
+    if query.since is None or query.until is None or query.since >= query.until:
+        return []
+    first = query.since.astimezone(UTC)
+    last = (query.until - timedelta(microseconds=1)).astimezone(UTC)
+    months: list[str] = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append(f"{year:04d}-{month:02d}")
+        if len(months) > MONTH_TOKENS:
+            return []
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return [filter_token("month", m) for m in months]
+
+
 def match_expression(query: SearchQuery) -> str:
     """FTS5's query: every word and every phrase, each a quoted string (folded words hold no
-    quote, and nothing of the reader's text is read as FTS5 syntax)."""
+    quote, and nothing of the reader's text is read as FTS5 syntax), AND-ed with the filters'
+    tokens and any of the months'."""
     in_phrases = {w for phrase in query.terms.phrases for w in phrase}
     parts = [f'"{w}"' for w in query.terms.words if w not in in_phrases]
     parts += ['"' + " ".join(phrase) + '"' for phrase in query.terms.phrases]
     parts += [f'"{token}"' for token in filter_tokens(query)]
-    return " ".join(parts)
+    months = month_tokens(query)
+    if months:
+        parts.append("(" + " OR ".join(f'"{m}"' for m in months) + ")")
+    return " AND ".join(parts)
 
 
 def ts_query(query: SearchQuery) -> str:
-    """PostgreSQL's query: every word and filter token as a quoted lexeme, AND-ed (a folded
-    word holds no quote or backslash, the two characters a tsquery lexeme escapes)."""
-    return " & ".join(f"'{w}'" for w in (*query.terms.words, *filter_tokens(query)))
+    """PostgreSQL's query: every word and filter token as a quoted lexeme, AND-ed with any of
+    the months' (a folded word holds no quote or backslash, the two characters a tsquery
+    lexeme escapes)."""
+    parts = [f"'{w}'" for w in (*query.terms.words, *filter_tokens(query))]
+    months = month_tokens(query)
+    if months:
+        parts.append("(" + " | ".join(f"'{m}'" for m in months) + ")")
+    return " & ".join(parts)
 
 
 def statement(

@@ -26,7 +26,7 @@ from alembic import op
 
 from wiredesk.store.bulk import insert_many
 from wiredesk.store.ledger.search_index import key_of
-from wiredesk.store.schema import search_keys
+from wiredesk.store.schema import UTCDateTime, search_keys
 
 revision = "0009"
 down_revision = "0008"
@@ -54,11 +54,12 @@ _SQLITE_TRIGGERS = (
 
 _COPIES = sa.text(
     "SELECT items.id, items.section, items.source_id, items.language, items.originator, "
+    "items.published_at, "
     "item_versions.headline, item_versions.subheadline, item_versions.summary, "
     "item_versions.body_text FROM items "
     "JOIN item_versions ON item_versions.id = items.current_version_id "
     "WHERE items.id > :after ORDER BY items.id LIMIT :batch"
-)
+).columns(published_at=UTCDateTime())  # aware UTC, as the ledger passes it
 
 
 def upgrade() -> None:
@@ -108,6 +109,7 @@ def backfill(conn: sa.Connection) -> int:
                     source_id=r["source_id"],
                     language=r["language"],
                     originator=r["originator"],
+                    published_at=r["published_at"],
                 ),
             }
             for r in rows

@@ -39,7 +39,7 @@ import sys
 import time
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +53,9 @@ from wiredesk.store.public import search as public_search  # noqa: E402
 from wiredesk.store.public.reader import PublicReader  # noqa: E402
 from wiredesk.store.public.views import SearchQuery  # noqa: E402
 from wiredesk.text.search_keys import parse_query  # noqa: E402
+
+# Bump when the search key's format changes: cached search copies are made again.
+KEY_FORMAT = 2
 
 _spec = importlib.util.spec_from_file_location("bench_site", HERE / "site.py")
 assert _spec is not None and _spec.loader is not None
@@ -71,6 +74,7 @@ class Query:
     forms: tuple[tuple[str, ...], ...]
     phrase: bool = False
     filters: dict[str, str] = field(default_factory=dict)
+    window: bool = False  # a 30-day date range in the middle of the archive's span
 
 
 QUERIES: tuple[Query, ...] = (
@@ -91,6 +95,7 @@ QUERIES: tuple[Query, ...] = (
     Query("rare place", "आंवलागंज", (("आंवलागंज",),)),
     Query("section filter", "सरकार", (("सरकार",),), filters={"section": "rajniti"}),
     Query("language filter", "बारिश", (("बारिश",),), filters={"language": "hi"}),
+    Query("30 days, mid-archive", "सरकार", (("सरकार",),), window=True),
     Query("english", "Government", (("government",),)),
     Query("english, two words", "court minister", (("court",), ("minister",))),
 )
@@ -138,7 +143,12 @@ def search_copy(
     root = archive.root / "search"
     root.mkdir(parents=True, exist_ok=True)
     note_path = root / f"search-copy-{archive.store}.json"
-    recipe = {"built_at": marker.get("built_at"), "head": HEAD_REVISION, "backfill": args.backfill}
+    recipe = {
+        "built_at": marker.get("built_at"),
+        "head": HEAD_REVISION,
+        "keys": KEY_FORMAT,
+        "backfill": args.backfill,
+    }
     try:
         note: dict[str, Any] = json.loads(note_path.read_text("utf-8"))
     except (OSError, ValueError):
@@ -240,10 +250,19 @@ def plain_match(query: Query) -> str:
 # --- measuring ---------------------------------------------------------------------------
 
 
+# The window of `Query.window`, set per archive by `measure` (its middle 30 days).
+WINDOW: list[datetime] = []
+
+
 def search_query(query: Query) -> SearchQuery:
     f = query.filters
+    since, until = (WINDOW[0], WINDOW[1]) if query.window else (None, None)
     return SearchQuery(
-        parse_query(query.text), section=f.get("section"), language=f.get("language")
+        parse_query(query.text),
+        section=f.get("section"),
+        language=f.get("language"),
+        since=since,
+        until=until,
     )
 
 
@@ -276,14 +295,23 @@ def sample_texts(db: Database, sample: int) -> dict[int, tuple[list[str], set[st
     with db.engine.connect() as conn:
         rows = conn.exec_driver_sql(
             "SELECT items.id, item_versions.headline, coalesce(item_versions.subheadline, ''), "
-            "item_versions.summary, item_versions.body_text, items.section, items.language "
+            "item_versions.summary, item_versions.body_text, items.section, items.language, "
+            "items.published_at "
             "FROM items JOIN item_versions ON item_versions.id = items.current_version_id "
             f"WHERE items.id <= {int(sample)}"
         ).all()
     for r in rows:
         tokens = oracle_tokens(" ".join(r[1:5]))
-        out[int(r[0])] = (tokens, set(tokens), {"section": r[5], "language": r[6]})
+        published = r[7] if isinstance(r[7], datetime) else datetime.fromisoformat(str(r[7]))
+        facts = {"section": r[5], "language": r[6], "published": published.replace(tzinfo=UTC)}
+        out[int(r[0])] = (tokens, set(tokens), facts)
     return out
+
+
+def in_filters(query: Query, facts: dict[str, Any]) -> bool:
+    if query.window and not WINDOW[0] <= facts["published"] < WINDOW[1]:
+        return False
+    return all(facts.get(k) == v for k, v in query.filters.items())
 
 
 def wrong_results(
@@ -293,8 +321,7 @@ def wrong_results(
     truth = {
         i
         for i, (tokens, token_set, facts) in texts.items()
-        if oracle_match(query, tokens, token_set)
-        and all(facts.get(k) == v for k, v in query.filters.items())
+        if oracle_match(query, tokens, token_set) and in_filters(query, facts)
     }
     return len(truth), len(found - truth), len(truth - found)
 
@@ -306,6 +333,9 @@ def measure(archive: Any, args: argparse.Namespace, marker: dict[str, Any]) -> d
     reader = PublicReader(db)
     now = datetime.now(UTC)
     sample = min(args.sample, int(note.get("items") or args.sample))
+    end = datetime.fromisoformat(marker["end"])
+    middle = end - bench_site.corpus.span_for(archive.size) / 2
+    WINDOW[:] = [middle, middle + timedelta(days=30)]
     texts = sample_texts(db, sample)
     per_query: list[dict[str, Any]] = []
     ours_all: list[float] = []
@@ -337,13 +367,11 @@ def measure(archive: Any, args: argparse.Namespace, marker: dict[str, Any]) -> d
                 "SELECT rowid FROM plain WHERE plain MATCH ? AND rowid <= ?", (match, sample)
             )
         }
-        if q.filters:  # the default table has no filters: apply them as the oracle does
-            sample_ids = {
-                i
-                for i in sample_ids
-                if i in texts and all(texts[i][2].get(k) == v for k, v in q.filters.items())
-            }
+        if q.filters or q.window:  # the default table has no filters: as the oracle does
+            sample_ids = {i for i in sample_ids if i in texts and in_filters(q, texts[i][2])}
         ours = ours_in_sample(db, q, sample)
+        if q.window:  # the index has months; the exact dates are tested on `items`
+            ours = {i for i in ours if i in texts and in_filters(q, texts[i][2])}
         true_n, ours_false, ours_missed = wrong_results(q, ours, texts)
         _, plain_false, plain_missed = wrong_results(q, sample_ids, texts)
         per_query.append(

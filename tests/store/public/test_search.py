@@ -380,3 +380,35 @@ def test_date_ranges_across_months_find_exactly_the_copies_published_in_them(
     assert found("2026-04-01 00:00", "2026-05-01 00:00") == ["moved"]
     # longer than MONTH_TOKENS months: found through `items` alone, the same way
     assert found("2023-01-01 00:00", "2026-02-01 00:00") == ["jan-end", "old"]
+
+
+def test_a_page_is_filled_past_many_matches_the_gate_drops(store: Database) -> None:
+    """The newest matches are killed: search reads on (in growing batches on PostgreSQL)
+    until the page is full, and a page starting above every id is the first page."""
+    batch = [
+        Item(
+            guid=f"g{n:02d}",
+            headline=f"सूखा {n}",
+            body_html="<p>पाठ</p>",
+            body_text="पाठ",
+            slug=f"g{n}",
+            section="desh",
+            language="hi",
+            published_at=T0 + timedelta(minutes=n),
+        )
+        for n in range(40)
+    ]
+    copies.save(store, "ians", batch, envelope(store), now=T0 + timedelta(hours=1))
+    for n in range(5, 40):
+        found = editorial.find_copy(store, f"ians:g{n:02d}")
+        assert found is not None
+        editorial.kill(store, found, reason="legal", actor="editor test", now=NOW)
+    reader = PublicReader(store)
+    query = SearchQuery(parse_query("सूखा"))
+    first = reader.search(NOW, query, size=2)
+    assert [c.guid for c in first.copies] == ["g04", "g03"]
+    assert first.more_after is not None
+    rest = reader.search(NOW, query, size=10, after=first.more_after)
+    assert [c.guid for c in rest.copies] == ["g02", "g01", "g00"] and rest.more_after is None
+    huge = reader.search(NOW, query, size=2, after=10**18)
+    assert [c.guid for c in huge.copies] == ["g04", "g03"]

@@ -135,7 +135,7 @@ class Database:
                 conn.exec_driver_sql("PRAGMA analysis_limit=1000")
                 conn.exec_driver_sql("ANALYZE")
             else:
-                conn.exec_driver_sql("ANALYZE items, item_versions, stories, sections")
+                conn.exec_driver_sql("ANALYZE items, item_versions, stories, sections, search_keys")
         self._copies_since_statistics = 0
 
     def checkpoint_in_background(self) -> None:

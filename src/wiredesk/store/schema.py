@@ -315,6 +315,38 @@ item_fingerprints = Table(
     Index(None, "published_at"),
 )
 
+# Each copy's search key (wiredesk.text.search_keys): the folded words of its current version
+# and its filter tokens, written with the copy and rewritten whenever its current version
+# changes (store/ledger/search_index.py). Search reads the gate's columns from `items`, so a
+# kill or a withheld version leaves the key as it is and the copy out of results at once.
+# The index over the keys is each database's own, made by migration 0009 and not described
+# by this metadata (SEARCH_INDEX_OBJECTS): SQLite's FTS5 table `search_index` (kept in step
+# by triggers), PostgreSQL's generated `words` tsvector with a GIN index.
+search_keys = Table(
+    "search_keys",
+    metadata,
+    Column(
+        "item_id",
+        Integer,
+        ForeignKey("items.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("key", Text, nullable=False),
+)
+SEARCH_INDEX = "search_index"  # SQLite: the FTS5 table over `search_keys.key`
+SEARCH_WORDS = "words"  # PostgreSQL: the tsvector column generated from `search_keys.key`
+# The tables, columns, indexes and triggers of the search index, on either database: made by
+# migration 0009 alone (a test compares everything else with this metadata).
+SEARCH_INDEX_OBJECTS = frozenset(
+    {
+        SEARCH_INDEX,
+        *(f"{SEARCH_INDEX}_{part}" for part in ("data", "idx", "docsize", "config", "content")),
+        SEARCH_WORDS,
+        "ix_search_keys_words",
+    }
+)
+
 # Every section that has had a copy: the navigation reads this, not the archive.
 sections = Table(
     "sections",

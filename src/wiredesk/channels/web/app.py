@@ -23,6 +23,7 @@ from wiredesk.channels.web.assets import static_file
 from wiredesk.channels.web.cache import CachedPages, ChangeFollower, PageCache
 from wiredesk.channels.web.limits import REQUEST_TIMEOUT, RenderTimes, RequestLimits
 from wiredesk.channels.web.pages import Pages
+from wiredesk.channels.web.search_page import SearchPages
 from wiredesk.channels.web.security import SecurityHeaders
 from wiredesk.channels.web.sitemaps import SearchEngineFiles
 from wiredesk.config import Settings
@@ -58,6 +59,7 @@ def create_app(
     routes: list[BaseRoute] = [
         Route("/", one(pages.home), name="home"),
         Route("/health", pages.health, name="health"),
+        Route("/search", one(SearchPages(pages).page), name="search"),
         # files at the root answer here, never through the trailing-slash redirect
         Route("/robots.txt", files.robots, name="robots"),
         Route("/favicon.ico", files.favicon, name="favicon"),

@@ -22,7 +22,7 @@ from sqlalchemy import Connection, bindparam, insert, select, union_all, update
 from wiredesk.model import Item, ItemState, utcnow
 from wiredesk.store.bulk import begin_write, insert_many, next_ids_of, pipelined
 from wiredesk.store.database import Database
-from wiredesk.store.ledger import changes, visibility
+from wiredesk.store.ledger import changes, search_index, visibility
 from wiredesk.store.ledger.editorial import agency, audit
 from wiredesk.store.ledger.lifecycle import newer
 from wiredesk.store.ledger.short_ids import free_short_ids, short_id_for
@@ -256,10 +256,25 @@ def _create_many(
         for iid, row in zip(item_ids, item_rows, strict=True)
         if row["killed_at"] is not None
     ]
+    keys = [
+        (
+            row["id"],
+            search_index.key_of(
+                it,
+                section=row["section"],
+                source_id=source_id,
+                language=row["language"],
+                originator=row["originator"],
+                published_at=row["published_at"],
+            ),
+        )
+        for it, row in zip(batch, item_rows, strict=True)
+    ]
     with pipelined(conn):  # writes whose answers nothing waits for: one round trip
         insert_many(conn, items, item_rows)
         insert_many(conn, stories_table, story_rows)
         insert_many(conn, item_versions, version_rows)
+        search_index.add(conn, keys)
     if kills:  # a kill that arrived before the story it kills (rare; it reads its new id)
         conn.execute(insert(audit_log), kills)
     return [
@@ -309,6 +324,7 @@ def _add_version(
             items.c.published_at,
             items.c.killed_at,
             items.c.kill_manual,
+            items.c.section,
         ).where(items.c.source_id == source_id, items.c.guid == item.guid)
     ).one()
     item_id, short_id = row.id, row.short_id
@@ -373,6 +389,15 @@ def _add_version(
                     now,
                 )
         values["originator"] = normalize_name(item.originator) if item.originator else None
+        key = search_index.key_of(
+            item,
+            section=row.section,
+            source_id=source_id,
+            language=item.language,
+            originator=values["originator"],
+            published_at=values.get("published_at", row.published_at),
+        )
+        search_index.replace(conn, item_id, key)  # what search finds is what the page shows
     conn.execute(update(items).where(items.c.id == item_id).values(**values))
     # even a version that is not shown joins the history the article page lists
     return SaveOutcome(short_id, number, created=False, changed=shown), int(item_id)

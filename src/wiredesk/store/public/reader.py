@@ -37,6 +37,7 @@ from sqlalchemy import (
 )
 
 from wiredesk.model import Signal, utcnow
+from wiredesk.store.public import search
 from wiredesk.store.public.gate import (
     DuplicatePolicy,
     best_first,
@@ -54,6 +55,8 @@ from wiredesk.store.public.views import (
     Cursor,
     OtherCopy,
     Scope,
+    SearchPage,
+    SearchQuery,
     SitemapEntry,
     VersionLine,
     copy_from_row,
@@ -70,6 +73,11 @@ _pinned: contextvars.ContextVar[list[Connection] | None] = contextvars.ContextVa
 
 # Rows per `IN (...)` list: well under SQLite's 32,766 bound parameters, and a plan stays cheap.
 _IN_CHUNK = 500
+# The most match ids one statement of a PostgreSQL search reads (`PublicReader._pg_search`).
+SEARCH_BATCH_MOST = 5000
+# The largest item id PostgreSQL's `integer` column holds: a page "below" a larger one (a
+# hand-edited link) starts from the newest match.
+_MAX_ITEM_ID = 2**31 - 1
 # Changes read per catch-up; a reader further behind than this drops its whole cache.
 _CHANGES_BATCH = 1000
 
@@ -447,6 +455,61 @@ class PublicReader:
             params["after_time"], params["after_id"] = after.published_at, after.item_id
         with self._connect() as conn:
             return self.copies.complete(conn, conn.execute(q, params).all())
+
+    def search(
+        self, now: datetime, query: SearchQuery, *, size: int = 20, after: int | None = None
+    ) -> SearchPage:
+        """A page of the copies whose current version has every word of `query` (and each
+        phrase), newest arrival first, below item id `after` when given: the copies the lists
+        show (the gate's listing clause; an agency's filter, like its page, shows every public
+        copy of that agency), filtered as the query says. Nothing when it has no words."""
+        if not query.terms:
+            return SearchPage([], None)
+        scope = Scope(query.section, query.source_id, query.originator)
+        gate = _filters(self.policy.mode, _shape(scope))
+        with self._connect() as conn:
+            if conn.dialect.name == "sqlite":
+                q, params = search.sqlite_statement(query, _LISTED, gate, after)
+                params |= _scope_params(now, scope)
+                params["limit"] = size + 1
+                rows = list(conn.execute(q, params).all())
+            else:
+                rows = self._pg_search(conn, now, query, scope, gate, size + 1, after)
+            more = None
+            if len(rows) > size:
+                rows = rows[:size]
+                more = int(rows[-1].item_id)
+            return SearchPage(self.copies.complete(conn, rows), more)
+
+    def _pg_search(
+        self,
+        conn: Connection,
+        now: datetime,
+        query: SearchQuery,
+        scope: Scope,
+        gate: list[ColumnElement[bool]],
+        wanted: int,
+        after: int | None,
+    ) -> list[Any]:
+        """PostgreSQL: the matches' ids a batch at a time, newest first, then their copies
+        that pass the gate, until `wanted` copies are found or the matches run out. A batch is
+        twice the page; when the gate drops many (a narrow date range within its months, say)
+        the next batch is four times bigger, up to SEARCH_BATCH_MOST."""
+        copies_q, params = search.pg_copies_statement(query, _LISTED, gate)
+        params |= _scope_params(now, scope)
+        below = min(after, _MAX_ITEM_ID) if after is not None else None
+        batch = 2 * wanted
+        rows: list[Any] = []
+        while len(rows) < wanted:
+            ids = list(conn.execute(search.pg_match_ids(query, below, batch)).scalars())
+            if not ids:
+                break
+            rows += conn.execute(copies_q, {**params, "ids": ids}).all()
+            if len(ids) < batch:
+                break
+            below = ids[-1]
+            batch = min(batch * 4, SEARCH_BATCH_MOST)
+        return rows[:wanted]
 
     def nav_sections(self, now: datetime) -> list[str]:
         """Sections that list something at `now`, by name (one index probe each)."""

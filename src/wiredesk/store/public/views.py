@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from wiredesk.text.search_keys import QueryTerms
+
 # List columns stored as JSON text (store/schema.py), decoded here once.
 JSON_FIELDS = ("categories", "subjects", "keywords", "provenance", "images")
 
@@ -237,3 +239,27 @@ class SitemapEntry:
     published: datetime  # when the public first saw it (an embargo's end, if later)
     modified: datetime  # its last change: the current version's time, else `published`
     headline: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchQuery:
+    """A reader's search: the folded words and phrases of what they typed
+    (`wiredesk.text.search_keys.parse_query`), and the filters they chose. Dates bound the
+    copies' publication time: `since` inclusive, `until` exclusive."""
+
+    terms: QueryTerms
+    section: str | None = None
+    source_id: str | None = None
+    language: str | None = None
+    originator: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    """One page of search results, newest first, and the item id the next page starts below
+    (None: no more)."""
+
+    copies: list[Copy]
+    more_after: int | None

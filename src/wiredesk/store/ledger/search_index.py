@@ -1,0 +1,74 @@
+"""Search keys kept in step with copies: written with a new copy, rewritten with every change
+of a copy's current version (an update, a correction, a kill notice that carries text), in the
+caller's transaction.
+
+The key is what `wiredesk.text.search_keys.story_key` makes of the current version's headline,
+subheadline, summary and body, with filter tokens for the copy's section, agency, language and
+originator. Visibility is not in the key: search applies the gate's columns of `items` as the
+lists do, so a kill, a withheld version or an embargo changes results with no write here.
+
+The database's own index follows the key table: SQLite's FTS5 table by triggers, PostgreSQL's
+generated tsvector column (migration 0009).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, update
+
+from wiredesk.store.bulk import insert_many
+from wiredesk.store.schema import search_keys
+from wiredesk.text.search_keys import story_key
+
+# The version's texts that are searched, in the order they enter the key.
+KEY_TEXTS = ("headline", "subheadline", "summary", "body_text")
+
+
+def key_of(
+    texts: Mapping[str, Any] | Any,
+    *,
+    section: str | None,
+    source_id: str | None,
+    language: str | None,
+    originator: str | None,
+    published_at: datetime,
+) -> str:
+    """The search key of a copy: its version's texts (a row or an `Item`, read by the names
+    of KEY_TEXTS) and its facts, which become filter tokens. `originator` as `items` keeps it
+    (normalized), so a query's filter names the same token; `published_at` as `items` keeps
+    it (its month, in UTC, is a token: `month_of`)."""
+    if isinstance(texts, Mapping):
+        parts = [texts.get(name) for name in KEY_TEXTS]
+    else:
+        parts = [getattr(texts, name, None) for name in KEY_TEXTS]
+    facts = {
+        "section": section,
+        "source": source_id,
+        "language": language,
+        "originator": originator,
+        "month": month_of(published_at),
+    }
+    return story_key(parts, facts)
+
+
+def month_of(when: datetime) -> str:
+    """The month token's value of a publication time: `YYYY-MM` in UTC."""
+    return f"{when.astimezone(UTC):%Y-%m}"
+
+
+def add(conn: Connection, rows: Iterable[tuple[int, str]]) -> None:
+    """Keys of new copies: (item id, key) each, in one statement."""
+    insert_many(conn, search_keys, [{"item_id": i, "key": k} for i, k in rows])
+
+
+def replace(conn: Connection, item_id: int, key: str) -> None:
+    """The key of a copy whose current version changed (a copy stored before its key existed
+    gets one)."""
+    done = conn.execute(
+        update(search_keys).where(search_keys.c.item_id == item_id).values(key=key)
+    ).rowcount
+    if not done:
+        conn.execute(insert(search_keys).values(item_id=item_id, key=key))

@@ -165,7 +165,7 @@ def test_a_database_behind_head_is_migrated_at_the_next_start_with_its_data(
         assert reader.copy_status("s4", now) == "hidden"
         assert reader.nav_sections(now) == ["desh"]
         assert reader.has_copies(now, Scope(originator="चाइना मीडिया ग्रुप"))
-        # migration 0009 made every stored copy's search key: search finds what lists show
+        # migration 0010 made every stored copy's search key: search finds what lists show
         found = reader.search(now, SearchQuery(parse_query("H")), size=10).copies
         assert sorted(c.guid for c in found) == ["embargoed", "plain"]
         found = reader.search(now, SearchQuery(parse_query("h"), originator="चाइना मीडिया ग्रुप"))
@@ -286,14 +286,14 @@ def test_a_connection_that_died_just_after_use_fails_once_then_the_pool_is_fresh
         store.close()
 
 
-def test_migration_0009_backfills_search_keys_in_batches(store: Database) -> None:
+def test_migration_0010_backfills_search_keys_in_batches(store: Database) -> None:
     """The keys of an archive stored before search are made batch by batch, each copy once,
     and search then finds the copies (on SQLite through the FTS5 triggers, on PostgreSQL
     through the generated column)."""
     import importlib.util
 
-    path = resources.files("wiredesk.store") / "migrations" / "versions" / "0009_search_keys.py"
-    spec = importlib.util.spec_from_file_location("migration_0009", str(path))
+    path = resources.files("wiredesk.store") / "migrations" / "versions" / "0010_search_keys.py"
+    spec = importlib.util.spec_from_file_location("migration_0010", str(path))
     assert spec is not None and spec.loader is not None
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
@@ -301,7 +301,7 @@ def test_migration_0009_backfills_search_keys_in_batches(store: Database) -> Non
     batch = [wire_item(f"g{n}", headline=f"पुरानी ख़बर {n}") for n in range(5)]
     copies.save(store, "ians", batch, env, now=T0)
     with store.engine.begin() as conn:
-        conn.execute(text("DELETE FROM search_keys"))  # as before migration 0009
+        conn.execute(text("DELETE FROM search_keys"))  # as before migration 0010
     reader = PublicReader(store)
     now = T0 + timedelta(hours=1)
     assert reader.search(now, SearchQuery(parse_query("पुरानी"))).copies == []

@@ -319,7 +319,7 @@ item_fingerprints = Table(
 # and its filter tokens, written with the copy and rewritten whenever its current version
 # changes (store/ledger/search_index.py). Search reads the gate's columns from `items`, so a
 # kill or a withheld version leaves the key as it is and the copy out of results at once.
-# The index over the keys is each database's own, made by migration 0009 and not described
+# The index over the keys is each database's own, made by migration 0010 and not described
 # by this metadata (SEARCH_INDEX_OBJECTS): SQLite's FTS5 table `search_index` (kept in step
 # by triggers), PostgreSQL's generated `words` tsvector with a GIN index.
 search_keys = Table(
@@ -337,7 +337,7 @@ search_keys = Table(
 SEARCH_INDEX = "search_index"  # SQLite: the FTS5 table over `search_keys.key`
 SEARCH_WORDS = "words"  # PostgreSQL: the tsvector column generated from `search_keys.key`
 # The tables, columns, indexes and triggers of the search index, on either database: made by
-# migration 0009 alone (a test compares everything else with this metadata).
+# migration 0010 alone (a test compares everything else with this metadata).
 SEARCH_INDEX_OBJECTS = frozenset(
     {
         SEARCH_INDEX,

@@ -8,7 +8,7 @@ originator. Visibility is not in the key: search applies the gate's columns of `
 lists do, so a kill, a withheld version or an embargo changes results with no write here.
 
 The database's own index follows the key table: SQLite's FTS5 table by triggers, PostgreSQL's
-generated tsvector column (migration 0009).
+generated tsvector column (migration 0010).
 """
 
 from __future__ import annotations

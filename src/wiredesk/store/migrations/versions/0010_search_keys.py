@@ -15,8 +15,8 @@ The keys of an existing archive are made here, in batches of BATCH copies read i
 (a million copies: a few minutes of folding, see docs/operations.md); the index is built once
 after all the keys are in, which is faster than growing it row by row.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from wiredesk.store.bulk import insert_many
 from wiredesk.store.ledger.search_index import key_of
 from wiredesk.store.schema import UTCDateTime, search_keys
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

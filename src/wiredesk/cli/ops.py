@@ -4,6 +4,7 @@ what is quarantined and why — and reading stored payloads again after a fix.""
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
@@ -18,6 +19,9 @@ from wiredesk.cli.output import (
     when,
 )
 from wiredesk.errors import WiredeskError
+
+if TYPE_CHECKING:
+    from wiredesk.channels.health import SourceHealth
 
 ITEMS_LIMIT = 1000  # `wiredesk items` without --limit or --all
 
@@ -151,13 +155,24 @@ def sources(config: str | None, as_json: bool) -> None:
                 when(r.next_poll_at, now, tz),
                 str(r.items_24h),
                 f"{r.url} (moved from {r.configured_url})" if r.moved else r.url,
-                r.last_error or "",
+                _problems(r),
             )
             for r in rows
         ],
         wrap="LAST ERROR",  # times and URLs stay whole; the error wraps
         colours={1: _STATE_COLOURS},
     )
+
+
+def _problems(row: SourceHealth) -> str:
+    """The source's last error, and its pictures the site could not host lately."""
+    parts = [row.last_error] if row.last_error else []
+    if row.pictures_failed_24h:
+        parts.append(
+            f"{row.pictures_failed_24h} picture(s) not hosted in 24 h; last: "
+            f"{row.last_picture_error or '?'}"
+        )
+    return "; ".join(parts)
 
 
 @click.command()

@@ -68,7 +68,7 @@ def create_app(
         Route("/sitemap-{month}.xml", one(files.month), name="month_sitemap"),
         *extra_routes,
         Route("/static/{path:path}", static_file, name="static"),
-        Route("/media/{name}", MediaFiles(media_root(settings.site.data_dir)), name="media"),
+        Route("/media/{name}", MediaFiles(media_root(settings.site.data_dir)).serve, name="media"),
         Route("/feed.xml", one(pages.feed), name="rss"),
         Route("/atom.xml", one(pages.feed), name="atom"),
         Route("/feed.json", one(pages.feed), name="json_feed"),

@@ -25,7 +25,7 @@ class MediaFiles:
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    async def __call__(self, request: Request) -> Response:
+    async def serve(self, request: Request) -> Response:
         name = request.path_params["name"]
         parsed = parse_rendition_name(name)
         if parsed is None:

@@ -78,7 +78,7 @@ def resolve(href: str, location: str, transport: str, source: SourceSettings) ->
     try:
         parts = urlsplit(href)
     except ValueError:
-        return Named(href, None, f"{href!r} is not a valid address")
+        return Named(href, None, "not a valid address")
     scheme = parts.scheme.lower()
     if scheme in ("http", "https"):
         return Named(href, href)
@@ -97,8 +97,8 @@ def resolve(href: str, location: str, transport: str, source: SourceSettings) ->
     return Named(
         href,
         None,
-        f"{href!r} is a relative address in a pushed payload, which has no address of its "
-        "own to be relative to; the agency must send absolute http(s) addresses",
+        "a relative address in a pushed payload, which has no address of its own to be "
+        "relative to; the agency must send absolute http(s) addresses",
     )
 
 
@@ -115,7 +115,7 @@ def _local(href: str, target: Path | None, source: SourceSettings) -> Named:
         return Named(
             href,
             None,
-            f"{href!r} is a file on this machine, which only a file or folder source may name",
+            "a file on this machine, which only a file or folder source may name",
         )
     try:
         real = target.resolve()
@@ -126,8 +126,7 @@ def _local(href: str, target: Path | None, source: SourceSettings) -> Named:
         return Named(
             href,
             None,
-            f"{href!r} is outside the source's folder {root}; only pictures beside the "
-            "payloads are read",
+            f"outside the source's folder {root}; only pictures beside the payloads are read",
         )
     return Named(href, real.as_uri())
 

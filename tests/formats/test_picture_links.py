@@ -198,3 +198,22 @@ def test_nitf_media_producer_is_the_credit() -> None:
     assert [(i.href, i.caption, i.credit) for i in item.images] == [
         ("https://i.example/fair.jpg", "Stalls at the fair", "Photo: S. Das")
     ]
+
+
+def test_a_caption_before_the_item_s_own_text_is_neither_its_title_nor_its_body() -> None:
+    """Media RSS puts a picture's `media:title` and `media:description` inside its
+    `media:content`, often before the item's own title and description: they are the
+    picture's caption, never the story's headline or body."""
+    doc = b"""<?xml version="1.0"?>
+<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>W</title>
+<item><guid>g1</guid>
+<media:content url="http://img.wire.example/b.jpg" medium="image">
+<media:title>Boats</media:title><media:description>Boats on the river</media:description>
+</media:content>
+<title>River festival opens</title><link>http://wire.example/a</link>
+<description>The festival opened on Thursday with a boat race.</description>
+</item></channel></rss>"""
+    [item] = parse_payload(doc, "rss").items
+    assert item.headline == "River festival opens"
+    assert "boat race" in item.body_html and "Boats on the river" not in item.body_html
+    assert item.images[0].caption == "Boats on the river"

@@ -516,6 +516,10 @@ def _foreign_text_first(payload: bytes, fmt: str) -> bool:
         start = payload.rfind(item, 0, m.start())
         if start < 0:
             continue  # the channel's
+        if payload.rfind(b"<media:content", start, m.start()) > payload.rfind(
+            b"</media:content", start, m.start()
+        ):
+            continue  # a picture's caption inside its `media:content`: fastfeedparser knows it
         end = payload.find(b"</" + own + b"item", m.end())
         tag = b"<" + own + m.group(2)
         if _has_tag(payload, tag, start, m.start()):

@@ -33,9 +33,9 @@ def invoke(*args: str) -> Result:
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
-def test_ingest_once_hosts_pictures_and_sources_names_the_one_that_failed(
-    tmp_path: Path,
-) -> None:
+def ingested(tmp_path: Path) -> Path:
+    """A settings file whose one source's feed names two pictures, one of them missing,
+    after `wiredesk ingest --once`."""
     feed = tmp_path / "wire" / "feed.xml"
     (feed.parent / "pictures").mkdir(parents=True)
     feed.write_text(RSS, encoding="utf-8")
@@ -56,6 +56,13 @@ images = "host"
         encoding="utf-8",
     )
     assert invoke("ingest", "--once", "--config", str(config)).exit_code == 0
+    return config
+
+
+def test_ingest_once_hosts_pictures_and_sources_names_the_one_that_failed(
+    tmp_path: Path,
+) -> None:
+    config = ingested(tmp_path)
     assert len(list((tmp_path / "data" / "media").rglob("*.webp"))) == 3
 
     table = invoke("sources", "--config", str(config))
@@ -78,3 +85,24 @@ images = "host"
         assert "मेला शुरू" in home and "पुल खुला" in home
     finally:
         db.close()
+
+
+def test_the_pictures_command_counts_them_and_remakes_their_sizes(tmp_path: Path) -> None:
+    config = ingested(tmp_path)
+    shown = invoke("pictures", "--config", str(config)).output
+    assert "1 picture(s) hosted in " in shown and "sources hosting pictures: sb" in shown
+    assert "sb: 1 picture(s) not hosted in 24 h; last: picture pictures/missing.jpg" in shown
+
+    media = tmp_path / "data" / "media"
+    [largest] = [p for p in media.rglob("*-900.jpg")]
+    largest.unlink()  # damage: a rendition lost
+    remade = invoke("pictures", "--remake", "--config", str(config))
+    assert "re-made the sizes of 1 picture(s)" in remade.output
+    assert largest.is_file()
+
+    [original] = list(media.rglob("*.original"))
+    original.unlink()  # pruned to save room: the sizes stay, and can no longer be re-made
+    remade = invoke("pictures", "--remake", "--config", str(config))
+    assert "re-made the sizes of 0 picture(s)" in remade.output
+    assert "1 picture(s) have no original left" in remade.output
+    assert largest.is_file()

@@ -152,19 +152,19 @@ def _encoded(image: Image.Image, kind: str, **options: object) -> bytes:
     return buffer.getvalue()
 
 
-def save(root: Path, renditions: Renditions, original: bytes) -> None:
+def save(root: Path, renditions: Renditions, original: bytes, *, replace: bool = False) -> None:
     """Write the original and each rendition under `root` (store/public/media.py names
     them), each file whole or not at all: a rendition is written to a temporary name in its
     folder and renamed, so a page never serves half a picture. Files already there (the same
-    picture from another address) are left as they are."""
+    picture from another address) are left as they are, unless `replace` (re-making)."""
     made = renditions.made
-    _write(original_path(root, made.sha256), original)
+    _write(original_path(root, made.sha256), original, replace=False)
     for (width, ext), data in renditions.files.items():
-        _write(rendition_path(root, made.sha256, width, ext), data)
+        _write(rendition_path(root, made.sha256, width, ext), data, replace=replace)
 
 
-def _write(path: Path, data: bytes) -> None:
-    if path.exists():
+def _write(path: Path, data: bytes, *, replace: bool) -> None:
+    if path.exists() and not replace:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".part-")

@@ -41,7 +41,7 @@ from wiredesk.ingest.write_lock import locked
 from wiredesk.model import utcnow
 from wiredesk.store.database import Database
 from wiredesk.store.ledger import pictures as ledger
-from wiredesk.store.public.media import media_root
+from wiredesk.store.public.media import media_root, original_path
 
 log = logging.getLogger(__name__)
 
@@ -302,3 +302,25 @@ def fetch_pictures_once(settings: Settings, db: Database, *, limit: float = 300.
     if not any(s.hosts_pictures for s in settings.sources):
         return 0
     return asyncio.run(PictureFetcher(settings, db).drain(limit=limit))
+
+
+def remake_all(settings: Settings, db: Database) -> tuple[int, list[str]]:
+    """Make every hosted picture's renditions again from its original (after an upgrade that
+    changed the sizes, or a damaged media folder), and show the new ones. Returns how many
+    were made and the sha256 of those whose original is gone (their renditions stay)."""
+    from wiredesk.ingest.pictures import renditions
+
+    root = media_root(settings.site.data_dir)
+    done, missing = 0, []
+    for sha in ledger.all_pictures(db):
+        path = original_path(root, sha)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            missing.append(sha)
+            continue
+        sized = renditions.make(data, max_pixels=settings.site.max_picture_pixels)
+        renditions.save(root, sized, data, replace=True)
+        ledger.remade(db, sized.made, utcnow())
+        done += 1
+    return done, missing

@@ -343,6 +343,35 @@ def forget_source(db: Database, source_id: str, now: datetime) -> set[str]:
     return tags
 
 
+def all_pictures(db: Database) -> list[str]:
+    """The sha256 of every picture the site hosts, oldest first."""
+    with db.engine.connect() as conn:
+        return list(conn.execute(select(pictures.c.sha256).order_by(pictures.c.made_at)).scalars())
+
+
+def remade(db: Database, made: Made, now: datetime) -> set[str]:
+    """A picture's renditions were made again (`wiredesk pictures --remake`): its sizes are
+    recorded, and the copies that show it show the new ones. Returns the tags."""
+    with db.engine.begin() as conn:
+        conn.execute(
+            update(pictures)
+            .where(pictures.c.sha256 == made.sha256)
+            .values(width=made.width, height=made.height, widths=json.dumps(list(made.widths)))
+        )
+        showing = set(
+            conn.execute(
+                select(picture_refs.c.item_id)
+                .select_from(
+                    picture_refs.join(picture_urls, picture_urls.c.id == picture_refs.c.url_id)
+                )
+                .where(picture_urls.c.sha256 == made.sha256)
+            ).scalars()
+        )
+        tags = _refresh_in(conn, db, showing, now) if showing else set()
+    db.notify(tags)
+    return tags
+
+
 def hosting_sources(db: Database) -> list[str]:
     """Sources the fetcher has a cursor for: those that hosted pictures when it last ran."""
     with db.engine.connect() as conn:

@@ -76,6 +76,8 @@ def test_a_copy_is_public_at_once_and_gains_its_hosted_pictures_when_they_arrive
     html, doc = d.page(sid)
     assert doc.xpath("//img") == [] and agency not in html
     assert "राहत दल की नाव" in html  # the body's caption stays without its picture
+    for feed in ("/feed.xml", "/atom.xml", "/feed.json"):
+        assert agency not in d.client.get(feed).text, feed
 
     assert d.host() == 1
     assert sorted(server.paths()) == ["/p/boat.png", "/p/flood.jpg"]
@@ -127,6 +129,12 @@ def test_a_copy_is_public_at_once_and_gains_its_hosted_pictures_when_they_arrive
             "caption": "पटना की एक गली में पानी",
         }
     ]
+
+    # the outbound feeds carry the same pictures, on the site's absolute addresses
+    for feed in ("/feed.xml", "/atom.xml", "/feed.json"):
+        text = d.client.get(feed).text
+        assert agency not in text, feed
+        assert text.count(BASE_URL + "/media/") >= 2, feed  # the lead and the body's
 
     # a later pass has nothing to fetch again
     assert d.host() == 0 and len(server.requests) == 2

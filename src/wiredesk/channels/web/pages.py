@@ -33,7 +33,7 @@ from wiredesk.channels.copy_extras import (
 from wiredesk.channels.feeds import FORMATS
 from wiredesk.channels.feeds.entry import FEED_SIZE, FeedInfo, disclaimer
 from wiredesk.channels.health import health_report
-from wiredesk.channels.web.pictures import ARTICLE_SIZES, article_body, lead_picture
+from wiredesk.channels.pictures import ARTICLE_SIZES, article_body, lead_picture
 from wiredesk.channels.web.render import PAGE_CACHE, Renderer, originator_href
 from wiredesk.channels.web.structured import ArticleFacts, article_structured
 from wiredesk.store.public import reader as public

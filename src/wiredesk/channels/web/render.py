@@ -39,7 +39,7 @@ PAGE_CACHE = "public, max-age=60"
 # what no write announces (an operator's SQL, a clock that moved) is shown within minutes.
 MAX_AGE = timedelta(minutes=10)
 NAV_KEY = " nav"  # a page cache key no request path can have (paths start with "/")
-# A picture inside a story's body: the article column's width (channels/web/pictures.py).
+# A picture inside a story's body: the article column's width (channels/pictures.py).
 BODY_PICTURE_SIZES = "(min-width: 48rem) 624px, calc(100vw - 2rem)"
 
 

@@ -4,7 +4,7 @@ Defence in depth behind the sanitizer: even if a copy's body carried a script pa
 browser would refuse to run it. Everything the pages use (CSS, the font, the favicon, the
 pictures) is same-origin: `img-src 'self'`, so no page ever loads a picture from an agency's
 host, whatever a body says. Pictures the site hosts are served from /media/; an agency whose
-pictures are not hosted gets links to them, never an inline picture (channels/web/pictures.py).
+pictures are not hosted gets links to them, never an inline picture (channels/pictures.py).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Pictures on an article page, by the source's `images` setting.
+"""Pictures on an article page and in the outbound feeds, by the source's `images` setting.
 
 - `"host"`: the copy's lead picture (`Copy.picture`) above the story, in the sizes the site
   made (templates/_picture.html); an `<img>` of the body the site hosts becomes the same
@@ -10,8 +10,10 @@
 - `"none"`: nothing: no picture, no link; an `<img>` of the body is left out.
 
 The body was sanitized when it arrived, so its `<img>` elements are nh3's: attributes in
-double quotes, entities escaped. Rewriting happens when a page is rendered (pages are kept
-in the page cache, so once per change), because a picture arrives after its copy.
+double quotes, entities escaped. Rewriting happens when a page or feed is rendered (both are
+kept in the page cache, so once per change), because a picture arrives after its copy. The
+feeds get the same rules with plain `<img>` elements on the site's absolute addresses
+(`feed_picture`): a feed reader shows pictures from the site, never from the agency.
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ _ATTR_RE = re.compile(r"""\b([a-zA-Z-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _FIGURE_RE = re.compile(r"<figure\b[^>]*>(.*?)</figure>", re.IGNORECASE | re.DOTALL)
 _EMPTY_FIGURE_RE = re.compile(r"<figure\b[^>]*>\s*</figure>", re.IGNORECASE)
 
-# (picture, eager) -> the `<picture>` element, from templates/_picture.html
+# a hosted picture -> its element: `<picture>` on a page (templates/_picture.html), a plain
+# `<img>` on the site's absolute address in a feed (`feed_picture`)
 PictureHtml = Callable[[Picture], Markup]
 
 
@@ -74,6 +77,31 @@ def article_body(
 
     body = _EMPTY_FIGURE_RE.sub("", _IMG_RE.sub(one, body))
     return Markup(body)  # safe: sanitized on arrival; what was added is escaped
+
+
+def feed_picture(base_url: str) -> PictureHtml:
+    """A hosted picture as a feed reader gets it: one `<img>` of the 640 px JPEG (the size
+    most readers show) on the site's absolute address, with its size and alt text."""
+
+    def element(picture: Picture) -> Markup:
+        height = max(1, round(picture.height * _feed_width(picture) / picture.width))
+        return Markup(
+            f'<img src="{escape(base_url + picture.src)}" width="{_feed_width(picture)}" '
+            f'height="{height}" alt="{escape(picture.alt)}">'
+        )
+
+    return element
+
+
+def feed_lead(picture: Picture, base_url: str) -> Markup:
+    """The lead picture at the top of a feed entry's content, with caption and credit."""
+    words = " ".join(w for w in (picture.caption, picture.credit) if w)
+    caption = f"<figcaption>{escape(words)}</figcaption>" if words else ""
+    return Markup(f"<figure>{feed_picture(base_url)(picture)}{caption}</figure>")
+
+
+def _feed_width(picture: Picture) -> int:
+    return picture.widths[min(1, len(picture.widths) - 1)]
 
 
 def _attributes(tag: str) -> dict[str, str]:

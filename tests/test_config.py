@@ -122,3 +122,42 @@ def test_bad_websub_settings_say_which_key_and_why(
     with pytest.raises(ConfigError) as info:
         _websub(tmp_path, websub)
     assert says in str(info.value)
+
+
+def test_pictures_are_linked_unless_a_source_says_host_or_none(tmp_path: Path) -> None:
+    url = "https://wire.example/f.xml"
+    [src] = parse(tmp_path, {"url": url}).sources
+    assert src.images == "link" and not src.hosts_pictures
+    [src] = parse(tmp_path, {"url": url, "images": "host"}).sources
+    assert src.hosts_pictures
+    message = error(tmp_path, {"url": url, "images": "yes"})
+    assert "sources.ians.images" in message and '"host"' in message and "'yes'" in message
+
+
+def test_picture_limits_have_defaults_and_ranges(tmp_path: Path) -> None:
+    site = parse(tmp_path, {"url": "https://wire.example/f.xml"}).site
+    assert site.max_picture_bytes == 20 * 1024 * 1024
+    assert site.max_picture_pixels == 50_000_000
+    message = error(tmp_path, {"url": "https://wire.example/f.xml"}, max_picture_pixels=0)
+    assert "site.max_picture_pixels" in message
+
+
+def test_a_source_s_credentials_go_only_to_its_own_hosts(tmp_path: Path) -> None:
+    [src] = parse(
+        tmp_path,
+        {
+            "url": "https://api.wire.example/feed.xml",
+            "headers": {"Authorization": "Bearer abc", "X-Api-Key": "k"},
+            "headers_hosts": ["Photos.Wire.Example"],
+        },
+    ).sources
+    expected = {"Authorization": "Bearer abc", "X-Api-Key": "k"}
+    assert src.headers_for("api.wire.example") == expected
+    assert src.headers_for("photos.wire.example") == expected
+    assert src.headers_for("cdn.elsewhere.example") == {}
+    bad_name = error(tmp_path, {"url": "https://w.example/f", "headers": {"Host": "x"}})
+    assert "sources.ians.headers.Host" in bad_name
+    bad_value = error(tmp_path, {"url": "https://w.example/f", "headers": {"X-Key": "a\nb"}})
+    assert "printable ASCII" in bad_value
+    bad_host = error(tmp_path, {"url": "https://w.example/f", "headers_hosts": ["https://x"]})
+    assert "sources.ians.headers_hosts" in bad_host

@@ -43,6 +43,21 @@ DEFAULT_FETCH_TOTAL_TIMEOUT = 120.0  # seconds for a whole fetch: every redirect
 DEFAULT_MAX_CONCURRENT_POLLS = 16
 DEFAULT_MAX_REQUESTS_PER_HOST = 2
 DEFAULT_MAX_BACKOFF = 3600.0  # a failing source is still retried at least hourly
+# Pictures (docs/configuration.md, "Pictures"): the largest original fetched, and the most
+# pixels one may decode to (a small file can declare a huge canvas: a decompression bomb).
+DEFAULT_MAX_PICTURE_BYTES = 20 * 1024 * 1024
+DEFAULT_MAX_PICTURE_PIXELS = 50_000_000
+# What the site does with a source's pictures: serve its own copies ("host"), link to the
+# agency's ("link", no picture shown inline) or nothing ("none"). Licences differ by agency.
+IMAGE_MODES = ("host", "link", "none")
+# Headers wiredesk sets itself, which a source's `headers` may not replace.
+_OWN_HEADERS = frozenset(
+    {"host", "content-length", "transfer-encoding", "connection", "accept-encoding",
+     "if-none-match", "if-modified-since", "user-agent"}
+)  # fmt: skip
+_HEADER_NAME_RE = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+_HEADER_VALUE_RE = re.compile(r"^[\x20-\x7e]*$")
+_HOST_RE = re.compile(r"^[a-z0-9.-]+$|^\[[0-9a-f:.]+\]$")
 # Seconds a client of the site gets to send a request's headers, and then its whole body: a
 # connection trickling a byte a second must not be held for ever (slowloris).
 DEFAULT_REQUEST_HEADER_TIMEOUT = 10.0
@@ -54,6 +69,7 @@ DUPLICATE_POLICIES = ("link", "suppress", "publish")
 RESERVED_SECTIONS = frozenset(
     {
         "static",
+        "media",
         "source",
         "originator",
         "feed.xml",
@@ -84,6 +100,8 @@ class SiteSettings:
     max_concurrent_polls: int = DEFAULT_MAX_CONCURRENT_POLLS
     max_requests_per_host: int = DEFAULT_MAX_REQUESTS_PER_HOST
     max_backoff: float = DEFAULT_MAX_BACKOFF
+    max_picture_bytes: int = DEFAULT_MAX_PICTURE_BYTES
+    max_picture_pixels: int = DEFAULT_MAX_PICTURE_PIXELS
     request_header_timeout: float = DEFAULT_REQUEST_HEADER_TIMEOUT
     request_body_timeout: float = DEFAULT_REQUEST_BODY_TIMEOUT
     duplicates: str = "link"  # one of DUPLICATE_POLICIES
@@ -121,6 +139,26 @@ class SourceSettings:
     # Other names the agency goes by in its copy ("आईएएनएस" for IANS): its sign-offs and
     # credits under them are the agency itself, one step of provenance, not two.
     aliases: tuple[str, ...] = ()
+    # "host", "link" or "none" (IMAGE_MODES): see docs/configuration.md, "Pictures".
+    images: str = "link"
+    # Credentials the agency wants on every request (an API key, a bearer token), sent to the
+    # host of `url` and to the hosts in `headers_hosts` only, never past a redirect elsewhere.
+    headers: tuple[tuple[str, str], ...] = ()
+    headers_hosts: tuple[str, ...] = ()
+
+    @property
+    def hosts_pictures(self) -> bool:
+        return self.images == "host"
+
+    def headers_for(self, host: str) -> dict[str, str]:
+        """The source's `headers` if a request to `host` may carry them, else none."""
+        if not self.headers:
+            return {}
+        host = host.lower()
+        own = urlsplit(self.url).hostname if self.url else None
+        if host == own or host in self.headers_hosts:
+            return dict(self.headers)
+        return {}
 
     @property
     def polled(self) -> bool:
@@ -190,6 +228,8 @@ _SITE_KEYS = {
     "max_concurrent_polls": int,
     "max_requests_per_host": int,
     "max_backoff": (int, float),
+    "max_picture_bytes": int,
+    "max_picture_pixels": int,
     "request_header_timeout": (int, float),
     "request_body_timeout": (int, float),
     "duplicates": str,
@@ -211,6 +251,9 @@ _SOURCE_KEYS = {
     "allow_private": bool,
     "missing_headline": str,
     "aliases": list,
+    "images": str,
+    "headers": dict,
+    "headers_hosts": list,
 }
 _WEBSUB_KEYS = {
     "enabled": bool,
@@ -365,6 +408,7 @@ def _typed(shown: str, table: dict[str, Any], spec: dict[str, Any], prefix: str)
                         str: "a string",
                         bool: "true or false",
                         list: "a list",
+                        dict: "a table",
                     }[t]
                     for t in names
                 )
@@ -459,6 +503,8 @@ def _parse_fetch_limits(shown: str, raw: dict[str, Any]) -> dict[str, Any]:
         "max_concurrent_polls": (DEFAULT_MAX_CONCURRENT_POLLS, 1, 1000, "between 1 and 1000"),
         "max_requests_per_host": (DEFAULT_MAX_REQUESTS_PER_HOST, 1, 100, "between 1 and 100"),
         "max_backoff": (DEFAULT_MAX_BACKOFF, 1, 7 * 86400, "1 to 604800 seconds"),
+        "max_picture_bytes": (DEFAULT_MAX_PICTURE_BYTES, 1024, 2**31, "1024 bytes to 2 GiB"),
+        "max_picture_pixels": (DEFAULT_MAX_PICTURE_PIXELS, 10_000, 10**9, "10000 to 1e9"),
         "request_header_timeout": (DEFAULT_REQUEST_HEADER_TIMEOUT, 0.001, 3600, "0-3600 seconds"),
         "request_body_timeout": (DEFAULT_REQUEST_BODY_TIMEOUT, 0.001, 3600, "0-3600 seconds"),
     }
@@ -524,6 +570,22 @@ def _parse_source(shown: str, raw: Any, i: int, base_dir: Path) -> SourceSetting
             'must be a list of names, e.g. ["आईएएनएस"]',
             prefix + "aliases",
         )
+    images = raw.get("images", "link")
+    if images not in IMAGE_MODES:
+        raise ConfigError(
+            shown,
+            f'must be "host" (the site serves its own copies), "link" (links to the '
+            f'agency\'s) or "none", not {images!r}; see docs/configuration.md, "Pictures"',
+            prefix + "images",
+        )
+    headers = _parse_headers(shown, prefix, raw.get("headers", {}))
+    headers_hosts = raw.get("headers_hosts", [])
+    if not all(isinstance(h, str) and _HOST_RE.match(h.strip().lower()) for h in headers_hosts):
+        raise ConfigError(
+            shown,
+            'must be a list of host names, e.g. ["photos.agency.example"]',
+            prefix + "headers_hosts",
+        )
     return SourceSettings(
         id=sid,
         name=raw["name"],
@@ -539,7 +601,29 @@ def _parse_source(shown: str, raw: Any, i: int, base_dir: Path) -> SourceSetting
         allow_private=raw.get("allow_private", False),
         missing_headline=missing_headline,
         aliases=tuple(" ".join(a.split()) for a in aliases),
+        images=images,
+        headers=headers,
+        headers_hosts=tuple(h.strip().lower() for h in headers_hosts),
     )
+
+
+def _parse_headers(shown: str, prefix: str, raw: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """A source's `headers = { Authorization = "Bearer ..." }`: HTTP header names and
+    printable ASCII values, none that wiredesk sets itself."""
+    out: list[tuple[str, str]] = []
+    for name, value in raw.items():
+        key = f"{prefix}headers.{name}"
+        if not _HEADER_NAME_RE.match(name) or name.lower() in _OWN_HEADERS:
+            raise ConfigError(
+                shown,
+                "must be an HTTP header name (letters, digits, -) that wiredesk does not set "
+                "itself, such as Authorization or X-Api-Key",
+                key,
+            )
+        if not isinstance(value, str) or not _HEADER_VALUE_RE.match(value):
+            raise ConfigError(shown, "must be a string of printable ASCII (one line)", key)
+        out.append((name, value))
+    return tuple(out)
 
 
 def _check_token(shown: str, key: str, token: str) -> None:

@@ -26,6 +26,7 @@ class SourceError(WiredeskError):
 
     def __init__(self, source_id: str, message: str) -> None:
         self.source_id = source_id
+        self.reason = message  # the line without the source's name
         super().__init__(f"source {source_id!r}: {message}")
 
 

@@ -85,13 +85,16 @@ class Hop:
 
 @dataclass(slots=True)
 class ImageLink:
-    """An associated image, kept as a link: wiredesk does not host agency pictures."""
+    """An associated picture as the agency named it: its address (as written, perhaps
+    relative to the payload), caption, credit and size. Whether the site hosts it, links to
+    it or shows nothing is the source's `images` setting (docs/configuration.md)."""
 
     href: str
     caption: str | None = None
     width: int | None = None
     height: int | None = None
     mime: str | None = None
+    credit: str | None = None  # who made or owns the picture, as the agency credits it
 
 
 @dataclass(slots=True)

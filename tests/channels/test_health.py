@@ -47,7 +47,12 @@ def test_all_sources_well_is_ok(store: Database, tmp_path: Path) -> None:
     ingest_once(settings, store)
     body = client.get("/health").json()
     assert body["status"] == "ok" and body["database"] is True
-    assert body["sources"] == {"total": 3, "failing": [], "never_polled": []}
+    assert body["sources"] == {
+        "total": 3,
+        "failing": [],
+        "never_polled": [],
+        "pictures_failing": [],
+    }
     assert body["last_poll_at"] is not None
 
 

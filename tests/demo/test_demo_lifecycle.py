@@ -10,9 +10,22 @@ import time
 from pathlib import Path
 
 import httpx
+import lxml.html
 
 WIREDESK = str(Path(sys.executable).parent / "wiredesk")
 EMBARGOED = "नगर निगम का बजट पेश"
+
+
+def assert_hosted_picture(html: str, base: str) -> None:
+    doc = lxml.html.fromstring(html)
+    [img] = doc.xpath("//figure[@class='picture']//img")
+    assert img.get("src").startswith("/media/") and "रोपवे" in img.get("alt")
+    response = httpx.get(base + img.get("src"))
+    assert response.status_code == 200 and response.headers["content-type"] == "image/jpeg"
+    sources = doc.xpath("//img/@src") + [
+        u.split()[0] for s in doc.xpath("//@srcset") for u in s.split(", ")
+    ]
+    assert all(s.startswith("/media/") for s in sources), sources
 
 
 def free_port() -> int:
@@ -65,6 +78,10 @@ def test_the_demo_corrects_kills_and_lifts_an_embargo_with_no_one_touching_it(
         time.sleep(1)
         assert EMBARGOED in httpx.get(f"{base}/").text  # ... and there by itself after
         assert EMBARGOED in httpx.get(f"{base}/feed.xml").text
+        # the agencies' pictures, hosted by the site from beside their files: the corrected
+        # story keeps its picture, served in the site's own sizes
+        assert_hosted_picture(page.text, base)
+        assert_hosted_picture(httpx.get(corrected).text, base)
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=30)

@@ -8,6 +8,7 @@ Screenshots go to test-artifacts/ for a person to look at.
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
@@ -20,7 +21,8 @@ import uvicorn
 
 from tests import fixture_files
 from wiredesk.config import parse_settings
-from wiredesk.model import Envelope, Item, Transport
+from wiredesk.ingest.pictures.worker import PictureFetcher
+from wiredesk.model import Envelope, ImageLink, Item, Transport
 from wiredesk.runtime.embedded import site_app
 from wiredesk.store.database import Database
 from wiredesk.store.ledger import copies, envelopes
@@ -64,7 +66,29 @@ def seed_parts() -> tuple[list[str], str, str]:
 @pytest.fixture
 def live_site(tmp_path: Path) -> Iterator[tuple[str, str]]:
     """The site over a SQLite store holding the seed story, served by uvicorn on loopback."""
+    yield from seed_site(tmp_path)
+
+
+def seed_site(tmp_path: Path, picture: bytes | None = None) -> Iterator[tuple[str, str]]:
+    """(base URL, article path) of the seed story served on loopback; with `picture`, the
+    agency sends it as the story's lead picture (a file beside its payload) and the site
+    hosts it, by the real picture fetcher, before serving."""
     paragraphs, credit, disclaimer = seed_parts()
+    source: dict[str, object] = {"url": "https://wire.example/ians.xml"}
+    location, transport, images = str(SEED), Transport.FILE, []
+    if picture is not None:
+        inbox = tmp_path / "inbox"
+        (inbox / "pictures").mkdir(parents=True)
+        (inbox / "pictures" / "lead.jpg").write_bytes(picture)
+        source = {"folder": str(inbox), "images": "host"}
+        location, transport = str(inbox / "seed.txt"), Transport.FOLDER
+        images = [
+            ImageLink(
+                "pictures/lead.jpg",
+                caption="अस्ताना में बातचीत के बाद शी चिनफिंग और तोकायेव",
+                credit="फोटो : आईएएनएस",
+            )
+        ]
     settings = parse_settings(
         {
             "site": {
@@ -72,15 +96,16 @@ def live_site(tmp_path: Path) -> Iterator[tuple[str, str]]:
                 "language": "hi",
                 "base_url": "http://127.0.0.1:8000",
                 "timezone": "Asia/Kolkata",
+                "data_dir": str(tmp_path / "data"),
             },
             "sections": {"videsh": "विदेश"},
             "sources": [
                 {
                     "id": "ians",
                     "name": "IANS",
-                    "url": "https://wire.example/ians.xml",
                     "section": "videsh",
                     "disclaimer": disclaimer,
+                    **source,
                 }
             ],
         },
@@ -92,8 +117,8 @@ def live_site(tmp_path: Path) -> Iterator[tuple[str, str]]:
         Envelope(
             source_id="ians",
             payload=SEED.read_bytes(),
-            transport=Transport.FILE,
-            location=str(SEED),
+            transport=transport,
+            location=location,
         ),
     )
     published = datetime(2022, 2, 5, 14, 0, tzinfo=UTC)
@@ -114,11 +139,15 @@ def live_site(tmp_path: Path) -> Iterator[tuple[str, str]]:
                 dateline_date="5 फरवरी",
                 slug="shi-chinfing-ne-kajakistan-ke-rashtrapati-tokayev-se-mulakat-ki",
                 section="videsh",
+                images=images,
             )
         ],
         env_id,
         now=published,
     )
+    if picture is not None:
+        fetcher = PictureFetcher(settings, store, clock=lambda: published)
+        assert asyncio.run(fetcher.drain(limit=60)) == 1
     app = site_app(settings, store)
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -27,6 +27,7 @@ class ImageView:
     href: str
     caption: str
     size: str | None  # "1024×768", when the agency said
+    credit: str | None = None
 
 
 def safe_href(url: str | None) -> str | None:
@@ -109,8 +110,9 @@ def _subject_name(subject: dict[str, Any]) -> str | None:
 
 
 def image_links(copy: Copy, default_caption: str) -> list[ImageView]:
-    """Associated images as links with their captions: agency pictures are licensed per use,
-    so the site does not hot-link or host them by default."""
+    """Associated images as links with their captions and credits, for a source whose
+    pictures are linked (`images = "link"`, the default): agency pictures are licensed per
+    use, and a page never shows one from the agency's host (CSP `img-src 'self'`)."""
     out: list[ImageView] = []
     for img in copy.images:
         href = safe_href(img.get("href"))
@@ -118,7 +120,8 @@ def image_links(copy: Copy, default_caption: str) -> list[ImageView]:
             continue
         w, h = img.get("width"), img.get("height")
         size = f"{w}×{h}" if w and h else None
-        out.append(ImageView(href, (img.get("caption") or "").strip() or default_caption, size))
+        caption = (img.get("caption") or "").strip() or default_caption
+        out.append(ImageView(href, caption, size, (img.get("credit") or "").strip() or None))
     return out
 
 

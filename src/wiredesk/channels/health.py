@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 
 from wiredesk.config import Settings, SourceSettings
 from wiredesk.model import utcnow
-from wiredesk.store.public.status import source_states, versions_since
+from wiredesk.store.public.status import picture_problems, source_states, versions_since
 from wiredesk.store.public.views import SourceState
 
 # One poll failing is "failing"; from the second failure in a row the poller waits longer than
@@ -49,6 +49,10 @@ class SourceHealth:
     items_24h: int  # stories first seen plus new versions received in the last 24 hours
     url: str  # what is polled now: after permanent redirects, else the configured location
     configured_url: str  # the URL, folder or "push" in the settings file
+    # Pictures of the last 24 hours the site could not host (`images = "host"`), and the
+    # newest problem line, which names the picture and says why: the copies went up without.
+    pictures_failed_24h: int = 0
+    last_picture_error: str | None = None
 
     @property
     def moved(self) -> bool:
@@ -77,6 +81,8 @@ class SourceHealth:
             "url": self.url,
             "configured_url": self.configured_url,
             "moved": self.moved,
+            "pictures_failed_24h": self.pictures_failed_24h,
+            "last_picture_error": self.last_picture_error,
         }
 
 
@@ -87,7 +93,11 @@ def source_health(
     now = now or utcnow()
     states = source_states(engine)
     recent = versions_since(engine, now - RECENT)
-    return [_health(s, states.get(s.id), recent.get(s.id, 0)) for s in settings.sources]
+    pictures = picture_problems(engine, now - RECENT)
+    return [
+        _health(s, states.get(s.id), recent.get(s.id, 0), pictures.get(s.id))
+        for s in settings.sources
+    ]
 
 
 def health_report(
@@ -133,6 +143,9 @@ def health_report(
             "total": len(rows),
             "failing": failing,
             "never_polled": [r.id for r in rows if r.state == NEVER_POLLED],
+            # pictures the site could not host lately: the stories went up without them,
+            # which is worth a look but no reason to call the site degraded
+            "pictures_failing": [r.id for r in rows if r.pictures_failed_24h],
         },
         "last_poll_at": max(polled_times).isoformat() if polled_times else None,
         "checked_at": now.isoformat(),
@@ -140,7 +153,12 @@ def health_report(
     return body, 200
 
 
-def _health(source: SourceSettings, state: SourceState | None, recent: int) -> SourceHealth:
+def _health(
+    source: SourceSettings,
+    state: SourceState | None,
+    recent: int,
+    pictures: tuple[int, str] | None = None,
+) -> SourceHealth:
     configured = source.location
     current = configured
     # A permanent redirect moved it: `configured_url` says which settings the redirect was
@@ -160,6 +178,8 @@ def _health(source: SourceSettings, state: SourceState | None, recent: int) -> S
         items_24h=recent,
         url=current,
         configured_url=configured,
+        pictures_failed_24h=pictures[0] if pictures else 0,
+        last_picture_error=_one_line(pictures[1]) if pictures and pictures[1] else None,
     )
 
 

@@ -154,6 +154,7 @@ for _command in (
     ops.items,
     ops.stories,
     ops.sources,
+    ops.pictures,
     ops.quarantine,
     ops.reprocess,
     editorial.kill,

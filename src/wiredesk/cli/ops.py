@@ -4,6 +4,7 @@ what is quarantined and why — and reading stored payloads again after a fix.""
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
@@ -18,6 +19,9 @@ from wiredesk.cli.output import (
     when,
 )
 from wiredesk.errors import WiredeskError
+
+if TYPE_CHECKING:
+    from wiredesk.channels.health import SourceHealth
 
 ITEMS_LIMIT = 1000  # `wiredesk items` without --limit or --all
 
@@ -151,13 +155,76 @@ def sources(config: str | None, as_json: bool) -> None:
                 when(r.next_poll_at, now, tz),
                 str(r.items_24h),
                 f"{r.url} (moved from {r.configured_url})" if r.moved else r.url,
-                r.last_error or "",
+                _problems(r),
             )
             for r in rows
         ],
         wrap="LAST ERROR",  # times and URLs stay whole; the error wraps
         colours={1: _STATE_COLOURS},
     )
+
+
+@click.command()
+@config_option
+@click.option(
+    "--remake",
+    is_flag=True,
+    help="Make every picture's sizes again from its original (after an upgrade, or damage).",
+)
+def pictures(config: str | None, remake: bool) -> None:
+    """Show the pictures the site hosts: how many, their room on disk, what failed lately."""
+    from wiredesk.channels.health import source_health
+    from wiredesk.ingest.pictures.worker import remake_all
+    from wiredesk.model import utcnow
+    from wiredesk.store.public.media import media_root
+
+    settings = load(config)
+    root = media_root(settings.site.data_dir)
+    with opened_database(settings) as db:
+        if remake:
+            done, missing = remake_all(settings, db)
+            click.echo(f"re-made the sizes of {done:,} picture(s) in {root}")
+            if missing:
+                click.echo(
+                    f"{len(missing):,} picture(s) have no original left (pruned?); their sizes "
+                    f"are kept as they are: {', '.join(m[:12] for m in missing[:5])}"
+                    + (" …" if len(missing) > 5 else ""),
+                    err=True,
+                )
+            return
+        rows = source_health(db.engine, settings, utcnow())
+    originals = renditions = 0
+    count = 0
+    if root.is_dir():
+        for path in root.rglob("*"):
+            if path.suffix == ".original":
+                originals += path.stat().st_size
+                count += 1
+            elif path.suffix in (".webp", ".jpg"):
+                renditions += path.stat().st_size
+    hosting = [s.id for s in settings.sources if s.hosts_pictures]
+    click.echo(f"{count:,} picture(s) hosted in {root}")
+    click.echo(f"  originals:  {originals / 2**20:,.1f} MiB")
+    click.echo(f"  renditions: {renditions / 2**20:,.1f} MiB")
+    named = ", ".join(hosting) or 'none (no source says images = "host")'
+    click.echo(f"sources hosting pictures: {named}")
+    for r in rows:
+        if r.pictures_failed_24h:
+            click.echo(
+                f"{r.id}: {r.pictures_failed_24h} picture(s) not hosted in 24 h; "
+                f"last: {r.last_picture_error}"
+            )
+
+
+def _problems(row: SourceHealth) -> str:
+    """The source's last error, and its pictures the site could not host lately."""
+    parts = [row.last_error] if row.last_error else []
+    if row.pictures_failed_24h:
+        parts.append(
+            f"{row.pictures_failed_24h} picture(s) not hosted in 24 h; last: "
+            f"{row.last_picture_error or '?'}"
+        )
+    return "; ".join(parts)
 
 
 @click.command()

@@ -97,10 +97,12 @@ def ingest(config: str | None, once: bool) -> None:
         )
         embedded.poll_forever(settings)
         return
+    from wiredesk.ingest.pictures.worker import fetch_pictures_once
     from wiredesk.ingest.polling import ingest_once
 
     with opened_database(settings) as db:
         reports = ingest_once(settings, db)
+        fetch_pictures_once(settings, db)  # `images = "host"` sources: their new pictures
     if not reports:
         click.echo(
             "no polled sources configured; add a [[sources]] table with url or folder "

@@ -2,7 +2,10 @@
 
 It sets up what an operator would: a settings file, drop folders for the two Hindi agencies
 (one sends RSS, one NewsML-G2), and `file://` URLs for the English agency and the portal; then
-runs the embedded runtime. While it runs, the lifecycle plays out with no one touching
+runs the embedded runtime. Every agency sends pictures (drawn for the project by
+scripts/make-demo-pictures), which sit beside its files as an FTP delivery would put them;
+the sources say `images = "host"`, so the site fetches them from there, with no network,
+and serves them in its own sizes. While it runs, the lifecycle plays out with no one touching
 anything: about 20 seconds in one story gets an update ("Updated", history kept), then another
 a correction (a dated note), then a third is killed by its agency (its URL answers 410), and
 finally an embargoed story appears by itself when its embargo ends.
@@ -59,6 +62,7 @@ _EDITING = (
 _SOURCES = (
     {
         "id": "samachar",
+        "images": "host",
         "name": "समाचार भारती",
         "folder": "inbox/samachar",
         "format": "rss",
@@ -68,6 +72,7 @@ _SOURCES = (
     },
     {
         "id": "vartavahini",
+        "images": "host",
         "name": "वार्ता वाहिनी",
         "folder": "inbox/vartavahini",
         "section": "desh",
@@ -76,6 +81,7 @@ _SOURCES = (
     },
     {
         "id": "indiawire",
+        "images": "host",
         "name": "India Wire Service",
         "url": "samples/indiawire/feed.atom",  # made an absolute file:// URL below
         "format": "atom",
@@ -85,6 +91,7 @@ _SOURCES = (
     },
     {
         "id": "portal",
+        "images": "host",
         "name": "खबर जंक्शन",
         "url": "samples/portal/feed.json",
         "format": "jsonfeed",
@@ -181,6 +188,9 @@ def write_demo_files(root: Path, port: int, *, embargo_until: datetime | None = 
         _place(feed, inbox / feed.name)
     g2_inbox = root / "inbox" / "vartavahini"
     g2_inbox.mkdir(parents=True, exist_ok=True)
+    for agency, folder in (("samachar", inbox), ("vartavahini", g2_inbox)):
+        # the pictures the agency's files name, beside them in the drop folder
+        shutil.copytree(samples / agency / "pictures", folder / "pictures", dirs_exist_ok=True)
     until = embargo_until or datetime.now(UTC) + timedelta(hours=1)
     first = samples / "vartavahini" / G2_FIRST
     first.write_text(

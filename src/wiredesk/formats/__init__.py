@@ -59,6 +59,9 @@ def parse(envelope: Envelope, format: str = "auto") -> ParseResult:
         for item in result.items:
             if item.link and not urlsplit(item.link).scheme:
                 item.link = urljoin(envelope.location, item.link)
+            for image in item.images:  # a picture named relative to the feed's address
+                if not urlsplit(image.href).scheme:
+                    image.href = urljoin(envelope.location, image.href)
     return result
 
 

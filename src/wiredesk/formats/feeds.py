@@ -33,7 +33,7 @@ import re
 import time
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import fastfeedparser
 import fastfeedparser.main
@@ -50,7 +50,7 @@ from wiredesk.formats.fields import (
     plain_text,
 )
 from wiredesk.formats.xml_safe import one_line
-from wiredesk.model import Item, ParseResult
+from wiredesk.model import ImageLink, Item, ParseResult
 
 _ANY_ENTITY_RE = re.compile(rb"&([A-Za-z][A-Za-z0-9]{1,31});")
 _HTML_ENTITY_RE = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)[A-Za-z][A-Za-z0-9]{1,31};")
@@ -111,6 +111,8 @@ _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _SCHEME_RE = re.compile(r"\s*[A-Za-z][A-Za-z0-9+.\-]*:")
 _YEAR_RE = re.compile(r"(?<!\d)\d{4}(?!\d)")
 _BASE64_TEXT_RE = re.compile(r"[A-Za-z0-9+/=\s]+")
+# A picture whose element says neither a media type nor a medium is taken by its name.
+_PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
 
 
 def parse_xml_feed(payload: bytes, fmt: str, content_type: str | None = None) -> ParseResult:
@@ -163,7 +165,8 @@ def _has_markup_in_text(payload: bytes) -> bool:
     One regex pass finds the end tags (a two-byte literal start keeps it fast); for each,
     the last `>` before it must close the element's own start tag, or end a CDATA section.
     Both look-backs are reverse byte searches, so a long body costs no more than a short one.
-    Atom `content type="xhtml"` is meant to hold elements, and fastfeedparser reads it.
+    Atom `content type="xhtml"` is meant to hold elements, and fastfeedparser reads it, and
+    Media RSS `media:content` holds its caption and credit, which fastfeedparser reads too.
     """
     rfind = payload.rfind
     for m in _TEXT_ELEMENT_END_RE.finditer(payload):
@@ -173,6 +176,8 @@ def _has_markup_in_text(payload: bytes) -> bool:
             continue  # CDATA (or no start tag at all: not well-formed, the parsers decide)
         lt = rfind(b"<", 0, gt)
         name = m.group(0)[2:].rstrip(b" \t\r\n>")
+        if name == b"media:content":
+            continue  # Media RSS: a picture's or a video's element, whose children are its own
         after = lt + 1 + len(name)
         if payload.startswith(name, lt + 1) and payload[after : after + 1] in _NAME_ENDS:
             continue  # the element's own start tag: text only
@@ -267,8 +272,80 @@ def _from_fastfeedparser(
             problems=result.problems,
         )
         if item is not None:
+            item.images = _ffp_images(entry)
             result.items.append(item)
     return result
+
+
+def _ffp_images(entry: Any) -> list[ImageLink]:
+    """An entry's pictures: Media RSS `media:content` (fastfeedparser gives a lone
+    `media:thumbnail` as one), then RSS `<enclosure>`s and Atom `rel="enclosure"` links that
+    are images. Each address once, in that order; the first is the story's lead picture."""
+    found: list[ImageLink] = []
+    for m in entry.get("media_content") or []:
+        _add_picture(
+            found,
+            m.get("url"),
+            mime=m.get("type"),
+            medium=m.get("medium"),
+            caption=m.get("description") or m.get("title"),
+            credit=m.get("credit"),
+            width=m.get("width"),
+            height=m.get("height"),
+        )
+    for enclosure in entry.get("enclosures") or []:
+        _add_picture(found, enclosure.get("url"), mime=enclosure.get("type"))
+    for ln in entry.get("links") or []:
+        if (ln.get("rel") or "").strip().lower() == "enclosure":
+            _add_picture(found, ln.get("href"), mime=ln.get("type"), caption=ln.get("title"))
+    return found
+
+
+def _add_picture(
+    found: list[ImageLink],
+    url: Any,
+    *,
+    mime: Any = None,
+    medium: Any = None,
+    caption: Any = None,
+    credit: Any = None,
+    width: Any = None,
+    height: Any = None,
+) -> None:
+    """Append the picture at `url` to `found`, unless it is no picture (a podcast's audio, a
+    video) or already there."""
+    if not isinstance(url, str) or not url.strip():
+        return
+    url = url.strip()
+    kind = mime.split(";")[0].strip().lower() if isinstance(mime, str) and mime.strip() else ""
+    if kind:
+        if not kind.startswith("image/"):
+            return
+    elif isinstance(medium, str) and medium.strip():
+        if medium.strip().lower() != "image":
+            return
+    elif not urlsplit(url).path.lower().endswith(_PICTURE_SUFFIXES):
+        return
+    if any(image.href == url for image in found):
+        return
+    found.append(
+        ImageLink(
+            href=url,
+            caption=plain_text(caption) or None if isinstance(caption, str) else None,
+            credit=plain_text(credit) or None if isinstance(credit, str) else None,
+            width=_dimension(width),
+            height=_dimension(height),
+            mime=kind or None,
+        )
+    )
+
+
+def _dimension(value: Any) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 1_000_000 else None
 
 
 def _ffp_has_body(entry: Any) -> bool:
@@ -439,6 +516,10 @@ def _foreign_text_first(payload: bytes, fmt: str) -> bool:
         start = payload.rfind(item, 0, m.start())
         if start < 0:
             continue  # the channel's
+        if payload.rfind(b"<media:content", start, m.start()) > payload.rfind(
+            b"</media:content", start, m.start()
+        ):
+            continue  # a picture's caption inside its `media:content`: fastfeedparser knows it
         end = payload.find(b"</" + own + b"item", m.end())
         tag = b"<" + own + m.group(2)
         if _has_tag(payload, tag, start, m.start()):
@@ -517,8 +598,41 @@ def _parse_with_feedparser(
             problems=result.problems,
         )
         if item is not None:
+            item.images = _fp_images(entry)
             result.items.append(item)
     return result
+
+
+def _fp_images(entry: Any) -> list[ImageLink]:
+    """An entry's pictures as feedparser reads them: `media:content`, enclosures (RSS's and
+    Atom's both come as `enclosures`), and `media:thumbnail` when there is nothing else.
+    feedparser keeps one `media:credit` per entry, which goes with each."""
+    found: list[ImageLink] = []
+    credits = entry.get("media_credit") or []
+    credit = next((c.get("content") for c in credits if c.get("content")), None)
+    for m in entry.get("media_content") or []:
+        _add_picture(
+            found,
+            m.get("url"),
+            mime=m.get("type"),
+            medium=m.get("medium"),
+            credit=credit,
+            width=m.get("width"),
+            height=m.get("height"),
+        )
+    for enclosure in entry.get("enclosures") or []:
+        _add_picture(found, enclosure.get("href"), mime=enclosure.get("type"), credit=credit)
+    if not found:
+        for thumbnail in entry.get("media_thumbnail") or []:
+            _add_picture(
+                found,
+                thumbnail.get("url"),
+                medium="image",
+                credit=credit,
+                width=thumbnail.get("width"),
+                height=thumbnail.get("height"),
+            )
+    return found
 
 
 def _fp_body(entry: Any, html_texts: set[str]) -> str:

@@ -19,7 +19,7 @@ from wiredesk.formats.fields import (
     payload_may_hold_c1,
 )
 from wiredesk.formats.json_safe import decode_json_payload, load_json
-from wiredesk.model import Item, ParseResult
+from wiredesk.model import ImageLink, Item, ParseResult
 
 
 def parse_jsonfeed(payload: bytes) -> ParseResult:
@@ -71,7 +71,7 @@ def _item(
     raw_id = entry.get("id")
     guid = str(raw_id) if isinstance(raw_id, str | int) and not isinstance(raw_id, bool) else None
     tags = entry.get("tags")
-    return build_item(
+    item = build_item(
         index=index,
         fmt="jsonfeed",
         guid=guid,
@@ -87,6 +87,30 @@ def _item(
         categories=[t for t in tags if isinstance(t, str)] if isinstance(tags, list) else [],
         problems=problems,
     )
+    if item is not None:
+        item.images = _images(entry)
+    return item
+
+
+def _images(entry: dict[str, Any]) -> list[ImageLink]:
+    """The item's `image` ("the main image", JSON Feed 1.1), then attachments whose
+    `mime_type` is an image; each address once."""
+    found: list[ImageLink] = []
+    main = _string(entry.get("image"))
+    if main and main.strip():
+        found.append(ImageLink(href=main.strip()))
+    attachments = entry.get("attachments")
+    for attachment in attachments if isinstance(attachments, list) else []:
+        if not isinstance(attachment, dict):
+            continue
+        url = _string(attachment.get("url"))
+        mime = _string(attachment.get("mime_type")) or ""
+        if not url or not url.strip() or not mime.lower().startswith("image/"):
+            continue
+        if all(image.href != url.strip() for image in found):
+            title = _string(attachment.get("title"))
+            found.append(ImageLink(href=url.strip(), caption=title or None, mime=mime))
+    return found
 
 
 def _title_text(value: Any) -> str | None:

@@ -29,6 +29,7 @@ from starlette.routing import Route
 
 from wiredesk.config import Settings
 from wiredesk.errors import WiredeskError
+from wiredesk.ingest.pictures.worker import PictureFetcher
 from wiredesk.ingest.scheduler import Scheduler
 from wiredesk.ingest.transports.push import PushEndpoint
 from wiredesk.model import utcnow
@@ -251,6 +252,13 @@ async def run_async(
             side_tasks.append(
                 asyncio.create_task(
                     Scheduler(settings, db, write_lock=write_lock).run(), name="scheduler"
+                )
+            )
+            # beside the poller, never in its path: a copy is public at once and gains its
+            # pictures as they arrive (ingest/pictures/worker.py)
+            side_tasks.append(
+                asyncio.create_task(
+                    PictureFetcher(settings, db, write_lock=write_lock).run(), name="pictures"
                 )
             )
         side_tasks.append(asyncio.create_task(_checkpoints(db), name="checkpoints"))

@@ -197,6 +197,10 @@ items = Table(
     Column("public_from", UTCDateTime),
     Column("outranked_at", UTCDateTime),
     Column("originator", Text),  # of the current version, as compared (NFC, spaces folded)
+    # The copy's pictures the site hosts, as JSON [{href, sha256, width, height, widths}]:
+    # written by the picture fetcher (store/ledger/pictures.py) when one arrives, read with
+    # the copy, so a page needs no other query to show them. "[]" until then.
+    Column("pictures", Text, nullable=False, default="[]", server_default="[]"),
     UniqueConstraint("source_id", "guid"),
     Index("ix_items_listing", *_LISTING),
     Index("ix_items_section_listing", "section", *_LISTING),
@@ -393,4 +397,64 @@ site_meta = Table(
     metadata,
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+# --- pictures (store/ledger/pictures.py) -----------------------------------------------------
+
+# A picture the site hosts, by the SHA-256 of the bytes the agency sent: its renditions are
+# files under `<data_dir>/media/` named after it (store/public/media.py). The same picture
+# sent under two addresses, or by two agencies, is stored and sized once.
+pictures = Table(
+    "pictures",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("width", Integer, nullable=False),  # upright (EXIF orientation applied)
+    Column("height", Integer, nullable=False),
+    Column("format", String(8), nullable=False),  # of the original: JPEG, PNG, WEBP, GIF
+    Column("size", Integer, nullable=False),  # bytes of the original
+    Column("widths", Text, nullable=False),  # JSON list: the renditions' widths, ascending
+    Column("made_at", UTCDateTime, nullable=False),
+)
+
+# Every picture address a source's copies named, and what became of fetching it: "hosted"
+# (`sha256` says which picture), "waiting" (a failure worth another try at `next_try_at`) or
+# "failed" (for good; `error` says why, and source health shows it).
+picture_urls = Table(
+    "picture_urls",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source_id", String(64), nullable=False),
+    Column("url_hash", String(64), nullable=False),  # SHA-256 of `url`: URLs can be long
+    Column("url", Text, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("sha256", String(64)),
+    Column("error", Text),
+    Column("tries", Integer, nullable=False, default=0),
+    Column("first_seen_at", UTCDateTime, nullable=False),
+    Column("last_tried_at", UTCDateTime, nullable=False),
+    Column("next_try_at", UTCDateTime),
+    UniqueConstraint("source_id", "url_hash"),
+    Index(None, "next_try_at"),
+    Index(None, "source_id", "last_tried_at"),
+)
+
+# Which copy names which address, and how it wrote it (`href`, perhaps relative): a picture
+# that arrives later, after a retry, finds the copies to show it in.
+picture_refs = Table(
+    "picture_refs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("item_id", Integer, ForeignKey("items.id", ondelete="CASCADE"), nullable=False),
+    Column("url_id", Integer, ForeignKey("picture_urls.id", ondelete="CASCADE"), nullable=False),
+    Column("href", Text, nullable=False),
+    Index(None, "item_id"),
+    Index(None, "url_id"),
+)
+
+# How far the picture fetcher has read each hosting source's versions (by version id).
+picture_cursors = Table(
+    "picture_cursors",
+    metadata,
+    Column("source_id", String(64), primary_key=True),
+    Column("version_id", Integer, nullable=False),
 )

@@ -86,4 +86,4 @@ def test_pages_use_only_what_the_policy_allows(
 def test_the_policy_names_no_other_origin_for_scripts_or_styles() -> None:
     policy = directives(CONTENT_SECURITY_POLICY)
     assert policy["style-src"] == ["'self'"]
-    assert policy["img-src"] == ["'self'", "https:", "data:"]  # agency pictures, the favicon
+    assert policy["img-src"] == ["'self'"]  # hosted pictures and the favicon; no agency host

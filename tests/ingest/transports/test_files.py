@@ -88,6 +88,15 @@ def test_pending_skips_hidden_partial_and_fresh_files(tmp_path: Path) -> None:
     assert names == ["b.xml", "a.xml"]
 
 
+def test_pictures_dropped_beside_the_stories_are_not_payloads(tmp_path: Path) -> None:
+    """An agency delivering by FTP drops `flood.jpg` beside the XML that names it: the
+    picture stays for the picture fetcher, and is never parsed and failed as a feed."""
+    for name in ("story.xml", "flood.jpg", "MAP.PNG", "chart.webp", "anim.gif", "x.jpeg"):
+        (tmp_path / name).write_text("x")
+        age(tmp_path / name)
+    assert [p.name for p in files.pending_files(folder_source(tmp_path))] == ["story.xml"]
+
+
 def test_done_files_move_to_processed_with_clashes_suffixed(tmp_path: Path) -> None:
     for _ in range(2):
         f = tmp_path / "latest.xml"

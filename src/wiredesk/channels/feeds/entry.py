@@ -20,6 +20,7 @@ from markupsafe import escape
 
 from wiredesk.channels.copy_extras import correction_text, provenance_steps
 from wiredesk.channels.i18n import strings
+from wiredesk.channels.pictures import article_body, feed_lead, feed_picture, lead_picture
 from wiredesk.config import Settings
 from wiredesk.store.public.views import Copy, Correction
 
@@ -73,14 +74,20 @@ def disclaimer(settings: Settings, source_id: str) -> str:
 
 
 def content_html(settings: Settings, copy: Copy, corrections: Sequence[Correction] = ()) -> str:
-    """The body as the article page shows it: correction notes first, then the body with
-    credit, disclaimer and source appended."""
+    """The body as the article page shows it: correction notes first, then the lead picture
+    the site hosts, the body (its pictures the site's, never the agency's:
+    channels/pictures.py) with credit, disclaimer and source appended."""
     t = strings(settings.site.language)
     parts = [
         f'<p class="correction">{escape(correction_text(c, settings.site, t))}</p>'
         for c in corrections
     ]
-    parts.append(copy.body_html)
+    mode = src.images if (src := settings.source(copy.source_id)) else "link"
+    lead = lead_picture(copy, mode)
+    if lead is not None:
+        parts.append(str(feed_lead(lead, settings.site.base_url)))
+    picture = feed_picture(settings.site.base_url)
+    parts.append(str(article_body(copy, mode, lead, picture, t["image"])))
     if copy.credit_line:
         parts.append(f'<p class="credit-line">{escape(copy.credit_line)}</p>')
     text = disclaimer(settings, copy.source_id)

@@ -22,6 +22,7 @@ from starlette.types import Receive, Scope, Send
 from wiredesk.channels.web.assets import static_file
 from wiredesk.channels.web.cache import CachedPages, ChangeFollower, PageCache
 from wiredesk.channels.web.limits import REQUEST_TIMEOUT, RenderTimes, RequestLimits
+from wiredesk.channels.web.media import MediaFiles
 from wiredesk.channels.web.pages import Pages
 from wiredesk.channels.web.search_page import SearchPages
 from wiredesk.channels.web.security import SecurityHeaders
@@ -29,6 +30,7 @@ from wiredesk.channels.web.sitemaps import SearchEngineFiles
 from wiredesk.config import Settings
 from wiredesk.model import utcnow
 from wiredesk.store.public.deadline import QueryInterrupted
+from wiredesk.store.public.media import media_root
 from wiredesk.store.public.reader import PublicReader
 
 
@@ -68,6 +70,7 @@ def create_app(
         Route("/sitemap-{month}.xml", one(files.month), name="month_sitemap"),
         *extra_routes,
         Route("/static/{path:path}", static_file, name="static"),
+        Route("/media/{name}", MediaFiles(media_root(settings.site.data_dir)).serve, name="media"),
         Route("/feed.xml", one(pages.feed), name="rss"),
         Route("/atom.xml", one(pages.feed), name="atom"),
         Route("/feed.json", one(pages.feed), name="json_feed"),

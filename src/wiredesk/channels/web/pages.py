@@ -33,6 +33,7 @@ from wiredesk.channels.copy_extras import (
 from wiredesk.channels.feeds import FORMATS
 from wiredesk.channels.feeds.entry import FEED_SIZE, FeedInfo, disclaimer
 from wiredesk.channels.health import health_report
+from wiredesk.channels.pictures import ARTICLE_SIZES, article_body, lead_picture
 from wiredesk.channels.web.render import PAGE_CACHE, Renderer, originator_href
 from wiredesk.channels.web.structured import ArticleFacts, article_structured
 from wiredesk.store.public import reader as public
@@ -164,9 +165,9 @@ class Pages(Renderer):
                 self.cacheable(request, {f"copy:{short_id}"}, now)
                 return self.gone(by_editor=status == public.TAKEN_DOWN, now=now)
             if status == public.DUPLICATE:  # duplicates = "suppress": the story's lead tells it
-                lead = self.reader.lead_path(short_id, now)
-                if lead is not None:
-                    return RedirectResponse(lead, status_code=301)
+                lead_path = self.reader.lead_path(short_id, now)
+                if lead_path is not None:
+                    return RedirectResponse(lead_path, status_code=301)
             raise HTTPException(status_code=404)
         copy = detail.copy
         if section != copy.section or slug != copy.slug:
@@ -182,6 +183,8 @@ class Pages(Renderer):
         canonical = self.site.base_url + copy.path
         description = _shorten(copy.teaser, 200)
         lang = copy.language or self.site.language
+        mode = self.picture_mode(copy.source_id)
+        lead = lead_picture(copy, mode)
         facts = ArticleFacts(
             copy=copy,
             canonical=canonical,
@@ -192,6 +195,7 @@ class Pages(Renderer):
             updated=updated,
             corrections=detail.corrections,
             correction_texts=[correction_text(c, self.site, self.t) for c in detail.corrections],
+            picture=lead,
         )
         return self.render(
             "article.html",
@@ -203,7 +207,10 @@ class Pages(Renderer):
             chain=provenance_steps(copy, source, self.site.name, self.aliases(copy.source_id)),
             originator=normalize_name(copy.originator or "") or None,
             topics=topic_names(copy),
-            images=image_links(copy, self.t["image"]),
+            images=image_links(copy, self.t["image"]) if mode == "link" else [],
+            lead=lead,
+            picture_sizes=ARTICLE_SIZES,
+            body=article_body(copy, mode, lead, self.picture_element, self.t["image"]),
             updated=updated,
             dateline=", ".join(place_date),
             source=source,

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -29,7 +30,7 @@ from wiredesk.channels.web.cache import TAGS, UNTIL, Entry, PageCache
 from wiredesk.channels.web.limits import RenderTimes
 from wiredesk.config import Settings
 from wiredesk.store.public.reader import PublicReader
-from wiredesk.store.public.views import OtherCopy, normalize_name
+from wiredesk.store.public.views import OtherCopy, Picture, normalize_name
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # Pages change when the wire does; a short cache keeps kills and updates prompt.
@@ -38,6 +39,8 @@ PAGE_CACHE = "public, max-age=60"
 # what no write announces (an operator's SQL, a clock that moved) is shown within minutes.
 MAX_AGE = timedelta(minutes=10)
 NAV_KEY = " nav"  # a page cache key no request path can have (paths start with "/")
+# A picture inside a story's body: the article column's width (channels/pictures.py).
+BODY_PICTURE_SIZES = "(min-width: 48rem) 624px, calc(100vw - 2rem)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +95,18 @@ class Renderer:
             correction_text=lambda c: correction_text(c, self.site, self.t),
             originator_href=originator_href,
         )
+
+    def picture_mode(self, source_id: str) -> str:
+        """What the site does with a source's pictures: "host", "link" or "none" (an agency
+        no longer in the settings: "link", the default)."""
+        src = self.settings.source(source_id)
+        return src.images if src else "link"
+
+    def picture_element(self, picture: Picture) -> Markup:
+        """A hosted picture of a story's body as `<picture>` (templates/_picture.html), lazy:
+        the body is below the fold."""
+        macros = self.env.get_template("_picture.html").module
+        return Markup(macros.picture_element(picture, BODY_PICTURE_SIZES, False))  # type: ignore[attr-defined]
 
     def when(self, dt: datetime) -> str:
         return local_time(dt, self.site.timezone, self.site.language)

@@ -1,8 +1,10 @@
 """Security headers on every HTTP response: pages, feeds, errors, static files.
 
 Defence in depth behind the sanitizer: even if a copy's body carried a script past nh3, the
-browser would refuse to run it. Everything the pages use (CSS, the font) is same-origin;
-agency pictures are linked over https; the favicon is an empty data: URL.
+browser would refuse to run it. Everything the pages use (CSS, the font, the favicon, the
+pictures) is same-origin: `img-src 'self'`, so no page ever loads a picture from an agency's
+host, whatever a body says. Pictures the site hosts are served from /media/; an agency whose
+pictures are not hosted gets links to them, never an inline picture (channels/pictures.py).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' https: data:; style-src 'self'; "
+    "default-src 'self'; img-src 'self'; style-src 'self'; "
     "script-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
     "form-action 'self'"
 )

@@ -11,11 +11,11 @@ would otherwise end the block and start markup of its own. So `<`, `>` and `&` (
 line separators JavaScript reads as line ends) are written as JSON escapes (`\\u003c`), which
 any JSON reader reads back as the same characters.
 
-Pictures: search engines and social sites are pointed only at pictures the site serves itself
-(an address under `[site] base_url`). Agency pictures are licensed per use and the site does not
-display or hot-link them (docs/user-guide.md); an `og:image` on the agency's host would have
-every social site show it under the site's name. Once pictures are hosted by the site, their
-addresses are under `base_url` and appear here with no change.
+Pictures: search engines and social sites are pointed only at a picture the site hosts
+(`images = "host"`), at its largest JPEG rendition under `[site] base_url`: an `og:image` on
+the agency's host would have every social site fetch the agency's file and show it under the
+site's name, for a source whose pictures the site has no licence to show, or with none of the
+site's sizing.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from markupsafe import Markup
 from wiredesk.channels.copy_extras import safe_href
 from wiredesk.channels.timefmt import iso
 from wiredesk.config import SiteSettings
-from wiredesk.store.public.views import Copy, Correction
+from wiredesk.store.public.views import Copy, Correction, Picture
 
 # og:locale wants language_TERRITORY; the site's languages as Indian sites write them.
 OG_LOCALES = {"hi": "hi_IN", "en": "en_IN"}
@@ -67,6 +67,7 @@ class ArticleFacts:
     updated: datetime | None
     corrections: Sequence[Correction]
     correction_texts: Sequence[str]  # each correction as the page words it
+    picture: Picture | None = None  # the lead picture the page shows, hosted by the site
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,33 +84,21 @@ def script_json(data: Any) -> Markup:
     return Markup(text.translate(_JSON_ESCAPES))  # safe: nothing in it can end the element
 
 
-def shared_image(copy: Copy, site: SiteSettings) -> SharedImage | None:
-    """The copy's first picture served by the site itself, if any (see the module's note)."""
-    own = site.base_url + "/"
-    for img in copy.images:
-        href = safe_href(img.get("href"))
-        if href is not None and href.startswith(own):
-            return SharedImage(
-                href,
-                _dimension(img.get("width")),
-                _dimension(img.get("height")),
-                (img.get("caption") or "").strip() or None,
-            )
-    return None
-
-
-def _dimension(value: Any) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
+def shared_image(picture: Picture | None, site: SiteSettings) -> SharedImage | None:
+    """The page's lead picture as the site serves it, if it has one (the module's note)."""
+    if picture is None:
         return None
-    return number if number > 0 else None
+    return SharedImage(
+        site.absolute(picture.largest),
+        picture.display_width,
+        picture.display_height,
+        picture.caption,
+    )
 
 
 def article_structured(facts: ArticleFacts, site: SiteSettings) -> Structured:
     """JSON-LD, OpenGraph and Twitter card of one article page."""
-    copy = facts.copy
-    image = shared_image(copy, site)
+    image = shared_image(facts.picture, site)
     return Structured(
         meta=_social_meta(facts, image),
         json_ld=script_json(_news_article(facts, site, image)),

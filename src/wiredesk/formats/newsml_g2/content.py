@@ -130,4 +130,8 @@ def best_picture(el: etree._Element) -> ImageLink | None:
         ),
         None,
     ) or (headlines_of(content_meta, language)[0] or None)
-    return sized_image(rc, href, caption, mime)
+    image = sized_image(rc, href, caption, mime)
+    # the picture's own credit line, else its photographer
+    image.credit = text(child(content_meta, "creditline")) or text(child(content_meta, "by"))
+    image.credit = image.credit or None
+    return image

@@ -168,4 +168,16 @@ def _best_rendition(obj: dict[str, Any]) -> ImageLink | None:
         caption, _ = descriptions_of(obj)
         headline, _ = headlines_of(obj)
         best.caption = plain_text(caption) or headline or None
+        best.credit = _picture_credit(obj)
     return best
+
+
+def _picture_credit(obj: dict[str, Any]) -> str | None:
+    """Who the picture is credited to: ninjs has no credit line of its own, so a
+    `creditline` some agencies add, else the photographer (`by`), else the copyright
+    holder."""
+    for key in ("creditline", "by", "copyrightholder"):
+        value = plain_text(string(obj.get(key)) or "")
+        if value:
+            return value
+    return None

@@ -184,7 +184,9 @@ def _media_images_of(media: etree._Element) -> list[ImageLink]:
         if not source or (media_type not in ("image", "graphic") and not is_image_type(mime)):
             continue
         alternate_text = (ref.get("alternate-text") or "").strip()
-        return [sized_image(ref, source, caption or alternate_text or None, mime)]
+        image = sized_image(ref, source, caption or alternate_text or None, mime)
+        image.credit = text(child(media, "media-producer")) or None
+        return [image]
     return []
 
 

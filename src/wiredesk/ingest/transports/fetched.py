@@ -39,6 +39,11 @@ class RateLimited(SourceError):
         self.retry_at = retry_at
 
 
+class FetchRefused(SourceError):
+    """A fetch that trying again will not help: the address is not allowed (the SSRF guard,
+    a scheme other than http and https) or what it answers is over a limit."""
+
+
 class Fetcher(Protocol):
     """What polling needs of a fetcher (`http.HttpFetcher`, or `lazy.LazyFetcher`)."""
 

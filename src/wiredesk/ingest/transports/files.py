@@ -2,7 +2,8 @@
 
 A drop folder is how many agencies deliver (FTP/rsync into a directory). Each file is one
 payload; once handled it moves to `processed/` or, with a `<name>.error` note beside it, to
-`failed/`, so the folder itself always shows only what is still waiting.
+`failed/`, so the folder itself always shows only what is still waiting. Pictures (JPEG, PNG,
+WebP, GIF) are not payloads: they stay where they were dropped for the stories that name them.
 
 Two processes may poll one folder (two `wiredesk ingest` started together, a `run` beside
 an `ingest --once`). A file is therefore claimed before it is read: renamed into this
@@ -38,6 +39,9 @@ CLAIMED = "claimed"
 _LOCK_NAME = ".owner.lock"
 # Names writers use while a file is still being written, and editor/OS droppings.
 _PARTIAL_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload", ".filepart", ".swp", ".lock")
+# Pictures an agency drops beside its stories are no payloads: the stories name them, and the
+# picture fetcher reads them from here (ingest/pictures/addresses.py).
+PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
 SETTLE_SECONDS = 1.0  # a file touched more recently than this may still be being written
 
 
@@ -149,7 +153,7 @@ def scan(source: SourceSettings, now: float | None = None) -> tuple[list[Path], 
         name = entry.name
         if name.startswith((".", "~")) or name.lower().endswith(_PARTIAL_SUFFIXES):
             continue
-        if name.endswith(".error"):
+        if name.endswith(".error") or name.lower().endswith(PICTURE_SUFFIXES):
             continue
         try:
             if not entry.is_file(follow_symlinks=False):

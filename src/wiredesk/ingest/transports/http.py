@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import logging
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
 from types import TracebackType
@@ -34,7 +35,7 @@ from wiredesk.ingest.transports.addresses import (
     system_resolver,
 )
 from wiredesk.ingest.transports.decoding import DecodingError, accept_encoding, decoder_for
-from wiredesk.ingest.transports.fetched import Fetched, NotModified, RateLimited
+from wiredesk.ingest.transports.fetched import Fetched, FetchRefused, NotModified, RateLimited
 from wiredesk.model import utcnow
 from wiredesk.version import __version__
 
@@ -112,10 +113,27 @@ class HttpFetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         with VettedAddresses():
-            return await self._follow(source, start, headers, now or utcnow())
+            return await self._follow(source, start, headers, now or utcnow(), _FEED)
+
+    async def fetch_picture(self, source: SourceSettings, url: str) -> Fetched:
+        """GET a picture `url` for `source` with the same guard, deadline and redirect rules
+        as a feed, and the picture's own size limit (`[site] max_picture_bytes`).
+
+        Raises `SourceError` with one line a person can act on.
+        """
+        with VettedAddresses():
+            result = await self._follow(source, url, {}, utcnow(), _PICTURE)
+        if not isinstance(result, Fetched):  # no validators were sent: a 304 is nonsense
+            raise SourceError(source.id, f"HTTP 304 Not Modified from {url} for a first GET")
+        return result
 
     async def _follow(
-        self, source: SourceSettings, start: str, headers: dict[str, str], now: datetime
+        self,
+        source: SourceSettings,
+        start: str,
+        headers: dict[str, str],
+        now: datetime,
+        body: _BodyLimit,
     ) -> Fetched | NotModified:
         total = self.settings.site.fetch_total_timeout
         loop = asyncio.get_running_loop()
@@ -131,7 +149,7 @@ class HttpFetcher:
                 deadline = deadline or loop.time() + total  # time queued for a slot is free
                 try:
                     async with asyncio.timeout_at(deadline):
-                        result = await self._request(source, current, headers, now)
+                        result = await self._request(source, current, headers, now, body)
                 except TimeoutError:
                     if loop.time() < deadline:
                         raise
@@ -197,7 +215,7 @@ class HttpFetcher:
                         else f"{shown} resolves to {address}, a {kind} address"
                     )
                     hop = f"redirect from {came_from} to {url}" if came_from else f"{url}"
-                    raise SourceError(
+                    raise FetchRefused(
                         source.id,
                         f"refused to fetch {hop}: {what}; only public addresses are polled "
                         f"unless sources.{source.id}.allow_private = true",
@@ -212,12 +230,21 @@ class HttpFetcher:
         return slot
 
     async def _request(
-        self, source: SourceSettings, url: httpx.URL, headers: dict[str, str], now: datetime
+        self,
+        source: SourceSettings,
+        url: httpx.URL,
+        headers: dict[str, str],
+        now: datetime,
+        body: _BodyLimit,
     ) -> Fetched | NotModified | tuple[int, httpx.URL]:
-        """One hop. A redirect comes back as (status, absolute target) for `_follow` to judge."""
+        """One hop. A redirect comes back as (status, absolute target) for `_follow` to judge.
+
+        The source's credentials (`headers`) go only to the hosts it names, hop by hop, so
+        a redirect to another host never carries them there."""
+        sent = {**source.headers_for(url.raw_host.decode("ascii")), **headers}
         try:
             async with self._client.stream(
-                "GET", url, headers=headers, timeout=httpx.Timeout(source.timeout)
+                "GET", url, headers=sent, timeout=httpx.Timeout(source.timeout)
             ) as response:
                 status = response.status_code
                 if status in REDIRECTS:
@@ -240,7 +267,7 @@ class HttpFetcher:
                         )
                 if not response.is_success:
                     raise SourceError(source.id, _status_line(response))
-                payload = await self._read_body(source, url, response)
+                payload = await self._read_body(source, url, response, body)
                 return Fetched(
                     payload=payload,
                     location=str(url),
@@ -259,14 +286,14 @@ class HttpFetcher:
             raise SourceError(source.id, f"fetching {url} failed: {reason}") from None
 
     async def _read_body(
-        self, source: SourceSettings, url: httpx.URL, response: httpx.Response
+        self, source: SourceSettings, url: httpx.URL, response: httpx.Response, body: _BodyLimit
     ) -> bytes:
         """Decode and count as the bytes arrive; stop the moment the limit is passed."""
-        limit = self.settings.site.max_body_bytes
-        too_big = SourceError(
+        limit = getattr(self.settings.site, body.setting)
+        too_big = FetchRefused(
             source.id,
             f"response from {url} is larger than {_size(limit)} after decompression; "
-            "raise [site] max_body_bytes if this feed is really that big",
+            f"raise [site] {body.setting} if this {body.what} is really that big",
         )
         try:
             decoder = decoder_for(response.headers.get("content-encoding"))
@@ -295,6 +322,18 @@ class HttpFetcher:
         return b"".join(chunks)
 
 
+@dataclass(frozen=True, slots=True)
+class _BodyLimit:
+    """Which `[site]` setting bounds a response, and what the response is, for its message."""
+
+    setting: str
+    what: str
+
+
+_FEED = _BodyLimit("max_body_bytes", "feed")
+_PICTURE = _BodyLimit("max_picture_bytes", "picture")
+
+
 def _guarded_transport(settings: Settings) -> httpx.AsyncHTTPTransport:
     """httpx's transport with a connection pool whose network backend is the SSRF guard's.
 
@@ -318,10 +357,12 @@ def _parse_url(source: SourceSettings, text: str, *, came_from: httpx.URL | None
         url = came_from.join(text) if came_from is not None else httpx.URL(text)
     except (httpx.InvalidURL, ValueError, UnicodeError):
         where = f"{came_from} redirects to" if came_from else "the URL is"
-        raise SourceError(source.id, f"{where} {text!r}, which is not a valid URL") from None
+        raise FetchRefused(source.id, f"{where} {text!r}, which is not a valid URL") from None
     if url.scheme not in ("http", "https") or not url.host:
         where = f"{came_from} redirects to" if came_from else "the URL is"
-        raise SourceError(source.id, f"{where} {text}; only http:// and https:// URLs are followed")
+        raise FetchRefused(
+            source.id, f"{where} {text}; only http:// and https:// URLs are followed"
+        )
     return url
 
 

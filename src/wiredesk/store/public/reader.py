@@ -118,6 +118,7 @@ COPY_COLUMNS = (
     item_versions.c.provenance,
     item_versions.c.images,
     items.c.story_id,
+    items.c.pictures,
 )
 _CURRENT = items.join(item_versions, item_versions.c.id == items.c.current_version_id)
 # A list reads the copies' own columns and which version is current; the versions' columns

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import Engine, func, select, text
 
 from wiredesk.store.public.views import SourceState
-from wiredesk.store.schema import item_versions, items, source_state
+from wiredesk.store.schema import item_versions, items, picture_urls, source_state
 
 
 def source_states(engine: Engine) -> dict[str, SourceState]:
@@ -30,6 +30,32 @@ def versions_since(engine: Engine, since: datetime) -> dict[str, int]:
     )
     with engine.connect() as conn:
         return {sid: int(n) for sid, n in conn.execute(q)}
+
+
+def picture_problems(engine: Engine, since: datetime) -> dict[str, tuple[int, str]]:
+    """Per source: pictures tried since `since` that are not hosted (failed for good, or
+    waiting for another try), and the newest of their problem lines, which names the
+    picture. Only sources with such a picture are in the answer."""
+    not_hosted = (picture_urls.c.state != "hosted", picture_urls.c.last_tried_at >= since)
+    with engine.connect() as conn:
+        counts = {
+            sid: int(n)
+            for sid, n in conn.execute(
+                select(picture_urls.c.source_id, func.count())
+                .where(*not_hosted)
+                .group_by(picture_urls.c.source_id)
+            )
+        }
+        out: dict[str, tuple[int, str]] = {}
+        for sid, n in counts.items():
+            line = conn.execute(
+                select(picture_urls.c.error)
+                .where(picture_urls.c.source_id == sid, *not_hosted)
+                .order_by(picture_urls.c.last_tried_at.desc(), picture_urls.c.id.desc())
+                .limit(1)
+            ).scalar()
+            out[sid] = (n, line or "")
+    return out
 
 
 def database_answers(engine: Engine) -> bool:

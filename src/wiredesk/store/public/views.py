@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from wiredesk.store.public.media import rendition_url
 from wiredesk.text.search_keys import QueryTerms
 
 # List columns stored as JSON text (store/schema.py), decoded here once.
-JSON_FIELDS = ("categories", "subjects", "keywords", "provenance", "images")
+JSON_FIELDS = ("categories", "subjects", "keywords", "provenance", "images", "pictures")
 
 
 def normalize_name(name: str) -> str:
@@ -29,6 +30,75 @@ def normalize_name(name: str) -> str:
 def copy_path(section: str, slug: str, short_id: str) -> str:
     """The stable article URL path of a copy: /<section>/<slug>-<short id>."""
     return f"/{section}/{slug}-{short_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """A picture the site hosts, as a page shows it: renditions `widths` wide (ascending,
+    never wider than the original), each as WebP and JPEG under /media/, the original's
+    upright size, and the agency's caption and credit.
+
+    `alt` is the caption (agencies write captions that describe the picture); empty when the
+    agency sent none, which tells screen readers the picture adds nothing the text does not.
+    """
+
+    sha256: str
+    width: int
+    height: int
+    widths: tuple[int, ...]
+    caption: str | None = None
+    credit: str | None = None
+    href: str = ""  # the address the copy named it by (the agency's; never put on a page)
+
+    @property
+    def alt(self) -> str:
+        return self.caption or ""
+
+    def url(self, width: int, ext: str = "jpg") -> str:
+        """The site path of the rendition `width` wide, as WebP ("webp") or JPEG ("jpg")."""
+        return rendition_url(self.sha256, width, ext)
+
+    def srcset(self, ext: str = "jpg") -> str:
+        """Every rendition of one type, for `srcset`: `/media/…-320.jpg 320w, …`."""
+        return ", ".join(f"{self.url(w, ext)} {w}w" for w in self.widths)
+
+    @property
+    def src(self) -> str:
+        """The JPEG a browser without `srcset` loads: the middle width (640 when made)."""
+        return self.url(self.widths[min(1, len(self.widths) - 1)])
+
+    @property
+    def display_width(self) -> int:
+        """The largest rendition's size: the `width`/`height` a page gives the `<img>`, so
+        the browser keeps the picture's room before it arrives."""
+        return self.widths[-1]
+
+    @property
+    def display_height(self) -> int:
+        return max(1, round(self.height * self.widths[-1] / self.width))
+
+    @property
+    def largest(self) -> str:
+        """The largest JPEG rendition: what search engines and social sites are given."""
+        return self.url(self.widths[-1])
+
+
+def hosted_picture(record: Mapping[str, Any], image: Mapping[str, Any] | None = None) -> Picture:
+    """A `Picture` from one of `Copy.pictures` (what the fetcher recorded), with the caption
+    and credit of the copy's `image` that named it, when there is one."""
+    caption = credit = None
+    if image is not None:
+        caption = (str(image.get("caption") or "").strip()) or None
+        credit = (str(image.get("credit") or "").strip()) or None
+    return Picture(
+        sha256=str(record["sha256"]),
+        width=int(record["width"]),
+        height=int(record["height"]),
+        widths=tuple(int(w) for w in record["widths"]),
+        caption=caption,
+        credit=credit,
+        href=str(record.get("href") or ""),
+    )
 
 
 @dataclass(slots=True, frozen=True)
@@ -70,11 +140,36 @@ class Copy:
     provenance: list[dict[str, Any]] = field(default_factory=list)  # {role, name, uri, ...}
     images: list[dict[str, Any]] = field(default_factory=list)  # {href, caption, ...}
     story_id: int | None = None  # the story this copy belongs to
+    # The pictures the site hosts for this copy: {href, sha256, width, height, widths}, `href`
+    # as the copy names it (in `images` or an `<img>` of the body).
+    pictures: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def path(self) -> str:
         """The stable article URL path: /<section>/<slug>-<short id>."""
         return copy_path(self.section, self.slug, self.short_id)
+
+    @property
+    def picture(self) -> Picture | None:
+        """The copy's lead picture, hosted by the site: the first of the agency's pictures
+        (`images`, in the order the agency gave them) that has arrived. None while none has,
+        and for a source whose pictures the site does not host."""
+        if not self.pictures:
+            return None
+        hosted = {str(p.get("href")): p for p in self.pictures}
+        for image in self.images:
+            record = hosted.get(str(image.get("href")))
+            if record is not None:
+                return hosted_picture(record, image)
+        return None
+
+    def hosted(self, href: str) -> Picture | None:
+        """The hosted picture the copy names `href` (an `<img src>` of its body), if any."""
+        for record in self.pictures:
+            if record.get("href") == href:
+                image = next((i for i in self.images if i.get("href") == href), None)
+                return hosted_picture(record, image)
+        return None
 
     @property
     def teaser(self) -> str:

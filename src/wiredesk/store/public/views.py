@@ -75,6 +75,12 @@ class Copy:
         return copy_path(self.section, self.slug, self.short_id)
 
     @property
+    def picture(self) -> Any:
+        """The copy's picture as pages show it, or None. Filled by the pictures work
+        (i15-pictures); until then no copy has one, and every page is laid out text-led."""
+        return None
+
+    @property
     def teaser(self) -> str:
         if self.summary:
             return self.summary

@@ -53,6 +53,15 @@ _EN: dict[str, str] = {
     "copyright": "Copyright",
     "usage_terms": "Terms of use",
     "this_site": "this site",
+    "top_stories": "Top stories",
+    "related": "Related stories",
+    "more_latest": "More latest news",
+    # how long ago, for recent stories (channels/timefmt.py, relative_time)
+    "just_now": "just now",
+    "minutes_ago": "{n} min ago",
+    "hour_ago": "1 hour ago",
+    "hours_ago": "{n} hours ago",
+    "yesterday": "yesterday",
 }
 
 _HI: dict[str, str] = {
@@ -99,6 +108,14 @@ _HI: dict[str, str] = {
     "copyright": "कॉपीराइट",
     "usage_terms": "उपयोग की शर्तें",
     "this_site": "यह साइट",
+    "top_stories": "मुख्य ख़बरें",
+    "related": "संबंधित ख़बरें",
+    "more_latest": "और ताज़ा ख़बरें",
+    "just_now": "अभी",
+    "minutes_ago": "{n} मिनट पहले",
+    "hour_ago": "1 घंटा पहले",
+    "hours_ago": "{n} घंटे पहले",
+    "yesterday": "कल",
 }
 
 # Text in this file may have been typed with precomposed nukta letters; pages are NFC.

@@ -469,7 +469,7 @@ class PublicReader:
         page's blocks. One query per section along that section's own index (as its page
         reads it), and the versions not already cached read once for all of them."""
         q = _list_query(self.policy.mode, _shape(Scope(section="")), False)
-        found: dict[str, list[Any]] = {}
+        found: dict[str, Sequence[Any]] = {}
         with self._connect() as conn:
             for section, size in sizes.items():
                 if size > 0:

@@ -2,7 +2,8 @@
 
 Defence in depth behind the sanitizer: even if a copy's body carried a script past nh3, the
 browser would refuse to run it. Everything the pages use (CSS, the font) is same-origin;
-agency pictures are linked over https; the favicon is an empty data: URL.
+agency pictures are linked over https, and so must be a logo or favicon the site does not
+serve itself.
 """
 
 from __future__ import annotations

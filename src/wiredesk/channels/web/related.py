@@ -43,16 +43,21 @@ def topics(copy: Copy) -> dict[tuple[str, str], int]:
 
 
 def related_stories(copy: Copy, candidates: Sequence[Copy], shown: int = SHOWN) -> list[Copy]:
-    """Up to `shown` of `candidates`: most shared topics first, then nearest in time; never
-    the article, a copy of its own story, or two copies of one story."""
+    """Up to `shown` of `candidates`: most shared topics first, then nearest in time (the
+    newer of two as near); never the article, a copy of its own story, or two copies of one
+    story."""
     mine = topics(copy)
 
     def score(other: Copy) -> int:
         return sum(w for key, w in topics(other).items() if key in mine)
 
+    def distance(other: Copy) -> float:
+        return abs((other.published_at - copy.published_at).total_seconds())
+
+    # as near, the newer first
     ordered = sorted(
         candidates,
-        key=lambda c: (-score(c), abs((c.published_at - copy.published_at).total_seconds())),
+        key=lambda c: (-score(c), distance(c), -c.published_at.timestamp(), -c.item_id),
     )
     seen = {copy.story_id if copy.story_id is not None else -copy.item_id}
     out: list[Copy] = []

@@ -1,4 +1,4 @@
-"""Settings for push ingest: push-only sources, token rules, the body limit."""
+"""Settings: push ingest (push-only sources, token rules, the body limit) and the site's look."""
 
 from __future__ import annotations
 
@@ -161,3 +161,33 @@ def test_a_source_s_credentials_go_only_to_its_own_hosts(tmp_path: Path) -> None
     assert "printable ASCII" in bad_value
     bad_host = error(tmp_path, {"url": "https://w.example/f", "headers_hosts": ["https://x"]})
     assert "sources.ians.headers_hosts" in bad_host
+
+
+def test_favicon_and_theme_colour_have_defaults_and_are_read(tmp_path: Path) -> None:
+    site = parse(tmp_path, {"push_token": TOKEN}).site
+    assert (site.favicon, site.theme_color) == ("/favicon.ico", "#b3261e")
+    site = parse(
+        tmp_path,
+        {"push_token": TOKEN},
+        favicon="https://cdn.example/icon.png",
+        theme_color="#0A7B3E",
+    ).site
+    assert (site.favicon, site.theme_color) == ("https://cdn.example/icon.png", "#0a7b3e")
+    assert parse(tmp_path, {"push_token": TOKEN}, theme_color="#fff").site.theme_color == "#fff"
+
+
+@pytest.mark.parametrize("colour", ["red", "b3261e", "#b3261", "#gggggg", "rgb(1,2,3)", ""])
+def test_a_theme_colour_that_is_not_hex_is_refused_with_an_example(
+    tmp_path: Path, colour: str
+) -> None:
+    message = error(tmp_path, {"push_token": TOKEN}, theme_color=colour)
+    assert "site.theme_color: must be a colour written #rrggbb or #rgb" in message
+    assert '"#b3261e"' in message and repr(colour) in message
+
+
+@pytest.mark.parametrize("favicon", ["favicon.ico", "//cdn.example/f.ico", "data:,", "ftp://x/f"])
+def test_a_favicon_that_is_neither_a_site_path_nor_a_web_url_is_refused(
+    tmp_path: Path, favicon: str
+) -> None:
+    message = error(tmp_path, {"push_token": TOKEN}, favicon=favicon)
+    assert "site.favicon: must be a path on the site (/favicon.ico) or an http(s) URL" in message

@@ -27,6 +27,9 @@ DEFAULT_CONFIG_NAME = "wiredesk.toml"
 ENV_VAR = "WIREDESK_CONFIG"
 SUPPORTED_LANGUAGES = ("hi", "en")
 DEFAULT_LOGO = "/static/logo.png"  # shipped with the site (channels/web/static)
+DEFAULT_FAVICON = "/favicon.ico"  # shipped with the site, served at the root
+DEFAULT_THEME_COLOR = "#b3261e"  # the stylesheet's accent, the masthead's top rule
+_COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 FORMATS = (
     "auto", "rss", "atom", "rdf", "jsonfeed",
     "ninjs", "newsml-g2", "nitf", "iptc7901", "anpa1312",
@@ -109,6 +112,10 @@ class SiteSettings:
     # The publisher's logo search engines show (schema.org `publisher.logo`): a path on the
     # site or an http(s) URL.
     logo: str = DEFAULT_LOGO
+    # The icon browsers show in tabs and bookmarks: a path on the site or an http(s) URL.
+    favicon: str = DEFAULT_FAVICON
+    # `<meta name="theme-color">`: the colour phones give the browser's bar around the site.
+    theme_color: str = DEFAULT_THEME_COLOR
 
     def absolute(self, url: str) -> str:
         """`url` as search engines and social sites need it: a path on the site joined to
@@ -235,6 +242,8 @@ _SITE_KEYS = {
     "duplicates": str,
     "preferred_sources": list,
     "logo": str,
+    "favicon": str,
+    "theme_color": str,
 }
 _SOURCE_KEYS = {
     "id": str,
@@ -466,16 +475,15 @@ def _parse_site(
         raise ConfigError(
             shown, 'must be a list of source ids, e.g. ["pti", "ians"]', "site.preferred_sources"
         )
-    logo = raw.get("logo", DEFAULT_LOGO)
-    logo_parts = urlsplit(logo)
-    if not (
-        (logo.startswith("/") and not logo.startswith("//"))
-        or (logo_parts.scheme in ("http", "https") and logo_parts.netloc)
-    ):
+    logo = _site_url(shown, raw, "logo", DEFAULT_LOGO)
+    favicon = _site_url(shown, raw, "favicon", DEFAULT_FAVICON)
+    theme_color = raw.get("theme_color", DEFAULT_THEME_COLOR)
+    if not _COLOR_RE.match(theme_color):
         raise ConfigError(
             shown,
-            "must be a path on the site (/static/logo.png) or an http(s) URL",
-            "site.logo",
+            f'must be a colour written #rrggbb or #rgb (e.g. "{DEFAULT_THEME_COLOR}"), '
+            f"not {theme_color!r}",
+            "site.theme_color",
         )
     return SiteSettings(
         name=name,
@@ -490,8 +498,25 @@ def _parse_site(
         duplicates=duplicates,
         preferred_sources=tuple(preferred),
         logo=logo,
+        favicon=favicon,
+        theme_color=theme_color.lower(),
         **limits,
     )
+
+
+def _site_url(shown: str, raw: dict[str, Any], key: str, default: str) -> str:
+    """A file the pages link to (the logo, the favicon): a path on the site, or an http(s)
+    URL. A bare name or a `//host` path would resolve against whatever page links it."""
+    value: str = raw.get(key, default)
+    parts = urlsplit(value)
+    if not (
+        (value.startswith("/") and not value.startswith("//"))
+        or (parts.scheme in ("http", "https") and parts.netloc)
+    ):
+        raise ConfigError(
+            shown, f"must be a path on the site ({default}) or an http(s) URL", f"site.{key}"
+        )
+    return value
 
 
 def _parse_fetch_limits(shown: str, raw: dict[str, Any]) -> dict[str, Any]:

@@ -132,6 +132,11 @@ class Desk:
             out.append((link.get("href"), also))
         return out
 
+    def home_rail(self) -> list[str]:
+        """The links of the home page's "latest" rail, which lists what lists list."""
+        doc = lxml_html.fromstring(self.client.get("/").text)
+        return [str(a.get("href")) for a in doc.xpath("//*[@class='rail-headline']/a")]
+
     def feed_links(self) -> list[str]:
         return [e.link for e in feedparser.parse(self.client.get("/feed.xml").content).entries]
 
@@ -184,7 +189,10 @@ def test_three_wires_make_one_story_told_as_the_policy_says(desk: Desk) -> None:
     mode = desk.settings.site.duplicates
 
     if mode == "publish":
-        assert sorted(link for link, _ in desk.home_cards()) == sorted([ians, pti, ani])
+        # the front page's blocks name a story once; its rail, like every list, each copy
+        [(shown, _)] = desk.home_cards()
+        assert shown in (ians, pti, ani)
+        assert sorted(desk.home_rail()) == sorted([ians, pti, ani])
         assert sorted(desk.feed_links()) == sorted(base + p for p in (ians, pti, ani))
         # each copy names the others, linked to those copies
         assert desk.also_on_page(ians) == [("PTI", pti), ("ANI", ani)]
@@ -237,7 +245,9 @@ def test_a_kill_of_the_lead_promotes_the_next_member(desk: Desk) -> None:
     base = "https://news.example"
     mode = desk.settings.site.duplicates
     if mode == "publish":
-        assert sorted(link for link, _ in desk.home_cards()) == sorted([pti, ani])
+        [(shown, _)] = desk.home_cards()
+        assert shown in (pti, ani)
+        assert sorted(desk.home_rail()) == sorted([pti, ani])
         assert desk.also_on_page(pti) == [("ANI", ani)]
         return
     assert desk.home_cards() == [(pti, ["ANI"])]

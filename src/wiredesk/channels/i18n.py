@@ -70,6 +70,15 @@ _EN: dict[str, str] = {
     "more_results": "More results",
     "first_results": "First results",
     "search_help": 'Every word must be in a story; put a phrase in "quotes".',
+    "top_stories": "Top stories",
+    "related": "Related stories",
+    "more_latest": "More latest news",
+    # how long ago, for recent stories (channels/timefmt.py, relative_time)
+    "just_now": "just now",
+    "minutes_ago": "{n} min ago",
+    "hour_ago": "1 hour ago",
+    "hours_ago": "{n} hours ago",
+    "yesterday": "yesterday",
 }
 
 _HI: dict[str, str] = {
@@ -133,6 +142,14 @@ _HI: dict[str, str] = {
     "more_results": "और नतीजे",
     "first_results": "पहले नतीजे",
     "search_help": 'हर शब्द ख़बर में होना चाहिए; पूरे वाक्यांश को "उद्धरण चिह्नों" में लिखें।',
+    "top_stories": "मुख्य ख़बरें",
+    "related": "संबंधित ख़बरें",
+    "more_latest": "और ताज़ा ख़बरें",
+    "just_now": "अभी",
+    "minutes_ago": "{n} मिनट पहले",
+    "hour_ago": "1 घंटा पहले",
+    "hours_ago": "{n} घंटे पहले",
+    "yesterday": "कल",
 }
 
 # Text in this file may have been typed with precomposed nukta letters; pages are NFC.

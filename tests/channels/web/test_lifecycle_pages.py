@@ -71,6 +71,29 @@ def test_a_killed_story_leaves_every_list_and_feed_and_its_url_answers_410(
     assert hi_client.get(f"/khel/other-slug-{sid}").status_code == 410
 
 
+def test_the_gone_page_lists_the_latest_stories_and_keeps_up_with_them(
+    hi_client: TestClient, fill: Filler
+) -> None:
+    fill(story_item(1, headline="पहली बची ख़बर"), story_item(2, headline="दूसरी बची ख़बर"))
+    sid = fill(story_item(3, headline="हटाई गई ख़बर", version=1))
+    fill(story_item(3, headline="हटाई गई ख़बर", version=2, pub_status=PubStatus.CANCELED))
+
+    def latest() -> list[tuple[str, str]]:
+        page = hi_client.get(f"/videsh/khabar-3-{sid}")
+        assert page.status_code == 410
+        doc = lxml.html.fromstring(page.text)
+        return [
+            (li.xpath("string(.//h3)").strip(), li.xpath("string(./time)"))
+            for li in doc.xpath("//section[@class='latest-list']//li")
+        ]
+
+    # a reader who followed a shared link finds the news of the moment, never the story
+    assert latest() == [("दूसरी बची ख़बर", "23 घंटे पहले"), ("पहली बची ख़बर", "23 घंटे पहले")]
+    hour_ago = T0 + timedelta(hours=23)
+    fill(story_item(4, headline="नई ख़बर", published_at=hour_ago), now=hour_ago)
+    assert latest()[0] == ("नई ख़बर", "1 घंटा पहले")  # the kept 410 went with the new story
+
+
 def test_the_gone_notice_is_in_the_sites_language(
     store: Database, tmp_path: Path, clock: Clock, fill: Filler
 ) -> None:

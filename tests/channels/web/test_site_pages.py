@@ -38,19 +38,24 @@ def _text(html: str, css_class: str) -> list[str]:
     ]
 
 
-def test_home_lists_latest_first_and_paginates(
+def _rail(html: str) -> list[str]:
+    doc = lxml.html.fromstring(html)
+    return [a.text_content().strip() for a in doc.xpath("//*[@class='rail-headline']/a")]
+
+
+def test_the_latest_stories_page_on_from_the_front_page_s_rail(
     store: Database, tmp_path: Path, clock: Clock, fill: Filler
 ) -> None:
-    fill(*(story_item(n) for n in range(5)))
+    fill(*(story_item(n) for n in range(13)))
     client = TestClient(site_app(make_settings(tmp_path, "en", page_size=2), store, clock=clock))
 
     first = client.get("/")
     assert first.status_code == 200
-    assert _headlines(first.text) == ["ख़बर संख्या 4", "ख़बर संख्या 3"]
+    assert _rail(first.text) == [f"ख़बर संख्या {n}" for n in range(12, 2, -1)]  # ten, newest first
     [older] = lxml.html.fromstring(first.text).xpath("//a[@rel='next']/@href")
     assert older.startswith("/?older=") and "Latest stories" not in first.text
 
-    second = client.get(older)
+    second = client.get(older)  # the plain list, a page (two) at a time
     assert _headlines(second.text) == ["ख़बर संख्या 2", "ख़बर संख्या 1"]
     [oldest] = lxml.html.fromstring(second.text).xpath("//a[@rel='next']/@href")
     assert "Latest stories" in second.text  # and a way back to the newest

@@ -111,3 +111,45 @@ def test_the_copy_cache_keeps_at_most_its_size_and_forgets_the_least_read(store:
     assert len(reader.copies._kept) == 3  # the three read last: h2, h1, h0
     asked = _version_reads(store, lambda: reader.list_copies(now, limit=2))  # h4, h3: forgotten
     assert asked == [2]
+
+
+def _in_sections(store: Database) -> None:
+    """h0… h9 a minute apart, alternately in "desh" and "khel"; h5 (khel) killed."""
+    env = envelope(store)
+    batch = [
+        wire_item(guid=f"g{i}", headline=f"h{i}", published_at=T0 + timedelta(minutes=i))
+        for i in range(10)
+    ]
+    for i, it in enumerate(batch):
+        it.section = "khel" if i % 2 else "desh"
+    saved = copies.save(store, "ians", batch, env, now=T0 + timedelta(hours=1))
+    killed = editorial.find_copy(store, saved[5].short_id)
+    assert killed is not None
+    editorial.kill(store, killed, reason="legal", actor="editor t", now=T0)
+
+
+def test_a_front_page_reads_a_few_listed_copies_of_each_section(store: Database) -> None:
+    _in_sections(store)
+    reader = PublicReader(store)
+    lists = reader.section_lists(T0 + timedelta(hours=2), {"desh": 2, "khel": 3, "arthik": 2})
+    assert {s: [c.headline for c in cs] for s, cs in lists.items()} == {
+        "desh": ["h8", "h6"],
+        "khel": ["h9", "h7", "h3"],  # h5 was killed
+        "arthik": [],
+    }
+    # what the gate hides at that moment stays hidden: h8 and h9 are not published yet
+    early = reader.section_lists(T0 + timedelta(minutes=7, seconds=30), {"khel": 2})
+    assert [c.headline for c in early["khel"]] == ["h7", "h3"]
+    assert reader.section_lists(T0, {"khel": 0}) == {}
+
+
+def test_a_copy_s_neighbours_are_its_section_s_copies_either_side_of_it(store: Database) -> None:
+    _in_sections(store)
+    reader = PublicReader(store)
+    now = T0 + timedelta(hours=2)
+    [h3] = [c for c in reader.list_copies(now, section="khel", limit=10) if c.headline == "h3"]
+    near = reader.around(now, h3, older=5, newer=1)
+    assert [c.headline for c in near] == ["h7", "h1"]  # newest first; h5 killed, h9 too far
+    assert [c.headline for c in reader.around(now, h3, older=0, newer=5)] == ["h9", "h7"]
+    [h9] = reader.list_copies(now, section="khel", limit=1)
+    assert [c.headline for c in reader.around(now, h9, older=2, newer=3)] == ["h7", "h3"]

@@ -34,6 +34,8 @@ from wiredesk.channels.feeds import FORMATS
 from wiredesk.channels.feeds.entry import FEED_SIZE, FeedInfo, disclaimer
 from wiredesk.channels.health import health_report
 from wiredesk.channels.pictures import ARTICLE_SIZES, article_body, lead_picture
+from wiredesk.channels.timefmt import Ages
+from wiredesk.channels.web import front_page, related
 from wiredesk.channels.web.render import PAGE_CACHE, Renderer, originator_href
 from wiredesk.channels.web.structured import ArticleFacts, article_structured
 from wiredesk.store.public import reader as public
@@ -44,6 +46,7 @@ from wiredesk.store.public.views import Copy, Correction, normalize_name
 # longer than these (seconds): readers notice, even if every source is fine.
 SLOW_PAGE = 1.0
 SLOW_QUERY = 0.5
+GONE_LATEST = 8  # the latest stories a 410 page lists
 
 
 class Pages(Renderer):
@@ -78,8 +81,8 @@ class Pages(Renderer):
         also = self.reader.other_copies(page.copies, now)
         here = path if after is None else f"{path}?{urlencode({'older': after.token()})}"
         older = f"{path}?{urlencode({'older': page.older.token()})}" if page.older else None
-        self.cacheable(request, tags, now)
-        return self.render(
+        ages = self.ages(now)
+        response = self.render(
             "list.html",
             heading=heading,
             heading_is_title=heading_is_title,
@@ -91,9 +94,35 @@ class Pages(Renderer):
             nav=self.nav(now),
             active=active,
             feeds=self.feed_links(scope.section),
+            ago=ages,
         )
+        self.cacheable(request, tags, now, until=ages.next_change)
+        return response
 
     def home(self, request: Request) -> Response:
+        """The front page (channels/web/front_page.py); its rail's "more" link, and any
+        `?older=` or old `?page=` address, is the plain list of the latest stories."""
+        if "older" in request.query_params or "page" in request.query_params:
+            return self.latest(request)
+        now = self.clock()
+        nav = self.nav(now)
+        front = front_page.build(self.reader, now, nav)
+        older = f"/?{urlencode({'older': front.older.token()})}" if front.older else None
+        ages = self.ages(now)
+        response = self.render(
+            "home.html",
+            front=front,
+            also={sid: self.also_links(others) for sid, others in front.also.items()},
+            older_url=older,
+            canonical=self.site.base_url + "/",
+            nav=nav,
+            active="",
+            ago=ages,
+        )
+        self.cacheable(request, {"home"}, now, until=ages.next_change)
+        return response
+
+    def latest(self, request: Request) -> Response:
         return self.listing(
             request,
             heading=self.t["latest"],
@@ -162,8 +191,11 @@ class Pages(Renderer):
         if detail is None:
             status = self.reader.copy_status(short_id, now) if short_id else None
             if status in (public.KILLED, public.TAKEN_DOWN):
-                self.cacheable(request, {f"copy:{short_id}"}, now)
-                return self.gone(by_editor=status == public.TAKEN_DOWN, now=now)
+                ages = self.ages(now)
+                gone = self.gone(by_editor=status == public.TAKEN_DOWN, now=now, ago=ages)
+                # it lists the latest stories: any change to a list says "home"
+                self.cacheable(request, {f"copy:{short_id}", "home"}, now, ages.next_change)
+                return gone
             if status == public.DUPLICATE:  # duplicates = "suppress": the story's lead tells it
                 lead_path = self.reader.lead_path(short_id, now)
                 if lead_path is not None:
@@ -176,9 +208,13 @@ class Pages(Renderer):
         place_date = [p for p in (copy.dateline_place, copy.dateline_date) if p]
         source = self.source_name(copy.source_id)
         also = self.reader.other_copies([copy], now)
-        tags = {f"copy:{copy.short_id}"}
-        if copy.story_id is not None:
-            tags.add(f"story:{copy.story_id}")
+        neighbours = self.reader.around(now, copy, older=related.OLDER, newer=related.NEWER)
+        more = related.related_stories(copy, neighbours)
+        tags = set()
+        for shown in (copy, *more):  # a related story killed or changed drops the page too
+            tags.add(f"copy:{shown.short_id}")
+            if shown.story_id is not None:
+                tags.add(f"story:{shown.story_id}")
         self.cacheable(request, tags, now)
         canonical = self.site.base_url + copy.path
         description = _shorten(copy.teaser, 200)
@@ -201,6 +237,7 @@ class Pages(Renderer):
             "article.html",
             structured=article_structured(facts, self.site),
             also=self.also_links(also.get(copy.short_id, [])),
+            related=more,
             copy=copy,
             versions=detail.versions,
             corrections=detail.corrections,
@@ -223,13 +260,16 @@ class Pages(Renderer):
             feeds=self.feed_links(copy.section),
         )
 
-    def gone(self, *, by_editor: bool, now: datetime) -> HTMLResponse:
-        """410 with a notice in the site's language: who took it down, a way home, no copy."""
+    def gone(self, *, by_editor: bool, now: datetime, ago: Ages) -> HTMLResponse:
+        """410 with a notice in the site's language: who took it down, the latest stories
+        (a reader who followed a shared link still finds the news), no copy."""
         return self.render(
             "gone.html",
             status=410,
             notice=self.t["gone_text_editor" if by_editor else "gone_text"],
+            latest=self.reader.list_copies(now, limit=GONE_LATEST),
             nav=self.nav(now),
+            ago=ago,
         )
 
     # --- feeds ---------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from wiredesk.channels.copy_extras import correction_text, safe_href
 from wiredesk.channels.feeds import FORMATS
 from wiredesk.channels.feeds.entry import EntryCache, source_name
 from wiredesk.channels.i18n import strings
-from wiredesk.channels.timefmt import iso, local_date, local_time
+from wiredesk.channels.timefmt import Ages, iso, local_date, local_time
 from wiredesk.channels.web.assets import css_url, font_url
 from wiredesk.channels.web.cache import TAGS, UNTIL, Entry, PageCache
 from wiredesk.channels.web.limits import RenderTimes
@@ -111,6 +111,12 @@ class Renderer:
     def when(self, dt: datetime) -> str:
         return local_time(dt, self.site.timezone, self.site.language)
 
+    def ages(self, now: datetime) -> Ages:
+        """Relative times for one page ("2 घंटे पहले"), as of `now`; once the page is
+        rendered, pass its `next_change` to `cacheable`, so that no label is kept past the
+        moment it stops being true."""
+        return Ages(now, self.site.timezone, self.site.language, self.t)
+
     def aliases(self, source_id: str) -> tuple[str, ...]:
         src = self.settings.source(source_id)
         return src.aliases if src else ()
@@ -152,12 +158,17 @@ class Renderer:
             self.cache.put(NAV_KEY, entry, generation)
         return slugs
 
-    def cacheable(self, request: Request, tags: set[str], now: datetime) -> None:
+    def cacheable(
+        self, request: Request, tags: set[str], now: datetime, until: datetime | None = None
+    ) -> None:
         """Let the page cache keep this response (channels/web/cache.py): until a change with
         one of `tags` (or to the navigation every page shows), and at most until the next
-        moment the gate changes by itself, local midnight (the masthead's date) or MAX_AGE."""
+        moment the gate changes by itself, local midnight (the masthead's date), MAX_AGE, or
+        `until` (when the page's first relative time reads differently: `Ages.next_change`).
+        The response is kept once it is sent, so this may be called after rendering."""
         setattr(request.state, TAGS, {*tags, "nav"})
-        setattr(request.state, UNTIL, self.cache_until(now))
+        limit = self.cache_until(now)
+        setattr(request.state, UNTIL, limit if until is None else min(limit, until))
 
     def cache_until(self, now: datetime) -> datetime:
         """The latest moment a page rendered at `now` may be kept without a change."""

@@ -5,6 +5,7 @@ browser would refuse to run it. Everything the pages use (CSS, the font, the fav
 pictures) is same-origin: `img-src 'self'`, so no page ever loads a picture from an agency's
 host, whatever a body says. Pictures the site hosts are served from /media/; an agency whose
 pictures are not hosted gets links to them, never an inline picture (channels/pictures.py).
+A logo or favicon given as an outside URL is named to search engines but not shown by pages.
 """
 
 from __future__ import annotations

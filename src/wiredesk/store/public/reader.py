@@ -187,6 +187,22 @@ def _list_query(mode: str, shape: tuple[bool, bool, bool], after: bool) -> Selec
 
 
 @functools.cache
+def _newer_query(mode: str) -> Select[Any]:
+    """A section's listed copies after a cursor, oldest first: its own index, walked forward
+    from the cursor (an article's related stories look both ways in time)."""
+    t = bindparam("after_time", type_=items.c.published_at.type)
+    i: BindParameter[int] = bindparam("after_id", type_=items.c.id.type)
+    clauses = _filters(mode, (True, False, False))
+    clauses += [items.c.published_at >= t, or_(items.c.published_at > t, items.c.id > i)]
+    return (
+        select(*_LISTED)
+        .where(*clauses)
+        .order_by(items.c.published_at.asc(), items.c.id.asc())
+        .limit(bindparam("limit", type_=Integer))
+    )
+
+
+@functools.cache
 def _probe_query(mode: str, shape: tuple[bool, bool, bool]) -> Select[Any]:
     """Does a list have a first copy: its own index, walked newest first, as its page reads it."""
     return (
@@ -511,6 +527,39 @@ class PublicReader:
             below = ids[-1]
             batch = min(batch * 4, SEARCH_BATCH_MOST)
         return rows[:wanted]
+
+    def section_lists(self, now: datetime, sizes: Mapping[str, int]) -> dict[str, list[Copy]]:
+        """The newest `sizes[section]` listed copies of each section, newest first: a front
+        page's blocks. One query per section along that section's own index (as its page
+        reads it), and the versions not already cached read once for all of them."""
+        q = _list_query(self.policy.mode, _shape(Scope(section="")), False)
+        found: dict[str, Sequence[Any]] = {}
+        with self._connect() as conn:
+            for section, size in sizes.items():
+                if size > 0:
+                    params = _scope_params(now, Scope(section=section))
+                    found[section] = conn.execute(q, {**params, "limit": size}).all()
+            complete = self.copies.complete(conn, [r for rows in found.values() for r in rows])
+        by_id = {c.item_id: c for c in complete}
+        return {
+            section: [by_id[r.item_id] for r in rows if r.item_id in by_id]
+            for section, rows in found.items()
+        }
+
+    def around(self, now: datetime, copy: Copy, *, older: int, newer: int) -> list[Copy]:
+        """The listed copies of `copy`'s section nearest it in time, newest first: up to
+        `older` published before it and `newer` after it, never `copy` itself. Two walks of
+        the section's index from the copy's place, whatever the archive's size: what an
+        article's related stories are chosen from."""
+        params = _scope_params(now, Scope(section=copy.section))
+        params |= {"after_time": copy.published_at, "after_id": copy.item_id}
+        shape = _shape(Scope(section=copy.section))
+        with self._connect() as conn:
+            before = conn.execute(
+                _list_query(self.policy.mode, shape, True), {**params, "limit": older}
+            ).all()
+            after = conn.execute(_newer_query(self.policy.mode), {**params, "limit": newer}).all()
+            return self.copies.complete(conn, [*reversed(after), *before])
 
     def nav_sections(self, now: datetime) -> list[str]:
         """Sections that list something at `now`, by name (one index probe each)."""

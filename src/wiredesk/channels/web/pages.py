@@ -7,7 +7,8 @@ public may see at that moment, and tests can move time by passing their own cloc
 are plain functions: Starlette runs them in its thread pool, so blocking database calls never
 stall the event loop.
 
-A killed copy's URL answers 410 Gone with a short notice and nothing of the copy; a copy
+A killed copy's URL answers 410 Gone with a short notice and nothing of the copy; the notice
+says who took it down (the agency, the editors, or the editors for the whole story). A copy
 that is hidden for now (withheld, embargoed, held) answers the ordinary 404, so its existence
 is not revealed before its time.
 """
@@ -43,6 +44,12 @@ from wiredesk.store.public.views import Copy, Correction, normalize_name
 # longer than these (seconds): readers notice, even if every source is fine.
 SLOW_PAGE = 1.0
 SLOW_QUERY = 0.5
+# A copy that is gone for good -> the text of its 410's notice: who took it down.
+_GONE = {
+    public.KILLED: "gone_text",
+    public.TAKEN_DOWN: "gone_text_editor",
+    public.WITHDRAWN: "gone_text_story",
+}
 
 
 class Pages(Renderer):
@@ -160,9 +167,9 @@ class Pages(Renderer):
         detail = self.reader.copy_detail(short_id, now) if short_id else None
         if detail is None:
             status = self.reader.copy_status(short_id, now) if short_id else None
-            if status in (public.KILLED, public.TAKEN_DOWN):
+            if status in _GONE:
                 self.cacheable(request, {f"copy:{short_id}"}, now)
-                return self.gone(by_editor=status == public.TAKEN_DOWN, now=now)
+                return self.gone(notice=_GONE[status], now=now)
             if status == public.DUPLICATE:  # duplicates = "suppress": the story's lead tells it
                 lead = self.reader.lead_path(short_id, now)
                 if lead is not None:
@@ -216,12 +223,13 @@ class Pages(Renderer):
             feeds=self.feed_links(copy.section),
         )
 
-    def gone(self, *, by_editor: bool, now: datetime) -> HTMLResponse:
-        """410 with a notice in the site's language: who took it down, a way home, no copy."""
+    def gone(self, *, notice: str, now: datetime) -> HTMLResponse:
+        """410 with a notice in the site's language (`notice` names its text): who took it
+        down, a way home, no copy."""
         return self.render(
             "gone.html",
             status=410,
-            notice=self.t["gone_text_editor" if by_editor else "gone_text"],
+            notice=self.t[notice],
             nav=self.nav(now),
         )
 

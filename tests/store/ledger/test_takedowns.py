@@ -4,6 +4,7 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from sqlalchemy import select
 
 from tests.store.store_support import NOW, T0, group, item_id, listed, save, three_wires
 from wiredesk.store import operator
+from wiredesk.store.bulk import begin_write
 from wiredesk.store.database import Database
 from wiredesk.store.ledger import editorial, takedowns
 from wiredesk.store.ledger import stories as sg
@@ -203,3 +205,31 @@ def test_a_story_is_found_by_its_id_or_any_copy(store: Database) -> None:
         assert takedowns.find_story(store, ref) == story, ref
     for ref in ("story:99999", "99999", "nothing", "story:x"):
         assert takedowns.find_story(store, ref) is None, ref
+
+
+def test_a_copy_joining_while_the_takedown_runs_is_not_missed(store: Database) -> None:
+    """Grouping's transaction has joined a new copy to the story but not committed when the
+    editor takes the story down: the takedown waits for it and takes the new copy down too
+    (without the story's lock it read the members before the join and left the copy up)."""
+    ians, _, _ = three_wires(store)
+    story = story_of(store, ians)
+    late = save(store, "uni", "u1", 60)
+    plan = GroupingPlan(joins=[(item_id(store, late), item_id(store, ians))])
+    done: list[takedowns.StoryAct] = []
+    with store.engine.begin() as conn:
+        begin_write(conn)  # as ingest's transactions do
+        sg.apply_in(conn, store, plan, NOW)
+        worker = threading.Thread(
+            target=lambda: done.append(
+                takedowns.take_down(store, story, reason="legal", actor=EDITOR, now=NOW)
+            )
+        )
+        worker.start()
+        worker.join(timeout=1.0)
+        assert worker.is_alive()  # waiting for the join to commit
+    worker.join(timeout=30)
+    assert not worker.is_alive()
+    [act] = done
+    assert item_id(store, late) in act.item_ids
+    assert everywhere(store) == set()
+    assert operator.copy_statuses(store, item_id=item_id(store, late))[0].state == "withdrawn"

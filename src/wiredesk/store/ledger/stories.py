@@ -308,16 +308,21 @@ def _story_of(conn: Connection, item_id: int, now: datetime) -> int:
     return _story_and_takedown(conn, item_id, now)[0]
 
 
-_STORY_AND_TAKEDOWN = select(items.c.story_id, stories.c.taken_down_at).select_from(
-    items.outerjoin(stories, stories.c.id == items.c.story_id)
+# With a share lock on the story's row (PostgreSQL; SQLite's writers hold the whole database):
+# a takedown of the story in flight finishes first, and one starting after waits for this
+# transaction, so a copy joining a story never misses its takedown (`takedowns._lock`).
+_STORY_AND_TAKEDOWN = (
+    select(items.c.story_id, stories.c.taken_down_at)
+    .select_from(items.join(stories, stories.c.id == items.c.story_id))
+    .with_for_update(read=True, of=stories)
 )
 
 
 def _story_and_takedown(conn: Connection, item_id: int, now: datetime) -> tuple[int, bool]:
     """The copy's story id and whether that story is taken down, in one query; a copy stored
     before stories existed gets a story now (not taken down)."""
-    row = conn.execute(_STORY_AND_TAKEDOWN.where(items.c.id == item_id)).one()
-    if row.story_id is None:
+    row = conn.execute(_STORY_AND_TAKEDOWN.where(items.c.id == item_id)).first()
+    if row is None:
         create_singletons(conn, [item_id], now)
         sid = conn.execute(select(items.c.story_id).where(items.c.id == item_id)).scalar_one()
         return int(sid), False

@@ -27,6 +27,7 @@ from datetime import datetime
 from sqlalchemy import Connection, insert, select, update
 
 from wiredesk.model import utcnow
+from wiredesk.store.bulk import begin_write
 from wiredesk.store.database import Database
 from wiredesk.store.ledger import changes, visibility
 from wiredesk.store.ledger.editorial import SYNDICATION, find_copy
@@ -115,6 +116,7 @@ def take_down(
     was down already: the first takedown is kept, reason and all)."""
     now = now or utcnow()
     with db.engine.begin() as conn:
+        _lock(conn, story_id)
         ids = _members(conn, story_id)
         current = _takedown(conn, story_id)
         if current is not None:
@@ -137,6 +139,7 @@ def restore(
     killed by its agency or by an editor stays down). `done` is False when it was not down."""
     now = now or utcnow()
     with db.engine.begin() as conn:
+        _lock(conn, story_id)
         ids = _members(conn, story_id)
         current = _takedown(conn, story_id)
         if current is None:
@@ -198,6 +201,23 @@ def note_arrivals(conn: Connection, item_ids: Iterable[int], now: datetime) -> l
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def _lock(conn: Connection, story_id: int) -> None:
+    """Hold the story against grouping until the caller's transaction ends, so that a copy
+    joining it meanwhile is either seen among its members here or sees the takedown there.
+
+    SQLite: the database's write lock (ingest's transactions take it too). PostgreSQL: the
+    story's copies, then its row; grouping reads the row with a share lock
+    (`stories._story_and_takedown`) after it has written any copy it updates, and copies
+    before the story is the order both take, so neither waits for the other in a circle.
+    """
+    begin_write(conn)
+    if conn.dialect.name == "sqlite":
+        return
+    members = select(items.c.id).where(items.c.story_id == story_id).order_by(items.c.id)
+    conn.execute(members.with_for_update())
+    conn.execute(select(stories.c.id).where(stories.c.id == story_id).with_for_update())
 
 
 def _takedown(conn: Connection, story_id: int) -> Takedown | None:

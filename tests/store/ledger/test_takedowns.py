@@ -233,3 +233,47 @@ def test_a_copy_joining_while_the_takedown_runs_is_not_missed(store: Database) -
     assert item_id(store, late) in act.item_ids
     assert everywhere(store) == set()
     assert operator.copy_statuses(store, item_id=item_id(store, late))[0].state == "withdrawn"
+
+
+def test_a_copy_joining_while_a_takedown_is_being_written_sees_it(
+    store: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other order: the takedown has written the story's row but not committed when
+    grouping joins a new copy to it; grouping waits and reads the takedown (without the share
+    lock it read the story as up, and the copy stayed public)."""
+    ians, _, _ = three_wires(store)
+    story = story_of(store, ians)
+    late = save(store, "uni", "u1", 60)
+    written, go_on = threading.Event(), threading.Event()
+    refreshed = takedowns._refreshed
+
+    def slow(conn: object, db: Database, story_id: int, now: object) -> set[str]:
+        written.set()
+        assert go_on.wait(30)
+        return refreshed(conn, db, story_id, now)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(takedowns, "_refreshed", slow)
+    editor = threading.Thread(
+        target=lambda: takedowns.take_down(store, story, reason="legal", actor=EDITOR, now=NOW)
+    )
+    editor.start()
+    assert written.wait(30)
+
+    def join() -> None:
+        with store.engine.begin() as conn:
+            begin_write(conn)
+            plan = GroupingPlan(joins=[(item_id(store, late), item_id(store, ians))])
+            sg.apply_in(conn, store, plan, NOW)
+
+    grouping = threading.Thread(target=join)
+    grouping.start()
+    grouping.join(timeout=1.0)
+    assert grouping.is_alive()  # waiting for the takedown
+    go_on.set()
+    editor.join(timeout=30)
+    grouping.join(timeout=30)
+    assert not editor.is_alive() and not grouping.is_alive()
+    assert story_of(store, late) == story
+    assert everywhere(store) == set()
+    [entry] = operator.audit_entries(store, item_id(store, late))
+    assert entry.action == "joined a taken-down story"

@@ -5,10 +5,10 @@ PostgreSQL."""
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from tests.store.store_support import NOW, T0, group, item_id, listed, save, three_wires
 from wiredesk.store import operator
@@ -247,10 +247,10 @@ def test_a_copy_joining_while_a_takedown_is_being_written_sees_it(
     written, go_on = threading.Event(), threading.Event()
     refreshed = takedowns._refreshed
 
-    def slow(conn: object, db: Database, story_id: int, now: object) -> set[str]:
+    def slow(conn: Connection, db: Database, story_id: int, now: datetime) -> set[str]:
         written.set()
         assert go_on.wait(30)
-        return refreshed(conn, db, story_id, now)  # type: ignore[arg-type]
+        return refreshed(conn, db, story_id, now)
 
     monkeypatch.setattr(takedowns, "_refreshed", slow)
     editor = threading.Thread(

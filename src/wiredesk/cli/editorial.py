@@ -19,11 +19,6 @@ if TYPE_CHECKING:
     from wiredesk.store.database import Database
     from wiredesk.store.operator import CopyStatus
 
-_REF_HELP = (
-    "REF is a copy's article URL or path, its short id or SOURCE:GUID, or a story id "
-    "(`story:123`, or `123`, as `wiredesk stories` prints it)."
-)
-
 
 @click.command()
 @click.argument("ref")

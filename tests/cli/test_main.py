@@ -357,7 +357,7 @@ def test_items_with_an_unknown_state_is_one_line_listing_the_states(tmp_path: Pa
     assert result.exit_code == 2
     assert result.stderr.strip() == (
         "wiredesk: error: --state: unknown state 'dead'; use one of: "
-        "published, held, withheld, embargoed, scheduled, killed"
+        "published, held, withheld, embargoed, scheduled, killed, withdrawn"
     )
 
 
@@ -376,11 +376,13 @@ def test_kill_takes_a_story_down_everywhere_and_is_audited(
 
     done = invoke("kill", url, "--reason", "court order", "--config", str(cfg))
     assert done.exit_code == 0, done.output
+    story = victim["story_id"]
     assert done.stdout.strip() == (
-        f"killed {victim['short_id']}: {url} now answers 410 Gone on every channel"
+        f"story {story}: 1 copy down (wire {url}); later copies of it will stay down"
     )
-    [killed] = items_json(cfg, "--state", "killed")
-    assert killed["short_id"] == victim["short_id"] and killed["kill_reason"] == "court order"
+    [killed] = items_json(cfg, "--state", "withdrawn")
+    assert killed["short_id"] == victim["short_id"]
+    assert (killed["withdrawn_reason"], killed["withdrawn_by"]) == ("court order", "editor asha")
 
     settings = load_settings(cfg)
     store = Database.open(settings.site.database)
@@ -393,13 +395,42 @@ def test_kill_takes_a_story_down_everywhere_and_is_audited(
         for feed in ("/feed.xml", "/atom.xml", "/feed.json"):
             assert "पहली खबर" not in client.get(feed).text
         [entry] = operator.audit_entries(store, editorial.find_copy(store, url))
-        assert (entry.action, entry.actor, entry.reason) == ("kill", "editor asha", "court order")
+        assert (entry.action, entry.actor, entry.reason) == (
+            "story taken down",
+            "editor asha",
+            "court order",
+        )
     finally:
         store.close()
 
     again = invoke("kill", str(victim["short_id"]), "--reason", "x", "--config", str(cfg))
     assert again.exit_code == 0
+    assert again.stdout.startswith(f"story {story} was taken down by editor asha at ")
+    assert again.stdout.strip().endswith(": court order; already down, nothing to do")
+
+
+def test_kill_copy_takes_one_copy_down_and_is_audited(
+    tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("USER", "asha")
+    cfg = ingested_site(tmp_path, db_url)
+    victim = next(r for r in items_json(cfg) if r["headline"] == "पहली खबर")
+    url = str(victim["url"])
+
+    done = invoke("kill", "--copy", url, "--reason", "court order", "--config", str(cfg))
+    assert done.exit_code == 0, done.output
+    assert done.stdout.strip() == (
+        f"killed {victim['short_id']}: {url} now answers 410 Gone on every channel; "
+        f"no other copy of story {victim['story_id']} is public"
+    )
+    [killed] = items_json(cfg, "--state", "killed")
+    assert killed["short_id"] == victim["short_id"] and killed["kill_reason"] == "court order"
+    assert items_json(cfg, "--state", "withdrawn") == []
+    again = invoke("kill", "--copy", str(victim["short_id"]), "--reason", "x", "--config", str(cfg))
+    assert again.exit_code == 0
     assert again.stdout.strip() == f"{victim['short_id']} is already killed ({url}); nothing to do"
+    story = invoke("kill", "--copy", "story:1", "--reason", "x", "--config", str(cfg))
+    assert story.exit_code == 2 and "names a story" in story.stderr
 
 
 @pytest.mark.parametrize("kind", ["path", "short-id", "source-guid"])
@@ -412,7 +443,7 @@ def test_kill_accepts_a_path_a_short_id_or_source_and_guid(tmp_path: Path, kind:
         "source-guid": "wire:g-2",
     }[kind]
     assert invoke("kill", ref, "--reason", "duplicate", "--config", str(cfg)).exit_code == 0
-    assert [r["headline"] for r in items_json(cfg, "--state", "killed")] == ["दूसरी खबर"]
+    assert [r["headline"] for r in items_json(cfg, "--state", "withdrawn")] == ["दूसरी खबर"]
 
 
 def test_kill_of_an_unknown_story_is_one_line_and_exit_2(tmp_path: Path) -> None:
@@ -423,6 +454,7 @@ def test_kill_of_an_unknown_story_is_one_line_and_exit_2(tmp_path: Path) -> None
     assert line.startswith("wiredesk: error: no story matches '/desh/nothing-zzzzzzzz'")
     assert "wiredesk items" in line
     assert items_json(cfg, "--state", "killed") == []
+    assert items_json(cfg, "--state", "withdrawn") == []
 
 
 def test_kill_as_a_real_process_makes_the_running_site_answer_410(tmp_path: Path) -> None:
@@ -447,7 +479,7 @@ def test_kill_as_a_real_process_makes_the_running_site_answer_410(tmp_path: Path
         )
         assert done.returncode == 0, done.stderr
         gone = httpx.get(f"http://127.0.0.1:{port}{path}")
-        assert gone.status_code == 410 and "यह खबर संपादकों ने हटा दी है।" in gone.text
+        assert gone.status_code == 410 and "यह खबर संपादकों ने वापस ले ली है।" in gone.text
     finally:
         _out, err = stop(proc)
     assert proc.returncode == 0, err

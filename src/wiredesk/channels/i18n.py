@@ -44,6 +44,7 @@ _EN: dict[str, str] = {
     "gone_title": "Story withdrawn",
     "gone_text": "This story has been withdrawn by the agency.",
     "gone_text_editor": "This story has been taken down by the editors.",
+    "gone_text_story": "This story has been withdrawn by the editors.",
     "correction": "Correction",
     "corrections": "Corrections",
     "correction_default": "An earlier version of this story contained an error that has been "
@@ -117,6 +118,7 @@ _HI: dict[str, str] = {
     "gone_title": "ख़बर वापस ली गई",
     "gone_text": "यह खबर एजेंसी ने वापस ले ली है।",
     "gone_text_editor": "यह खबर संपादकों ने हटा दी है।",
+    "gone_text_story": "यह खबर संपादकों ने वापस ले ली है।",
     "correction": "सुधार",
     "corrections": "सुधार",
     "correction_default": "इस ख़बर के पिछले संस्करण में एक ग़लती थी, जिसे सुधार दिया गया है।",

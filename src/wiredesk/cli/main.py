@@ -158,6 +158,7 @@ for _command in (
     ops.quarantine,
     ops.reprocess,
     editorial.kill,
+    editorial.restore,
     editorial.approve,
 ):
     cli.add_command(_command)

@@ -30,7 +30,11 @@ _STATE_COLOURS = {"ok": "green", "failing": "red", "backing off": "red", "never 
 
 @click.command()
 @config_option
-@click.option("--state", default=None, help="Only copies in this state (e.g. killed).")
+@click.option(
+    "--state",
+    default=None,
+    help="Only copies in this state (e.g. killed; withdrawn: their story was taken down).",
+)
 @click.option(
     "--limit",
     type=click.IntRange(min=1),
@@ -72,6 +76,11 @@ def items(config: str | None, state: str | None, limit: int, show_all: bool, as_
                 "published_at": r.published_at.isoformat(),
                 "killed_at": r.killed_at.isoformat() if r.killed_at else None,
                 "kill_reason": r.kill_reason,
+                "story_id": r.story_id,
+                # the story's takedown by the editors (state "withdrawn")
+                "withdrawn_at": r.withdrawn_at.isoformat() if r.withdrawn_at else None,
+                "withdrawn_by": r.withdrawn_by,
+                "withdrawn_reason": r.withdrawn_reason,
             }
             click.echo(json.dumps(record, ensure_ascii=False))
     elif not rows:

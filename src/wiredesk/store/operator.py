@@ -18,7 +18,7 @@ from wiredesk.model import utcnow
 from wiredesk.store.database import Database
 from wiredesk.store.public.gate import COPY_STATES, best_first, state_word
 from wiredesk.store.public.views import copy_path
-from wiredesk.store.schema import audit_log, item_versions, items
+from wiredesk.store.schema import audit_log, item_versions, items, stories
 
 __all__ = [
     "COPY_STATES",
@@ -46,6 +46,12 @@ class CopyStatus:
     published_at: datetime
     killed_at: datetime | None
     kill_reason: str | None
+    id: int = 0  # the copy's row id (its place in lead order, after source and time)
+    story_id: int | None = None
+    # the story's takedown by the editors (state "withdrawn"), None while the story is up
+    withdrawn_at: datetime | None = None
+    withdrawn_by: str | None = None
+    withdrawn_reason: str | None = None
 
 
 @dataclass(slots=True, frozen=True)
@@ -76,13 +82,15 @@ def copy_statuses(
     *,
     state: str | None = None,
     item_id: int | None = None,
+    story_id: int | None = None,
     limit: int | None = 1000,
 ) -> list[CopyStatus]:
-    """Every copy with its state, newest first; `state` and `item_id` filter; at most `limit`
-    rows (None: all)."""
+    """Every copy with its state, newest first; `state`, `item_id` and `story_id` filter; at
+    most `limit` rows (None: all)."""
     now = now or utcnow()
     q = (
         select(
+            items.c.id,
             items.c.short_id,
             items.c.source_id,
             items.c.guid,
@@ -96,12 +104,22 @@ def copy_statuses(
             items.c.killed_at,
             items.c.kill_reason,
             item_versions.c.headline,
+            items.c.story_id,
+            stories.c.taken_down_at,
+            stories.c.taken_down_by,
+            stories.c.takedown_reason,
         )
-        .select_from(items.join(item_versions, item_versions.c.id == items.c.current_version_id))
+        .select_from(
+            items.join(item_versions, item_versions.c.id == items.c.current_version_id).outerjoin(
+                stories, stories.c.id == items.c.story_id
+            )
+        )
         .order_by(items.c.published_at.desc(), items.c.id.desc())
     )
     if item_id is not None:
         q = q.where(items.c.id == item_id)
+    if story_id is not None:
+        q = q.where(items.c.story_id == story_id)
     out: list[CopyStatus] = []
     with db.engine.connect() as conn:
         for r in conn.execute(q):
@@ -112,10 +130,15 @@ def copy_statuses(
                 path=copy_path(r.section, r.slug, r.short_id),
                 headline=r.headline,
                 version_count=r.version_count,
-                state=state_word(r, now),
+                state=state_word(r, now, withdrawn=r.taken_down_at is not None),
                 published_at=r.published_at,
                 killed_at=r.killed_at,
                 kill_reason=r.kill_reason,
+                id=int(r.id),
+                story_id=None if r.story_id is None else int(r.story_id),
+                withdrawn_at=r.taken_down_at,
+                withdrawn_by=r.taken_down_by,
+                withdrawn_reason=r.takedown_reason,
             )
             if state is None or row.state == state:
                 out.append(row)

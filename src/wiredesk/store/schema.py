@@ -297,6 +297,11 @@ stories = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("lead_item_id", Integer),
     Column("created_at", UTCDateTime, nullable=False),
+    # An editor's takedown of the whole story (store/ledger/takedowns.py): while set, no copy
+    # of it is public, including copies that join it later (migration 0013).
+    Column("taken_down_at", UTCDateTime),
+    Column("taken_down_by", Text),  # "editor <name>"
+    Column("takedown_reason", Text),
     Index(None, "lead_item_id"),
 )
 

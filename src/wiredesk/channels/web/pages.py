@@ -7,7 +7,8 @@ public may see at that moment, and tests can move time by passing their own cloc
 are plain functions: Starlette runs them in its thread pool, so blocking database calls never
 stall the event loop.
 
-A killed copy's URL answers 410 Gone with a short notice and nothing of the copy; a copy
+A killed copy's URL answers 410 Gone with a short notice and nothing of the copy; the notice
+says who took it down (the agency, the editors, or the editors for the whole story). A copy
 that is hidden for now (withheld, embargoed, held) answers the ordinary 404, so its existence
 is not revealed before its time.
 """
@@ -47,6 +48,12 @@ from wiredesk.store.public.views import Copy, Correction, normalize_name
 SLOW_PAGE = 1.0
 SLOW_QUERY = 0.5
 GONE_LATEST = 8  # the latest stories a 410 page lists
+# A copy that is gone for good -> the text of its 410's notice: who took it down.
+_GONE = {
+    public.KILLED: "gone_text",
+    public.TAKEN_DOWN: "gone_text_editor",
+    public.WITHDRAWN: "gone_text_story",
+}
 
 
 class Pages(Renderer):
@@ -190,9 +197,9 @@ class Pages(Renderer):
         detail = self.reader.copy_detail(short_id, now) if short_id else None
         if detail is None:
             status = self.reader.copy_status(short_id, now) if short_id else None
-            if status in (public.KILLED, public.TAKEN_DOWN):
+            if status in _GONE:
                 ages = self.ages(now)
-                gone = self.gone(by_editor=status == public.TAKEN_DOWN, now=now, ago=ages)
+                gone = self.gone(notice=_GONE[status], now=now, ago=ages)
                 # it lists the latest stories: any change to a list says "home"
                 self.cacheable(request, {f"copy:{short_id}", "home"}, now, ages.next_change)
                 return gone
@@ -260,13 +267,14 @@ class Pages(Renderer):
             feeds=self.feed_links(copy.section),
         )
 
-    def gone(self, *, by_editor: bool, now: datetime, ago: Ages) -> HTMLResponse:
-        """410 with a notice in the site's language: who took it down, the latest stories
-        (a reader who followed a shared link still finds the news), no copy."""
+    def gone(self, *, notice: str, now: datetime, ago: Ages) -> HTMLResponse:
+        """410 with a notice in the site's language (`notice` names its text): who took it
+        down, the latest stories (a reader who followed a shared link still finds the news),
+        no copy."""
         return self.render(
             "gone.html",
             status=410,
-            notice=self.t["gone_text_editor" if by_editor else "gone_text"],
+            notice=self.t[notice],
             latest=self.reader.list_copies(now, limit=GONE_LATEST),
             nav=self.nav(now),
             ago=ago,

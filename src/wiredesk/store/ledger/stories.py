@@ -9,6 +9,11 @@ of two stories joins them: the newer story is merged into the older (the smaller
 each copy moved says so in the audit log ("story merged"), so that arrival order does not
 decide which stories exist.
 
+A story the editors took down stays down whatever grouping does (`ledger/takedowns.py`): a
+copy that joins it is stored but never public, a story merged with it is down with it, and
+so is a story its lone copy moves into; each copy that comes under the takedown this way
+gets an audit entry ("joined a taken-down story").
+
 Which member leads is decided by the gate (store/public/gate.py) at each query;
 `stories.lead_item_id` keeps the lead as of the last change, for operators.
 
@@ -27,7 +32,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 
 from wiredesk.store.bulk import insert_many
 from wiredesk.store.database import Database
-from wiredesk.store.ledger import changes, visibility
+from wiredesk.store.ledger import changes, takedowns, visibility
 from wiredesk.store.ledger.editorial import SYNDICATION
 from wiredesk.store.public.gate import DuplicatePolicy, best_first
 from wiredesk.store.schema import audit_log, item_fingerprints, item_versions, items, stories
@@ -218,15 +223,23 @@ def apply_in(conn: Connection, db: Database, plan: GroupingPlan, now: datetime) 
     policy = db.policy
     tags: set[str] = set()
     touched: set[int] = set()
+    # copies that came under a takedown (joined a taken-down story, or their story merged
+    # with one): known only as the writes go, since a join may be followed by a merge
+    under_takedown: list[int] = []
     for item_id, into_item_id in plan.joins:
-        touched.add(_attach(conn, item_id, into_item_id, now))
+        story, arrived = _attach(conn, item_id, into_item_id, now)
+        touched.add(story)
+        under_takedown += arrived
     for a, b, why in plan.merges:
-        kept, gone = _merge(conn, a, b, why, now)
+        kept, gone, arrived = _merge(conn, a, b, why, now)
         if gone != kept:
             touched.discard(gone)
         touched.add(kept)
+        under_takedown += arrived
     for item_id in plan.refresh_leads_of:
         touched.add(_story_of(conn, item_id, now))
+    if under_takedown:  # stored, never public: said in the audit log, then hidden
+        visibility.refresh_public_from(conn, takedowns.note_arrivals(conn, under_takedown, now))
     if plan.joins or plan.merges:  # a story gained copies: who leads it, from when
         members = visibility.rerank(conn, touched, policy)
         tags = changes.tags_of(conn, [m.id for m in members])
@@ -292,41 +305,86 @@ def replace_fingerprints(
 
 def _story_of(conn: Connection, item_id: int, now: datetime) -> int:
     """The copy's story id; a copy stored before stories existed gets one now."""
-    sid = conn.execute(select(items.c.story_id).where(items.c.id == item_id)).scalar()
-    if sid is None:
+    return _story_and_takedown(conn, item_id, now)[0]
+
+
+# With a share lock on the story's row (PostgreSQL; SQLite's writers hold the whole database):
+# a takedown of the story in flight finishes first, and one starting after waits for this
+# transaction, so a copy joining a story never misses its takedown (`takedowns._lock`).
+_STORY_AND_TAKEDOWN = (
+    select(items.c.story_id, stories.c.taken_down_at)
+    .select_from(items.join(stories, stories.c.id == items.c.story_id))
+    .with_for_update(read=True, of=stories)
+)
+
+
+def _story_and_takedown(conn: Connection, item_id: int, now: datetime) -> tuple[int, bool]:
+    """The copy's story id and whether that story is taken down, in one query; a copy stored
+    before stories existed gets a story now (not taken down)."""
+    row = conn.execute(_STORY_AND_TAKEDOWN.where(items.c.id == item_id)).first()
+    if row is None:
         create_singletons(conn, [item_id], now)
         sid = conn.execute(select(items.c.story_id).where(items.c.id == item_id)).scalar_one()
-    return int(sid)
+        return int(sid), False
+    return int(row.story_id), row.taken_down_at is not None
 
 
-def _attach(conn: Connection, item_id: int, to_item_id: int, now: datetime) -> int:
-    """Move `item_id` into the story `to_item_id` belongs to; returns that story's id.
+def _members(conn: Connection, story_id: int) -> list[int]:
+    q = select(items.c.id).where(items.c.story_id == story_id)
+    return [int(i) for i in conn.execute(q).scalars()]
+
+
+def _attach(
+    conn: Connection, item_id: int, to_item_id: int, now: datetime
+) -> tuple[int, list[int]]:
+    """Move `item_id` into the story `to_item_id` belongs to; returns that story's id and the
+    copies that came under a takedown by the move: `item_id` if that story is taken down, or
+    the story's other copies if `item_id`'s own story was (a lone taken-down copy takes its
+    takedown along, as a merge does).
 
     The copy's own story is deleted when it is left empty.
     """
-    target = _story_of(conn, to_item_id, now)
-    own = _story_of(conn, item_id, now)
+    target, target_down = _story_and_takedown(conn, to_item_id, now)
+    own, own_down = _story_and_takedown(conn, item_id, now)
     if own == target:
-        return target
+        return target, []
+    arrived: list[int] = []
+    if target_down and not own_down:
+        arrived = [item_id]
+    elif own_down and not target_down:
+        arrived = _members(conn, target)
+        takedowns.carry(conn, own, target)
     conn.execute(update(items).where(items.c.id == item_id).values(story_id=target))
     left = conn.execute(
         select(func.count()).select_from(items).where(items.c.story_id == own)
     ).scalar_one()
     if left == 0:
         conn.execute(delete(stories).where(stories.c.id == own))
-    return target
+    return target, arrived
 
 
-def _merge(conn: Connection, a: int, b: int, why: str, now: datetime) -> tuple[int, int]:
+def _merge(conn: Connection, a: int, b: int, why: str, now: datetime) -> tuple[int, int, list[int]]:
     """Make the stories of copies `a` and `b` one: the newer story's copies move into the
     older (the smaller id, as the index's `merge_groups` keeps it), the newer story is
     deleted, and each copy moved gets an audit entry saying why: the story's history shows
-    the merge. Returns (kept story id, merged story id), equal when they were one already."""
-    sa, sb = _story_of(conn, a, now), _story_of(conn, b, now)
+    the merge. If either story was taken down, the one story is (`takedowns.carry`).
+    Returns (kept story id, merged story id, the copies that came under a takedown), the two
+    ids equal when they were one already."""
+    (sa, down_a), (sb, down_b) = (
+        _story_and_takedown(conn, a, now),
+        _story_and_takedown(conn, b, now),
+    )
     kept, gone = min(sa, sb), max(sa, sb)
     if kept == gone:
-        return kept, gone
+        return kept, gone, []
+    kept_down, gone_down = (down_a, down_b) if kept == sa else (down_b, down_a)
     moved = conn.execute(select(items.c.id).where(items.c.story_id == gone)).scalars().all()
+    arrived: list[int] = []
+    if kept_down and not gone_down:
+        arrived = [int(i) for i in moved]
+    elif gone_down and not kept_down:
+        arrived = _members(conn, kept)
+        takedowns.carry(conn, gone, kept)
     conn.execute(update(items).where(items.c.story_id == gone).values(story_id=kept))
     conn.execute(delete(stories).where(stories.c.id == gone))
     reason = f"story {gone} merged into story {kept}: {why}"
@@ -345,7 +403,7 @@ def _merge(conn: Connection, a: int, b: int, why: str, now: datetime) -> tuple[i
                 for item_id in moved
             ],
         )
-    return kept, gone
+    return kept, gone, arrived
 
 
 def _refresh_lead(conn: Connection, story_id: int, policy: DuplicatePolicy, now: datetime) -> None:

@@ -5,6 +5,10 @@ The rules are the gate's (store/public/gate.py); this module only reads the colu
 need, applies them and writes what changed, in the caller's transaction. Each write path calls
 it for the copies it changed: a new version, an editor's act, a copy joining a story. A new
 copy alone in its story gets its values when it is inserted and costs nothing here.
+
+A copy's visibility also depends on its story: while the story is taken down by the editors
+(`stories.taken_down_at`, store/ledger/takedowns.py) no copy of it is public, so the copies'
+rows are read with their story's.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from sqlalchemy import Connection, bindparam, func, select, update
 
 from wiredesk.store.database import Database
 from wiredesk.store.public.gate import DuplicatePolicy, outranked_at, public_from
-from wiredesk.store.schema import items, site_meta
+from wiredesk.store.schema import items, site_meta, stories
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +40,10 @@ _LIFECYCLE = (
     items.c.embargo_until,
     items.c.published_at,
     items.c.public_from,
+    stories.c.taken_down_at.label("story_taken_down_at"),
 )
+# by primary key: a copy's story costs no more than the copy's own row
+_WITH_STORY = items.outerjoin(stories, stories.c.id == items.c.story_id)
 _MEMBER = (
     items.c.id,
     items.c.story_id,
@@ -56,23 +63,47 @@ _SET_OUTRANKED_AT = (
 def refresh(conn: Connection, item_ids: Iterable[int], policy: DuplicatePolicy) -> set[int]:
     """Recompute `public_from` of these copies and re-rank their stories; returns the ids of
     the stories re-ranked."""
+    touched = refresh_public_from(conn, item_ids)
+    rerank(conn, touched, policy)
+    return touched
+
+
+def refresh_public_from(conn: Connection, item_ids: Iterable[int]) -> set[int]:
+    """Recompute `public_from` of these copies (their stories are not re-ranked: the caller
+    does that, once for all it changed); returns the ids of their stories."""
     wanted = sorted(set(item_ids))
-    stories: set[int] = set()
+    story_ids: set[int] = set()
     changed: list[dict[str, Any]] = []
     for start in range(0, len(wanted), _IN_CHUNK):
         rows = conn.execute(
-            select(*_LIFECYCLE).where(items.c.id.in_(wanted[start : start + _IN_CHUNK]))
+            select(*_LIFECYCLE)
+            .select_from(_WITH_STORY)
+            .where(items.c.id.in_(wanted[start : start + _IN_CHUNK]))
         )
         for r in rows:
-            value = public_from(r)
+            value = public_from(r, withdrawn=r.story_taken_down_at is not None)
             if value != r.public_from:
                 changed.append({"item_id": r.id, "value": value})
             if r.story_id is not None:
-                stories.add(int(r.story_id))
+                story_ids.add(int(r.story_id))
     if changed:
         conn.execute(_SET_PUBLIC_FROM, changed)
-    rerank(conn, stories, policy)
-    return stories
+    return story_ids
+
+
+def refresh_stories(
+    conn: Connection, story_ids: Iterable[int], policy: DuplicatePolicy
+) -> list[Any]:
+    """Recompute `public_from` of every copy of these stories and re-rank them (a story taken
+    down or restored); returns the copies read, as `rerank` does."""
+    wanted = sorted(set(story_ids))
+    members: list[int] = []
+    for start in range(0, len(wanted), _IN_CHUNK):
+        members += conn.execute(
+            select(items.c.id).where(items.c.story_id.in_(wanted[start : start + _IN_CHUNK]))
+        ).scalars()
+    refresh_public_from(conn, members)
+    return rerank(conn, wanted, policy)
 
 
 def rerank(conn: Connection, story_ids: Iterable[int], policy: DuplicatePolicy) -> list[Any]:

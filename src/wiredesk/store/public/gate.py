@@ -3,8 +3,9 @@
 Two rules, each written once, here:
 
 - **visibility** (`public_from`): from when the public may see a copy — never (None) while it
-  is killed, held for an editor, withheld or canceled by its agency; otherwise from the later
-  of its publication and the end of its embargo;
+  is killed, held for an editor, withheld or canceled by its agency, or while its whole story
+  is taken down by the editors; otherwise from the later of its publication and the end of
+  its embargo;
 - **lead ranking** (`rank_key`): which copy of a story leads it — a preferred source first
   (`[site] preferred_sources`, in order), then the earliest published, then the oldest row.
 
@@ -66,11 +67,12 @@ class Lifecycle(Protocol):
     published_at: datetime
 
 
-def public_from(copy: Lifecycle) -> datetime | None:
+def public_from(copy: Lifecycle, *, withdrawn: bool = False) -> datetime | None:
     """From when the public may see `copy`; None while nothing but a new write can change it
-    (killed, held, withheld, canceled)."""
+    (killed, held, withheld, canceled, or `withdrawn`: its story taken down by the editors)."""
     if (
-        copy.killed_at is not None
+        withdrawn
+        or copy.killed_at is not None
         or copy.state != ItemState.PUBLISHED.value
         or copy.pub_status != PubStatus.USABLE.value
     ):
@@ -81,11 +83,16 @@ def public_from(copy: Lifecycle) -> datetime | None:
 
 
 # Where a copy stands, in one word, in the order the visibility rule checks it.
-COPY_STATES = ("published", "held", "withheld", "embargoed", "scheduled", "killed")
+# "withdrawn" comes first: a story taken down by the editors hides every copy, whatever each
+# copy's own state (which applies again if the story is restored).
+COPY_STATES = ("published", "held", "withheld", "embargoed", "scheduled", "killed", "withdrawn")
 
 
-def state_word(copy: Lifecycle, now: datetime) -> str:
-    """One word for where a copy stands at `now`, for operators."""
+def state_word(copy: Lifecycle, now: datetime, *, withdrawn: bool = False) -> str:
+    """One word for where a copy stands at `now`, for operators (`withdrawn`: its story is
+    taken down by the editors)."""
+    if withdrawn:
+        return "withdrawn"
     if copy.killed_at is not None:
         return "killed"
     if copy.state != ItemState.PUBLISHED.value:

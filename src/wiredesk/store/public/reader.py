@@ -65,6 +65,7 @@ from wiredesk.store.public.views import (
     version_times,
 )
 from wiredesk.store.schema import changes, item_versions, items, sections
+from wiredesk.store.schema import stories as story_rows
 
 # The connection of `PublicReader.one_connection` in force, once taken (an empty list before).
 _pinned: contextvars.ContextVar[list[Connection] | None] = contextvars.ContextVar(
@@ -353,7 +354,8 @@ def _sitemap_entry(r: Any, headline: str | None = None) -> SitemapEntry:
 # What `copy_status` answers for a short id.
 PUBLIC = "public"
 KILLED = "killed"  # by the agency: the URL answers 410
-TAKEN_DOWN = "taken down"  # by an editor: 410 with the editor's notice
+TAKEN_DOWN = "taken down"  # this copy, by an editor: 410 with the editor's notice
+WITHDRAWN = "withdrawn"  # its whole story, by the editors: 410 saying so
 HIDDEN = "hidden"  # withheld, embargoed, held: 404 for now
 DUPLICATE = "duplicate"  # suppressed under duplicates = "suppress": redirect to the lead
 
@@ -621,20 +623,26 @@ class PublicReader:
         return CopyDetail(copy=copy, versions=versions, corrections=corrections)
 
     def copy_status(self, short_id: str, now: datetime | None = None) -> str | None:
-        """`PUBLIC`, `KILLED`, `TAKEN_DOWN`, `HIDDEN` or `DUPLICATE` (module constants), or
-        None when no copy has this short id."""
+        """`PUBLIC`, `KILLED`, `TAKEN_DOWN`, `WITHDRAWN`, `HIDDEN` or `DUPLICATE` (module
+        constants), or None when no copy has this short id. A story taken down by the
+        editors says so on every copy's page, whatever each copy's own state."""
         now = now or utcnow()
         with self._connect() as conn:
             row = conn.execute(
                 select(
                     items.c.killed_at,
                     items.c.kill_manual,
+                    story_rows.c.taken_down_at,
                     visible_clause(now).label("visible"),
                     lead_clause(now).label("leads"),
-                ).where(items.c.short_id == short_id)
+                )
+                .select_from(items.outerjoin(story_rows, story_rows.c.id == items.c.story_id))
+                .where(items.c.short_id == short_id)
             ).first()
         if row is None:
             return None
+        if row.taken_down_at is not None:
+            return WITHDRAWN
         if row.killed_at is not None:
             return TAKEN_DOWN if row.kill_manual else KILLED
         suppress = self.policy.mode == "suppress"
@@ -828,6 +836,7 @@ __all__ = [
     "KILLED",
     "PUBLIC",
     "TAKEN_DOWN",
+    "WITHDRAWN",
     "CopyPage",
     "Cursor",
     "DatabaseHandle",

@@ -62,7 +62,8 @@ def site_app(
     follow_changes_every: float = 0.25,
 ) -> Starlette:
     """The public site over `db` with ingest's push endpoint mounted at
-    `POST /ingest/<source id>`; `write_lock` is the one the process's poller holds.
+    `POST /ingest/<source id>` and the editors' desk at `/desk/` (wiredesk.desk);
+    `write_lock` is the one the process's poller holds.
 
     The database follows the site's duplicates policy (it is part of the visibility gate).
     Writes by other processes (`wiredesk ingest`, `wiredesk kill`) reach cached pages within
@@ -77,13 +78,15 @@ def site_app(
         db.policy = duplicate_policy(settings.site)
         log.warning("cannot read the database to check its lead ranking; will serve anyway")
 
+    from wiredesk.desk.app import mount as desk_mount
+
     push = PushEndpoint(settings, db, write_lock or threading.Lock())
     route = Route("/ingest/{source_id}", push.handle, methods=["POST"], name="ingest")
     return create_app(
         settings,
         PublicReader(db),
         clock=clock,
-        extra_routes=[route],
+        extra_routes=[route, desk_mount(settings, db, clock=clock)],
         follow_changes_every=follow_changes_every,
     )
 

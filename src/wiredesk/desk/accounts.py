@@ -77,6 +77,13 @@ def well_formed(token: str | None) -> TypeGuard[str]:
     return token is not None and _TOKEN_RE.match(token) is not None
 
 
+def _taken(name: str) -> str:
+    return (
+        f"there is already a user named {name!r}; pick another name, or give that user a "
+        f"new password with `wiredesk user passwd {name}`"
+    )
+
+
 class Refusal(enum.Enum):
     WRONG = "wrong"  # unknown name or wrong password: the same answer for both
     DISABLED = "disabled"  # the right password for a disabled account
@@ -139,11 +146,7 @@ class Accounts:
     def add(
         self, name: str, role: str, password: str, *, actor: str, address: str | None = None
     ) -> Account:
-        name = fold_name(name)
-        check_name(name)
-        chosen = parse_role(role)
-        if chosen is None:
-            raise AccountError(f"{role!r} is not a role; use one of {', '.join(ROLE_NAMES)}")
+        name, chosen = self.check_new(name, role)
         check_password(name, password)
         try:
             return accounts.add(
@@ -155,11 +158,19 @@ class Accounts:
                 now=self.clock(),
                 address=address,
             )
-        except accounts.AccountExists as e:
-            raise AccountError(
-                f"{e}; pick another name, or change that user's password with "
-                f"`wiredesk user passwd {name}`"
-            ) from None
+        except accounts.AccountExists:  # added by someone else since `check_new`
+            raise AccountError(_taken(name)) from None
+
+    def check_new(self, name: str, role: str) -> tuple[str, Role]:
+        """The name as stored and the role, if a user may be added with them."""
+        name = fold_name(name)
+        check_name(name)
+        chosen = parse_role(role)
+        if chosen is None:
+            raise AccountError(f"{role!r} is not a role; use one of {', '.join(ROLE_NAMES)}")
+        if accounts.find(self.db, name) is not None:
+            raise AccountError(_taken(name))
+        return name, chosen
 
     def find(self, name: str) -> Account:
         found = accounts.find(self.db, fold_name(name))

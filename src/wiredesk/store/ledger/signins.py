@@ -52,8 +52,9 @@ def failures(
     account_limit: int,
     address_limit: int,
 ) -> Failures:
-    """Failures since `since` for the account `name` (after its last success or unlock) and
-    from `address` (after its last unlock), each list cut at its limit."""
+    """Failures after `since` (a window's start: a failure exactly that old has left it) for
+    the account `name` (after its last success or unlock) and from `address` (after its last
+    unlock), each list cut at its limit."""
     name, address = name[:64], address[:64]
     account_reset = (
         select(func.max(desk_signins.c.at))
@@ -70,7 +71,7 @@ def failures(
         return (
             q.where(
                 desk_signins.c.outcome == "failed",
-                desk_signins.c.at >= since,
+                desk_signins.c.at > since,
                 or_(reset.is_(None), desk_signins.c.at > reset),
             )
             .order_by(desk_signins.c.at.desc())

@@ -55,7 +55,7 @@ def test_the_same_letters_composed_differently_are_the_same_password() -> None:
 
 
 def test_the_default_cost_is_rfc_9106s_low_memory_choice_and_older_hashes_need_a_rehash() -> None:
-    """The real defaults, once (about a tenth of a second and 64 MiB)."""
+    """The real defaults, once (a fraction of a second and 64 MiB)."""
     real = Hasher(DeskSettings())
     stored = real.hash("correct horse battery")
     assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")

@@ -191,3 +191,59 @@ def test_a_favicon_that_is_neither_a_site_path_nor_a_web_url_is_refused(
 ) -> None:
     message = error(tmp_path, {"push_token": TOKEN}, favicon=favicon)
     assert "site.favicon: must be a path on the site (/favicon.ico) or an http(s) URL" in message
+
+
+def _desk(tmp_path: Path, **desk: Any) -> Settings:
+    return parse_settings({"site": {}, "desk": desk}, tmp_path / "wiredesk.toml")
+
+
+def test_the_desk_settings_default_to_the_documented_values(tmp_path: Path) -> None:
+    desk = parse_settings({"site": {}}, tmp_path / "wiredesk.toml").desk
+    assert (desk.session_idle_timeout, desk.session_max_age) == (1800.0, 43200.0)
+    assert (desk.lockout_window, desk.lockout_account_failures) == (900.0, 5)
+    assert desk.lockout_address_failures == 20
+    assert (desk.password_time_cost, desk.password_memory_kib, desk.password_parallelism) == (
+        3,
+        65536,
+        4,
+    )
+    set_ = _desk(tmp_path, session_idle_timeout=600, password_memory_kib=8, password_parallelism=1)
+    assert set_.desk.session_idle_timeout == 600.0 and set_.desk.password_memory_kib == 8
+
+
+@pytest.mark.parametrize(
+    ("desk", "key", "said"),
+    [
+        ({"session_idle_timeout": 10}, "desk.session_idle_timeout", "60-86400 seconds"),
+        ({"session_max_age": 0}, "desk.session_max_age", "60-2592000 seconds"),
+        (
+            {"session_idle_timeout": 7200, "session_max_age": 3600},
+            "desk.session_idle_timeout",
+            "must not be longer than desk.session_max_age",
+        ),
+        ({"lockout_account_failures": 0}, "desk.lockout_account_failures", "1-100"),
+        ({"lockout_address_failures": "20"}, "desk.lockout_address_failures", "a number"),
+        (
+            {"password_memory_kib": 16, "password_parallelism": 4},
+            "desk.password_memory_kib",
+            "8 KiB per lane",
+        ),
+        (
+            {"sesion_idle_timeout": 60},
+            "desk.sesion_idle_timeout",
+            "did you mean 'session_idle_timeout'",
+        ),
+    ],
+)
+def test_bad_desk_settings_name_the_key(
+    tmp_path: Path, desk: dict[str, Any], key: str, said: str
+) -> None:
+    with pytest.raises(ConfigError) as info:
+        _desk(tmp_path, **desk)
+    assert key in str(info.value) and said in str(info.value)
+
+
+def test_desk_is_a_reserved_section(tmp_path: Path) -> None:
+    """/desk/ is the editors' desk: a section of that name would never be reached."""
+    with pytest.raises(ConfigError, match="reserved"):
+        parse_settings({"site": {}, "sections": {"desk": "Desk"}}, tmp_path / "wiredesk.toml")

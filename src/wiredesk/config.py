@@ -83,8 +83,22 @@ RESERVED_SECTIONS = frozenset(
         "admin",
         "websub",
         "api",
+        "desk",
     }
 )
+# The editors' desk (docs/desk.md): sessions end after this long without a request, and this
+# long after sign-in whatever happens; sign-in is refused for a while after too many failures.
+DEFAULT_SESSION_IDLE_TIMEOUT = 30 * 60.0
+DEFAULT_SESSION_MAX_AGE = 12 * 3600.0
+DEFAULT_LOCKOUT_WINDOW = 15 * 60.0
+DEFAULT_LOCKOUT_ACCOUNT_FAILURES = 5
+DEFAULT_LOCKOUT_ADDRESS_FAILURES = 20
+# argon2id's cost, argon2-cffi's defaults (RFC 9106's second, low-memory choice): 3 passes over
+# 64 MiB with 4 lanes. Lower only for tests; a stored hash made with other values is made
+# again with these at its next sign-in.
+DEFAULT_PASSWORD_TIME_COST = 3
+DEFAULT_PASSWORD_MEMORY_KIB = 64 * 1024
+DEFAULT_PASSWORD_PARALLELISM = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +193,20 @@ class SourceSettings:
         return str(self.folder) if self.folder is not None else "push"
 
 
+@dataclass(frozen=True, slots=True)
+class DeskSettings:
+    """The `[desk]` table: sessions, sign-in throttling and password hashing."""
+
+    session_idle_timeout: float = DEFAULT_SESSION_IDLE_TIMEOUT  # seconds
+    session_max_age: float = DEFAULT_SESSION_MAX_AGE  # seconds from sign-in
+    lockout_window: float = DEFAULT_LOCKOUT_WINDOW  # seconds the failures below are counted in
+    lockout_account_failures: int = DEFAULT_LOCKOUT_ACCOUNT_FAILURES
+    lockout_address_failures: int = DEFAULT_LOCKOUT_ADDRESS_FAILURES
+    password_time_cost: int = DEFAULT_PASSWORD_TIME_COST
+    password_memory_kib: int = DEFAULT_PASSWORD_MEMORY_KIB
+    password_parallelism: int = DEFAULT_PASSWORD_PARALLELISM
+
+
 # What a source's `missing_headline` may say (ingest.completeness acts on it).
 MISSING_HEADLINE_CHOICES = ("derive", "hold")
 
@@ -211,6 +239,7 @@ class Settings:
     site: SiteSettings
     sources: tuple[SourceSettings, ...]
     websub: WebSubSettings = field(default_factory=WebSubSettings)
+    desk: DeskSettings = field(default_factory=DeskSettings)
     # id -> source: a feed's render asks for each entry's agency several times
     _by_id: dict[str, SourceSettings] = field(init=False, repr=False, compare=False)
 
@@ -272,7 +301,17 @@ _WEBSUB_KEYS = {
     "allow_private_callbacks": bool,
     "ping": list,
 }
-_TOP_KEYS = {"site", "sources", "sections", "websub"}
+_DESK_KEYS = {
+    "session_idle_timeout": (int, float),
+    "session_max_age": (int, float),
+    "lockout_window": (int, float),
+    "lockout_account_failures": int,
+    "lockout_address_failures": int,
+    "password_time_cost": int,
+    "password_memory_kib": int,
+    "password_parallelism": int,
+}
+_TOP_KEYS = {"site", "sources", "sections", "websub", "desk"}
 
 
 def find_config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -353,8 +392,12 @@ def parse_settings(data: dict[str, Any], path: Path) -> Settings:
                 f"{sid!r} is not a source id in this file (known: {known})",
                 f"site.preferred_sources[{i}]",
             )
+    desk_raw = data.get("desk", {})
+    if not isinstance(desk_raw, dict):
+        raise ConfigError(shown, "must be a table: write [desk]", "desk")
+    desk = _parse_desk(shown, desk_raw)
     websub = _parse_websub(shown, data.get("websub", {}))
-    return Settings(path=path, site=site, sources=tuple(sources), websub=websub)
+    return Settings(path=path, site=site, sources=tuple(sources), websub=websub, desk=desk)
 
 
 def _parse_websub(shown: str, raw: Any) -> WebSubSettings:
@@ -540,6 +583,41 @@ def _parse_fetch_limits(shown: str, raw: dict[str, Any]) -> dict[str, Any]:
             raise ConfigError(shown, f"must be {wanted}, not {value!r}", f"site.{key}")
         out[key] = float(value) if isinstance(default, float) else value
     return out
+
+
+def _parse_desk(shown: str, raw: dict[str, Any]) -> DeskSettings:
+    """The desk's sessions, throttling and hashing cost; each range keeps a typo from making
+    sessions endless or sign-in unthrottled."""
+    _typed(shown, raw, _DESK_KEYS, "desk.")
+    checks: dict[str, tuple[Any, float, float, str]] = {
+        "session_idle_timeout": (DEFAULT_SESSION_IDLE_TIMEOUT, 60, 86400, "60-86400 seconds"),
+        "session_max_age": (DEFAULT_SESSION_MAX_AGE, 60, 30 * 86400, "60-2592000 seconds"),
+        "lockout_window": (DEFAULT_LOCKOUT_WINDOW, 60, 86400, "60-86400 seconds"),
+        "lockout_account_failures": (DEFAULT_LOCKOUT_ACCOUNT_FAILURES, 1, 100, "1-100"),
+        "lockout_address_failures": (DEFAULT_LOCKOUT_ADDRESS_FAILURES, 1, 10000, "1-10000"),
+        "password_time_cost": (DEFAULT_PASSWORD_TIME_COST, 1, 100, "1-100 passes"),
+        "password_memory_kib": (DEFAULT_PASSWORD_MEMORY_KIB, 8, 4 * 1024 * 1024, "8-4194304 KiB"),
+        "password_parallelism": (DEFAULT_PASSWORD_PARALLELISM, 1, 64, "1-64 lanes"),
+    }
+    out: dict[str, Any] = {}
+    for key, (default, low, high, wanted) in checks.items():
+        value = raw.get(key, default)
+        if not low <= value <= high:
+            raise ConfigError(shown, f"must be {wanted}, not {value!r}", f"desk.{key}")
+        out[key] = float(value) if isinstance(default, float) else value
+    if out["session_idle_timeout"] > out["session_max_age"]:
+        raise ConfigError(
+            shown,
+            f"must not be longer than desk.session_max_age ({out['session_max_age']:g} s)",
+            "desk.session_idle_timeout",
+        )
+    if out["password_memory_kib"] < 8 * out["password_parallelism"]:
+        raise ConfigError(
+            shown,
+            "must be at least 8 KiB per lane (8 × desk.password_parallelism): argon2 needs it",
+            "desk.password_memory_kib",
+        )
+    return DeskSettings(**out)
 
 
 def _parse_source(shown: str, raw: Any, i: int, base_dir: Path) -> SourceSettings:

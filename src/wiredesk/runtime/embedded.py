@@ -67,7 +67,8 @@ def site_app(
     follow_changes_every: float = 0.25,
 ) -> Starlette:
     """The public site over `db` with ingest's push endpoint mounted at
-    `POST /ingest/<source id>`; `write_lock` is the one the process's poller holds.
+    `POST /ingest/<source id>` and the editors' desk at `/desk/` (wiredesk.desk);
+    `write_lock` is the one the process's poller holds.
 
     The database follows the site's duplicates policy (it is part of the visibility gate).
     Writes by other processes (`wiredesk ingest`, `wiredesk kill`) reach cached pages within
@@ -82,6 +83,8 @@ def site_app(
         db.policy = duplicate_policy(settings.site)
         log.warning("cannot read the database to check its lead ranking; will serve anyway")
 
+    from wiredesk.desk.app import mount as desk_mount
+
     push = PushEndpoint(settings, db, write_lock or threading.Lock())
     routes = [Route("/ingest/{source_id}", push.handle, methods=["POST"], name="ingest")]
     publisher = None
@@ -92,7 +95,7 @@ def site_app(
         settings,
         PublicReader(db),
         clock=clock,
-        extra_routes=routes,
+        extra_routes=[*routes, desk_mount(settings, db, clock=clock)],
         follow_changes_every=follow_changes_every,
     )
     if publisher is not None:

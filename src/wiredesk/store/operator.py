@@ -24,10 +24,12 @@ __all__ = [
     "COPY_STATES",
     "AuditEntry",
     "CopyStatus",
+    "DeskEntry",
     "StoryMembership",
     "all_copies",
     "audit_entries",
     "copy_statuses",
+    "desk_entries",
     "memberships",
 ]
 
@@ -60,6 +62,18 @@ class AuditEntry:
     action: str
     actor: str
     reason: str | None
+
+
+@dataclass(slots=True, frozen=True)
+class DeskEntry:
+    """An entry of the audit log about the desk itself (sign-ins, users), not a copy."""
+
+    at: datetime
+    action: str
+    actor: str
+    reason: str | None
+    address: str | None
+    subject: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +170,28 @@ def audit_entries(db: Database, item_id: int) -> list[AuditEntry]:
             .order_by(audit_log.c.at, audit_log.c.id)
         )
         return [AuditEntry(**r._mapping) for r in rows]
+
+
+def desk_entries(db: Database, *, subject: str | None = None, limit: int = 200) -> list[DeskEntry]:
+    """The desk's own entries (no copy), newest first; only those about `subject` if given
+    ("user <name>")."""
+    q = (
+        select(
+            audit_log.c.at,
+            audit_log.c.action,
+            audit_log.c.actor,
+            audit_log.c.reason,
+            audit_log.c.address,
+            audit_log.c.subject,
+        )
+        .where(audit_log.c.item_id.is_(None))
+        .order_by(audit_log.c.at.desc(), audit_log.c.id.desc())
+        .limit(limit)
+    )
+    if subject is not None:
+        q = q.where(audit_log.c.subject == subject)
+    with db.engine.connect() as conn:
+        return [DeskEntry(**r._mapping) for r in conn.execute(q)]
 
 
 def all_copies(db: Database) -> Iterable[dict[str, Any]]:

@@ -258,17 +258,22 @@ item_versions = Table(
     Index(None, "received_at"),  # what arrived in the last day, per source (`/health`)
 )
 
+# Append-only: triggers refuse UPDATE and DELETE on both engines (migration 0014).
 audit_log = Table(
     "audit_log",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("at", UTCDateTime, nullable=False),
-    Column("item_id", Integer, ForeignKey("items.id", ondelete="CASCADE"), nullable=False),
-    Column("action", String(32), nullable=False),  # kill, revive, ...
+    # the copy acted on; NULL for the desk's own acts (a sign-in, a user added)
+    Column("item_id", Integer, ForeignKey("items.id", ondelete="CASCADE")),
+    Column("action", String(32), nullable=False),  # kill, revive, sign-in, user-add, ...
     Column("actor", Text, nullable=False),  # "agency <source id>", "editor <name>"
     Column("reason", Text),
     Column("envelope_id", Integer, ForeignKey("envelopes.id")),
+    Column("address", Text),  # the client's address, for acts done over HTTP
+    Column("subject", Text),  # what a desk act was about when not a copy: "user <name>"
     Index(None, "item_id", "at"),
+    Index(None, "subject", "at"),
 )
 
 quarantine = Table(
@@ -462,4 +467,55 @@ picture_cursors = Table(
     metadata,
     Column("source_id", String(64), primary_key=True),
     Column("version_id", Integer, nullable=False),
+)
+
+# The desk's people (docs/desk.md). Names are lowercase; `role` is viewer, editor or admin;
+# `password_hash` is an argon2id string (its parameters inside it). Never deleted: a person
+# who leaves is disabled, so the audit log's names keep meaning someone.
+desk_users = Table(
+    "desk_users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("changed_at", UTCDateTime, nullable=False),
+)
+
+# Signed-in sessions, server side. The cookie holds a random 256-bit id; only its SHA-256 is
+# kept, so a copy of this table signs nobody in. Deleted at sign-out, when they expire, and
+# all of a person's at once at "sign out everywhere", a password change or a disable.
+desk_sessions = Table(
+    "desk_sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column(
+        "user_id",
+        Integer,
+        ForeignKey("desk_users.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("csrf_secret", String(64), nullable=False),  # hex; forms carry it masked
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    Column("address", Text),
+    Column("user_agent", Text),
+    Index(None, "user_id"),
+)
+
+# Sign-in attempts, for throttling per account (the name as typed, folded) and per address
+# over a sliding window. `outcome`: failed, ok, refused (asked while locked, not counted),
+# unlock (an operator's reset: failures before it no longer count). Pruned after a day.
+desk_signins = Table(
+    "desk_signins",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Index(None, "name", "at"),
+    Index(None, "address", "at"),
 )

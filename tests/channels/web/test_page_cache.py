@@ -271,3 +271,30 @@ def test_error_pages_cannot_push_pages_out_of_the_cache() -> None:
         cache.put(f"/nothing-{n}", entry(404), cache.generation)
     assert cache.get("/", now) is not None
     assert [n for n in range(10) if cache.get(f"/nothing-{n}", now) is not None] == [7, 8, 9]
+
+
+def test_the_desk_is_passed_by_even_if_one_of_its_answers_were_tagged() -> None:
+    """The editors' desk (/desk/) shows who is signed in: none of it is ever served from or
+    kept in the cache, whatever its handler says, while the same answer elsewhere is kept."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    from wiredesk.channels.web.cache import TAGS, CachedPages
+
+    served: list[str] = []
+
+    def page(request: Request) -> PlainTextResponse:
+        served.append(request.url.path)
+        request.scope.setdefault("state", {})[TAGS] = {"home"}  # as a public page tags itself
+        return PlainTextResponse(f"for {request.headers.get('x-who')}")
+
+    cache = PageCache()
+    inner = Starlette(routes=[Route("/desk/", page), Route("/news/", page)])
+    client = TestClient(CachedPages(inner, cache=cache, clock=lambda: T0))
+    assert client.get("/desk/", headers={"x-who": "asha"}).text == "for asha"
+    assert client.get("/desk/", headers={"x-who": "bina"}).text == "for bina"
+    assert client.get("/news/", headers={"x-who": "asha"}).text == "for asha"
+    assert client.get("/news/", headers={"x-who": "bina"}).text == "for asha"  # kept
+    assert served == ["/desk/", "/desk/", "/news/"] and len(cache) == 1

@@ -51,6 +51,10 @@ RENDER_WAIT_LIMIT = 5.0
 # story taken down while it is being shared). Error pages are kept in smaller numbers
 # (`PageCache.max_errors`), so a scanner's thousand made-up paths cannot push pages out.
 KEPT_STATUSES = frozenset({200, 404, 410})
+# Paths never looked up nor kept: the editors' desk (wiredesk.desk) shows who is signed in and
+# carries their forms' tokens. Its answers are never tagged, so none would be kept anyway;
+# passing it by also spares it the render lock, which would queue two editors' requests.
+PRIVATE_PREFIXES = ("/desk/",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +196,11 @@ class CachedPages:
         self._rendering: dict[str, _Rendering] = {}  # keys being rendered by a GET now
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in ("GET", "HEAD")
+            or scope["path"].startswith(PRIVATE_PREFIXES)
+        ):
             await self.app(scope, receive, send)
             return
         if self.before is not None:

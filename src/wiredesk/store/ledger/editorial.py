@@ -2,8 +2,11 @@
 
 An editor's kill is final: `items.kill_manual` marks it, the lifecycle never lets an agency
 version undo it, and the public side tells such a takedown apart by that column. Who did
-something is written in the audit log as "agency <source id>", "editor <name>" or
+something is written in the audit log as "agency <source id>", "editor <name>" (a person at
+the desk), "operator <name>" (someone at the command line managing the desk's users) or
 "syndication" (grouping merging two stories), made here and nowhere else.
+
+The log is append-only: the database refuses UPDATE and DELETE on it (migration 0014).
 """
 
 from __future__ import annotations
@@ -31,16 +34,31 @@ def editor(name: str) -> str:
     return f"editor {name}"
 
 
+def operator(name: str) -> str:
+    """The audit log's name for someone managing the desk from the command line (`$USER`)."""
+    return f"operator {name}"
+
+
+def person(name: str) -> str:
+    """The audit log's `subject` of an act about one of the desk's people."""
+    return f"user {name}"
+
+
 def audit(
     conn: Connection,
-    item_id: int,
+    item_id: int | None,
     action: str,
     actor: str,
     reason: str | None,
     envelope_id: int | None,
     now: datetime,
+    *,
+    address: str | None = None,
+    subject: str | None = None,
 ) -> None:
-    """One audit entry, in the caller's transaction."""
+    """One audit entry, in the caller's transaction. `item_id` is None for the desk's own
+    acts (a sign-in, a user added), which name what they were about in `subject`; `address`
+    is the client's, for an act done over HTTP."""
     conn.execute(
         insert(audit_log),
         {
@@ -50,6 +68,8 @@ def audit(
             "actor": actor,
             "reason": reason,
             "envelope_id": envelope_id,
+            "address": address,
+            "subject": subject,
         },
     )
 

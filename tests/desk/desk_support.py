@@ -1,0 +1,116 @@
+"""A site with its desk for tests: real settings, a real database, a clock the test moves."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from wiredesk.config import Settings, parse_settings
+from wiredesk.desk.accounts import Accounts
+from wiredesk.runtime.embedded import site_app
+from wiredesk.store.database import Database
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+PASSWORD = "correct horse battery"
+# argon2id at its cheapest: the tests sign in hundreds of times. One test runs the defaults.
+CHEAP_HASHING = {"password_time_cost": 1, "password_memory_kib": 8, "password_parallelism": 1}
+_CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+@dataclass
+class Clock:
+    now: datetime = T0
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@dataclass
+class DeskSite:
+    settings: Settings
+    db: Database
+    app: Starlette
+    clock: Clock
+    accounts: Accounts
+    base_url: str
+    clients: list[TestClient] = field(default_factory=list)
+
+    def client(self) -> TestClient:
+        """A browser of its own (its own cookies), not following redirects."""
+        made = TestClient(self.app, base_url=self.base_url, follow_redirects=False)
+        self.clients.append(made)
+        return made
+
+    def add(self, name: str, role: str, password: str = PASSWORD) -> None:
+        self.accounts.add(name, role, password, actor="operator test")
+
+    def signed_in(self, name: str, password: str = PASSWORD) -> TestClient:
+        """A browser that has signed in through the sign-in form."""
+        browser = self.client()
+        response = sign_in(browser, name, password)
+        assert response.status_code == 303, response.text
+        return browser
+
+
+def csrf_of(html: str) -> str:
+    found = _CSRF.search(html)
+    assert found is not None, "no form token in the page"
+    return found.group(1)
+
+
+def sign_in(browser: TestClient, name: str, password: str, **extra: str) -> Any:
+    """The sign-in form, fetched and sent as a browser does."""
+    form = browser.get("/desk/login")
+    assert form.status_code == 200, form.text
+    data = {"csrf": csrf_of(form.text), "name": name, "password": password, **extra}
+    return browser.post("/desk/login", data=data)
+
+
+def post(browser: TestClient, page: str, path: str, **data: str) -> Any:
+    """A form of `page` sent to `path`, with the page's token."""
+    shown = browser.get(page)
+    assert shown.status_code == 200, shown.text
+    return browser.post(path, data={"csrf": csrf_of(shown.text), **data})
+
+
+@contextlib.contextmanager
+def make_site(
+    tmp_path: Path,
+    *,
+    base_url: str = "http://127.0.0.1:8000",
+    database: str | None = None,
+    desk: dict[str, Any] | None = None,
+) -> Iterator[DeskSite]:
+    settings = parse_settings(
+        {
+            "site": {
+                "name": "Desk test",
+                "base_url": base_url,
+                "database": database or f"sqlite:///{tmp_path / 'wiredesk.db'}",
+            },
+            "desk": {**CHEAP_HASHING, **(desk or {})},
+        },
+        tmp_path / "wiredesk.toml",
+    )
+    db = Database.open(settings.site.database)
+    clock = Clock()
+    app = site_app(settings, db, clock=clock, follow_changes_every=0)
+    origin = "https://testserver" if base_url.startswith("https") else "http://testserver"
+    made = DeskSite(settings, db, app, clock, Accounts(db, settings.desk, clock=clock), origin)
+    try:
+        yield made
+    finally:
+        for browser in made.clients:
+            browser.close()
+        db.close()

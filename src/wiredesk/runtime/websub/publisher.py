@@ -164,8 +164,8 @@ class Publisher:
                 if sub.content_hash == digest:
                     self._waiting.pop(sub.id, None)
                     continue
-                if self._retry_at.get(sub.id, 0.0) > clock:
-                    continue
+                if self._retry_at.get(sub.id, 0.0) > clock or sub.id in self._in_flight:
+                    continue  # backing off, or being sent: looked at again when that ends
                 self._waiting[sub.id] = _Waiting(sub, body, ctype, digest)
                 queued += 1
             await self._ping(topic, digest)
@@ -204,6 +204,7 @@ class Publisher:
                 await self._send(item)
             finally:
                 self._in_flight.discard(chosen)
+                self._wake.set()  # the feed may have changed while it was being sent
 
     async def _send(self, item: _Waiting) -> None:
         sub = item.subscription

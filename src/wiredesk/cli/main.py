@@ -25,7 +25,7 @@ from typing import Any
 
 import click
 
-from wiredesk.cli import editorial, ops, parse, serve
+from wiredesk.cli import apikey, editorial, ops, parse, serve
 from wiredesk.cli.output import EXIT_BUG, EXIT_OUTAGE, EXIT_USER_ERROR
 from wiredesk.errors import Outage, WiredeskError
 from wiredesk.version import __version__
@@ -158,6 +158,7 @@ for _command in (
     ops.reprocess,
     editorial.kill,
     editorial.approve,
+    apikey.apikey,
 ):
     cli.add_command(_command)
 

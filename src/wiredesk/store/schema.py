@@ -341,3 +341,18 @@ site_meta = Table(
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
 )
+
+# Subscribers' API keys (`wiredesk apikey`): only the SHA-256 of each key is kept, so a copy of
+# the database gives nobody a working key. `sources` is a JSON list of source ids the key may
+# read (NULL: every source); `rate_per_minute` its request budget (channels/api_v1/limits.py).
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("sources", Text),
+    Column("rate_per_minute", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime),
+)

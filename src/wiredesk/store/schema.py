@@ -206,6 +206,9 @@ items = Table(
     Index(None, "outranked_at"),
     Index(None, "story_id"),
     Index(None, "first_seen_at"),  # the syndication index rebuilt at start: by arrival
+    # the subscribers' API (migration 0015): take-downs, and `updated_since`'s other branches
+    Index(None, "killed_at"),
+    Index(None, "updated_at"),
 )
 
 item_versions = Table(

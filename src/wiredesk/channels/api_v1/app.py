@@ -282,7 +282,8 @@ def _next_link(request: Request, cursor: Cursor | None) -> str | None:
 
 def _conditional(request: Request, body: bytes, headers: dict[str, str]) -> Response:
     """200 with the body and its `ETag`, or 304 when the client has that body already."""
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    # weak: the site's compression may send the same JSON as gzip or brotli bytes
+    etag = 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     common = {"ETag": etag, "Cache-Control": "private, no-cache", "Vary": "Authorization"}
     if _matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=common)
@@ -294,8 +295,9 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
         return False
     if if_none_match.strip() == "*":
         return True
+    # weak comparison (RFC 9110, 13.1.2): the opaque parts alone
     tags = (t.strip().removeprefix("W/") for t in if_none_match.split(","))
-    return etag in tags
+    return etag.removeprefix("W/") in tags
 
 
 async def _not_found(scope: Scope, receive: Receive, send: Send) -> None:

@@ -16,11 +16,12 @@ shift a later page, so a walk has neither duplicates nor gaps.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, false, or_, select
 
 from wiredesk.model import ItemState, PubStatus, Signal
 from wiredesk.store.public.gate import best_first, lead_clause, public_clause
@@ -32,8 +33,20 @@ USABLE = PubStatus.USABLE.value
 CANCELED = PubStatus.CANCELED.value
 STATES = (USABLE, CANCELED)
 
-_CURRENT = items.join(item_versions, item_versions.c.id == items.c.current_version_id)
 _EXTRA = (items.c.killed_at, items.c.kill_manual, items.c.embargo_until)
+# A copy is read in two steps, as the site's lists read it (reader.py): its own row along an
+# index, then its current version by id. Joined in one statement, PostgreSQL chose to read
+# every version and hash-join them when it thought the copies few (an `updated_since` poll).
+_COPY_ROW = (
+    *(c for c in COPY_COLUMNS if getattr(c, "table", None) is not item_versions),
+    items.c.current_version_id,
+    *_EXTRA,
+)
+_VERSION_ROW = (
+    item_versions.c.id,
+    *(c for c in COPY_COLUMNS if getattr(c, "table", None) is item_versions),
+)
+_IN_CHUNK = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +144,29 @@ def _keyset(after: Cursor | None) -> list[ColumnElement[bool]]:
     ]
 
 
-def _subscriber_copy(row: Any) -> SubscriberCopy:
-    data = dict(row._mapping)
+def _with_versions(conn: Connection, rows: Sequence[Any]) -> list[SubscriberCopy]:
+    """The copies of `rows` (of `_COPY_ROW`) with their current versions, read by id; a copy
+    whose version is gone (deleted meanwhile) is left out."""
+    wanted = sorted({int(r.current_version_id) for r in rows if r.current_version_id is not None})
+    versions: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(wanted), _IN_CHUNK):
+        chunk = wanted[start : start + _IN_CHUNK]
+        for v in conn.execute(select(*_VERSION_ROW).where(item_versions.c.id.in_(chunk))):
+            versions[int(v.id)] = dict(v._mapping)
+    out = []
+    for r in rows:
+        version = versions.get(r.current_version_id)
+        if version is None:
+            continue
+        data = dict(r._mapping)
+        del data["current_version_id"]
+        data.update(version)
+        del data["id"]
+        out.append(_subscriber_copy(data))
+    return out
+
+
+def _subscriber_copy(data: dict[str, Any]) -> SubscriberCopy:
     killed_at = data.pop("killed_at")
     embargo_until = data.pop("embargo_until")
     by_editor = bool(data.pop("kill_manual"))
@@ -164,8 +198,7 @@ class SubscriberReader:
     ) -> tuple[list[SubscriberCopy], Cursor | None]:
         """A page of copies, newest first, and the cursor of the next page (None: the last)."""
         q = (
-            select(*COPY_COLUMNS, *_EXTRA)
-            .select_from(_CURRENT)
+            select(*_COPY_ROW)
             .where(
                 self._visible(now, flt.state),
                 items.c.published_at <= now,
@@ -181,8 +214,7 @@ class SubscriberReader:
     ) -> tuple[list[SubscriberCopy], Cursor | None]:
         q = q.limit(limit + 1)
         with self.reader.engine.connect() as conn:
-            rows = conn.execute(q).all()
-        found = [_subscriber_copy(r) for r in rows]
+            found = _with_versions(conn, conn.execute(q).all())
         if len(found) <= limit:
             return found, None
         found = found[:limit]
@@ -192,14 +224,10 @@ class SubscriberReader:
     def copy(self, short_id: str, now: datetime) -> SubscriberCopy | None:
         """The copy with this short id if the public may open it, or if it was taken down
         after the public saw it; None otherwise (unknown, held, withheld, embargoed)."""
-        q = (
-            select(*COPY_COLUMNS, *_EXTRA)
-            .select_from(_CURRENT)
-            .where(items.c.short_id == short_id, self._visible(now, None))
-        )
+        q = select(*_COPY_ROW).where(items.c.short_id == short_id, self._visible(now, None))
         with self.reader.engine.connect() as conn:
-            row = conn.execute(q).first()
-        return None if row is None else _subscriber_copy(row)
+            found = _with_versions(conn, conn.execute(q).all())
+        return found[0] if found else None
 
     def versions(self, copy: Copy, now: datetime) -> list[Version]:
         """The versions of a public copy the public could read, oldest first: never a
@@ -246,8 +274,7 @@ class SubscriberReader:
         """A page of stories by their leads (the copy the site lists), newest lead first,
         each with its public copies among `flt.sources`."""
         q = (
-            select(*COPY_COLUMNS, *_EXTRA)
-            .select_from(_CURRENT)
+            select(*_COPY_ROW)
             .where(
                 lead_clause(now),
                 items.c.story_id.is_not(None),
@@ -286,10 +313,7 @@ class SubscriberReader:
         if sources is not None:
             clauses.append(items.c.source_id.in_(sorted(sources)) if sources else false())
         with self.reader.engine.connect() as conn:
-            rows = conn.execute(
-                select(*COPY_COLUMNS, *_EXTRA).select_from(_CURRENT).where(*clauses)
-            )
-            found = [_subscriber_copy(r) for r in rows]
+            found = _with_versions(conn, conn.execute(select(*_COPY_ROW).where(*clauses)).all())
         ranked = best_first(
             [_Ranked(c) for c in found],
             self.reader.policy,

@@ -358,3 +358,17 @@ def test_no_cors_headers_by_default(api: TestClient, key: str) -> None:
     r = api.get("/api/v1/items", headers={**bearer(key), "Origin": "https://elsewhere.example"})
     assert r.status_code == 200
     assert not any(h.lower().startswith("access-control-") for h in r.headers)
+
+
+def test_a_request_out_of_time_is_a_503_problem_with_retry_after(
+    store: Database, key: str, fill: Filler, tmp_path: Path, clock: Clock
+) -> None:
+    from wiredesk.channels.web.app import create_app
+    from wiredesk.store.public.reader import PublicReader
+
+    fill(story_item(1))
+    app = create_app(make_settings(tmp_path), PublicReader(store), clock=clock, request_timeout=0)
+    r = TestClient(app).get("/api/v1/items", headers=bearer(key))
+    assert r.status_code == 503
+    assert r.headers["retry-after"] == "10"
+    assert r.headers["content-type"] == "application/problem+json"

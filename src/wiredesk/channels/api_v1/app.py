@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
+from sqlalchemy.exc import DBAPIError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route, Router
@@ -30,9 +32,12 @@ from wiredesk.channels.api_v1.ninjs import copy_ninjs, story_ninjs, version_ninj
 from wiredesk.channels.api_v1.openapi import DEFAULT_LIMIT, MAX_LIMIT, openapi_document
 from wiredesk.config import Settings
 from wiredesk.store.public.api_keys import ApiKey, find_key
+from wiredesk.store.public.deadline import QueryInterrupted
 from wiredesk.store.public.reader import PublicReader
 from wiredesk.store.public.subscriptions import STATES, Filters, SubscriberReader
 from wiredesk.store.public.views import Cursor
+
+log = logging.getLogger(__name__)
 
 PROBLEM = "application/problem+json"
 REALM = 'Bearer realm="wiredesk"'
@@ -108,6 +113,15 @@ class SubscribersApi:
                 answer = handler(request, key)
             except Refused as e:
                 return problem(e.status, e.title, e.detail, e.headers)
+            except (DBAPIError, QueryInterrupted):
+                # the database is away or the request ran out of time (channels/web/limits.py)
+                log.warning("API request %s could not be answered", request.url.path, exc_info=True)
+                return problem(
+                    503,
+                    "Unavailable",
+                    "the news database cannot answer right now; try again shortly",
+                    {"Retry-After": "10"},
+                )
             body = json.dumps(answer.body, ensure_ascii=False, separators=(",", ":")).encode()
             headers = {}
             if answer.next_link:
@@ -203,7 +217,7 @@ def _list_params(
     limit = DEFAULT_LIMIT
     if "limit" in q:
         raw = q["limit"]
-        if not (raw.isascii() and raw.isdigit() and 1 <= int(raw[:4]) <= MAX_LIMIT):
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 6 and 1 <= int(raw) <= MAX_LIMIT):
             raise Refused(400, "Bad parameter", f"limit: a whole number from 1 to {MAX_LIMIT}")
         limit = int(raw)
     after = None

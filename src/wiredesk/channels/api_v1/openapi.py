@@ -192,6 +192,10 @@ def _keyed_responses(ok: dict[str, Any], *extra: str) -> dict[str, Any]:
             "Over the key's budget of requests a minute.",
             {"Retry-After": {"schema": {"type": "integer", "minimum": 1}, "required": True}},
         ),
+        "503": _problem(
+            "The database cannot answer now (away, or the request ran out of time).",
+            {"Retry-After": {"schema": {"type": "integer", "minimum": 1}, "required": True}},
+        ),
     }
     texts = {
         "400": "A parameter is malformed (the detail says which and how).",

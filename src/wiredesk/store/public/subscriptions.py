@@ -3,7 +3,7 @@ the same gate as the site, plus the take-downs a subscriber must hear of.
 
 What the API shows is what the public site shows, with one addition: a copy killed after the
 public saw it is listed as *canceled*, so a subscriber who republished it can take it down
-too. Its text is not read here at all (the channel serves no body of a killed copy). A copy
+too; none of its text is served (channels/api_v1/ninjs.py writes a withdrawal notice). A copy
 killed before it was ever public — held for an editor, still embargoed, not yet published —
 is never named: the public never saw it, so nobody has it to take down, and naming it would
 leak it.
@@ -15,8 +15,9 @@ shift a later page, so a walk has neither duplicates nor gaps.
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -185,6 +186,13 @@ class SubscriberReader:
     def __init__(self, reader: PublicReader) -> None:
         self.reader = reader
 
+    @contextlib.contextmanager
+    def _connect(self) -> Iterator[Connection]:
+        """A pooled connection in autocommit: these are single reads, and a BEGIN and a
+        ROLLBACK around them would be two round trips for nothing (as in reader.py)."""
+        with self.reader.engine.connect() as conn:
+            yield conn.execution_options(isolation_level="AUTOCOMMIT")
+
     def _visible(self, now: datetime, state: str | None) -> ColumnElement[bool]:
         usable = public_clause(now, self.reader.policy)
         if state == USABLE:
@@ -207,13 +215,11 @@ class SubscriberReader:
             )
             .order_by(items.c.published_at.desc(), items.c.id.desc())
         )
-        return self._page(q, now, limit)
+        return self._page(q, limit)
 
-    def _page(
-        self, q: Any, now: datetime, limit: int
-    ) -> tuple[list[SubscriberCopy], Cursor | None]:
+    def _page(self, q: Any, limit: int) -> tuple[list[SubscriberCopy], Cursor | None]:
         q = q.limit(limit + 1)
-        with self.reader.engine.connect() as conn:
+        with self._connect() as conn:
             found = _with_versions(conn, conn.execute(q).all())
         if len(found) <= limit:
             return found, None
@@ -225,14 +231,14 @@ class SubscriberReader:
         """The copy with this short id if the public may open it, or if it was taken down
         after the public saw it; None otherwise (unknown, held, withheld, embargoed)."""
         q = select(*_COPY_ROW).where(items.c.short_id == short_id, self._visible(now, None))
-        with self.reader.engine.connect() as conn:
+        with self._connect() as conn:
             found = _with_versions(conn, conn.execute(q).all())
         return found[0] if found else None
 
     def versions(self, copy: Copy, now: datetime) -> list[Version]:
         """The versions of a public copy the public could read, oldest first: never a
         withheld one, a kill notice, or one still under its own embargo."""
-        with self.reader.engine.connect() as conn:
+        with self._connect() as conn:
             rows = conn.execute(
                 select(item_versions)
                 .where(
@@ -284,7 +290,7 @@ class SubscriberReader:
             )
             .order_by(items.c.published_at.desc(), items.c.id.desc())
         )
-        leads, cursor = self._page(q, now, limit)
+        leads, cursor = self._page(q, limit)
         members = self._members([c.copy.story_id for c in leads], now, flt.sources)
         out = []
         for lead in leads:
@@ -312,7 +318,7 @@ class SubscriberReader:
         ]
         if sources is not None:
             clauses.append(items.c.source_id.in_(sorted(sources)) if sources else false())
-        with self.reader.engine.connect() as conn:
+        with self._connect() as conn:
             found = _with_versions(conn, conn.execute(select(*_COPY_ROW).where(*clauses)).all())
         ranked = best_first(
             [_Ranked(c) for c in found],

@@ -25,7 +25,7 @@ from typing import Any
 
 import click
 
-from wiredesk.cli import editorial, ops, parse, serve, users
+from wiredesk.cli import apikey, editorial, ops, parse, serve, users
 from wiredesk.cli.output import EXIT_BUG, EXIT_OUTAGE, EXIT_USER_ERROR
 from wiredesk.errors import Outage, WiredeskError
 from wiredesk.version import __version__
@@ -161,6 +161,7 @@ for _command in (
     editorial.restore,
     editorial.approve,
     users.user,
+    apikey.apikey,
 ):
     cli.add_command(_command)
 

@@ -210,6 +210,9 @@ items = Table(
     Index(None, "outranked_at"),
     Index(None, "story_id"),
     Index(None, "first_seen_at"),  # the syndication index rebuilt at start: by arrival
+    # the subscribers' API (migration 0015): take-downs, and `updated_since`'s other branches
+    Index(None, "killed_at"),
+    Index(None, "updated_at"),
 )
 
 item_versions = Table(
@@ -518,4 +521,19 @@ desk_signins = Table(
     Column("outcome", String(16), nullable=False),
     Index(None, "name", "at"),
     Index(None, "address", "at"),
+)
+
+# Subscribers' API keys (`wiredesk apikey`): only the SHA-256 of each key is kept, so a copy of
+# the database gives nobody a working key. `sources` is a JSON list of source ids the key may
+# read (NULL: every source); `rate_per_minute` its request budget (channels/api_v1/limits.py).
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("sources", Text),
+    Column("rate_per_minute", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime),
 )

@@ -19,6 +19,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Match, Route, Router
 from starlette.types import Receive, Scope, Send
 
+from wiredesk.channels.api_v1.app import SubscribersApi
 from wiredesk.channels.web.assets import static_file
 from wiredesk.channels.web.cache import CachedPages, ChangeFollower, PageCache
 from wiredesk.channels.web.limits import REQUEST_TIMEOUT, RenderTimes, RequestLimits
@@ -68,6 +69,8 @@ def create_app(
         Route("/sitemap.xml", one(files.index), name="sitemap_index"),
         Route("/sitemap-news.xml", one(files.news), name="news_sitemap"),
         Route("/sitemap-{month}.xml", one(files.month), name="month_sitemap"),
+        # the subscribers' API (channels/api_v1): /api/v1/..., /api/openapi.json
+        *SubscribersApi(settings, reader, clock).routes(),
         *extra_routes,
         Route("/static/{path:path}", static_file, name="static"),
         Route("/media/{name}", MediaFiles(media_root(settings.site.data_dir)).serve, name="media"),

@@ -1,6 +1,7 @@
-"""Interface strings in the site's language.
+"""Interface strings in each edition's language.
 
-Only the chrome around stories is translated; stories keep the language they were written in.
+Only the chrome around stories is translated; stories keep the language they were written in,
+and an edition lists only stories in its own language, so the chrome and the stories agree.
 A missing key falls back to English so a new string never breaks a page in the other language.
 """
 
@@ -53,6 +54,8 @@ _EN: dict[str, str] = {
     "copyright": "Copyright",
     "usage_terms": "Terms of use",
     "this_site": "this site",
+    "language": "Language",
+    "language_name": "English",
 }
 
 _HI: dict[str, str] = {
@@ -99,6 +102,8 @@ _HI: dict[str, str] = {
     "copyright": "कॉपीराइट",
     "usage_terms": "उपयोग की शर्तें",
     "this_site": "यह साइट",
+    "language": "भाषा",
+    "language_name": "हिन्दी",
 }
 
 # Text in this file may have been typed with precomposed nukta letters; pages are NFC.

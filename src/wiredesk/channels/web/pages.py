@@ -10,12 +10,16 @@ stall the event loop.
 A killed copy's URL answers 410 Gone with a short notice and nothing of the copy; a copy
 that is hidden for now (withheld, embargoed, held) answers the ordinary 404, so its existence
 is not revealed before its time.
+
+Each page is one edition's (render.py): its lists hold only copies in the edition's language,
+and a copy in a language no edition publishes answers 404 like a hidden one.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -35,6 +39,7 @@ from wiredesk.channels.feeds.entry import FEED_SIZE, FeedInfo, disclaimer
 from wiredesk.channels.health import health_report
 from wiredesk.channels.web.render import PAGE_CACHE, Renderer, originator_href
 from wiredesk.channels.web.structured import ArticleFacts, article_structured
+from wiredesk.config import Edition
 from wiredesk.store.public import reader as public
 from wiredesk.store.public.reader import Cursor, Scope
 from wiredesk.store.public.views import Copy, Correction, normalize_name
@@ -59,10 +64,18 @@ class Pages(Renderer):
         path: str,
         active: str | None,
         scope: Scope,
-        tags: set[str],
+        tags: set[str] | None = None,
+        edition: Edition | None = None,
     ) -> Response:
         """A list, newest first, a page at a time from a cursor ("older stories"): no page
-        number, so no count of the archive, and the same cost on page 1 and page 1,000."""
+        number, so no count of the archive, and the same cost on page 1 and page 1,000.
+
+        `path` is the list's path in the site's own edition ("/desh/"); in another edition
+        the page lives under the edition's prefix and lists only its language."""
+        edition = edition or self.site.main_edition
+        scope = replace(scope, language=edition.language)
+        alternates = self.alternates(path, edition) if scope.originator is None else []
+        path = edition.prefix + path
         if "page" in request.query_params:  # a numbered page from before cursors
             return RedirectResponse(path, status_code=301)
         after = None
@@ -77,77 +90,83 @@ class Pages(Renderer):
         also = self.reader.other_copies(page.copies, now)
         here = path if after is None else f"{path}?{urlencode({'older': after.token()})}"
         older = f"{path}?{urlencode({'older': page.older.token()})}" if page.older else None
-        self.cacheable(request, tags, now)
+        self.cacheable(request, {scope.tag(), *(tags or ())}, now)
         return self.render(
             "list.html",
+            edition=edition,
             heading=heading,
             heading_is_title=heading_is_title,
             copies=page.copies,
-            also={sid: self.also_links(others) for sid, others in also.items()},
+            also={sid: self.also_links(others, edition) for sid, others in also.items()},
             older_url=older,
             newest_url=path if after is not None else None,
             canonical=self.site.base_url + here,
-            nav=self.nav(now),
+            alternates=alternates,
+            nav=self.nav(now, edition),
             active=active,
-            feeds=self.feed_links(scope.section),
+            feeds=self.feed_links(scope.section, edition),
         )
 
     def home(self, request: Request) -> Response:
+        edition = self.edition(request)
         return self.listing(
             request,
-            heading=self.t["latest"],
+            heading=self.strings(edition)["latest"],
             heading_is_title=False,
             path="/",
             active="",
             scope=Scope(),
-            tags={"home"},
+            edition=edition,
         )
 
     def section(self, request: Request) -> Response:
         section = request.path_params["section"]
-        if not self.known_section(section, self.clock()):
+        edition = self.edition(request)
+        if not self.known_section(section, self.clock(), edition):
             raise HTTPException(status_code=404)
         return self.listing(
             request,
-            heading=self.site.section_name(section),
+            heading=self.site.section_name(section, edition.language),
             heading_is_title=True,
             path=f"/{section}/",
             active=section,
             scope=Scope(section=section),
-            tags={f"section:{section}"},
+            edition=edition,
         )
 
     def source(self, request: Request) -> Response:
         source_id = request.path_params["source_id"]
-        scope = Scope(source_id=source_id)
+        edition = self.edition(request)
+        scope = Scope(source_id=source_id, language=edition.language)
         configured = self.settings.source(source_id) is not None
         if not configured and not self.reader.has_copies(self.clock(), scope):
             raise HTTPException(status_code=404)
         name = self.source_name(source_id)
         return self.listing(
             request,
-            heading=f"{self.t['stories_from']} {name}",
+            heading=f"{self.strings(edition)['stories_from']} {name}",
             heading_is_title=True,
             path=f"/source/{source_id}/",
             active=None,
             scope=scope,
-            tags={f"source:{source_id}"},
+            edition=edition,
         )
 
     def originator(self, request: Request) -> Response:
         """Copies whose originator (credit line or agency provenance) is this name."""
         name = normalize_name(request.path_params["name"])
-        scope = Scope(originator=name)
+        edition = self.edition(request)
+        scope = Scope(originator=name, language=edition.language)
         if not name or not self.reader.has_copies(self.clock(), scope):
             raise HTTPException(status_code=404)
         return self.listing(
             request,
-            heading=f"{self.t['originator']}: {name}",
+            heading=f"{self.strings(edition)['originator']}: {name}",
             heading_is_title=True,
             path=originator_href(name),
             active=None,
             scope=scope,
-            tags={f"originator:{name}"},
+            edition=edition,
         )
 
     # --- one copy ------------------------------------------------------------------------
@@ -157,20 +176,25 @@ class Pages(Renderer):
         rest = request.path_params["rest"]
         slug, _, short_id = rest.rpartition("-")
         now = self.clock()
+        edition = self.edition(request)
         detail = self.reader.copy_detail(short_id, now) if short_id else None
         if detail is None:
             status = self.reader.copy_status(short_id, now) if short_id else None
             if status in (public.KILLED, public.TAKEN_DOWN):
                 self.cacheable(request, {f"copy:{short_id}"}, now)
-                return self.gone(by_editor=status == public.TAKEN_DOWN, now=now)
+                return self.gone(by_editor=status == public.TAKEN_DOWN, now=now, edition=edition)
             if status == public.DUPLICATE:  # duplicates = "suppress": the story's lead tells it
-                lead = self.reader.lead_path(short_id, now)
-                if lead is not None:
-                    return RedirectResponse(lead, status_code=301)
+                lead = self.reader.lead_of(short_id, now)
+                lead_edition = self.site.edition(lead.language) if lead is not None else None
+                if lead is not None and lead_edition is not None:
+                    return RedirectResponse(lead_edition.prefix + lead.path, status_code=301)
             raise HTTPException(status_code=404)
         copy = detail.copy
-        if section != copy.section or slug != copy.slug:
-            return RedirectResponse(copy.path, status_code=301)
+        home = self.site.edition(copy.language)
+        if home is None:  # a language the site does not publish: stored, never shown
+            raise HTTPException(status_code=404)
+        if home != edition or section != copy.section or slug != copy.slug:
+            return RedirectResponse(home.prefix + copy.path, status_code=301)
         updated = _updated(copy, detail.versions)
         place_date = [p for p in (copy.dateline_place, copy.dateline_date) if p]
         source = self.source_name(copy.source_id)
@@ -179,31 +203,35 @@ class Pages(Renderer):
         if copy.story_id is not None:
             tags.add(f"story:{copy.story_id}")
         self.cacheable(request, tags, now)
-        canonical = self.site.base_url + copy.path
+        canonical = self.site.base_url + edition.prefix + copy.path
         description = _shorten(copy.teaser, 200)
         lang = copy.language or self.site.language
+        t = self.strings(edition)
         facts = ArticleFacts(
             copy=copy,
             canonical=canonical,
             description=description,
             language=lang,
-            section_name=self.site.section_name(copy.section),
+            section_name=self.site.section_name(copy.section, edition.language),
             source_name=source,
             updated=updated,
             corrections=detail.corrections,
-            correction_texts=[correction_text(c, self.site, self.t) for c in detail.corrections],
+            correction_texts=[
+                correction_text(c, self.site, t, edition.language) for c in detail.corrections
+            ],
         )
         return self.render(
             "article.html",
+            edition=edition,
             structured=article_structured(facts, self.site),
-            also=self.also_links(also.get(copy.short_id, [])),
+            also=self.also_links(also.get(copy.short_id, []), edition),
             copy=copy,
             versions=detail.versions,
             corrections=detail.corrections,
             chain=provenance_steps(copy, source, self.site.name, self.aliases(copy.source_id)),
             originator=normalize_name(copy.originator or "") or None,
             topics=topic_names(copy),
-            images=image_links(copy, self.t["image"]),
+            images=image_links(copy, t["image"]),
             updated=updated,
             dateline=", ".join(place_date),
             source=source,
@@ -211,18 +239,22 @@ class Pages(Renderer):
             description=description,
             lang=lang,
             canonical=canonical,
-            nav=self.nav(now),
+            nav=self.nav(now, edition),
             active=copy.section,
-            feeds=self.feed_links(copy.section),
+            feeds=self.feed_links(copy.section, edition),
         )
 
-    def gone(self, *, by_editor: bool, now: datetime) -> HTMLResponse:
-        """410 with a notice in the site's language: who took it down, a way home, no copy."""
+    def gone(
+        self, *, by_editor: bool, now: datetime, edition: Edition | None = None
+    ) -> HTMLResponse:
+        """410 with a notice in the edition's language: who took it down, a way home, no
+        copy."""
         return self.render(
             "gone.html",
             status=410,
-            notice=self.t["gone_text_editor" if by_editor else "gone_text"],
-            nav=self.nav(now),
+            edition=edition,
+            notice=self.strings(edition)["gone_text_editor" if by_editor else "gone_text"],
+            nav=self.nav(now, edition),
         )
 
     # --- feeds ---------------------------------------------------------------------------
@@ -230,23 +262,29 @@ class Pages(Renderer):
     def feed(self, request: Request) -> Response:
         kind = request.url.path.rsplit("/", 1)[1]
         section = request.path_params.get("section")
+        edition = self.edition(request)
         now = self.clock()
-        if section is not None and not self.known_section(section, now):
+        if section is not None and not self.known_section(section, now, edition):
             raise HTTPException(status_code=404)
         serialize, media_type, _ = FORMATS[kind]
         title = self.site.name
         if section is not None:
-            title = f"{title} · {self.site.section_name(section)}"
+            title = f"{title} · {self.site.section_name(section, edition.language)}"
+        where = edition.prefix + (f"/{section}/" if section else "/")
         info = FeedInfo(
             title=title,
-            description=self.t["latest"],
-            home_path=f"/{section}/" if section else "/",
-            feed_dir=f"/{section}/" if section else "/",
+            description=self.strings(edition)["latest"],
+            home_path=where,
+            feed_dir=where,
             now=now,
+            language=edition.language,
         )
-        copies = self.reader.list_copies(now, section=section, limit=FEED_SIZE)
+        scope = Scope(section=section, language=edition.language)
+        copies = self.reader.list_copies(
+            now, section=section, language=edition.language, limit=FEED_SIZE
+        )
         also = self.reader.other_copies(copies, now)
-        self.cacheable(request, {f"section:{section}" if section else "home"}, now)
+        self.cacheable(request, {scope.tag()}, now)
         views = self.entry_cache.entries(
             copies,
             self.corrections(copies, now),
@@ -287,7 +325,7 @@ class Pages(Renderer):
         """Recent render times, and how long the home page's query takes right now."""
         renders, p99 = self.times.p99()
         started = time.perf_counter()
-        self.reader.page(now, size=self.site.page_size)
+        self.reader.page(now, Scope(language=self.site.language), size=self.site.page_size)
         query = time.perf_counter() - started
         slow = (p99 is not None and p99 > SLOW_PAGE) or query > SLOW_QUERY
         return {
@@ -308,14 +346,16 @@ class Pages(Renderer):
 
     def not_found(self, request: Request, exc: Exception) -> Response:
         """404, kept like a page: a dead link many readers follow costs one render. What could
-        bring the address to life is a new copy or one made public, and each says "home"."""
+        bring the address to life is a new copy or one made public, and each says its
+        edition's "home" tag (any edition's: the address may be a copy's in another)."""
         now = self.clock()
+        edition = self.edition(request)
         try:
-            nav = self.nav(now)
-            self.cacheable(request, {"home"}, now)
+            nav = self.nav(now, edition)
+            self.cacheable(request, self.home_tags(), now)
         except Exception:  # the 404 page must render even when the database is down
-            nav = [(s, self.site.section_name(s)) for s in self.site.sections]
-        return self.render("not_found.html", status=404, nav=nav)
+            nav = [(s, self.site.section_name(s, edition.language)) for s in self.site.sections]
+        return self.render("not_found.html", status=404, edition=edition, nav=nav)
 
     def http_error(self, request: Request, exc: Exception) -> Response:
         status = getattr(exc, "status_code", 500)

@@ -345,8 +345,15 @@ def test_items_lists_every_story_with_its_state_and_url(tmp_path: Path, db_url: 
 
     plain = invoke("items", "--config", str(cfg))
     header, *lines = plain.stdout.splitlines()
-    assert header.split() == ["ID", "SOURCE", "VER", "STATE", "URL", "HEADLINE"]
-    assert lines[1].split()[:5] == [first["short_id"], "wire", "1", "published", first["url"]]
+    assert header.split() == ["ID", "SOURCE", "VER", "STATE", "LANG", "URL", "HEADLINE"]
+    assert lines[1].split()[:6] == [
+        first["short_id"],
+        "wire",
+        "1",
+        "published",
+        "hi",
+        first["url"],
+    ]
     assert lines[1].endswith("पहली खबर")
     assert items_json(cfg, "--state", "killed") == []
 

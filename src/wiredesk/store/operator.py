@@ -105,6 +105,8 @@ def copy_statuses(
     )
     if item_id is not None:
         q = q.where(items.c.id == item_id)
+    if state is None and limit is not None:  # the newest `limit` along the listing index
+        q = q.limit(limit)
     out: list[CopyStatus] = []
     with db.engine.connect() as conn:
         for r in conn.execute(q):

@@ -265,11 +265,16 @@ def _in_month(mode: str, by_language: bool) -> list[ColumnElement[bool]]:
 @functools.cache
 def _news_query(mode: str, by_language: bool) -> Select[Any]:
     # Ordered by `public_from` alone: its index walks back from `now` and stops at `since`
-    # (an order with a second column would sort the window on PostgreSQL).
+    # (an order with a second column would sort the window on PostgreSQL). The language is
+    # compared as an expression, which no index serves: with a plain `language = ?` beside
+    # the window, SQLite took the language's listing index and sorted that language's whole
+    # archive; this way the walk reads the window's copies of every language, never more.
+    language = [func.coalesce(items.c.language, "") == bindparam("language")] if by_language else []
     return (
         select(*_SITEMAP_COLUMNS, items.c.current_version_id)
         .where(
-            *_sitemap_filters(mode, by_language),
+            *_sitemap_filters(mode, False),
+            *language,
             items.c.public_from >= bindparam("since", type_=items.c.public_from.type),
         )
         .order_by(items.c.public_from.desc())

@@ -5,8 +5,9 @@ two languages, several agencies and sections, stories told by more than one wire
 copies, pending embargoes, credited originators. Every public list is one edition's (one
 language's), and is checked as such: in the site's language and in the other. Each public
 query is run as the pages run it, its SQL captured, and the database's own planner asked how
-it would run it (`EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN` on PostgreSQL). A change that brings back a scan of the copies or a sort
-of the archive fails here, whatever the timings on a developer's machine say.
+it would run it (`EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN` on PostgreSQL). A change that
+brings back a scan of the copies or a sort of the archive fails here, whatever the timings on
+a developer's machine say.
 
 On SQLite the plans are checked with and without statistics (a new site has none until its
 first refresh); on PostgreSQL with them, as `Database.open` and big ingests keep them.

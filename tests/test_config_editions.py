@@ -61,7 +61,7 @@ def test_an_edition_may_have_another_path(tmp_path: Path) -> None:
             "editions.mr",
             "wiredesk has no interface strings in 'mr'; an edition may be one of hi, en",
         ),
-        ({"en": {"path": "en"}}, "editions.en.path", 'must be one folder under the root'),
+        ({"en": {"path": "en"}}, "editions.en.path", "must be one folder under the root"),
         ({"en": {"path": "/static/"}}, "editions.en.path", "/static/ is taken by the site"),
         ({"en": {"path": "/desh/"}}, "editions.en.path", "/desh/ is taken by a section"),
         ({"hi": {"path": "/hi/"}}, "editions.hi.path", 'published at "/"; leave path out'),

@@ -228,7 +228,7 @@ def test_every_published_copy_is_in_exactly_one_edition_s_sitemaps(
 def test_lists_carry_hreflang_links_to_the_same_list_in_the_other_edition(
     store: Database, tmp_path: Path, clock: Clock, fill: Filler
 ) -> None:
-    two_languages(fill)
+    _, english = two_languages(fill)
     client = client_for(store, tmp_path, clock, english=True)
 
     def alternates(path: str) -> dict[str, str]:
@@ -247,18 +247,22 @@ def test_lists_carry_hreflang_links_to_the_same_list_in_the_other_edition(
         assert alternates(path) == expected, path
         assert alternates("/en" + path) == expected, "/en" + path
     # the switch in the masthead leads to the other edition, named in its own language
-    [switch] = lxml.html.fromstring(client.get("/desh/").text).xpath("//p[@class='editions']/a")
+    [switch] = lxml.html.fromstring(client.get("/desh/").text).xpath("//nav[@class='editions']/a")
     assert (switch.get("href"), switch.get("hreflang"), switch.text_content()) == (
         f"{BASE_URL}/en/desh/",
         "en",
         "English",
     )
-    [back] = lxml.html.fromstring(client.get("/en/").text).xpath("//p[@class='editions']/a")
+    [back] = lxml.html.fromstring(client.get("/en/").text).xpath("//nav[@class='editions']/a")
     assert (back.get("href"), back.get("lang"), back.text_content()) == (
         f"{BASE_URL}/",
         "hi",
         "हिन्दी",
     )
+    # an article has no counterpart it knows of: no hreflang, and the switch leads home
+    article = lxml.html.fromstring(client.get(f"/en/desh/monsoon-kerala-{english}").text)
+    assert article.xpath("//head/link[@hreflang]") == []
+    assert article.xpath("//nav[@class='editions']/a/@href") == [f"{BASE_URL}/"]
 
 
 # --- sections by their aliases, through the real ingest path ----------------------------------

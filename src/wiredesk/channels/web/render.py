@@ -153,6 +153,16 @@ class Renderer:
     def source_name(self, source_id: str) -> str:
         return source_name(self.settings, source_id)
 
+    def switch(self, alternates: Sequence[Alternate], edition: Edition) -> list[Alternate]:
+        """The masthead's links to the other editions: this page in each (a list page's
+        `alternates`), else each edition's home."""
+        others = [a for a in alternates if a.hreflang != "x-default" and not a.current]
+        if others or len(self.site.editions) < 2:
+            return others
+        return [
+            a for a in self.alternates("/", edition) if a.hreflang != "x-default" and not a.current
+        ]
+
     def also_links(
         self, others: Sequence[OtherCopy], edition: Edition | None = None
     ) -> list[tuple[str, str]]:
@@ -269,6 +279,7 @@ class Renderer:
         context.setdefault("lang", language)
         context.setdefault("prefix", edition.prefix)
         context.setdefault("alternates", [])
+        context.setdefault("switch", self.switch(context["alternates"], edition))
         context.setdefault("feeds", self.feed_links(edition=edition))
         context.setdefault("canonical", None)
         context.setdefault("active", None)

@@ -119,6 +119,7 @@ def run_demo(
                 "drop folder), indiawire (Atom file), portal (JSON Feed file)"
             )
             say(f"wiredesk demo: open {base}/")
+            say(f"wiredesk demo: the English agency's stories are the English edition: {base}/en/")
             if update:
                 say(
                     f"wiredesk demo: in about {update_after:g} s one story gets an update, "

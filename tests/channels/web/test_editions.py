@@ -204,6 +204,10 @@ def test_a_copy_lives_in_its_language_s_edition_and_other_addresses_redirect_the
     )
     moved = client.get(f"/en/desh/khabar-1-{hindi}")
     assert (moved.status_code, moved.headers["location"]) == (301, f"/desh/khabar-1-{hindi}")
+    # an edition's address without its last slash, as the site's own get
+    for path in ("/en", "/en/desh", "/desh"):
+        moved = client.get(path)
+        assert (moved.status_code, moved.headers["location"]) == (307, path + "/"), path
 
 
 def test_every_published_copy_is_in_exactly_one_edition_s_sitemaps(

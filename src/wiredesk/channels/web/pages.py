@@ -174,9 +174,15 @@ class Pages(Renderer):
     def article(self, request: Request) -> Response:
         section = request.path_params["section"]
         rest = request.path_params["rest"]
+        edition = self.edition(request)
+        if edition.prefix and section == edition.prefix[1:]:
+            # `/en/desh`: the site's own article route took another edition's section without
+            # its slash; the router's slash redirect never saw it
+            query = request.url.query
+            target = request.url.path + "/" + ("?" + query if query else "")
+            return RedirectResponse(target, status_code=307)
         slug, _, short_id = rest.rpartition("-")
         now = self.clock()
-        edition = self.edition(request)
         detail = self.reader.copy_detail(short_id, now) if short_id else None
         if detail is None:
             status = self.reader.copy_status(short_id, now) if short_id else None

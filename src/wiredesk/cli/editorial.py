@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from wiredesk.cli.output import config_option, load, opened_database
+from wiredesk.cli.output import config_option, load, opened_database, shown_url_of
 from wiredesk.errors import WiredeskError
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ def kill(ref: str, reason: str, config: str | None) -> None:
     settings = load(config)
     with opened_database(settings) as db:
         item_id, copy = _find(db, ref, "wiredesk items")
-        url = settings.site.base_url + copy.path
+        url = shown_url_of(settings, copy.path, copy.language)
         actor = editorial.editor(os.environ.get("USER") or "cli")
         if not editorial.kill(db, item_id, reason=reason.strip(), actor=actor, now=utcnow()):
             click.echo(f"{copy.short_id} is already killed ({url}); nothing to do")
@@ -64,7 +64,7 @@ def approve(ref: str, config: str | None) -> None:
         item_id, copy = _find(db, ref, "wiredesk items --state held")
         actor = editorial.editor(os.environ.get("USER") or "cli")
         approved = editorial.approve(db, item_id, actor=actor, now=utcnow())
-    url = settings.site.base_url + copy.path
+    url = shown_url_of(settings, copy.path, copy.language)
     if approved:
         click.echo(f"approved {copy.short_id}: {url}")
     else:

@@ -16,8 +16,8 @@ PostgreSQL:
 - **pages during ingest**: the same measurements while `wiredesk ingest --once` adds fresh
   items (20,000 by default) to the same database in another process, and how long that took;
 - **push to visible**: one-item feeds pushed to `POST /ingest/<source>` one after another, each
-  followed by polling `/feed.json` until the item is in it; the time from just before the
-  POST to the first poll that shows it.
+  followed by polling `/en/feed.json` (the probe is English: the English edition's feed) until
+  the item is in it; the time from just before the POST to the first poll that shows it.
 
 wiredesk is driven only from outside, as an operator would: the `wiredesk` command, its
 settings file, drop folders and HTTP. Archives are built the way a user builds one (RSS files
@@ -71,6 +71,7 @@ SERVE_APP, INGEST_APP = "wiredesk-bench-serve", "wiredesk-bench-ingest"
 PUSH_SOURCE = "wire-push"
 PUSH_TOKEN = "bench-site-push-token-7f3a9c2e5b1d"
 NOT_FOUND_PATH = "/no-such-section/nothing-here-abcdefgh"
+PUSH_FEED = "/en/feed.json"  # the push probe is English: the English edition's feed shows it
 PAGE_NAMES = ("home", "section", "article", "404", "feed")
 ARTICLE_LINK = re.compile(r'href="(?:https?://[^/"]+)?(/([a-z0-9-]+)/[a-z0-9-]+-[a-z0-9]{8})"')
 _children: list[subprocess.Popen[bytes]] = []
@@ -256,7 +257,8 @@ def write_config(
     path: Path, *, data_dir: Path, database: str | None, inbox: Path, base_url: str
 ) -> None:
     """A settings file as an operator writes one: the six agencies' drop folders and a push
-    source, the corpus's sections, a Hindi interface in Indian time."""
+    source, the corpus's sections, a Hindi site in Indian time with the English agencies'
+    copy as its English edition (/en/)."""
     lines = [
         "[site]",
         'name = "Wire Bench"',
@@ -267,6 +269,7 @@ def write_config(
     ]
     if database:
         lines.append(f"database = {toml_str(database)}")
+    lines += ["", "[editions.en]"]
     lines += ["", "[sections]"]
     lines += [f"{slug} = {toml_str(name)}" for slug, name in corpus.SECTIONS.items()]
     for a in corpus.AGENCIES:
@@ -988,19 +991,20 @@ def push_rss(token: str, when: datetime) -> bytes:
 
 
 def push_to_visible(server: Server, args: argparse.Namespace) -> dict[str, Any]:
-    """Push one-item feeds one after another; for each, poll /feed.json until it is there."""
+    """Push one-item feeds one after another; for each, poll the English edition's feed
+    (PUSH_FEED: the probe is English) until it is there."""
     stamp = datetime.now(UTC).strftime("%H%M%S")
     latencies: list[float] = []
     post_times: list[float] = []
     polls: list[int] = []
     failures: list[str] = []
-    probe = fetch(server.port, "/feed.json", args.request_timeout)
+    probe = fetch(server.port, PUSH_FEED, args.request_timeout)
     if probe.status != 200:
         why = probe.error or f"answered {probe.status}"
-        log(f"    push -> visible: skipped: /feed.json {why}")
+        log(f"    push -> visible: skipped: {PUSH_FEED} {why}")
         if probe.error:
             server.restart(args.start_timeout)
-        return {"skipped": f"too slow: /feed.json {why}", "feed_s": round(probe.seconds, 2)}
+        return {"skipped": f"too slow: {PUSH_FEED} {why}", "feed_s": round(probe.seconds, 2)}
     started = time.perf_counter()
     headers = {"Authorization": f"Bearer {PUSH_TOKEN}", "Content-Type": "application/rss+xml"}
     for i in range(args.pushes):
@@ -1023,18 +1027,18 @@ def push_to_visible(server: Server, args: argparse.Namespace) -> dict[str, Any]:
         n = 0
         while True:
             n += 1
-            f = fetch(server.port, "/feed.json", args.request_timeout)
+            f = fetch(server.port, PUSH_FEED, args.request_timeout)
             if f.status == 200 and needle in f.body:
                 latencies.append(time.perf_counter() - t0)
                 polls.append(n)
                 break
             if time.perf_counter() - t0 > args.request_timeout or f.error:
                 failures.append(
-                    f"push {i}: not in /feed.json after {time.perf_counter() - t0:.1f} s"
+                    f"push {i}: not in {PUSH_FEED} after {time.perf_counter() - t0:.1f} s"
                 )
                 break
         if f.error:
-            failures.append(f"stopped after push {i}: /feed.json {f.error}")
+            failures.append(f"stopped after push {i}: {PUSH_FEED} {f.error}")
             server.restart(args.start_timeout)
             break
     out: dict[str, Any] = {
@@ -1213,7 +1217,7 @@ def table(results: list[dict[str, Any]]) -> str:
         elif "push" in r:
             p = r["push"]
             extra.append(
-                f"{name}: push -> visible in /feed.json: p50 {fmt_ms(p['p50_ms'])}, p99 "
+                f"{name}: push -> visible in {PUSH_FEED}: p50 {fmt_ms(p['p50_ms'])}, p99 "
                 f"{fmt_ms(p['p99_ms'])}, max {fmt_ms(p['max_ms'])} ({p['visible']} of "
                 f"{p['pushes']} pushes seen)"
             )

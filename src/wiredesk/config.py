@@ -4,7 +4,7 @@ Every problem becomes a `ConfigError` naming the file and the key, with what to 
 Relative paths in the file (`data_dir`, a source's `folder`) are read relative to the file's
 own directory, so a config works the same from wherever the command is run.
 
-One module on purpose (a little over 400 lines): the settings' types and the checks of every
+One module on purpose (about 700 lines): the settings' types and the checks of every
 key sit together, so the file reads as the reference of what `wiredesk.toml` may say, in the
 order of docs/configuration.md.
 """
@@ -15,7 +15,9 @@ import difflib
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -36,6 +38,10 @@ FORMATS = (
 )  # fmt: skip
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 _SECTION_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+# An edition's path: one segment under the root, e.g. /en/.
+_EDITION_PATH_RE = re.compile(r"^/[a-z0-9][a-z0-9-]{0,62}/$")
+# The section a source files under when its settings name none; always a known section.
+DEFAULT_SECTION = "news"
 # A bearer token travels in an HTTP header: printable ASCII, no spaces.
 _TOKEN_RE = re.compile(r"^[\x21-\x7e]+$")
 MIN_TOKEN_CHARS = 16
@@ -101,6 +107,41 @@ DEFAULT_PASSWORD_MEMORY_KIB = 64 * 1024
 DEFAULT_PASSWORD_PARALLELISM = 4
 
 
+def section_key(text: str) -> str:
+    """A section name or an agency's category as compared: NFC, case folded, spaces folded.
+    "National", "NATIONAL " and "national" are one key; so are the two ways of writing a
+    Devanagari letter with a nukta."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+@dataclass(frozen=True, slots=True)
+class SectionSettings:
+    """One `[sections]` entry: the slug in URLs, the names readers see in each edition's
+    language, and the other names agencies file copy under (`aliases`)."""
+
+    slug: str
+    names: Mapping[str, str] = field(default_factory=dict)  # language -> display name
+    aliases: tuple[str, ...] = ()  # agency categories and subject codes ("medtop:11000000")
+
+
+@dataclass(frozen=True, slots=True)
+class Edition:
+    """One language the site publishes: `/` for the site's language, `/en/` for another.
+
+    An edition lists only copies in its language, with interface strings, navigation, feeds
+    and sitemaps of its own; a copy in a language with no edition is stored but not
+    published."""
+
+    language: str
+    path: str = "/"  # "/" or "/<segment>/"
+    label: str | None = None  # the language's name in the switcher; None: its own name
+
+    @property
+    def prefix(self) -> str:
+        """What goes before a path of the edition: "" for the site's language, "/en"."""
+        return self.path.rstrip("/")
+
+
 @dataclass(frozen=True, slots=True)
 class SiteSettings:
     name: str
@@ -110,7 +151,7 @@ class SiteSettings:
     data_dir: Path
     database: str
     page_size: int = 20
-    sections: dict[str, str] = field(default_factory=dict)  # slug -> display name
+    sections: dict[str, SectionSettings] = field(default_factory=dict)  # slug -> section
     push_max_bytes: int = DEFAULT_PUSH_MAX_BYTES  # largest body POST /ingest/<id> accepts
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES  # largest polled response, after decompression
     fetch_total_timeout: float = DEFAULT_FETCH_TOTAL_TIMEOUT
@@ -130,14 +171,47 @@ class SiteSettings:
     favicon: str = DEFAULT_FAVICON
     # `<meta name="theme-color">`: the colour phones give the browser's bar around the site.
     theme_color: str = DEFAULT_THEME_COLOR
+    # The editions besides the site's own language, which is always published at "/".
+    other_editions: tuple[Edition, ...] = ()
+    main_label: str | None = None  # `[editions.<site language>] name`, the switcher's label
+    # Section matching keys (`section_key` of slugs, names and aliases) -> slug.
+    section_keys: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def editions(self) -> tuple[Edition, ...]:
+        """Every edition, the site's language first."""
+        return (self.main_edition, *self.other_editions)
+
+    @property
+    def main_edition(self) -> Edition:
+        return Edition(self.language, "/", self.main_label)
+
+    def edition(self, language: str | None) -> Edition | None:
+        """The edition that publishes copies in `language`; None: they are not published."""
+        for e in self.editions:
+            if e.language == language:
+                return e
+        return None
+
+    def edition_at(self, path: str) -> Edition:
+        """The edition a request path belongs to: `/en/...` to the English one, else the
+        site's."""
+        for e in self.other_editions:
+            if path.startswith(e.path) or path == e.prefix:
+                return e
+        return self.main_edition
 
     def absolute(self, url: str) -> str:
         """`url` as search engines and social sites need it: a path on the site joined to
         `base_url`; an absolute URL unchanged."""
         return self.base_url + url if url.startswith("/") else url
 
-    def section_name(self, slug: str) -> str:
-        return self.sections.get(slug) or slug.replace("-", " ").title()
+    def section_name(self, slug: str, language: str | None = None) -> str:
+        """The section's name in `language` (default: the site's): its configured name in
+        that language, else the slug in title case."""
+        section = self.sections.get(slug)
+        name = section.names.get(language or self.language) if section is not None else None
+        return name or slug.replace("-", " ").title()
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,7 +385,9 @@ _DESK_KEYS = {
     "password_memory_kib": int,
     "password_parallelism": int,
 }
-_TOP_KEYS = {"site", "sources", "sections", "websub", "desk"}
+_TOP_KEYS = {"site", "sources", "sections", "websub", "desk", "editions"}
+_SECTION_KEYS = {"name": str, "names": dict, "aliases": list}
+_EDITION_KEYS = {"name": str, "path": str}
 
 
 def find_config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -362,14 +438,17 @@ def parse_settings(data: dict[str, Any], path: Path) -> Settings:
         raise ConfigError(
             shown, "missing [site] table; add one (see docs/configuration.md)", "site"
         )
-    sections_raw = data.get("sections", {})
-    if not isinstance(sections_raw, dict) or not all(
-        isinstance(v, str) for v in sections_raw.values()
-    ):
-        raise ConfigError(shown, 'must be a table of section = "Display name" strings', "sections")
-    for slug in sections_raw:
-        _check_section(shown, f"sections.{slug}", slug)
-    site = _parse_site(shown, site_raw, base_dir, dict(sections_raw))
+    site = _parse_site(shown, site_raw, base_dir)
+    sections = _parse_sections(shown, data.get("sections", {}), site.language)
+    keys = _section_keys(shown, sections)
+    others, main_label = _parse_editions(shown, data.get("editions", {}), site.language, sections)
+    site = replace(
+        site,
+        sections=sections,
+        section_keys=keys,
+        other_editions=others,
+        main_label=main_label,
+    )
 
     sources_raw = data.get("sources", [])
     if not isinstance(sources_raw, list):
@@ -377,7 +456,7 @@ def parse_settings(data: dict[str, Any], path: Path) -> Settings:
     sources: list[SourceSettings] = []
     seen: set[str] = set()
     for i, s in enumerate(sources_raw):
-        src = _parse_source(shown, s, i, base_dir)
+        src = _parse_source(shown, s, i, base_dir, site)
         if src.id in seen:
             raise ConfigError(
                 shown, f"duplicate source id {src.id!r}; ids must be unique", f"sources[{i}].id"
@@ -468,9 +547,126 @@ def _typed(shown: str, table: dict[str, Any], spec: dict[str, Any], prefix: str)
             raise ConfigError(shown, f"must be {kind}, not {value!r}", f"{prefix}{key}")
 
 
-def _parse_site(
-    shown: str, raw: dict[str, Any], base_dir: Path, sections: dict[str, str]
-) -> SiteSettings:
+def _parse_sections(shown: str, raw: Any, language: str) -> dict[str, SectionSettings]:
+    """`[sections]`: `slug = "Display name"` (the name in the site's language), or a table
+    `[sections.<slug>]` with `name`, `names` (other languages) and `aliases`."""
+    if not isinstance(raw, dict):
+        raise ConfigError(
+            shown,
+            'must be a table: slug = "Display name", or [sections.<slug>] tables',
+            "sections",
+        )
+    out: dict[str, SectionSettings] = {}
+    for slug, value in raw.items():
+        key = f"sections.{slug}"
+        _check_section(shown, key, slug)
+        if isinstance(value, str):
+            out[slug] = SectionSettings(slug, {language: value.strip()} if value.strip() else {})
+            continue
+        if not isinstance(value, dict):
+            raise ConfigError(
+                shown,
+                'must be a "Display name" or a table with name, names and aliases',
+                key,
+            )
+        _typed(shown, value, _SECTION_KEYS, key + ".")
+        names: dict[str, str] = {}
+        for lang, name in value.get("names", {}).items():
+            if lang not in SUPPORTED_LANGUAGES:
+                raise ConfigError(
+                    shown,
+                    f"no such language; names may be given in {', '.join(SUPPORTED_LANGUAGES)}",
+                    f"{key}.names.{lang}",
+                )
+            if not isinstance(name, str) or not name.strip():
+                raise ConfigError(
+                    shown, 'must be a name, e.g. en = "National"', f"{key}.names.{lang}"
+                )
+            names[lang] = name.strip()
+        if value.get("name", "").strip():
+            names[language] = value["name"].strip()
+        aliases = value.get("aliases", [])
+        if not all(isinstance(a, str) and a.strip() for a in aliases):
+            raise ConfigError(
+                shown,
+                'must be a list of names and codes, e.g. ["National", "medtop:11000000"]',
+                f"{key}.aliases",
+            )
+        out[slug] = SectionSettings(slug, names, tuple(a.strip() for a in aliases))
+    return out
+
+
+def _section_keys(shown: str, sections: dict[str, SectionSettings]) -> dict[str, str]:
+    """Every name a category may file a copy under a section by -> that section's slug. A name
+    claimed by two sections would file copy by the order of a table: refused."""
+    keys: dict[str, str] = {}
+    for slug, section in sections.items():
+        for name in (slug, *section.names.values(), *section.aliases):
+            key = section_key(name)
+            other = keys.get(key)
+            if other is not None and other != slug:
+                raise ConfigError(
+                    shown,
+                    f"{name!r} names two sections, {other} and {slug}; keep it in one of them",
+                    f"sections.{slug}",
+                )
+            keys[key] = slug
+    return keys
+
+
+def _parse_editions(
+    shown: str, raw: Any, language: str, sections: dict[str, SectionSettings]
+) -> tuple[tuple[Edition, ...], str | None]:
+    """`[editions.<language>]`: the languages published besides the site's own, each under
+    its path (`/en/` by default); and the label of the site's own edition, if given."""
+    if not isinstance(raw, dict):
+        raise ConfigError(
+            shown, 'must be tables such as [editions.en] with name = "English"', "editions"
+        )
+    others: list[Edition] = []
+    main_label: str | None = None
+    paths = {"/"}
+    for code, table in raw.items():
+        key = f"editions.{code}"
+        if code not in SUPPORTED_LANGUAGES:
+            raise ConfigError(
+                shown,
+                f"wiredesk has no interface strings in {code!r}; an edition may be one of "
+                f"{', '.join(SUPPORTED_LANGUAGES)}",
+                key,
+            )
+        if not isinstance(table, dict):
+            raise ConfigError(shown, 'must be a table, e.g. en = { name = "English" }', key)
+        _typed(shown, table, _EDITION_KEYS, key + ".")
+        label = table.get("name", "").strip() or None
+        if code == language:
+            if table.get("path", "/") != "/":
+                raise ConfigError(
+                    shown,
+                    'the site\'s own language is published at "/"; leave path out',
+                    key + ".path",
+                )
+            main_label = label
+            continue
+        path = table.get("path", f"/{code}/")
+        if not _EDITION_PATH_RE.match(path):
+            raise ConfigError(
+                shown,
+                f'must be one folder under the root in lowercase, e.g. "/{code}/"',
+                key + ".path",
+            )
+        segment = path.strip("/")
+        if segment in sections or segment in RESERVED_SECTIONS or path in paths:
+            taken = "a section" if segment in sections else "the site or another edition"
+            raise ConfigError(
+                shown, f"{path} is taken by {taken}; choose another, e.g. /{code}/", key + ".path"
+            )
+        paths.add(path)
+        others.append(Edition(code, path, label))
+    return tuple(others), main_label
+
+
+def _parse_site(shown: str, raw: dict[str, Any], base_dir: Path) -> SiteSettings:
     _typed(shown, raw, _SITE_KEYS, "site.")
     name = raw.get("name", "wiredesk")
     language = raw.get("language", "en")
@@ -536,7 +732,6 @@ def _parse_site(
         data_dir=data_dir,
         database=database,
         page_size=page_size,
-        sections=sections,
         push_max_bytes=push_max_bytes,
         duplicates=duplicates,
         preferred_sources=tuple(preferred),
@@ -620,7 +815,9 @@ def _parse_desk(shown: str, raw: dict[str, Any]) -> DeskSettings:
     return DeskSettings(**out)
 
 
-def _parse_source(shown: str, raw: Any, i: int, base_dir: Path) -> SourceSettings:
+def _parse_source(
+    shown: str, raw: Any, i: int, base_dir: Path, site: SiteSettings
+) -> SourceSettings:
     prefix = f"sources[{i}]."
     if not isinstance(raw, dict):
         raise ConfigError(shown, "must be a table: write [[sources]]", f"sources[{i}]")
@@ -656,8 +853,7 @@ def _parse_source(shown: str, raw: Any, i: int, base_dir: Path) -> SourceSetting
     timeout = float(raw.get("timeout", 30))
     if not 0 < timeout <= 600:
         raise ConfigError(shown, "must be between 0 and 600 seconds", prefix + "timeout")
-    section = raw.get("section", "news")
-    _check_section(shown, prefix + "section", section)
+    section = _source_section(shown, prefix + "section", raw.get("section"), site)
     missing_headline = raw.get("missing_headline", "derive")
     if missing_headline not in MISSING_HEADLINE_CHOICES:
         raise ConfigError(
@@ -741,6 +937,28 @@ def _check_token(shown: str, key: str, token: str) -> None:
         raise ConfigError(
             shown, "must be printable ASCII without spaces (it is sent in a header)", key
         )
+
+
+def _source_section(shown: str, key: str, value: str | None, site: SiteSettings) -> str:
+    """The slug of the section a source files under: one of `[sections]` (by slug or any of
+    its names and aliases), or the default `news`. Anything else would be a section nobody
+    configured, with a name nobody chose: refused, with the ones there are."""
+    if value is None or value == DEFAULT_SECTION:
+        return DEFAULT_SECTION
+    if value in site.sections:
+        return value
+    slug = site.section_keys.get(section_key(value))
+    if slug is not None:
+        return slug
+    known = [*site.sections, *([] if DEFAULT_SECTION in site.sections else [DEFAULT_SECTION])]
+    close = difflib.get_close_matches(value, known, n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    raise ConfigError(
+        shown,
+        f"unknown section {value!r}; {hint}the known sections are {', '.join(known)} "
+        f"(add [sections.{value if _SECTION_RE.match(value) else '<slug>'}] to make another)",
+        key,
+    )
 
 
 def _check_section(shown: str, key: str, section: str) -> None:

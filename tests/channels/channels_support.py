@@ -20,9 +20,13 @@ CREDIT = "(साभार : चाइना मीडिया ग्रुप,
 BASE_URL = "https://news.example.com"
 
 
-def make_settings(tmp_path: Path, language: str = "hi", page_size: int = 20) -> Settings:
+def make_settings(
+    tmp_path: Path, language: str = "hi", page_size: int = 20, editions: tuple[str, ...] = ()
+) -> Settings:
+    """A site in `language`, publishing `editions` (other languages) under /<code>/ too."""
     return parse_settings(
         {
+            "editions": {code: {} for code in editions},
             "site": {
                 "name": "समाचार डेस्क" if language == "hi" else "Wire Desk",
                 "language": language,

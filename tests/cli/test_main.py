@@ -345,10 +345,45 @@ def test_items_lists_every_story_with_its_state_and_url(tmp_path: Path, db_url: 
 
     plain = invoke("items", "--config", str(cfg))
     header, *lines = plain.stdout.splitlines()
-    assert header.split() == ["ID", "SOURCE", "VER", "STATE", "URL", "HEADLINE"]
-    assert lines[1].split()[:5] == [first["short_id"], "wire", "1", "published", first["url"]]
+    assert header.split() == ["ID", "SOURCE", "VER", "STATE", "LANG", "URL", "HEADLINE"]
+    assert lines[1].split()[:6] == [
+        first["short_id"],
+        "wire",
+        "1",
+        "published",
+        "hi",
+        first["url"],
+    ]
     assert lines[1].endswith("पहली खबर")
     assert items_json(cfg, "--state", "killed") == []
+
+
+def test_items_lists_a_copy_no_edition_publishes_and_says_so(tmp_path: Path, db_url: str) -> None:
+    """A Hindi site stores an English agency's copy but publishes it nowhere: `items` shows
+    it all the same, with its language and, in place of a URL, why it has none."""
+    feed = tmp_path / "en.xml"
+    feed.write_text(
+        TWO_STORIES.replace("<language>hi</language>", "<language>en</language>")
+        .replace("पहली खबर", "First story")
+        .replace("दूसरी खबर", "Second story"),
+        encoding="utf-8",
+    )
+    cfg = write_config(tmp_path, db_url, file_source("wire", feed))
+    assert invoke("ingest", "--once", "--config", str(cfg)).exit_code == 0
+    rows = items_json(cfg)
+    assert [(r["headline"], r["language"], r["url"]) for r in rows] == [
+        ("Second story", "en", None),
+        ("First story", "en", None),
+    ]
+    assert all(r["state"] == "published" for r in rows)  # by the agency; no edition shows it
+    header, *lines = invoke("items", "--config", str(cfg)).stdout.splitlines()
+    assert "LANG" in header.split()
+    assert all(line.split()[4:9] == ["en", "(not", "published:", "no", "en"] for line in lines)
+    assert all("(not published: no en edition)" in line for line in lines), lines
+
+    cfg.write_text(cfg.read_text(encoding="utf-8") + "[editions.en]\n", encoding="utf-8")
+    urls = [str(r["url"]) for r in items_json(cfg)]
+    assert all(u.startswith("https://news.example/en/news/") for u in urls), urls
 
 
 def test_items_with_an_unknown_state_is_one_line_listing_the_states(tmp_path: Path) -> None:

@@ -27,7 +27,7 @@ def write_config(tmp_path: Path) -> Path:
     )
     cfg.write_text(
         '[site]\nlanguage = "hi"\nbase_url = "https://news.example"\n'
-        'preferred_sources = ["pti"]\n\n' + sources,
+        'preferred_sources = ["pti"]\n\n[sections]\nvidesh = "विदेश"\n\n' + sources,
         encoding="utf-8",
     )
     return cfg

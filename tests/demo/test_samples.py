@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from wiredesk.config import load_settings
+from wiredesk.config import load_settings, section_key
 from wiredesk.formats import parse
 from wiredesk.model import Envelope, Transport
 
@@ -309,8 +309,11 @@ def test_example_config_loads_and_covers_the_samples(stories: list[Story]) -> No
     assert site.language == "hi"
     assert str(site.timezone) == "Asia/Kolkata"
     assert {s.id for s in settings.sources} == set(FEED_FILES)
-    used = {c for s in stories for c in s.categories}
-    assert used <= set(site.sections), f"sections missing: {used - set(site.sections)}"
+    used = {section_key(c) for s in stories for c in s.categories}
+    assert used <= set(site.section_keys), f"sections missing: {used - set(site.section_keys)}"
+    # one section per subject, whichever language the agency files it in
+    assert list(site.sections) == ["desh", "videsh", "khel", "vyapar"]
+    assert [e.language for e in site.editions] == ["hi", "en"]
     for source in settings.sources:
         assert source.section in site.sections, source.id
         assert source.disclaimer.startswith("डिस्क्लेमरः"), source.id

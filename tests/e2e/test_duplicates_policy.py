@@ -75,7 +75,7 @@ def make_settings(tmp_path: Path, db_url: str, policy: str) -> Settings:
         {
             "site": {
                 "name": "Wire Desk",
-                "language": "en",
+                "language": "hi",  # the wires' language: a site publishes its own language
                 "base_url": "https://news.example",
                 "timezone": "Asia/Kolkata",
                 "data_dir": str(tmp_path),
@@ -206,7 +206,7 @@ def test_three_wires_make_one_story_told_as_the_policy_says(desk: Desk) -> None:
     assert feed_also(desk.client) == {base + ians: ["PTI", "ANI"]}
     assert desk.also_on_page(ians) == [("PTI", "/source/pti/"), ("ANI", "/source/ani/")]
     page = desk.client.get(ians).text
-    assert "Also reported by" in page
+    assert "इन्होंने भी दी ख़बर" in page
     doc = lxml_html.fromstring(page)
     chain = [li.text_content() for li in doc.xpath("//*[@class='provenance']//ol/li")]
     assert chain == [ORIGINATOR, "IANS", "Wire Desk"]

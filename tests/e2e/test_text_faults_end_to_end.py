@@ -28,6 +28,7 @@ from wiredesk.runtime.embedded import site_app
 from wiredesk.store.database import Database
 from wiredesk.store.ledger import envelopes
 from wiredesk.store.public.reader import PublicReader
+from wiredesk.store.public.views import Copy
 from wiredesk.text.invisible import BIDI_CONTROLS
 
 CASES = Path(__file__).resolve().parents[1] / "hostile" / "cases"
@@ -54,10 +55,18 @@ def settings_for(tmp_path: Path) -> Settings:
                 "base_url": "https://news.example",
                 "timezone": "Asia/Kolkata",
             },
+            "editions": {"en": {}},  # the cases are in Hindi and in English
             "sources": [{"id": "wire", "name": "Wire", "push_token": "t" * 24}],
         },
         tmp_path / "wiredesk.toml",
     )
+
+
+def page_of(settings: Settings, copy: Copy) -> str:
+    """A copy's article path, in its language's edition."""
+    edition = settings.site.edition(copy.language)
+    assert edition is not None, f"no edition in {copy.language!r}"
+    return edition.prefix + copy.path
 
 
 def load_case(name: str) -> tuple[bytes, dict[str, Any]]:
@@ -106,7 +115,7 @@ def test_case_through_the_whole_path(name: str, tmp_path: Path, store: Database)
 
     client = TestClient(site_app(settings, store))
     for copy in copies:
-        page = client.get(copy.path)
+        page = client.get(page_of(settings, copy))
         assert page.status_code == 200
         text = page.text
         shown = html.escape(copy.headline, quote=False)
@@ -117,13 +126,14 @@ def test_case_through_the_whole_path(name: str, tmp_path: Path, store: Database)
         for unwanted in expect.get("body_excludes", []):
             assert unwanted not in text
     for wanted in expect.get("body_contains", []):
-        assert any(wanted in client.get(c.path).text for c in copies), wanted
+        assert any(wanted in client.get(page_of(settings, c)).text for c in copies), wanted
 
-    headlines = {c.headline for c in copies}
-    for path in ("/feed.xml", "/atom.xml"):
-        raw = client.get(path).content
-        parsed = feedparser.parse(raw, sanitize_html=False)
-        assert {feed_title(e) for e in parsed.entries} == headlines, path
-        assert b"<img" not in raw, path
-    entries = json.loads(client.get("/feed.json").content)["items"]
-    assert {e["title"] for e in entries} == headlines
+    for edition in settings.site.editions:  # each copy in its own edition's feeds
+        headlines = {c.headline for c in copies if c.language == edition.language}
+        for path in ("/feed.xml", "/atom.xml"):
+            raw = client.get(edition.prefix + path).content
+            parsed = feedparser.parse(raw, sanitize_html=False)
+            assert {feed_title(e) for e in parsed.entries} == headlines, path
+            assert b"<img" not in raw, path
+        entries = json.loads(client.get(edition.prefix + "/feed.json").content)["items"]
+        assert {e["title"] for e in entries} == headlines

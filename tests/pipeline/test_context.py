@@ -21,7 +21,14 @@ def test_context_from_settings(tmp_path: Path) -> None:
         tmp_path / "wiredesk.toml",
     )
     ctx = context_for(settings.site, settings.sources[0], feed_language="hi-IN")
-    assert ctx == StageContext("IANS", "world", "hi", {"world": "दुनिया"}, "hi-IN")
+    assert ctx == StageContext(
+        "IANS",
+        "world",
+        "hi",
+        {"world": "दुनिया"},
+        "hi-IN",
+        section_keys={"world": "world", "दुनिया": "world"},
+    )
     assert ctx.received_at is None
 
     arrived = datetime(2024, 2, 5, 9, 30, tzinfo=UTC)

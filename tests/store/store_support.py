@@ -54,8 +54,8 @@ def save(store: Database, source: str, guid: str, minutes: int, **kw: Any) -> st
         body_html="<p>पाठ।</p>",
         body_text="पाठ।",
         slug=f"khabar-{guid}",
-        section="desh",
-        language="hi",
+        section=kw.pop("section", "desh"),
+        language=kw.pop("language", "hi"),
         published_at=T0 + timedelta(minutes=minutes),
         **kw,
     )

@@ -125,8 +125,11 @@ def image_links(copy: Copy, default_caption: str) -> list[ImageView]:
     return out
 
 
-def correction_text(c: Correction, site: SiteSettings, t: dict[str, str]) -> str:
-    """`Correction (5 Feb 2026, 15:30 IST): <note>` in the site's language and zone."""
-    when = local_time(c.time, site.timezone, site.language)
+def correction_text(
+    c: Correction, site: SiteSettings, t: dict[str, str], language: str | None = None
+) -> str:
+    """`Correction (5 Feb 2026, 15:30 IST): <note>` in `language` (an edition's; default the
+    site's) and the site's zone; `t` are that language's interface strings."""
+    when = local_time(c.time, site.timezone, language or site.language)
     note = (c.note or "").strip() or t["correction_default"]
     return f"{t['correction']} ({when}): {note}"

@@ -16,7 +16,12 @@ from sqlalchemy import Engine
 
 from wiredesk.config import Settings, SourceSettings
 from wiredesk.model import utcnow
-from wiredesk.store.public.status import picture_problems, source_states, versions_since
+from wiredesk.store.public.status import (
+    languages_since,
+    picture_problems,
+    source_states,
+    versions_since,
+)
 from wiredesk.store.public.views import SourceState
 
 # One poll failing is "failing"; from the second failure in a row the poller waits longer than
@@ -117,6 +122,7 @@ def health_report(
     now = now or utcnow()
     try:
         rows = source_health(engine, settings, now)
+        arrived = languages_since(engine, now - RECENT)
     except Exception as e:
         first = (str(e).strip().splitlines() or [type(e).__name__])[0]
         body = {
@@ -148,9 +154,24 @@ def health_report(
             "pictures_failing": [r.id for r in rows if r.pictures_failed_24h],
         },
         "last_poll_at": max(polled_times).isoformat() if polled_times else None,
+        "editions": _editions(settings, arrived),
         "checked_at": now.isoformat(),
     }
     return body, 200
+
+
+def _editions(settings: Settings, arrived: dict[str | None, int]) -> dict[str, Any]:
+    """The languages the site publishes, and the copies of the last 24 hours by language:
+    those in a language with no edition are stored but on no page, list or feed, and an
+    operator should see how many (an agency sending the wrong language, a missing edition).
+    A copy whose language is unknown counts as "und" (BCP 47's undetermined)."""
+    published = [e.language for e in settings.site.editions]
+    counts = {language or "und": n for language, n in sorted(arrived.items(), key=str)}
+    return {
+        "published": published,
+        "copies_24h": counts,
+        "unpublished_24h": {k: n for k, n in counts.items() if k not in published},
+    }
 
 
 def _health(

@@ -1,6 +1,7 @@
-"""Interface strings in the site's language.
+"""Interface strings in each edition's language.
 
-Only the chrome around stories is translated; stories keep the language they were written in.
+Only the chrome around stories is translated; stories keep the language they were written in,
+and an edition lists only stories in its own language, so the chrome and the stories agree.
 A missing key falls back to English so a new string never breaks a page in the other language.
 """
 
@@ -80,6 +81,7 @@ _EN: dict[str, str] = {
     "hour_ago": "1 hour ago",
     "hours_ago": "{n} hours ago",
     "yesterday": "yesterday",
+    "language_name": "English",
 }
 
 _HI: dict[str, str] = {
@@ -152,6 +154,7 @@ _HI: dict[str, str] = {
     "hour_ago": "1 घंटा पहले",
     "hours_ago": "{n} घंटे पहले",
     "yesterday": "कल",
+    "language_name": "हिन्दी",
 }
 
 # Text in this file may have been typed with precomposed nukta letters; pages are NFC.

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from wiredesk.cli.output import config_option, load, opened_database
+from wiredesk.cli.output import config_option, load, opened_database, shown_url_of
 from wiredesk.errors import WiredeskError
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ def _kill_copy(settings: Settings, db: Database, ref: str, reason: str, actor: s
             "(see `wiredesk stories`), or leave out --copy to take the whole story down"
         )
     item_id, copy = _find(db, ref, "wiredesk items")
-    url = settings.site.base_url + copy.path
+    url = shown_url_of(settings, copy.path, copy.language)
     if not editorial.kill(db, item_id, reason=reason, actor=actor, now=utcnow()):
         click.echo(f"{copy.short_id} is already killed ({url}); nothing to do")
         return
@@ -103,7 +103,7 @@ def _kill_copy(settings: Settings, db: Database, ref: str, reason: str, actor: s
     lead = best_first(others, db.policy)[0]
     click.echo(
         f"{first}; story {copy.story_id} stays up, led by "
-        f"{_name(settings, lead.source_id)} {settings.site.base_url + lead.path}"
+        f"{_name(settings, lead.source_id)} {shown_url_of(settings, lead.path, lead.language)}"
     )
 
 
@@ -133,7 +133,8 @@ def restore(story: str, reason: str, config: str | None) -> None:
         return
     public = [r for r in rows if r.state == "published"]
     listed = ", ".join(
-        f"{_name(settings, r.source_id)} {settings.site.base_url + r.path}" for r in public
+        f"{_name(settings, r.source_id)} {shown_url_of(settings, r.path, r.language)}"
+        for r in public
     )
     still = len(rows) - len(public)
     click.echo(
@@ -164,7 +165,7 @@ def approve(ref: str, config: str | None) -> None:
         item_id, copy = _find(db, ref, "wiredesk items --state held")
         actor = editorial.editor(os.environ.get("USER") or "cli")
         approved = editorial.approve(db, item_id, actor=actor, now=utcnow())
-    url = settings.site.base_url + copy.path
+    url = shown_url_of(settings, copy.path, copy.language)
     if approved:
         click.echo(f"approved {copy.short_id}: {url}")
     else:
@@ -215,7 +216,7 @@ def _statuses(db: Database, story_id: int) -> list[CopyStatus]:
 def _copies(settings: Settings, db: Database, story_id: int) -> str:
     """ "IANS <url>, PTI <url>": each copy of the story by its agency's name, oldest first."""
     return ", ".join(
-        f"{_name(settings, r.source_id)} {settings.site.base_url + r.path}"
+        f"{_name(settings, r.source_id)} {shown_url_of(settings, r.path, r.language)}"
         for r in _statuses(db, story_id)
     )
 

@@ -16,6 +16,8 @@ from wiredesk.cli.output import (
     load,
     opened_database,
     print_table,
+    public_url,
+    shown_url_of,
     when,
 )
 from wiredesk.errors import WiredeskError
@@ -48,7 +50,9 @@ def items(config: str | None, state: str | None, limit: int, show_all: bool, as_
     """List copies with their state, whatever the public may see.
 
     Newest first, at most --limit of them (1,000 unless told); when there are more, a line on
-    stderr says so, so a cut list is never mistaken for the whole archive.
+    stderr says so, so a cut list is never mistaken for the whole archive. Copies in a
+    language the site has no edition in are listed too, stored but not published: their URL
+    reads "(not published: no en edition)" (in JSON, `"url": null`).
     """
     from wiredesk.store import operator
 
@@ -62,7 +66,6 @@ def items(config: str | None, state: str | None, limit: int, show_all: bool, as_
         rows = operator.copy_statuses(db, state=state, limit=None if show_all else limit + 1)
     cut = not show_all and len(rows) > limit
     rows = rows[:limit] if cut else rows
-    base = settings.site.base_url
     if as_json:
         for r in rows:
             record = {
@@ -71,7 +74,8 @@ def items(config: str | None, state: str | None, limit: int, show_all: bool, as_
                 "guid": r.guid,
                 "versions": r.version_count,
                 "state": r.state,
-                "url": base + r.path,
+                "language": r.language,
+                "url": public_url(settings, r.path, r.language),
                 "headline": r.headline,
                 "published_at": r.published_at.isoformat(),
                 "killed_at": r.killed_at.isoformat() if r.killed_at else None,
@@ -87,9 +91,17 @@ def items(config: str | None, state: str | None, limit: int, show_all: bool, as_
         click.echo("no stories" + (f" in state {state}" if state else ""), err=True)
     else:
         print_table(
-            ("ID", "SOURCE", "VER", "STATE", "URL", "HEADLINE"),
+            ("ID", "SOURCE", "VER", "STATE", "LANG", "URL", "HEADLINE"),
             [
-                (r.short_id, r.source_id, str(r.version_count), r.state, base + r.path, r.headline)
+                (
+                    r.short_id,
+                    r.source_id,
+                    str(r.version_count),
+                    r.state,
+                    r.language or "und",
+                    shown_url_of(settings, r.path, r.language),
+                    r.headline,
+                )
                 for r in rows
             ],
         )
@@ -116,14 +128,13 @@ def stories(config: str | None, as_json: bool) -> None:
     settings = load(config)
     with opened_database(settings) as db:
         rows = operator.memberships(db, utcnow())
-    base = settings.site.base_url
     for r in rows:
         record = {
-            "uri": base + r.path,
+            "uri": shown_url_of(settings, r.path, r.language),
             "guid": r.guid,
             "source": r.source_id,
             "story_id": r.story_id,
-            "lead_uri": base + r.lead_path,
+            "lead_uri": shown_url_of(settings, r.lead_path, r.language),
             "originator": r.originator,
         }
         if as_json:

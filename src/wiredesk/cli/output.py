@@ -119,6 +119,19 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def public_url(settings: Settings, path: str, language: str | None) -> str | None:
+    """A copy's address on the site: its path under the edition of its language; None when
+    the site publishes no edition in that language (the copy is stored, on no page)."""
+    edition = settings.site.edition(language)
+    return None if edition is None else settings.site.base_url + edition.prefix + path
+
+
+def shown_url_of(settings: Settings, path: str, language: str | None) -> str:
+    """`public_url`, or a note saying why a copy has none, for a person to read."""
+    url = public_url(settings, path, language)
+    return url if url is not None else f"(not published: no {language or 'und'} edition)"
+
+
 def shown_url(host: str, port: int) -> str:
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}/"

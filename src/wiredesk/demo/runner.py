@@ -2,13 +2,15 @@
 
 It sets up what an operator would: a settings file, drop folders for the two Hindi agencies
 (one sends RSS, one NewsML-G2), and `file://` URLs for the English agency and the portal; then
-runs the embedded runtime. Every agency sends pictures (drawn for the project by
-scripts/make-demo-pictures), which sit beside its files as an FTP delivery would put them;
-the sources say `images = "host"`, so the site fetches them from there, with no network,
-and serves them in its own sizes. While it runs, the lifecycle plays out with no one touching
-anything: about 20 seconds in one story gets an update ("Updated", history kept), then another
-a correction (a dated note), then a third is killed by its agency (its URL answers 410), and
-finally an embargoed story appears by itself when its embargo ends.
+runs the embedded runtime. The Hindi stories make the site at `/`, the English agency's an
+English edition at `/en/`, with the same four sections named in each language. Every agency
+sends pictures (drawn for the project by scripts/make-demo-pictures), which sit beside its
+files as an FTP delivery would put them; the sources say `images = "host"`, so the site
+fetches them from there, with no network, and serves them in its own sizes. While it runs,
+the lifecycle plays out with no one touching anything: about 20 seconds in one story gets an
+update ("Updated", history kept), then another a correction (a dated note), then a third is
+killed by its agency (its URL answers 410), and finally an embargoed story appears by itself
+when its embargo ends.
 """
 
 from __future__ import annotations
@@ -45,15 +47,13 @@ POLL_EVERY = 5
 # embargoed story's embargo ends, in seconds.
 CORRECTION_AT, KILL_AT, EMBARGO_AT = 10.0, 20.0, 30.0
 
+# One section per subject, named in both editions' languages: the Hindi agencies file copy
+# as `desh`, the English one as `national`, and both land in देश (National in /en/).
 _SECTIONS = {
-    "desh": "देश",
-    "videsh": "विदेश",
-    "khel": "खेल",
-    "vyapar": "व्यापार",
-    "national": "नेशनल",
-    "world": "वर्ल्ड",
-    "sports": "स्पोर्ट्स",
-    "business": "बिज़नेस",
+    "desh": ("देश", "National", ["medtop:11000000"]),
+    "videsh": ("विदेश", "World", ["medtop:16000000"]),
+    "khel": ("खेल", "Sports", ["medtop:15000000"]),
+    "vyapar": ("व्यापार", "Business", ["medtop:04000000"]),
 }
 _EDITING = (
     "इसके साथ वायरडेस्क समाचार की टीम ने किसी तरह की कोई एडिटिंग नहीं की है। "
@@ -85,7 +85,7 @@ _SOURCES = (
         "name": "India Wire Service",
         "url": "samples/indiawire/feed.atom",  # made an absolute file:// URL below
         "format": "atom",
-        "section": "national",
+        "section": "desh",
         "disclaimer": "डिस्क्लेमरः यह इंडिया वायर सर्विस (आईडब्ल्यूएस) की अंग्रेज़ी न्यूज फीड से "
         "सीधे पब्लिश हुई खबर है। " + _EDITING.format(who="न्यूज एजेंसी"),
     },
@@ -126,6 +126,7 @@ def run_demo(
                 "drop folder), indiawire (Atom file), portal (JSON Feed file)"
             )
             say(f"wiredesk demo: open {base}/")
+            say(f"wiredesk demo: the English agency's stories are the English edition: {base}/en/")
             if update:
                 say(
                     f"wiredesk demo: in about {update_after:g} s one story gets an update, "
@@ -207,9 +208,18 @@ def write_demo_files(root: Path, port: int, *, embargo_until: datetime | None = 
         f'base_url = "http://{HOST}:{port}"',
         'data_dir = "data"',
         "",
-        "[sections]",
-        *(f"{slug} = {_toml(name)}" for slug, name in _SECTIONS.items()),
+        "# English copy is published as an edition of its own, at /en/",
+        "[editions.en]",
+        'name = "English"',
     ]
+    for slug, (name, english, aliases) in _SECTIONS.items():
+        lines += [
+            "",
+            f"[sections.{slug}]",
+            f"name = {_toml(name)}",
+            f"names = {{ en = {_toml(english)} }}",
+            f"aliases = [{', '.join(_toml(a) for a in aliases)}]",
+        ]
     for source in _SOURCES:
         lines += ["", "[[sources]]"]
         for key, value in source.items():

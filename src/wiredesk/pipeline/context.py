@@ -26,6 +26,9 @@ class StageContext:
     # the source's times with and leaves them alone.
     received_at: datetime | None = None
     source_aliases: tuple[str, ...] = ()  # other names the source signs with (`aliases`)
+    # Every name a section goes by (`config.section_key` of its slug, names and aliases: an
+    # agency's category or an IPTC subject code) -> the section's slug.
+    section_keys: Mapping[str, str] = field(default_factory=dict)
 
 
 def context_for(
@@ -40,8 +43,9 @@ def context_for(
         source_name=source.name,
         default_section=source.section,
         site_language=site.language,
-        sections=dict(site.sections),
+        sections={slug: s.names.get(site.language, slug) for slug, s in site.sections.items()},
         feed_language=feed_language,
         received_at=received_at,
         source_aliases=source.aliases,
+        section_keys=site.section_keys,
     )

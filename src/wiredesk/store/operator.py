@@ -54,6 +54,7 @@ class CopyStatus:
     withdrawn_at: datetime | None = None
     withdrawn_by: str | None = None
     withdrawn_reason: str | None = None
+    language: str | None = None  # published only if the site has an edition in it
 
 
 @dataclass(slots=True, frozen=True)
@@ -88,6 +89,7 @@ class StoryMembership:
     story_id: int | None
     lead_path: str
     originator: str | None
+    language: str | None = None
 
 
 def copy_statuses(
@@ -117,6 +119,7 @@ def copy_statuses(
             items.c.published_at,
             items.c.killed_at,
             items.c.kill_reason,
+            items.c.language,
             item_versions.c.headline,
             items.c.story_id,
             stories.c.taken_down_at,
@@ -134,6 +137,8 @@ def copy_statuses(
         q = q.where(items.c.id == item_id)
     if story_id is not None:
         q = q.where(items.c.story_id == story_id)
+    if state is None and limit is not None:  # the newest `limit` along the listing index
+        q = q.limit(limit)
     out: list[CopyStatus] = []
     with db.engine.connect() as conn:
         for r in conn.execute(q):
@@ -153,6 +158,7 @@ def copy_statuses(
                 withdrawn_at=r.taken_down_at,
                 withdrawn_by=r.taken_down_by,
                 withdrawn_reason=r.takedown_reason,
+                language=r.language,
             )
             if state is None or row.state == state:
                 out.append(row)
@@ -213,6 +219,7 @@ def memberships(db: Database, now: datetime) -> list[StoryMembership]:
         item_versions.c.originator,
         items.c.published_at,
         items.c.public_from,
+        items.c.language,
     ).select_from(items.outerjoin(item_versions, item_versions.c.id == items.c.current_version_id))
     with db.engine.connect() as conn:
         rows = best_first(conn.execute(q).all(), db.policy)
@@ -220,14 +227,17 @@ def memberships(db: Database, now: datetime) -> list[StoryMembership]:
     def public(r: Any) -> bool:
         return r.public_from is not None and r.public_from <= now
 
-    lead: dict[int, Any] = {}
+    def key(r: Any) -> tuple[int, str | None]:
+        """A story leads each of its languages with a copy of its own (the gate's rule)."""
+        return (r.story_id if r.story_id is not None else -r.id, r.language)
+
+    lead: dict[tuple[int, str | None], Any] = {}
     for r in rows:  # best-ranked first: the first public copy leads, else the first at all
-        key = r.story_id if r.story_id is not None else -r.id
-        if key not in lead or (public(r) and not public(lead[key])):
-            lead[key] = r
+        if key(r) not in lead or (public(r) and not public(lead[key(r)])):
+            lead[key(r)] = r
     out = []
     for r in rows:
-        chief = lead[r.story_id if r.story_id is not None else -r.id]
+        chief = lead[key(r)]
         out.append(
             StoryMembership(
                 item_id=int(r.id),
@@ -238,6 +248,7 @@ def memberships(db: Database, now: datetime) -> list[StoryMembership]:
                 story_id=None if r.story_id is None else int(r.story_id),
                 lead_path=copy_path(chief.section, chief.slug, chief.short_id),
                 originator=r.originator,
+                language=r.language,
             )
         )
     return sorted(out, key=lambda s: (s.story_id or 0, s.item_id))

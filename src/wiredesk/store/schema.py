@@ -161,7 +161,9 @@ envelope_payloads = Table(
 )
 
 # Every list reads (scope, published_at, id) in order and tests the gate's two columns from
-# the same index entry: no table row is read for a copy the list skips.
+# the same index entry: no table row is read for a copy the list skips. A public list is one
+# edition's, so its index leads with the language (migration 0012); the index without one
+# serves operators' lists of every copy.
 _LISTING = ("published_at", "id", "public_from", "outranked_at")
 
 items = Table(
@@ -203,9 +205,10 @@ items = Table(
     Column("pictures", Text, nullable=False, default="[]", server_default="[]"),
     UniqueConstraint("source_id", "guid"),
     Index("ix_items_listing", *_LISTING),
-    Index("ix_items_section_listing", "section", *_LISTING),
-    Index("ix_items_source_listing", "source_id", *_LISTING),
-    Index("ix_items_originator_listing", "originator", *_LISTING),
+    Index("ix_items_language_listing", "language", *_LISTING),
+    Index("ix_items_language_section_listing", "language", "section", *_LISTING),
+    Index("ix_items_language_source_listing", "language", "source_id", *_LISTING),
+    Index("ix_items_language_originator_listing", "language", "originator", *_LISTING),
     Index(None, "public_from"),
     Index(None, "outranked_at"),
     Index(None, "story_id"),

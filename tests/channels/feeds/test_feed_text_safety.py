@@ -104,6 +104,8 @@ def _settings(tmp_path: Path) -> Settings:
     return parse_settings(
         {
             "site": {"name": "Wire Desk", "language": "en", "base_url": BASE_URL},
+            # the cases are in both languages: each edition's feeds are checked
+            "editions": {"hi": {}},
             "sections": {"videsh": "World"},
             "sources": [
                 {"id": "ians", "name": "IANS", "section": "videsh", "push_token": TOKEN},
@@ -129,7 +131,7 @@ def _push(client: TestClient, payload: bytes) -> None:
 
 def _expected(settings: Settings, c: Copy) -> dict[str, Any]:
     """What every feed must show of a copy, as text."""
-    tags = [settings.site.section_name(c.section)]
+    tags = [settings.site.section_name(c.section, c.language)]
     tags += [cat for cat in c.categories if cat not in tags]
     return {
         "title": c.headline,
@@ -207,20 +209,23 @@ def test_hostile_text_reaches_every_outbound_feed_as_text(
         assert sorted(c.headline for c in copies) == sorted(expect["headlines"])
     settings = _settings(tmp_path)
     bad = list(expect["feeds_no_elements"])
-    for feed_dir in _feed_dirs(copies):
-        want = {
-            BASE_URL + c.path: _expected(settings, c)
-            for c in copies
-            if feed_dir == "/" or feed_dir == f"/{c.section}/"
-        }
-        for path, check in (
-            ("feed.xml", _check_rss),
-            ("atom.xml", _check_atom),
-            ("feed.json", _check_json),
-        ):
-            resp = site.get(feed_dir + path)
-            assert resp.status_code == 200, (name, feed_dir + path)
-            check(resp.content, want, bad, f"{name} {feed_dir}{path}")
+    assert {c.language for c in copies} <= {"en", "hi"}
+    for edition in settings.site.editions:
+        mine = [c for c in copies if c.language == edition.language]
+        for feed_dir in _feed_dirs(mine):
+            want = {
+                BASE_URL + edition.prefix + c.path: _expected(settings, c)
+                for c in mine
+                if feed_dir == "/" or feed_dir == f"/{c.section}/"
+            }
+            for path, check in (
+                ("feed.xml", _check_rss),
+                ("atom.xml", _check_atom),
+                ("feed.json", _check_json),
+            ):
+                resp = site.get(edition.prefix + feed_dir + path)
+                assert resp.status_code == 200, (name, feed_dir + path)
+                check(resp.content, want, bad, f"{name} {edition.prefix}{feed_dir}{path}")
 
 
 def test_rss_text_that_reads_the_same_as_html_is_not_escaped_twice(

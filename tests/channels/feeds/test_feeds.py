@@ -62,10 +62,10 @@ def test_rss_lists_latest_first_with_absolute_links_and_provenance(
 
 
 def test_atom_entries_have_ids_times_html_content_and_authors(
-    en_client: TestClient, fill: Filler
+    hi_client: TestClient, fill: Filler
 ) -> None:
     first, _ = _fill_two_sections(fill)
-    resp = en_client.get("/atom.xml")
+    resp = hi_client.get("/atom.xml")
     assert resp.headers["content-type"] == "application/atom+xml; charset=utf-8"
     feed = feedparser.parse(resp.content)
     assert not feed.bozo, feed.get("bozo_exception")

@@ -204,7 +204,7 @@ def test_recent_stories_say_how_long_ago_and_the_cached_page_follows_the_clock(
 
 
 def test_list_pages_say_how_long_ago_too(en_client: TestClient, clock: Clock, fill: Filler) -> None:
-    fill(story_item(1, published_at=T0))
+    fill(story_item(1, published_at=T0, language="en"))  # an English site's copy
     clock.now = T0 + timedelta(seconds=30)
     assert _texts(_doc(en_client, "/videsh/"), "//p[@class='meta']/time") == ["just now"]
     clock.now = T0 + timedelta(hours=1, minutes=1)

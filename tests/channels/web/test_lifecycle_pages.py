@@ -184,9 +184,15 @@ def test_a_correction_is_shown_with_its_date_on_the_page_and_in_the_feeds(
 def test_a_correction_without_a_note_gets_a_default_sentence(
     store: Database, tmp_path: Path, clock: Clock, fill: Filler
 ) -> None:
-    sid = fill(story_item(1, version=1))
+    sid = fill(story_item(1, version=1, language="en"))
     fill(
-        story_item(1, version=2, signals=[Signal.CORRECTION], updated_at=T0 + timedelta(hours=1)),
+        story_item(
+            1,
+            version=2,
+            signals=[Signal.CORRECTION],
+            updated_at=T0 + timedelta(hours=1),
+            language="en",
+        ),
         now=T0 + timedelta(hours=3),
     )
     en = TestClient(site_app(make_settings(tmp_path, "en"), store, clock=clock))
@@ -268,11 +274,11 @@ def test_the_version_list_shows_the_agency_s_times_as_the_header_does_with_arriv
     late), so the two disagreed. Now each line shows the agency's time by the header's rules
     (an update the agency does not date is dated by its arrival) and arrival beside it where
     the two differ."""
-    first = story_item(1)  # published at T0 + 1 minute
+    first = story_item(1, language="en")  # published at T0 + 1 minute
     fill(first, now=T0 + timedelta(days=1))  # arrives a day late
     clock.now = T0 + timedelta(days=2)
     sid = fill(
-        story_item(1, body_html="<p>नया पाठ।</p>", body_text="नया पाठ।"),
+        story_item(1, body_html="<p>नया पाठ।</p>", body_text="नया पाठ।", language="en"),
         now=T0 + timedelta(days=1, hours=3),  # the same pubDate, new text, three hours later
     )
     page = lxml.html.fromstring(en_client.get(f"/videsh/khabar-1-{sid}").text)

@@ -167,7 +167,7 @@ def test_a_page_reads_through_one_connection_and_sets_its_time_limit_once(
     for n in range(1, 4):
         fill(story_item(n))
     app = create_app(
-        make_settings(tmp_path, "en"), PublicReader(store), clock=clock, page_cache=False
+        make_settings(tmp_path, "hi"), PublicReader(store), clock=clock, page_cache=False
     )
     checkouts: list[object] = []
     statements: list[str] = []

@@ -40,7 +40,7 @@ def statements(db: Database) -> Iterator[list[str]]:
 
 
 def client_for(store: Database, tmp_path: Path, clock: Clock) -> TestClient:
-    app = site_app(make_settings(tmp_path, "en"), store, clock=clock, follow_changes_every=3600)
+    app = site_app(make_settings(tmp_path, "hi"), store, clock=clock, follow_changes_every=3600)
     return TestClient(app, follow_redirects=False)
 
 
@@ -142,7 +142,7 @@ def test_another_process_s_write_reaches_the_cache_through_the_changes_log(
     """`wiredesk kill` in another process: its write is in the `changes` log, which the site
     reads (here on every request; `follow_changes_every` seconds apart in production)."""
     fill(story_item(1), story_item(2))
-    app = site_app(make_settings(tmp_path, "en"), store, clock=clock, follow_changes_every=0)
+    app = site_app(make_settings(tmp_path, "hi"), store, clock=clock, follow_changes_every=0)
     client = TestClient(app, follow_redirects=False)
     path = article_path(client, "ख़बर संख्या 1")
     client.get(path)
@@ -194,7 +194,7 @@ def test_readers_asking_for_a_page_at_once_share_one_render(
     rendered once and all twenty get it (without that, a busy ingest's every change had every
     connected reader render the home page at the same moment)."""
     fill(story_item(1), story_item(2))
-    app = site_app(make_settings(tmp_path, "en"), store, clock=clock, follow_changes_every=3600)
+    app = site_app(make_settings(tmp_path, "hi"), store, clock=clock, follow_changes_every=3600)
 
     async def twenty_at_once() -> list[httpx.Response]:
         transport = httpx.ASGITransport(app=app)

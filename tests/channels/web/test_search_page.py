@@ -84,8 +84,9 @@ def test_filters_and_pages_are_links_and_bad_values_are_left_out_with_a_note(
 ) -> None:
     client = TestClient(site_app(make_settings(tmp_path, "en", page_size=2), store, clock=clock))
     for n in range(5):
-        fill(story_item(n, headline=f"Flood update {n}", section="khel" if n % 2 else "videsh"))
-    fill(story_item(9, headline="Flood elsewhere", guid="p9"), source="pti")
+        section = "khel" if n % 2 else "videsh"
+        fill(story_item(n, headline=f"Flood update {n}", section=section, language="en"))
+    fill(story_item(9, headline="Flood elsewhere", guid="p9", language="en"), source="pti")
     first = client.get("/search?q=flood")
     assert headlines(first.text) == ["Flood elsewhere", "Flood update 4"]
     more = re.search(r'<a class="next" rel="next" href="([^"]+)"', first.text)

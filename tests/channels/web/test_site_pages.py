@@ -46,7 +46,7 @@ def _rail(html: str) -> list[str]:
 def test_the_latest_stories_page_on_from_the_front_page_s_rail(
     store: Database, tmp_path: Path, clock: Clock, fill: Filler
 ) -> None:
-    fill(*(story_item(n) for n in range(13)))
+    fill(*(story_item(n, language="en") for n in range(13)))
     client = TestClient(site_app(make_settings(tmp_path, "en", page_size=2), store, clock=clock))
 
     first = client.get("/")
@@ -148,9 +148,11 @@ def test_article_shows_body_credit_disclaimer_source_and_local_time(
 def test_article_shows_updated_time_and_versions_after_a_second_version(
     en_client: TestClient, fill: Filler
 ) -> None:
-    fill(story_item(0, updated_at=T0))
+    fill(story_item(0, updated_at=T0, language="en"))
     short_id = fill(
-        story_item(0, headline="Updated headline", updated_at=T0 + timedelta(hours=1)),
+        story_item(
+            0, headline="Updated headline", updated_at=T0 + timedelta(hours=1), language="en"
+        ),
         now=T0 + timedelta(hours=3),
     )
     html = en_client.get(f"/videsh/khabar-0-{short_id}").text
@@ -187,7 +189,7 @@ def test_unknown_paths_get_a_real_404_page_in_the_site_language(
 def test_interface_strings_follow_the_site_language(
     hi_client: TestClient, en_client: TestClient, fill: Filler
 ) -> None:
-    fill(story_item(1))
+    fill(story_item(1), story_item(2, language="en"))
     hi, en = hi_client.get("/").text, en_client.get("/").text
     assert "ताज़ा ख़बरें" in hi and "होम" in hi and "Latest news" not in hi
     assert "Latest news" in en and ">Home<" in en and "ताज़ा ख़बरें" not in en

@@ -14,7 +14,15 @@ import lxml.html
 import pytest
 from starlette.testclient import TestClient
 
-from tests.channels.channels_support import BASE_URL, CREDIT, T0, Clock, Filler, story_item
+from tests.channels.channels_support import (
+    BASE_URL,
+    CREDIT,
+    T0,
+    Clock,
+    Filler,
+    make_settings,
+    story_item,
+)
 from wiredesk.config import parse_settings
 from wiredesk.errors import ConfigError
 from wiredesk.model import ImageLink, Signal
@@ -128,7 +136,7 @@ def test_a_headline_with_a_closing_script_tag_cannot_break_out_of_the_json_ld(
 
 
 def test_opengraph_and_the_twitter_card_describe_the_article(
-    hi_client: TestClient, fill: Filler
+    hi_client: TestClient, fill: Filler, store: Database, tmp_path: Path, clock: Clock
 ) -> None:
     sid = fill(story_item(1, headline="दिल्ली में बारिश", summary="राजधानी में तेज़ बारिश।"))
     path = f"/videsh/khabar-1-{sid}"
@@ -145,8 +153,10 @@ def test_opengraph_and_the_twitter_card_describe_the_article(
     assert "og:image" not in meta and "twitter:image" not in meta
 
     english = fill(story_item(2, headline="Rain in Delhi", language="en"))
-    meta, ld, _ = head_of(hi_client, f"/videsh/khabar-2-{english}")
+    both = TestClient(site_app(make_settings(tmp_path, "hi", editions=("en",)), store, clock=clock))
+    meta, ld, _ = head_of(both, f"/en/videsh/khabar-2-{english}")
     assert meta["og:locale"] == "en_IN" and ld["inLanguage"] == "en"
+    assert meta["og:url"] == f"{BASE_URL}/en/videsh/khabar-2-{english}"
 
 
 def test_a_picture_the_site_hosts_is_og_image_and_json_ld_image_an_agencys_is_not(
@@ -211,7 +221,7 @@ def test_the_logo_setting_names_the_publishers_logo(
         tmp_path / "wiredesk.toml",
     )
     client = TestClient(site_app(settings, store, clock=clock))
-    sid = fill(story_item(1, section="news"))
+    sid = fill(story_item(1, section="news", language="en"))  # the site's language
     _, ld, _ = head_of(client, f"/news/khabar-1-{sid}")
     assert ld["publisher"]["logo"]["url"] == "https://cdn.example/l.png"
     assert ld["publisher"]["name"] == "Wire Desk"

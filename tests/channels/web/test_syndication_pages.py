@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import feedparser
@@ -13,9 +14,10 @@ import pytest
 from lxml import etree
 from starlette.testclient import TestClient
 
-from tests.channels.channels_support import BASE_URL, Clock, Filler, story_item
+from tests.channels import channels_support
+from tests.channels.channels_support import BASE_URL, Clock, Filler
 from wiredesk.config import Settings, parse_settings
-from wiredesk.model import Hop
+from wiredesk.model import Hop, Item
 from wiredesk.runtime.embedded import site_app
 from wiredesk.store import operator
 from wiredesk.store.database import Database
@@ -24,6 +26,12 @@ from wiredesk.store.ledger.stories import GroupingPlan
 
 ORIGINATOR = "चाइना मीडिया ग्रुप, पेइचिंग"
 NS = "urn:wiredesk:provenance:1"
+
+
+def story_item(n: int, **kw: Any) -> Item:
+    """A copy in the site's language (English: these pages' strings are checked in it)."""
+    kw.setdefault("language", "en")
+    return channels_support.story_item(n, **kw)
 
 
 def settings_with(tmp_path: Path, duplicates: str) -> Settings:

@@ -74,7 +74,7 @@ def test_a_copy_is_public_at_once_and_gains_its_hosted_pictures_when_they_arrive
     )
     # published at once, before any picture: no picture, and nothing of the agency's host
     html, doc = d.page(sid)
-    assert doc.xpath("//img") == [] and agency not in html
+    assert doc.xpath("//img[not(@class='brand-logo')]") == [] and agency not in html
     assert "राहत दल की नाव" in html  # the body's caption stays without its picture
     for feed in ("/feed.xml", "/atom.xml", "/feed.json"):
         assert agency not in d.client.get(feed).text, feed
@@ -98,7 +98,7 @@ def test_a_copy_is_public_at_once_and_gains_its_hosted_pictures_when_they_arrive
     assert "राहत दल की नाव" in html
 
     # every picture on the page is the site's own, and each rendition is what it says
-    sources = doc.xpath("//img/@src") + [
+    sources = doc.xpath("//img[not(@class='brand-logo')]/@src") + [
         u.split()[0] for s in doc.xpath("//img/@srcset | //source/@srcset") for u in s.split(", ")
     ]
     assert sources and all(s.startswith("/media/") for s in sources)
@@ -167,7 +167,10 @@ def test_a_picture_on_a_private_address_is_refused_and_the_story_stands(
     d.host()
     assert server.requests == []  # the guard refused before connecting
     html, doc = d.page(sid)
-    assert doc.xpath("//img") == [] and f"127.0.0.1:{server.port}" not in html
+    assert (
+        doc.xpath("//img[not(@class='brand-logo')]") == []
+        and f"127.0.0.1:{server.port}" not in html
+    )
     [health] = source_health(d.db.engine, d.settings, d.clock())
     assert health.pictures_failed_24h == 1
     assert health.last_picture_error is not None
@@ -191,7 +194,9 @@ def test_a_decompression_bomb_and_an_oversized_file_are_refused_with_a_line_each
     d.host()
     for sid in (bomb, huge):
         html, doc = d.page(sid)
-        assert doc.xpath("//img") == [] and "ख़बर संख्या" in html  # published, no picture
+        assert (
+            doc.xpath("//img[not(@class='brand-logo')]") == [] and "ख़बर संख्या" in html
+        )  # published, no picture
     states = ledger.url_states(d.db, "wire", [server.url("/bomb.png"), server.url("/huge.jpg")])
     bomb_line = states[server.url("/bomb.png")].error or ""
     huge_line = states[server.url("/huge.jpg")].error or ""
@@ -213,7 +218,7 @@ def test_a_picture_not_there_yet_is_tried_again_and_shows_up_later(
     [state] = ledger.url_states(d.db, "wire", [server.url("/later.jpg")]).values()
     assert state.state == ledger.WAITING and "HTTP 503" in (state.error or "")
     _, doc = d.page(sid)
-    assert doc.xpath("//img") == []
+    assert doc.xpath("//img[not(@class='brand-logo')]") == []
 
     server.files["/later.jpg"] = (200, photo(900, 600), "image/jpeg")
     d.host()  # not yet due: nothing is asked
@@ -239,7 +244,7 @@ def test_images_none_shows_nothing_and_fetches_nothing(
     d.host()
     assert server.requests == []
     html, doc = d.page(sid)
-    assert doc.xpath("//img | //picture") == []
+    assert doc.xpath("//img[not(@class='brand-logo')] | //picture") == []
     assert f"127.0.0.1:{server.port}" not in html
     assert doc.xpath("//*[contains(@class,'images')]") == []
 
@@ -257,7 +262,7 @@ def test_images_link_links_to_the_agency_and_shows_nothing_inline(
     d.host()
     assert server.requests == []
     _, doc = d.page(sid)
-    assert doc.xpath("//img | //picture") == []
+    assert doc.xpath("//img[not(@class='brand-logo')] | //picture") == []
     [link] = doc.xpath("//*[contains(@class,'images')]//a")
     assert link.get("href") == server.url("/p.jpg") and link.text_content() == "चित्र"
     assert doc.xpath("//*[contains(@class,'images')]//*[@class='credit']/text()") == ["वायर"]
@@ -277,7 +282,7 @@ def test_a_source_that_stops_hosting_shows_its_pictures_no_more(
     linked.clock = d.clock
     linked.host()  # adopts the new settings
     _, doc = linked.page(sid)
-    assert doc.xpath("//img | //picture") == []
+    assert doc.xpath("//img[not(@class='brand-logo')] | //picture") == []
     assert d.db is linked.db and ledger.cursor(d.db, "wire") is None
 
 
@@ -325,7 +330,9 @@ def test_pictures_beside_a_dropped_file_are_read_from_the_folder_and_nowhere_els
     )
     d.host()
     assert d.page(good)[1].xpath("//figure[@class='picture']//img/@alt") == ["मेला"]
-    assert d.page(bad)[1].xpath("//img") == []
+    # none of its own (its related stories may show the good one's)
+    own = "//img[not(@class='brand-logo')][not(ancestor::section[@class='related'])]"
+    assert d.page(bad)[1].xpath(own) == []
     [health] = source_health(d.db.engine, d.settings, d.clock())
     assert health.pictures_failed_24h == 2
     assert "outside the source's folder" in (health.last_picture_error or "")

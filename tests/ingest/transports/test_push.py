@@ -41,6 +41,7 @@ def settings(tmp_path: Path, **site: Any) -> Settings:
     return parse_settings(
         {
             "site": {"language": "hi", "base_url": "https://news.example", **site},
+            "sections": {"videsh": "विदेश"},
             "sources": [
                 {"id": "ians", "name": "IANS", "push_token": TOKEN, "section": "videsh"},
                 {"id": "pti", "name": "PTI", "url": "https://wire.example/pti.xml"},

@@ -88,3 +88,30 @@ def test_originator_filter_matches_the_devanagari_name_as_written(store: Databas
     reader = PublicReader(store)
     assert reader.has_copies(NOW, Scope(originator="चाइना मीडिया ग्रुप, पेइचिंग"))
     assert not reader.has_copies(NOW, Scope(originator="कोई और"))
+
+
+@pytest.mark.parametrize("mode", ["link", "suppress"])
+def test_a_story_told_in_two_languages_leads_each_language_with_its_own_copy(
+    store: Database, mode: str
+) -> None:
+    """Each language is an edition with lists of its own: the English copy of a story is not
+    kept off the English lists because a Hindi copy leads the story, nor the other way."""
+    visibility.adopt_policy(store, DuplicatePolicy(mode, ("pti",)))
+    ians = save(store, "ians", "i1", 0)  # Hindi, the earliest
+    pti = save(store, "pti", "p1", 10, language="en", headline="Story")  # English, preferred
+    ani = save(store, "ani", "a1", 20)  # Hindi
+    group(store, ians, pti, ani)
+    reader = PublicReader(store)
+    assert listed(store, language="hi") == [ians]  # the preferred source writes no Hindi
+    assert listed(store, language="en") == [pti]
+    # "Also reported by" names the copies of the same language only
+    [hindi] = reader.list_copies(NOW, language="hi")
+    assert [m.source_id for m in reader.other_copies([hindi], NOW)[ians]] == ["ani"]
+    [english] = reader.list_copies(NOW, language="en")
+    assert reader.other_copies([english], NOW)[pti] == []
+    # under "suppress" the Hindi duplicate redirects to the Hindi lead, and the English copy
+    # is its language's lead, public
+    assert reader.lead_path(ani, NOW) == f"/desh/khabar-i1-{ians}"
+    assert reader.lead_path(pti, NOW) is None
+    assert reader.copy_status(pti, NOW) == "public"
+    assert reader.copy_status(ani, NOW) == ("duplicate" if mode == "suppress" else "public")

@@ -1,11 +1,13 @@
 """Query plans pinned: every public query reads an index, never the whole archive.
 
-The database has the shape of a site after months of wire: thousands of copies over time,
-several agencies and sections, stories told by more than one wire, kills, held copies,
-pending embargoes, credited originators. Each public query is run as the pages run it, its
-SQL captured, and the database's own planner asked how it would run it (`EXPLAIN QUERY PLAN`
-on SQLite, `EXPLAIN` on PostgreSQL). A change that brings back a scan of the copies or a sort
-of the archive fails here, whatever the timings on a developer's machine say.
+The database has the shape of a site after months of wire: thousands of copies over time in
+two languages, several agencies and sections, stories told by more than one wire, kills, held
+copies, pending embargoes, credited originators. Every public list is one edition's (one
+language's), and is checked as such: in the site's language and in the other. Each public
+query is run as the pages run it, its SQL captured, and the database's own planner asked how
+it would run it (`EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN` on PostgreSQL). A change that
+brings back a scan of the copies or a sort of the archive fails here, whatever the timings on
+a developer's machine say.
 
 On SQLite the plans are checked with and without statistics (a new site has none until its
 first refresh); on PostgreSQL with them, as `Database.open` and big ingests keep them.
@@ -54,7 +56,7 @@ def build(db: Database) -> None:
                     body_text="पाठ।",
                     slug=f"khabar-{k}",
                     section=SECTIONS[k % len(SECTIONS)],
-                    language="hi",
+                    language="en" if k % 3 == 0 else "hi",
                     published_at=when,
                     originator=ORIGINATOR if k % 40 == 0 else None,
                     embargo_until=NOW + timedelta(days=2) if k % 500 == 7 else None,
@@ -145,77 +147,122 @@ def _search(text: str, **filters: Any) -> SearchQuery:
     return SearchQuery(parse_query(text), **filters)
 
 
-def _copy_of_day(reader: PublicReader, day: int) -> Copy:
-    """A listed copy of the "vyapar" section published by `day` days into the archive."""
+def _copy_of_day(reader: PublicReader, day: int, language: str) -> Copy:
+    """A listed copy in `language` of the "vyapar" section published by `day` days into the
+    archive."""
     until = Cursor(T0 + timedelta(days=day), 2**31 - 1)
-    return reader.page(NOW, Scope(section="vyapar"), size=1, after=until).copies[0]
+    scope = Scope(section="vyapar", language=language)
+    return reader.page(NOW, scope, size=1, after=until).copies[0]
 
 
-QUERIES: dict[str, tuple[Callable[[PublicReader], Any], tuple[str, ...]]] = {
-    # name: (what a page runs, the indexes its list must walk)
-    "home": (lambda r: r.page(NOW, size=20), ("ix_items_listing",)),
+Run = Callable[[PublicReader, str], Any]
+QUERIES: dict[str, tuple[Run, tuple[str, ...]]] = {
+    # name: (what a page of the edition in a language runs, the indexes its list must walk)
+    "home": (
+        lambda r, lang: r.page(NOW, Scope(language=lang), size=20),
+        ("ix_items_language_listing",),
+    ),
     "home, page 3": (
-        lambda r: r.page(NOW, size=20, after=r.page(NOW, size=40).older),
-        ("ix_items_listing",),
+        lambda r, lang: r.page(
+            NOW,
+            Scope(language=lang),
+            size=20,
+            after=r.page(NOW, Scope(language=lang), size=40).older,
+        ),
+        ("ix_items_language_listing",),
     ),
     "section": (
-        lambda r: r.page(NOW, Scope(section="khel"), size=20),
-        ("ix_items_section_listing", "ix_items_listing"),
+        lambda r, lang: r.page(NOW, Scope(section="khel", language=lang), size=20),
+        ("ix_items_language_section_listing", "ix_items_language_listing"),
     ),
     "agency": (
-        lambda r: r.page(NOW, Scope(source_id="ani"), size=20),
-        ("ix_items_source_listing", "ix_items_listing"),
+        lambda r, lang: r.page(NOW, Scope(source_id="ani", language=lang), size=20),
+        ("ix_items_language_source_listing", "ix_items_language_listing"),
     ),
     "originator": (
-        lambda r: r.page(NOW, Scope(originator=ORIGINATOR), size=20),
-        ("ix_items_originator_listing",),
+        lambda r, lang: r.page(NOW, Scope(originator=ORIGINATOR, language=lang), size=20),
+        ("ix_items_language_originator_listing",),
     ),
-    "feed": (lambda r: r.list_copies(NOW, limit=50), ("ix_items_listing",)),
+    "feed": (
+        lambda r, lang: r.list_copies(NOW, language=lang, limit=50),
+        ("ix_items_language_listing",),
+    ),
     "navigation": (
-        lambda r: r.nav_sections(NOW),
-        ("ix_items_section_listing", "ix_items_listing"),
+        lambda r, lang: r.nav_sections(NOW, lang),
+        ("ix_items_language_section_listing", "ix_items_language_listing"),
     ),
-    # the front page: a few copies of each section, one walk of the section's index each
+    # the front page: a few copies of each section in the edition's language, one walk of
+    # that language's section index each
     "front page's section blocks": (
-        lambda r: r.section_lists(NOW, dict.fromkeys(SECTIONS, 6)),
-        ("ix_items_section_listing",),
+        lambda r, lang: r.section_lists(NOW, dict.fromkeys(SECTIONS, 6), lang),
+        ("ix_items_language_section_listing",),
     ),
-    # an article's related stories: its section's index walked both ways from its place. An
-    # article months old, with most of its section after it: what must never be sorted.
-    # (For a fresh one PostgreSQL may well sort the few rows between it and now instead.)
+    # an article's related stories: its section's index in its language walked both ways from
+    # its place. An article months old, with most of its section after it: what must never be
+    # sorted. (For a fresh one PostgreSQL may well sort the few rows between it and now.)
     "related stories of an article": (
-        lambda r: r.around(NOW, _copy_of_day(r, 40), older=20, newer=10),
-        ("ix_items_section_listing",),
+        lambda r, lang: r.around(NOW, _copy_of_day(r, 40, lang), older=20, newer=10),
+        ("ix_items_language_section_listing",),
     ),
-    "article": (lambda r: r.copy_detail(r.page(NOW, size=1).copies[0].short_id, NOW), ()),
-    "article status (410, 404)": (lambda r: r.copy_status("nothing1", NOW), ()),
-    "also reported by": (lambda r: r.other_copies(r.page(NOW, size=20).copies, NOW), ()),
-    "lead of a suppressed copy": (lambda r: r.lead_path("nothing1", NOW), ()),
-    "has copies": (lambda r: r.has_copies(NOW, Scope(source_id="uni")), ()),
-    "when the cache must expire": (lambda r: r.next_change_after(NOW), ()),
-    "changes from other processes": (lambda r: r.changes_since(0), ()),
-    # sitemaps: the news sitemap walks `public_from` back from now; the index probes each
-    # month's range of the listing index; a month's file reads that range only
-    "news sitemap": (lambda r: r.recent_for_news(NOW, NOW - timedelta(hours=48), 1000), ()),
-    "news sitemap, two days of wire": (
-        lambda r: r.recent_for_news(T0 + timedelta(days=100), T0 + timedelta(days=98), 1000),
+    "article": (
+        lambda r, lang: r.copy_detail(
+            r.page(NOW, Scope(language=lang), size=1).copies[0].short_id, NOW
+        ),
         (),
     ),
-    "sitemap index": (lambda r: r.sitemap_months(NOW), ("ix_items_listing",)),
+    "article status (410, 404)": (lambda r, lang: r.copy_status("nothing1", NOW), ()),
+    "also reported by": (
+        lambda r, lang: r.other_copies(r.page(NOW, Scope(language=lang), size=20).copies, NOW),
+        (),
+    ),
+    "lead of a suppressed copy": (lambda r, lang: r.lead_path("nothing1", NOW), ()),
+    "has copies": (
+        lambda r, lang: r.has_copies(NOW, Scope(source_id="uni", language=lang)),
+        (),
+    ),
+    "when the cache must expire": (lambda r, lang: r.next_change_after(NOW), ()),
+    "changes from other processes": (lambda r, lang: r.changes_since(0), ()),
+    # sitemaps: the news sitemap walks `public_from` back from now; the index probes each
+    # month's range of the listing index; a month's file reads that range only
+    "news sitemap": (
+        lambda r, lang: r.recent_for_news(NOW, NOW - timedelta(hours=48), 1000, lang),
+        (),
+    ),
+    "news sitemap, two days of wire": (
+        lambda r, lang: r.recent_for_news(
+            T0 + timedelta(days=100), T0 + timedelta(days=98), 1000, lang
+        ),
+        (),
+    ),
+    "sitemap index": (
+        lambda r, lang: r.sitemap_months(NOW, lang),
+        ("ix_items_language_listing",),
+    ),
     "sitemap index, a month counted": (
-        lambda r: r.month_files(NOW, datetime(2025, 2, 1, tzinfo=UTC), 1000, 40),
+        lambda r, lang: r.month_files(NOW, datetime(2025, 2, 1, tzinfo=UTC), 1000, 40, lang),
         (),
     ),
     "a month's sitemap": (
-        lambda r: r.sitemap_month(NOW, datetime(2025, 2, 1, tzinfo=UTC), skip=0, limit=50_000),
-        ("ix_items_listing",),
+        lambda r, lang: r.sitemap_month(
+            NOW, datetime(2025, 2, 1, tzinfo=UTC), skip=0, limit=50_000, language=lang
+        ),
+        ("ix_items_language_listing",),
     ),
 }
 
 
+@pytest.mark.parametrize("language", ["hi", "en"])
 @pytest.mark.parametrize("name", list(QUERIES))
-def test_every_public_query_reads_an_index_never_the_archive(site: Database, name: str) -> None:
-    run, walks = QUERIES[name]
+def test_every_public_query_reads_an_index_never_the_archive(
+    site: Database, name: str, language: str
+) -> None:
+    """Each query as one edition runs it: the site's language (two copies in three) and the
+    other (one in three), whose copies its index must not make it skip one by one."""
+    wanted, walks = QUERIES[name]
+
+    def run(reader: PublicReader) -> Any:
+        return wanted(reader, language)
+
     reader = PublicReader(site)
     result = run(reader)
     assert result is not None or name in ("article status (410, 404)", "lead of a suppressed copy")
@@ -232,8 +279,31 @@ def test_the_site_has_the_shape_the_plans_are_checked_on(site: Database) -> None
     wrong plan would read far more than one page."""
     reader = PublicReader(site)
     assert len(reader.list_copies(NOW, limit=COPIES)) > COPIES // 2
+    assert len(reader.list_copies(NOW, language="en", limit=COPIES)) > COPIES // 6
     assert reader.next_change_after(NOW) is not None  # embargoes pending
     assert any(reader.other_copies(reader.list_copies(NOW, limit=COPIES), NOW).values())
+
+
+def test_the_operators_list_of_every_copy_walks_the_index_without_a_language(
+    site: Database,
+) -> None:
+    """`wiredesk items` lists every copy in every language, newest first: the listing index
+    without a language is kept for it, and it is walked, not sorted."""
+    from wiredesk.store import operator
+
+    seen: list[tuple[str, Any]] = []
+
+    def note(conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        seen.append((statement, params))
+
+    event.listen(site.engine, "before_cursor_execute", note)
+    try:
+        rows = operator.copy_statuses(site, NOW, limit=20)
+    finally:
+        event.remove(site.engine, "before_cursor_execute", note)
+    assert {r.language for r in rows} == {"hi", "en"}
+    [(statement, params)] = seen
+    assert not reads_no_archive(plan(site, statement, params), site.dialect)
 
 
 def test_the_check_sees_a_scan_when_there_is_one(site: Database) -> None:
@@ -256,6 +326,9 @@ SEARCHES: dict[str, Callable[[PublicReader], Any]] = {
     "an originator, in dates": lambda r: r.search(
         NOW, _search("पाठ", originator=ORIGINATOR, since=T0, until=T0 + timedelta(days=30))
     ),
+    # each edition's search page filters by its language
+    "in the site's language": lambda r: r.search(NOW, _search("पाठ", language="hi")),
+    "in another edition's language": lambda r: r.search(NOW, _search("पाठ", language="en")),
 }
 # Words most copies have: the page is the first matches in id order, with no sort.
 _COMMON = ("a word every copy has", "page 3")

@@ -153,3 +153,43 @@ def test_a_copy_s_neighbours_are_its_section_s_copies_either_side_of_it(store: D
     assert [c.headline for c in reader.around(now, h3, older=0, newer=5)] == ["h9", "h7"]
     [h9] = reader.list_copies(now, section="khel", limit=1)
     assert [c.headline for c in reader.around(now, h9, older=2, newer=3)] == ["h7", "h3"]
+
+
+def test_an_editions_lists_hold_only_its_language(store: Database) -> None:
+    """Every list, its probe, the navigation and the sitemaps read one language's copies when
+    asked: an English copy is on no Hindi list and a Hindi copy on no English one."""
+    env = envelope(store)
+    batch = [
+        wire_item(guid=f"g{i}", headline=f"h{i}", published_at=T0 + timedelta(minutes=i))
+        for i in range(6)
+    ]
+    for i, it in enumerate(batch):
+        it.language = "en" if i % 3 == 0 else "hi"
+        it.section = "khel" if i < 3 else "desh"
+    copies.save(store, "ians", batch, env, now=T0 + timedelta(hours=1))
+    now = T0 + timedelta(hours=2)
+    reader = PublicReader(store)
+
+    def heads(**kw: Any) -> list[str]:
+        return [c.headline for c in reader.list_copies(now, limit=100, **kw)]
+
+    assert heads(language="hi") == ["h5", "h4", "h2", "h1"]
+    assert heads(language="en") == ["h3", "h0"]
+    assert heads(language="en", section="khel") == ["h0"]
+    assert heads(language="en", source_id="ians") == ["h3", "h0"]
+    assert heads() == ["h5", "h4", "h3", "h2", "h1", "h0"]  # every language: operators
+    page = reader.page(now, Scope(language="en"), size=1)
+    assert [c.headline for c in page.copies] == ["h3"]
+    after = reader.page(now, Scope(language="en"), size=1, after=page.older)
+    assert [c.headline for c in after.copies] == ["h0"]
+    assert reader.has_copies(now, Scope(section="desh", language="en"))
+    assert not reader.has_copies(now, Scope(section="desh", language="mr"))
+    assert reader.nav_sections(now, "en") == ["desh", "khel"]
+    assert reader.nav_sections(now, "en", among=["khel"]) == ["khel"]
+    assert reader.nav_sections(now, "mr") == []
+    assert {e.language for e in reader.recent_for_news(now, T0, 100, "en")} == {"en"}
+    assert len(reader.recent_for_news(now, T0, 100, "en")) == 2
+    [month] = reader.sitemap_months(now, "en")
+    assert reader.month_files(now, month, 1000, 40, "en") == 1
+    assert len(reader.sitemap_month(now, month, skip=0, limit=1000, language="en")) == 2
+    assert reader.sitemap_months(now, "mr") == []

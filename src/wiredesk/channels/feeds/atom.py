@@ -29,7 +29,7 @@ def atom(settings: Settings, info: FeedInfo, entries: Sequence[Entry]) -> bytes:
     site = settings.site
     a = f"{{{ATOM_NS}}}"
     root = etree.Element(a + "feed", nsmap={None: ATOM_NS, "wiredesk": WIREDESK_NS})
-    root.set(_XML_LANG, site.language)
+    root.set(_XML_LANG, info.language or site.language)
     sub(root, a + "id", site.base_url + info.home_path)
     sub(root, a + "title", info.title, type="text")
     sub(root, a + "subtitle", info.description, type="text")

@@ -21,7 +21,7 @@ from markupsafe import escape
 from wiredesk.channels.copy_extras import correction_text, provenance_steps
 from wiredesk.channels.i18n import strings
 from wiredesk.channels.pictures import article_body, feed_lead, feed_picture, lead_picture
-from wiredesk.config import Settings
+from wiredesk.config import Edition, Settings
 from wiredesk.store.public.views import Copy, Correction
 
 # short id -> that copy's corrections, oldest first; copies without any may be absent.
@@ -38,9 +38,10 @@ class FeedInfo:
 
     title: str
     description: str
-    home_path: str  # "/" or "/<section>/"
-    feed_dir: str  # "/" or "/<section>/"; the three feeds live under it
+    home_path: str  # "/" or "/<section>/", under the edition's prefix ("/en/khel/")
+    feed_dir: str  # "/" or "/<section>/" (the same); the three feeds live under it
     now: datetime
+    language: str | None = None  # the edition's; None: the site's
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,13 +74,20 @@ def disclaimer(settings: Settings, source_id: str) -> str:
     return src.disclaimer if src else ""
 
 
+def _edition_of(settings: Settings, copy: Copy) -> Edition:
+    """The edition a copy is published in; the site's own for one in a language without one
+    (no list or feed of the site has such a copy)."""
+    return settings.site.edition(copy.language) or settings.site.main_edition
+
+
 def content_html(settings: Settings, copy: Copy, corrections: Sequence[Correction] = ()) -> str:
-    """The body as the article page shows it: correction notes first, then the lead picture
-    the site hosts, the body (its pictures the site's, never the agency's:
-    channels/pictures.py) with credit, disclaimer and source appended."""
-    t = strings(settings.site.language)
+    """The body as the article page shows it: correction notes first (in the copy's edition's
+    language), then the lead picture the site hosts, the body (its pictures the site's, never
+    the agency's: channels/pictures.py) with credit, disclaimer and source appended."""
+    language = _edition_of(settings, copy).language
+    t = strings(language)
     parts = [
-        f'<p class="correction">{escape(correction_text(c, settings.site, t))}</p>'
+        f'<p class="correction">{escape(correction_text(c, settings.site, t, language))}</p>'
         for c in corrections
     ]
     mode = src.images if (src := settings.source(copy.source_id)) else "link"
@@ -130,10 +138,11 @@ def make_entry(
     settings: Settings, c: Copy, fixes: Sequence[Correction], also: Sequence[str]
 ) -> Entry:
     site = settings.site
-    tags = [site.section_name(c.section)]
+    edition = _edition_of(settings, c)
+    tags = [site.section_name(c.section, edition.language)]
     tags += [cat for cat in c.categories if cat and cat not in tags]
     return Entry(
-        url=site.base_url + c.path,
+        url=site.base_url + edition.prefix + c.path,
         title=c.headline,
         teaser=c.teaser,
         content_html=content_html(settings, c, fixes),

@@ -25,7 +25,7 @@ def json_feed(settings: Settings, info: FeedInfo, entries: Sequence[Entry]) -> b
         "description": info.description,
         "home_page_url": site.base_url + info.home_path,
         "feed_url": site.base_url + info.feed_dir + "feed.json",
-        "language": site.language,
+        "language": info.language or site.language,
         "items": [],
     }
     if settings.websub.enabled:  # JSON Feed 1.1 `hubs`: WebSub, to be told of changes

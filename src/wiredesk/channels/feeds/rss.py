@@ -39,7 +39,7 @@ def rss(settings: Settings, info: FeedInfo, entries: Sequence[Entry]) -> bytes:
     sub(channel, "title", html_text(info.title))
     sub(channel, "link", site.base_url + info.home_path)
     sub(channel, "description", html_text(info.description))
-    sub(channel, "language", site.language)
+    sub(channel, "language", info.language or site.language)
     sub(channel, "lastBuildDate", rfc822(info.now))
     sub(channel, "generator", "wiredesk")
     sub(

@@ -59,10 +59,11 @@ def create_app(
     pages = Pages(settings, reader, clock, times, cache if page_cache else None)
     one = _one_connection(reader)
     files = SearchEngineFiles(pages)
+    search = one(SearchPages(pages).page)
     routes: list[BaseRoute] = [
         Route("/", one(pages.home), name="home"),
         Route("/health", pages.health, name="health"),
-        Route("/search", one(SearchPages(pages).page), name="search"),
+        Route("/search", search, name="search"),
         # files at the root answer here, never through the trailing-slash redirect
         Route("/robots.txt", files.robots, name="robots"),
         Route("/favicon.ico", files.favicon, name="favicon"),
@@ -74,17 +75,19 @@ def create_app(
         *extra_routes,
         Route("/static/{path:path}", static_file, name="static"),
         Route("/media/{name}", MediaFiles(media_root(settings.site.data_dir)).serve, name="media"),
-        Route("/feed.xml", one(pages.feed), name="rss"),
-        Route("/atom.xml", one(pages.feed), name="atom"),
-        Route("/feed.json", one(pages.feed), name="json_feed"),
-        Route("/source/{source_id}/", one(pages.source), name="source"),
-        Route("/originator/{name:path}", one(pages.originator), name="originator"),
-        Route("/{section}/", one(pages.section), name="section"),
-        Route("/{section}/feed.xml", one(pages.feed), name="section_rss"),
-        Route("/{section}/atom.xml", one(pages.feed), name="section_atom"),
-        Route("/{section}/feed.json", one(pages.feed), name="section_json_feed"),
-        Route("/{section}/{rest}", one(pages.article), name="article"),
     ]
+    # Another language's edition lives under its path (/en/): the same pages, before the
+    # site's own catch-all section and article routes, which would take /en/ for a section.
+    for edition in settings.site.other_editions:
+        p, suffix = edition.prefix, f"@{edition.language}"
+        routes += [
+            Route(f"{p}/", one(pages.home), name="home" + suffix),
+            Route(f"{p}/search", search, name="search" + suffix),
+            Route(f"{p}/sitemap-news.xml", one(files.news), name="news_sitemap" + suffix),
+            Route(f"{p}/sitemap-{{month}}.xml", one(files.month), name="month_sitemap" + suffix),
+            *_pages(pages, one, p, suffix),
+        ]
+    routes += _pages(pages, one, "", "")
     # outermost first: the cache answers hits; a miss gets a time limit and security headers
     middleware = [
         Middleware(RequestLimits, times=times, timeout=request_timeout),
@@ -111,6 +114,31 @@ def create_app(
     app.state.reader = reader
     app.state.page_cache = cache
     return app
+
+
+def _pages(
+    pages: Pages,
+    one: Callable[[Callable[[Request], Response]], Callable[[Request], Response]],
+    prefix: str,
+    suffix: str,
+) -> list[BaseRoute]:
+    """An edition's feeds, lists and articles under `prefix` ("" or "/en")."""
+    return [
+        Route(f"{prefix}/feed.xml", one(pages.feed), name="rss" + suffix),
+        Route(f"{prefix}/atom.xml", one(pages.feed), name="atom" + suffix),
+        Route(f"{prefix}/feed.json", one(pages.feed), name="json_feed" + suffix),
+        Route(f"{prefix}/source/{{source_id}}/", one(pages.source), name="source" + suffix),
+        Route(
+            f"{prefix}/originator/{{name:path}}", one(pages.originator), name="originator" + suffix
+        ),
+        Route(f"{prefix}/{{section}}/", one(pages.section), name="section" + suffix),
+        Route(f"{prefix}/{{section}}/feed.xml", one(pages.feed), name="section_rss" + suffix),
+        Route(f"{prefix}/{{section}}/atom.xml", one(pages.feed), name="section_atom" + suffix),
+        Route(
+            f"{prefix}/{{section}}/feed.json", one(pages.feed), name="section_json_feed" + suffix
+        ),
+        Route(f"{prefix}/{{section}}/{{rest}}", one(pages.article), name="article" + suffix),
+    ]
 
 
 def _redirect_slashes_to_paths(router: Router) -> None:

@@ -10,6 +10,10 @@ without promoting a minor story for its picture). The rail is the newest stories
 order, whatever their rank, and leads on to the older ones (`/?older=…`). Each section's
 block shows its newest stories not already at the top of the page.
 
+Each edition has its own front page, read from its language's copies only (a Hindi copy never
+leads the English edition's page, nor the other way round), along the language-led indexes
+its lists use.
+
 Every read is bounded, whatever the archive holds: the `POOL` newest listed copies (one walk
 of the listing index, which the rail shares), their other copies (one indexed query) and
 `PER_SECTION` and a few more of each section (one walk of each section's index); nothing is
@@ -23,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from wiredesk.store.public.reader import PublicReader
-from wiredesk.store.public.views import Copy, Cursor, OtherCopy
+from wiredesk.store.public.views import Copy, Cursor, OtherCopy, Scope
 
 POOL = 24  # the newest listed copies the lead and top stories are chosen from
 TOP = 4  # top stories beside the lead
@@ -85,10 +89,16 @@ def choose_lead(ranked: Sequence[Copy]) -> int:
     return 0
 
 
-def build(reader: PublicReader, now: datetime, sections: Sequence[tuple[str, str]]) -> FrontPage:
-    """The front page at `now`, with a block for each of `sections` ((slug, name) in the
-    navigation's order) that lists something."""
-    pool = reader.page(now, size=POOL).copies
+def build(
+    reader: PublicReader,
+    now: datetime,
+    sections: Sequence[tuple[str, str]],
+    language: str | None = None,
+) -> FrontPage:
+    """An edition's front page at `now`, from copies in its `language` only (None: in any),
+    with a block for each of `sections` ((slug, name) in the navigation's order) that lists
+    something in that language."""
+    pool = reader.page(now, Scope(language=language), size=POOL).copies
     if not pool:
         return FrontPage(None, [], [], None, [], {})
     also = reader.other_copies(pool, now)
@@ -102,7 +112,7 @@ def build(reader: PublicReader, now: datetime, sections: Sequence[tuple[str, str
     for c in (lead, *top):  # room for what a block leaves out
         if c.section in sizes:
             sizes[c.section] += 1
-    lists = reader.section_lists(now, sizes)
+    lists = reader.section_lists(now, sizes, language)
     blocks = []
     for slug, name in sections:
         fresh = [c for c in _one_a_story(lists.get(slug, [])) if story_key(c) not in shown]

@@ -11,12 +11,16 @@ A killed copy's URL answers 410 Gone with a short notice and nothing of the copy
 says who took it down (the agency, the editors, or the editors for the whole story). A copy
 that is hidden for now (withheld, embargoed, held) answers the ordinary 404, so its existence
 is not revealed before its time.
+
+Each page is one edition's (render.py): its lists hold only copies in the edition's language,
+and a copy in a language no edition publishes answers 404 like a hidden one.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -39,6 +43,7 @@ from wiredesk.channels.timefmt import Ages
 from wiredesk.channels.web import front_page, related
 from wiredesk.channels.web.render import PAGE_CACHE, Renderer, originator_href
 from wiredesk.channels.web.structured import ArticleFacts, article_structured
+from wiredesk.config import Edition
 from wiredesk.store.public import reader as public
 from wiredesk.store.public.reader import Cursor, Scope
 from wiredesk.store.public.views import Copy, Correction, normalize_name
@@ -70,10 +75,18 @@ class Pages(Renderer):
         path: str,
         active: str | None,
         scope: Scope,
-        tags: set[str],
+        tags: set[str] | None = None,
+        edition: Edition | None = None,
     ) -> Response:
         """A list, newest first, a page at a time from a cursor ("older stories"): no page
-        number, so no count of the archive, and the same cost on page 1 and page 1,000."""
+        number, so no count of the archive, and the same cost on page 1 and page 1,000.
+
+        `path` is the list's path in the site's own edition ("/desh/"); in another edition
+        the page lives under the edition's prefix and lists only its language."""
+        edition = edition or self.site.main_edition
+        scope = replace(scope, language=edition.language)
+        alternates = self.alternates(path, edition) if scope.originator is None else []
+        path = edition.prefix + path
         if "page" in request.query_params:  # a numbered page from before cursors
             return RedirectResponse(path, status_code=301)
         after = None
@@ -88,103 +101,116 @@ class Pages(Renderer):
         also = self.reader.other_copies(page.copies, now)
         here = path if after is None else f"{path}?{urlencode({'older': after.token()})}"
         older = f"{path}?{urlencode({'older': page.older.token()})}" if page.older else None
-        ages = self.ages(now)
+        ages = self.ages(now, edition)
         response = self.render(
             "list.html",
+            edition=edition,
             heading=heading,
             heading_is_title=heading_is_title,
             copies=page.copies,
-            also={sid: self.also_links(others) for sid, others in also.items()},
+            also={sid: self.also_links(others, edition) for sid, others in also.items()},
             older_url=older,
             newest_url=path if after is not None else None,
             canonical=self.site.base_url + here,
-            nav=self.nav(now),
+            alternates=alternates,
+            nav=self.nav(now, edition),
             active=active,
-            feeds=self.feed_links(scope.section),
+            feeds=self.feed_links(scope.section, edition),
             ago=ages,
         )
-        self.cacheable(request, tags, now, until=ages.next_change)
+        self.cacheable(request, {scope.tag(), *(tags or ())}, now, until=ages.next_change)
         return response
 
     def home(self, request: Request) -> Response:
-        """The front page (channels/web/front_page.py); its rail's "more" link, and any
+        """The front page (channels/web/front_page.py) of the request's edition, from its
+        language's copies only, every link under its prefix; its rail's "more" link, and any
         `?older=` or old `?page=` address, is the plain list of the latest stories."""
         if "older" in request.query_params or "page" in request.query_params:
             return self.latest(request)
+        edition = self.edition(request)
         now = self.clock()
-        nav = self.nav(now)
-        front = front_page.build(self.reader, now, nav)
-        older = f"/?{urlencode({'older': front.older.token()})}" if front.older else None
-        ages = self.ages(now)
+        nav = self.nav(now, edition)
+        front = front_page.build(self.reader, now, nav, edition.language)
+        home = edition.prefix + "/"
+        older = f"{home}?{urlencode({'older': front.older.token()})}" if front.older else None
+        ages = self.ages(now, edition)
         response = self.render(
             "home.html",
+            edition=edition,
             front=front,
-            also={sid: self.also_links(others) for sid, others in front.also.items()},
+            also={sid: self.also_links(others, edition) for sid, others in front.also.items()},
             older_url=older,
-            canonical=self.site.base_url + "/",
+            canonical=self.site.base_url + home,
+            alternates=self.alternates("/", edition),
             nav=nav,
             active="",
             ago=ages,
         )
-        self.cacheable(request, {"home"}, now, until=ages.next_change)
+        # its blocks are the edition's sections: any change to its language's lists says
+        # the edition's whole-list tag ("home@hi")
+        self.cacheable(request, {Scope(language=edition.language).tag()}, now, ages.next_change)
         return response
 
     def latest(self, request: Request) -> Response:
+        edition = self.edition(request)
         return self.listing(
             request,
-            heading=self.t["latest"],
+            heading=self.strings(edition)["latest"],
             heading_is_title=False,
             path="/",
             active="",
             scope=Scope(),
-            tags={"home"},
+            edition=edition,
         )
 
     def section(self, request: Request) -> Response:
         section = request.path_params["section"]
-        if not self.known_section(section, self.clock()):
+        edition = self.edition(request)
+        if not self.known_section(section, self.clock(), edition):
             raise HTTPException(status_code=404)
         return self.listing(
             request,
-            heading=self.site.section_name(section),
+            heading=self.site.section_name(section, edition.language),
             heading_is_title=True,
             path=f"/{section}/",
             active=section,
             scope=Scope(section=section),
-            tags={f"section:{section}"},
+            edition=edition,
         )
 
     def source(self, request: Request) -> Response:
         source_id = request.path_params["source_id"]
-        scope = Scope(source_id=source_id)
+        edition = self.edition(request)
+        scope = Scope(source_id=source_id, language=edition.language)
         configured = self.settings.source(source_id) is not None
         if not configured and not self.reader.has_copies(self.clock(), scope):
             raise HTTPException(status_code=404)
         name = self.source_name(source_id)
         return self.listing(
             request,
-            heading=f"{self.t['stories_from']} {name}",
+            heading=f"{self.strings(edition)['stories_from']} {name}",
             heading_is_title=True,
             path=f"/source/{source_id}/",
             active=None,
             scope=scope,
-            tags={f"source:{source_id}"},
+            edition=edition,
         )
 
     def originator(self, request: Request) -> Response:
         """Copies whose originator (credit line or agency provenance) is this name."""
         name = normalize_name(request.path_params["name"])
-        scope = Scope(originator=name)
+        edition = self.edition(request)
+        scope = Scope(originator=name, language=edition.language)
         if not name or not self.reader.has_copies(self.clock(), scope):
             raise HTTPException(status_code=404)
         return self.listing(
             request,
-            heading=f"{self.t['originator']}: {name}",
+            heading=f"{self.strings(edition)['originator']}: {name}",
             heading_is_title=True,
             path=originator_href(name),
             active=None,
             scope=scope,
-            tags={f"originator:{name}"},
+            edition=edition,
         )
 
     # --- one copy ------------------------------------------------------------------------
@@ -192,25 +218,37 @@ class Pages(Renderer):
     def article(self, request: Request) -> Response:
         section = request.path_params["section"]
         rest = request.path_params["rest"]
+        edition = self.edition(request)
+        if edition.prefix and section == edition.prefix[1:]:
+            # `/en/desh`: the site's own article route took another edition's section without
+            # its slash; the router's slash redirect never saw it
+            query = request.url.query
+            target = request.url.path + "/" + ("?" + query if query else "")
+            return RedirectResponse(target, status_code=307)
         slug, _, short_id = rest.rpartition("-")
         now = self.clock()
         detail = self.reader.copy_detail(short_id, now) if short_id else None
         if detail is None:
             status = self.reader.copy_status(short_id, now) if short_id else None
             if status in _GONE:
-                ages = self.ages(now)
-                gone = self.gone(notice=_GONE[status], now=now, ago=ages)
-                # it lists the latest stories: any change to a list says "home"
-                self.cacheable(request, {f"copy:{short_id}", "home"}, now, ages.next_change)
+                ages = self.ages(now, edition)
+                gone = self.gone(notice=_GONE[status], now=now, ago=ages, edition=edition)
+                # it lists the edition's latest stories: any change to them says its tag
+                tags = {f"copy:{short_id}", Scope(language=edition.language).tag()}
+                self.cacheable(request, tags, now, ages.next_change)
                 return gone
             if status == public.DUPLICATE:  # duplicates = "suppress": the story's lead tells it
-                lead_path = self.reader.lead_path(short_id, now)
-                if lead_path is not None:
-                    return RedirectResponse(lead_path, status_code=301)
+                leader = self.reader.lead_of(short_id, now)
+                lead_edition = self.site.edition(leader.language) if leader is not None else None
+                if leader is not None and lead_edition is not None:
+                    return RedirectResponse(lead_edition.prefix + leader.path, status_code=301)
             raise HTTPException(status_code=404)
         copy = detail.copy
-        if section != copy.section or slug != copy.slug:
-            return RedirectResponse(copy.path, status_code=301)
+        home = self.site.edition(copy.language)
+        if home is None:  # a language the site does not publish: stored, never shown
+            raise HTTPException(status_code=404)
+        if home != edition or section != copy.section or slug != copy.slug:
+            return RedirectResponse(home.prefix + copy.path, status_code=301)
         updated = _updated(copy, detail.versions)
         place_date = [p for p in (copy.dateline_place, copy.dateline_date) if p]
         source = self.source_name(copy.source_id)
@@ -223,27 +261,31 @@ class Pages(Renderer):
             if shown.story_id is not None:
                 tags.add(f"story:{shown.story_id}")
         self.cacheable(request, tags, now)
-        canonical = self.site.base_url + copy.path
+        canonical = self.site.base_url + edition.prefix + copy.path
         description = _shorten(copy.teaser, 200)
         lang = copy.language or self.site.language
         mode = self.picture_mode(copy.source_id)
         lead = lead_picture(copy, mode)
+        t = self.strings(edition)
         facts = ArticleFacts(
             copy=copy,
             canonical=canonical,
             description=description,
             language=lang,
-            section_name=self.site.section_name(copy.section),
+            section_name=self.site.section_name(copy.section, edition.language),
             source_name=source,
             updated=updated,
             corrections=detail.corrections,
-            correction_texts=[correction_text(c, self.site, self.t) for c in detail.corrections],
+            correction_texts=[
+                correction_text(c, self.site, t, edition.language) for c in detail.corrections
+            ],
             picture=lead,
         )
         return self.render(
             "article.html",
+            edition=edition,
             structured=article_structured(facts, self.site),
-            also=self.also_links(also.get(copy.short_id, [])),
+            also=self.also_links(also.get(copy.short_id, []), edition),
             related=more,
             copy=copy,
             versions=detail.versions,
@@ -251,10 +293,10 @@ class Pages(Renderer):
             chain=provenance_steps(copy, source, self.site.name, self.aliases(copy.source_id)),
             originator=normalize_name(copy.originator or "") or None,
             topics=topic_names(copy),
-            images=image_links(copy, self.t["image"]) if mode == "link" else [],
+            images=image_links(copy, t["image"]) if mode == "link" else [],
             lead=lead,
             picture_sizes=ARTICLE_SIZES,
-            body=article_body(copy, mode, lead, self.picture_element, self.t["image"]),
+            body=article_body(copy, mode, lead, self.picture_element, t["image"]),
             updated=updated,
             dateline=", ".join(place_date),
             source=source,
@@ -262,21 +304,25 @@ class Pages(Renderer):
             description=description,
             lang=lang,
             canonical=canonical,
-            nav=self.nav(now),
+            nav=self.nav(now, edition),
             active=copy.section,
-            feeds=self.feed_links(copy.section),
+            feeds=self.feed_links(copy.section, edition),
         )
 
-    def gone(self, *, notice: str, now: datetime, ago: Ages) -> HTMLResponse:
-        """410 with a notice in the site's language (`notice` names its text): who took it
-        down, the latest stories (a reader who followed a shared link still finds the news),
-        no copy."""
+    def gone(
+        self, *, notice: str, now: datetime, ago: Ages, edition: Edition | None = None
+    ) -> HTMLResponse:
+        """410 with a notice in the edition's language (`notice` names its text): who took it
+        down, the edition's latest stories (a reader who followed a shared link still finds
+        the news), no copy."""
+        edition = edition or self.site.main_edition
         return self.render(
             "gone.html",
             status=410,
-            notice=self.t[notice],
-            latest=self.reader.list_copies(now, limit=GONE_LATEST),
-            nav=self.nav(now),
+            edition=edition,
+            notice=self.strings(edition)[notice],
+            latest=self.reader.list_copies(now, language=edition.language, limit=GONE_LATEST),
+            nav=self.nav(now, edition),
             ago=ago,
         )
 
@@ -285,23 +331,29 @@ class Pages(Renderer):
     def feed(self, request: Request) -> Response:
         kind = request.url.path.rsplit("/", 1)[1]
         section = request.path_params.get("section")
+        edition = self.edition(request)
         now = self.clock()
-        if section is not None and not self.known_section(section, now):
+        if section is not None and not self.known_section(section, now, edition):
             raise HTTPException(status_code=404)
         serialize, media_type, _ = FORMATS[kind]
         title = self.site.name
         if section is not None:
-            title = f"{title} · {self.site.section_name(section)}"
+            title = f"{title} · {self.site.section_name(section, edition.language)}"
+        where = edition.prefix + (f"/{section}/" if section else "/")
         info = FeedInfo(
             title=title,
-            description=self.t["latest"],
-            home_path=f"/{section}/" if section else "/",
-            feed_dir=f"/{section}/" if section else "/",
+            description=self.strings(edition)["latest"],
+            home_path=where,
+            feed_dir=where,
             now=now,
+            language=edition.language,
         )
-        copies = self.reader.list_copies(now, section=section, limit=FEED_SIZE)
+        scope = Scope(section=section, language=edition.language)
+        copies = self.reader.list_copies(
+            now, section=section, language=edition.language, limit=FEED_SIZE
+        )
         also = self.reader.other_copies(copies, now)
-        self.cacheable(request, {f"section:{section}" if section else "home"}, now)
+        self.cacheable(request, {scope.tag()}, now)
         views = self.entry_cache.entries(
             copies,
             self.corrections(copies, now),
@@ -348,7 +400,7 @@ class Pages(Renderer):
         """Recent render times, and how long the home page's query takes right now."""
         renders, p99 = self.times.p99()
         started = time.perf_counter()
-        self.reader.page(now, size=self.site.page_size)
+        self.reader.page(now, Scope(language=self.site.language), size=self.site.page_size)
         query = time.perf_counter() - started
         slow = (p99 is not None and p99 > SLOW_PAGE) or query > SLOW_QUERY
         return {
@@ -369,14 +421,16 @@ class Pages(Renderer):
 
     def not_found(self, request: Request, exc: Exception) -> Response:
         """404, kept like a page: a dead link many readers follow costs one render. What could
-        bring the address to life is a new copy or one made public, and each says "home"."""
+        bring the address to life is a new copy or one made public, and each says its
+        edition's "home" tag (any edition's: the address may be a copy's in another)."""
         now = self.clock()
+        edition = self.edition(request)
         try:
-            nav = self.nav(now)
-            self.cacheable(request, {"home"}, now)
+            nav = self.nav(now, edition)
+            self.cacheable(request, self.home_tags(), now)
         except Exception:  # the 404 page must render even when the database is down
-            nav = [(s, self.site.section_name(s)) for s in self.site.sections]
-        return self.render("not_found.html", status=404, nav=nav)
+            nav = [(s, self.site.section_name(s, edition.language)) for s in self.site.sections]
+        return self.render("not_found.html", status=404, edition=edition, nav=nav)
 
     def http_error(self, request: Request, exc: Exception) -> Response:
         status = getattr(exc, "status_code", 500)

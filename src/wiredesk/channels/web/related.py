@@ -9,7 +9,8 @@ and one from years ago). A neighbour that shares the agencies' subject codes (we
 keywords or categories (weight 1) with the article ranks first; then the nearest in time,
 so without any shared subject the block is "more from this section, around that time".
 Subjects are not indexed: a story of another section, or one further away in time, that
-shares a subject is not found.
+shares a subject is not found. The neighbours are in the article's own language, its
+edition's (`PublicReader.around`): an English article never suggests a Hindi story.
 """
 
 from __future__ import annotations

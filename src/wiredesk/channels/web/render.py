@@ -3,6 +3,11 @@
 One Jinja environment per site, with the helpers templates may call; autoescaping is on for
 every template, and the only markup a template prints unescaped is a copy's body, which was
 sanitized when it arrived.
+
+Every page belongs to one edition (`config.Edition`: `/` for the site's language, `/en/` for
+another), found from its path: the edition gives the page its interface strings, its
+`<html lang>`, the names of the sections in its navigation, the prefix of every link
+(`prefix`), its feeds, and the `hreflang` links to the same page in the other editions.
 """
 
 from __future__ import annotations
@@ -28,9 +33,9 @@ from wiredesk.channels.timefmt import Ages, iso, local_date, local_time
 from wiredesk.channels.web.assets import css_url, font_url
 from wiredesk.channels.web.cache import TAGS, UNTIL, Entry, PageCache
 from wiredesk.channels.web.limits import RenderTimes
-from wiredesk.config import Settings
+from wiredesk.config import Edition, Settings
 from wiredesk.store.public.reader import PublicReader
-from wiredesk.store.public.views import OtherCopy, Picture, normalize_name
+from wiredesk.store.public.views import OtherCopy, Picture, Scope, normalize_name
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # Pages change when the wire does; a short cache keeps kills and updates prompt.
@@ -48,6 +53,16 @@ class FeedLink:
     type: str
     title: str
     href: str
+
+
+@dataclass(frozen=True, slots=True)
+class Alternate:
+    """The same page in another edition: `<link rel="alternate" hreflang>`, and the switch."""
+
+    hreflang: str  # a language, or "x-default" (the site's own edition)
+    href: str  # absolute
+    label: str  # the language's name, in that language
+    current: bool  # this page's own edition
 
 
 def originator_href(name: str) -> str:
@@ -76,6 +91,7 @@ class Renderer:
         self.reader = reader
         self.clock = clock
         self.t = strings(self.site.language)
+        self._strings = {e.language: strings(e.language) for e in self.site.editions}
         self.env = Environment(
             loader=FileSystemLoader(TEMPLATES),
             autoescape=select_autoescape(["html"]),
@@ -111,11 +127,46 @@ class Renderer:
     def when(self, dt: datetime) -> str:
         return local_time(dt, self.site.timezone, self.site.language)
 
-    def ages(self, now: datetime) -> Ages:
-        """Relative times for one page ("2 घंटे पहले"), as of `now`; once the page is
-        rendered, pass its `next_change` to `cacheable`, so that no label is kept past the
-        moment it stops being true."""
-        return Ages(now, self.site.timezone, self.site.language, self.t)
+    def ages(self, now: datetime, edition: Edition | None = None) -> Ages:
+        """Relative times for one page ("2 घंटे पहले", "2 hours ago" in the English
+        edition), as of `now`; once the page is rendered, pass its `next_change` to
+        `cacheable`, so that no label is kept past the moment it stops being true."""
+        language = (edition or self.site.main_edition).language
+        return Ages(now, self.site.timezone, language, self.strings(edition))
+
+    # --- editions ------------------------------------------------------------------------
+
+    def edition(self, request: Request) -> Edition:
+        """The edition a request's page belongs to, from its path (`/en/...`)."""
+        return self.site.edition_at(request.url.path)
+
+    def strings(self, edition: Edition | None) -> dict[str, str]:
+        """The interface strings of `edition` (default: the site's own)."""
+        if edition is None:
+            return self.t
+        return self._strings.get(edition.language) or strings(edition.language)
+
+    def home_tags(self) -> set[str]:
+        """Every edition's whole-list tag: what a page that any new copy may change waits for."""
+        return {Scope(language=e.language).tag() for e in self.site.editions}
+
+    def alternates(self, path: str, edition: Edition) -> list[Alternate]:
+        """`path` (as in the site's own edition: "/", "/desh/") in every edition, for
+        `hreflang` links and the language switch; none on a site of one edition."""
+        if len(self.site.editions) < 2:
+            return []
+        out = [
+            Alternate(
+                e.language,
+                self.site.base_url + e.prefix + path,
+                e.label or self.strings(e)["language_name"],
+                e == edition,
+            )
+            for e in self.site.editions
+        ]
+        main = self.site.main_edition
+        out.append(Alternate("x-default", self.site.base_url + path, main.label or "", False))
+        return out
 
     def aliases(self, source_id: str) -> tuple[str, ...]:
         src = self.settings.source(source_id)
@@ -124,38 +175,62 @@ class Renderer:
     def source_name(self, source_id: str) -> str:
         return source_name(self.settings, source_id)
 
-    def also_links(self, others: Sequence[OtherCopy]) -> list[tuple[str, str]]:
-        """ "Also reported by" as (agency name, href): each agency's page, or under
-        `duplicates = "publish"` the copy itself (it is listed and public there)."""
+    def switch(self, alternates: Sequence[Alternate], edition: Edition) -> list[Alternate]:
+        """The masthead's links to the other editions: this page in each (a list page's
+        `alternates`), else each edition's home."""
+        others = [a for a in alternates if a.hreflang != "x-default" and not a.current]
+        if others or len(self.site.editions) < 2:
+            return others
+        return [
+            a for a in self.alternates("/", edition) if a.hreflang != "x-default" and not a.current
+        ]
+
+    def also_links(
+        self, others: Sequence[OtherCopy], edition: Edition | None = None
+    ) -> list[tuple[str, str]]:
+        """ "Also reported by" as (agency name, href): each agency's page in the edition, or
+        under `duplicates = "publish"` the copy itself (it is listed and public there)."""
+        prefix = (edition or self.site.main_edition).prefix
         publish = self.site.duplicates == "publish"
         return [
-            (self.source_name(m.source_id), m.path if publish else f"/source/{m.source_id}/")
+            (
+                self.source_name(m.source_id),
+                prefix + (m.path if publish else f"/source/{m.source_id}/"),
+            )
             for m in others
         ]
 
-    def nav(self, now: datetime) -> list[tuple[str, str]]:
-        """Configured sections in their configured order, then any others that list copies."""
-        return [(s, self.site.section_name(s)) for s in self.nav_slugs(now)]
+    def nav(self, now: datetime, edition: Edition | None = None) -> list[tuple[str, str]]:
+        """Configured sections in their configured order, then any others that list copies in
+        the edition's language; named in that language."""
+        language = (edition or self.site.main_edition).language
+        return [(s, self.site.section_name(s, language)) for s in self.nav_slugs(now, edition)]
 
-    def known_section(self, section: str, now: datetime) -> bool:
-        return section in self.site.sections or section in self.nav_slugs(now)
+    def known_section(self, section: str, now: datetime, edition: Edition | None = None) -> bool:
+        return section in self.site.sections or section in self.nav_slugs(now, edition)
 
-    def nav_slugs(self, now: datetime) -> list[str]:
-        """The navigation's sections, kept in the page cache like a page: every page not yet
-        cached (and every 404) needs it, and it costs a query per section."""
-        entry = self.cache.get(NAV_KEY, now) if self.cache is not None else None
+    def nav_slugs(self, now: datetime, edition: Edition | None = None) -> list[str]:
+        """The navigation's sections in an edition, kept in the page cache like a page: every
+        page not yet cached (and every 404) needs it, and it costs a query per section.
+
+        Configured sections are always there. One that is not (the default `news` section,
+        or one taken out of the settings that still has copies) is there while it lists a copy
+        in the edition's language."""
+        language = (edition or self.site.main_edition).language
+        key = f"{NAV_KEY} {language}"
+        entry = self.cache.get(key, now) if self.cache is not None else None
         if entry is not None:
             return json.loads(entry.body)  # type: ignore[no-any-return]
         generation = self.cache.generation if self.cache is not None else 0
         slugs = list(self.site.sections)
-        listed = [s for s in self.reader.nav_sections(now) if s not in self.site.sections]
-        slugs += listed
+        others = [s for s in self.reader.section_names() if s not in self.site.sections]
+        slugs += self.reader.nav_sections(now, language, among=others)
         if self.cache is not None:
-            # a new section says "nav"; one listed only while it has copies goes with them
-            tags = frozenset({"nav", *(f"section:{s}" for s in listed)})
+            # a new section says "nav"; one not configured comes and goes with its copies
+            tags = frozenset({"nav", *(Scope(section=s, language=language).tag() for s in others)})
             body = json.dumps(slugs).encode()
             entry = Entry(200, (), body, b"", now, tags, self.cache_until(now))
-            self.cache.put(NAV_KEY, entry, generation)
+            self.cache.put(key, entry, generation)
         return slugs
 
     def cacheable(
@@ -202,26 +277,46 @@ class Renderer:
         tomorrow = datetime.combine(local.date() + timedelta(days=1), time(), self.site.timezone)
         return tomorrow.astimezone(now.tzinfo)
 
-    def feed_links(self, section: str | None = None) -> list[FeedLink]:
-        """`<link rel="alternate">` targets: the section's own feeds first, then the site's."""
-        scopes = [("/", self.site.name)]
+    def feed_links(
+        self, section: str | None = None, edition: Edition | None = None
+    ) -> list[FeedLink]:
+        """`<link rel="alternate">` targets: the section's own feeds first, then the
+        edition's."""
+        edition = edition or self.site.main_edition
+        scopes = [(edition.prefix + "/", self.site.name)]
         if section is not None:
-            named = f"{self.site.name} · {self.site.section_name(section)}"
-            scopes.insert(0, (f"/{section}/", named))
+            named = f"{self.site.name} · {self.site.section_name(section, edition.language)}"
+            scopes.insert(0, (f"{edition.prefix}/{section}/", named))
         return [
             FeedLink(media.split(";")[0], f"{title} ({label})", f"{self.site.base_url}{d}{kind}")
             for d, title in scopes
             for kind, (_, media, label) in FORMATS.items()
         ]
 
-    def render(self, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-        context.setdefault("lang", self.site.language)
-        context.setdefault("feeds", self.feed_links())
+    def render(
+        self, name: str, status: int = 200, edition: Edition | None = None, **context: Any
+    ) -> HTMLResponse:
+        """`name` rendered in `edition` (default: the site's own): its strings, its language,
+        its links. `alternates` (from `alternates()`) gives the page's `hreflang` links."""
+        edition = edition or self.site.main_edition
+        language = edition.language
+        t = self.strings(edition)
+        context.setdefault("t", t)
+        context.setdefault("ui_lang", language)
+        context.setdefault("lang", language)
+        context.setdefault("prefix", edition.prefix)
+        context.setdefault("alternates", [])
+        context.setdefault("switch", self.switch(context["alternates"], edition))
+        context.setdefault("feeds", self.feed_links(edition=edition))
         context.setdefault("canonical", None)
         context.setdefault("active", None)
-        context.setdefault(
-            "today", local_date(self.clock(), self.site.timezone, self.site.language)
-        )
+        context.setdefault("today", local_date(self.clock(), self.site.timezone, language))
+        if edition != self.site.main_edition:
+            context.setdefault("when", lambda dt: local_time(dt, self.site.timezone, language))
+            context.setdefault("section_name", lambda slug: self.site.section_name(slug, language))
+            context.setdefault(
+                "correction_text", lambda c: correction_text(c, self.site, t, language)
+            )
         html = self.env.get_template(name).render(**context)
         headers = {"Cache-Control": PAGE_CACHE} if status == 200 else {"Cache-Control": "no-store"}
         return HTMLResponse(html, status_code=status, headers=headers)

@@ -9,6 +9,12 @@ Nothing a reader types is an error: an empty query shows the form, an overlong o
 `MAX_QUERY_CHARS` (and the page says so), a filter value that names nothing is left out (and
 the page says so), a malformed `after` starts from the first page.
 
+Each edition searches its own language: `/search` the site's, `/en/search` the English
+edition's (its masthead's search box goes there). The language filter offers the editions'
+languages only, and is the page's own edition's unless the reader picks another; a copy in a
+language no edition publishes is never a result (its page would answer 404), and each result
+links to the copy in its own edition.
+
 Results are not kept in the page cache: each query is its own page, most are asked once, and
 a kill must take a copy out of results at once; the page is cheap (one index query). It says
 `Cache-Control: no-store` and `noindex`, so neither browsers, proxies nor crawlers keep it.
@@ -25,6 +31,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from wiredesk.channels.web.render import Renderer
+from wiredesk.config import Edition
 from wiredesk.store.public.views import Copy, SearchQuery, normalize_name
 from wiredesk.text.search_keys import (
     MAX_QUERY_CHARS,
@@ -35,7 +42,6 @@ from wiredesk.text.search_keys import (
 )
 
 SNIPPET_CHARS = 240
-LANGUAGES = ("hi", "en")
 _FILTERS = ("section", "source", "language", "originator", "from", "to")
 
 
@@ -91,19 +97,21 @@ class SearchPages:
 
     def page(self, request: Request) -> Response:
         r = self.r
+        edition = r.edition(request)
+        t = r.strings(edition)
+        here = request.url.path
         params = request.query_params
         typed = params.get("q", "")
         terms = parse_query(typed)
         notes: list[str] = []
         if terms.shortened:
-            notes.append(
-                r.t["query_shortened"].format(chars=MAX_QUERY_CHARS, words=MAX_QUERY_WORDS)
-            )
+            notes.append(t["query_shortened"].format(chars=MAX_QUERY_CHARS, words=MAX_QUERY_WORDS))
         now = r.clock()
         chosen = {name: params.get(name, "").strip() for name in _FILTERS}
-        query, ignored = self._query(terms, chosen, now)
+        query, ignored = self._query(terms, chosen, now, edition, t)
+        chosen["language"] = query.language or edition.language
         if ignored:
-            notes.append(r.t["filter_ignored"] + ": " + ", ".join(ignored))
+            notes.append(t["filter_ignored"] + ": " + ", ".join(ignored))
         after = _after(params.get("after", ""))
         results: list[Result] = []
         more_url = None
@@ -120,51 +128,62 @@ class SearchPages:
             ]
             if found.more_after is not None:
                 kept = [(k, v) for k, v in params.multi_items() if k != "after" and v]
-                more_url = "/search?" + urlencode([*kept, ("after", str(found.more_after))])
+                more_url = here + "?" + urlencode([*kept, ("after", str(found.more_after))])
         response = r.render(
             "search.html",
+            edition=edition,
+            result_prefix={e.language: e.prefix for e in r.site.editions},
             typed=typed[: MAX_QUERY_CHARS * 2],
             searched=bool(terms),
             results=results,
             more_url=more_url,
-            first_url=_first_url(params.multi_items()) if after is not None else None,
+            first_url=_first_url(here, params.multi_items()) if after is not None else None,
             notes=notes,
             chosen=chosen,
-            sections=r.nav(now),
+            sections=r.nav(now, edition),
             sources=[(s.id, s.name) for s in r.settings.sources],
-            languages=LANGUAGES,
-            nav=r.nav(now),
+            languages=[
+                (e.language, e.label or r.strings(e)["language_name"]) for e in r.site.editions
+            ],
+            nav=r.nav(now, edition),
             active=None,
         )
         response.headers["Cache-Control"] = "no-store"
         return response
 
     def _query(
-        self, terms: QueryTerms, chosen: dict[str, str], now: datetime
+        self,
+        terms: QueryTerms,
+        chosen: dict[str, str],
+        now: datetime,
+        edition: Edition,
+        t: dict[str, str],
     ) -> tuple[SearchQuery, list[str]]:
-        """The query with the filters that name something; the names of those left out."""
+        """The query with the filters that name something; the names of those left out. The
+        language is always one an edition publishes: the edition's own unless another
+        edition's is chosen."""
         r = self.r
         ignored: list[str] = []
         section = chosen["section"] or None
-        if section is not None and not r.known_section(section, now):
-            ignored.append(r.t["section"])
+        if section is not None and not r.known_section(section, now, edition):
+            ignored.append(t["section"])
             section = None
         source = chosen["source"] or None
         if source is not None and r.settings.source(source) is None:
-            ignored.append(r.t["source"])
+            ignored.append(t["source"])
             source = None
-        language = chosen["language"] or None
-        if language is not None and language not in LANGUAGES:
-            ignored.append(r.t["language"])
-            language = None
+        language = chosen["language"] or edition.language
+        if r.site.edition(language) is None:
+            ignored.append(t["language"])
+            language = edition.language
         originator = normalize_name(chosen["originator"]) or None
         zone = r.site.timezone
         since = _day(chosen["from"])
         until = _day(chosen["to"])
         if chosen["from"] and since is None:
-            ignored.append(r.t["from_date"])
+            ignored.append(t["from_date"])
         if chosen["to"] and until is None:
-            ignored.append(r.t["to_date"])
+            ignored.append(t["to_date"])
         query = SearchQuery(
             terms,
             section=section,
@@ -196,5 +215,5 @@ def _after(text: str) -> int | None:
     return None
 
 
-def _first_url(items: list[tuple[str, str]]) -> str:
-    return "/search?" + urlencode([(k, v) for k, v in items if k != "after" and v])
+def _first_url(path: str, items: list[tuple[str, str]]) -> str:
+    return path + "?" + urlencode([(k, v) for k, v in items if k != "after" and v])

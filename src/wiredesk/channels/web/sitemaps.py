@@ -9,13 +9,20 @@
   with its last change as `lastmod`. Months are those of first publication, so a story stays
   in one file for its whole life and an old month's file changes only when one of its stories
   does.
-- `/robots.txt`: everything may be crawled but `/health`; it names both sitemaps.
+- `/robots.txt`: everything may be crawled but `/health`; it names the index and every
+  edition's news sitemap.
+
+Each edition has its own: `/sitemap-news.xml` and `/sitemap-2026-11.xml` list the copies of
+the site's language, `/en/sitemap-news.xml` and `/en/sitemap-2026-11.xml` the English
+edition's, each copy under its edition's URL; the one index at `/sitemap.xml` names every
+edition's month files. So every published copy is in exactly one edition's sitemaps, and a
+copy in a language no edition publishes is in none.
 
 Every list here is read through the public reader, whose gate is the lists' and feeds': a
 killed, withheld, held, still embargoed or suppressed copy is in no sitemap. They are kept in
-the page cache like pages, tagged `home` — which every change to any listed copy carries — so
-a kill drops them with the home page, at once, and an embargo's end (the cache's `until`)
-brings the story in.
+the page cache like pages, tagged with their edition's `home` tag — which every change to a
+listed copy in that language carries — so a kill drops them with the edition's home page, at
+once, and an embargo's end (the cache's `until`) brings the story in.
 
 These files answer at their own routes: the site's trailing-slash redirect runs only when no
 route matches, and used to send `/robots.txt` to `/robots.txt/`, a 404.
@@ -35,8 +42,9 @@ from starlette.responses import FileResponse, Response
 from wiredesk.channels.timefmt import iso
 from wiredesk.channels.web.assets import STATIC_DIR
 from wiredesk.channels.web.render import PAGE_CACHE, Renderer
+from wiredesk.config import Edition
 from wiredesk.store.public.reader import month_start, next_month
-from wiredesk.store.public.views import SitemapEntry
+from wiredesk.store.public.views import Scope, SitemapEntry
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
@@ -59,7 +67,8 @@ class SearchEngineFiles:
     def __init__(self, pages: Renderer) -> None:
         self.pages = pages
         self.site = pages.site
-        self._counts: dict[datetime, tuple[int, datetime]] = {}  # month -> (files, when)
+        # (language, month) -> (files, when counted)
+        self._counts: dict[tuple[str, datetime], tuple[int, datetime]] = {}
 
     def url(self, path: str) -> str:
         return self.site.base_url + path
@@ -70,7 +79,7 @@ class SearchEngineFiles:
             "Disallow: /health",
             "",
             f"Sitemap: {self.url('/sitemap.xml')}",
-            f"Sitemap: {self.url('/sitemap-news.xml')}",
+            *(f"Sitemap: {self.url(e.prefix + '/sitemap-news.xml')}" for e in self.site.editions),
             "",
         ]
         self.pages.cacheable(request, set(), self.pages.clock())
@@ -87,18 +96,22 @@ class SearchEngineFiles:
 
     def news(self, request: Request) -> Response:
         now = self.pages.clock()
-        entries = self.pages.reader.recent_for_news(now, now - NEWS_WINDOW, NEWS_LIMIT)
-        self.pages.cacheable(request, {"home"}, now)
-        return _xml(self._news_lines(entries))
+        edition = self.pages.edition(request)
+        entries = self.pages.reader.recent_for_news(
+            now, now - NEWS_WINDOW, NEWS_LIMIT, edition.language
+        )
+        self.pages.cacheable(request, {Scope(language=edition.language).tag()}, now)
+        return _xml(self._news_lines(entries, edition))
 
-    def _news_lines(self, entries: Iterable[SitemapEntry]) -> Iterator[str]:
+    def _news_lines(self, entries: Iterable[SitemapEntry], edition: Edition) -> Iterator[str]:
         yield '<?xml version="1.0" encoding="UTF-8"?>\n'
         yield f'<urlset xmlns="{SITEMAP_NS}" xmlns:news="{NEWS_NS}">\n'
         name = escape(self.site.name)
         for e in entries:
-            language = escape(e.language or self.site.language)
+            language = escape(e.language or edition.language)
+            loc = escape(self.url(edition.prefix + e.path))
             yield (
-                f"<url><loc>{escape(self.url(e.path))}</loc><news:news><news:publication>"
+                f"<url><loc>{loc}</loc><news:news><news:publication>"
                 f"<news:name>{name}</news:name><news:language>{language}</news:language>"
                 f"</news:publication><news:publication_date>{iso(e.published)}"
                 f"</news:publication_date><news:title>{escape(e.headline or '')}</news:title>"
@@ -108,31 +121,35 @@ class SearchEngineFiles:
 
     def index(self, request: Request) -> Response:
         now = self.pages.clock()
-        months = [(m, self.files_of(m, now)) for m in self.pages.reader.sitemap_months(now)]
-        self.pages.cacheable(request, {"home"}, now)
-        return _xml(self._index_lines((m, n) for m, n in months if n))
+        files = [
+            (edition, m, self.files_of(m, now, edition.language))
+            for edition in self.site.editions
+            for m in self.pages.reader.sitemap_months(now, edition.language)
+        ]
+        self.pages.cacheable(request, self.pages.home_tags(), now)
+        return _xml(self._index_lines((e, m, n) for e, m, n in files if n))
 
-    def files_of(self, month: datetime, now: datetime) -> int:
+    def files_of(self, month: datetime, now: datetime, language: str) -> int:
         """How many files of PER_FILE copies a month needs. Counting a month reads its range
         of the listing index (on a site of more than PER_FILE copies), so a month that ended
         more than SETTLED ago is counted once per COUNTS_KEPT: its stories change rarely
         then (a kill, a late copy), and a file the count names that turns out empty answers
         404, which crawlers take in their stride. The current month is counted each time."""
-        kept = self._counts.get(month)
+        kept = self._counts.get((language, month))
         settled = next_month(month) + SETTLED <= now
         if kept is not None and settled and now - kept[1] < COUNTS_KEPT:
             return kept[0]
-        files = self.pages.reader.month_files(now, month, PER_FILE, MAX_FILES_PER_MONTH)
+        files = self.pages.reader.month_files(now, month, PER_FILE, MAX_FILES_PER_MONTH, language)
         if settled:
-            self._counts[month] = (files, now)
+            self._counts[(language, month)] = (files, now)
         return files
 
-    def _index_lines(self, months: Iterable[tuple[datetime, int]]) -> Iterator[str]:
+    def _index_lines(self, months: Iterable[tuple[Edition, datetime, int]]) -> Iterator[str]:
         yield '<?xml version="1.0" encoding="UTF-8"?>\n'
         yield f'<sitemapindex xmlns="{SITEMAP_NS}">\n'
-        for month, files in months:
+        for edition, month, files in months:
             for n in range(1, files + 1):
-                path = month_path(month, n)
+                path = edition.prefix + month_path(month, n)
                 yield f"<sitemap><loc>{escape(self.url(path))}</loc></sitemap>\n"
         yield "</sitemapindex>\n"
 
@@ -145,22 +162,23 @@ class SearchEngineFiles:
         if part == "1":  # the first file has one name only
             raise HTTPException(status_code=404)
         now = self.pages.clock()
+        edition = self.pages.edition(request)
         month = datetime(int(year), int(month_number), 1, tzinfo=UTC)
         if month > month_start(now):
             raise HTTPException(status_code=404)
         entries = self.pages.reader.sitemap_month(
-            now, month, skip=(number - 1) * PER_FILE, limit=PER_FILE
+            now, month, skip=(number - 1) * PER_FILE, limit=PER_FILE, language=edition.language
         )
         if not entries:
             raise HTTPException(status_code=404)
-        self.pages.cacheable(request, {"home"}, now)
-        return _xml(self._month_lines(entries))
+        self.pages.cacheable(request, {Scope(language=edition.language).tag()}, now)
+        return _xml(self._month_lines(entries, edition))
 
-    def _month_lines(self, entries: Iterable[SitemapEntry]) -> Iterator[str]:
+    def _month_lines(self, entries: Iterable[SitemapEntry], edition: Edition) -> Iterator[str]:
         yield '<?xml version="1.0" encoding="UTF-8"?>\n'
         yield f'<urlset xmlns="{SITEMAP_NS}">\n'
         for e in entries:
-            loc = escape(self.url(e.path))
+            loc = escape(self.url(edition.prefix + e.path))
             yield f"<url><loc>{loc}</loc><lastmod>{iso(e.modified)}</lastmod></url>\n"
         yield "</urlset>\n"
 

@@ -1,4 +1,5 @@
-"""Which URLs are topics: this site's feeds, site-wide and per section."""
+"""Which URLs are topics: this site's feeds, site-wide and per section, in every edition
+(`/feed.xml`, `/desh/feed.xml`, `/en/feed.xml`, `/en/desh/feed.xml`)."""
 
 from __future__ import annotations
 
@@ -17,4 +18,9 @@ def feed_path(settings: Settings, topic: str) -> str | None:
     if not topic.startswith(base + "/"):
         return None
     path = topic[len(base) :]
-    return path if _FEED.fullmatch(path) else None
+    rest = path
+    for edition in settings.site.other_editions:  # another edition's feeds, under its path
+        if path.startswith(edition.path):
+            rest = path[len(edition.prefix) :]
+            break
+    return path if _FEED.fullmatch(rest) else None

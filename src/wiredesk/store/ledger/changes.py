@@ -2,7 +2,8 @@
 content, and told to this process's listeners once the write commits.
 
 A tag names what a cached page depends on: `copy:<short id>` and `story:<id>` (an article
-page), `home`, `section:<slug>`, `source:<id>`, `originator:<name>` (lists and feeds), `nav`
+page), `home@<language>`, `section:<slug>@<language>`, `source:<id>@<language>`,
+`originator:<name>@<language>` (one edition's lists, feeds and sitemaps: `Scope.tag`), `nav`
 (the section navigation every page shows). The process that writes tells its own caches at
 once (`Database.notify`); other processes (a `wiredesk serve` beside a `wiredesk ingest`) read
 the `changes` table (`store.public.reader.PublicReader.changes_since`) and skip the rows they
@@ -19,6 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select
 
 from wiredesk.store.database import Database
+from wiredesk.store.public import views
 from wiredesk.store.schema import changes, items
 
 _IN_CHUNK = 500
@@ -26,11 +28,8 @@ KEEP = timedelta(days=1)  # older rows are pruned: a reader that far behind clea
 
 
 def scope_tags(copy: Any) -> set[str]:
-    """The lists a copy may appear in (`copy` has section, source_id, originator)."""
-    tags = {"home", f"section:{copy.section}", f"source:{copy.source_id}"}
-    if copy.originator:
-        tags.add(f"originator:{copy.originator}")
-    return tags
+    """The lists a copy may appear in (`copy` has section, source_id, originator, language)."""
+    return views.scope_tags(copy.section, copy.source_id, copy.originator, copy.language)
 
 
 def copy_tags(copy: Any) -> set[str]:
@@ -52,6 +51,7 @@ def tags_of(conn: Connection, item_ids: Iterable[int]) -> set[str]:
         items.c.section,
         items.c.source_id,
         items.c.originator,
+        items.c.language,
     )
     stories: set[int] = set()
     for start in range(0, len(wanted), _IN_CHUNK):

@@ -37,7 +37,7 @@ from wiredesk.store.ledger.version_rows import (
     version_row,
 )
 from wiredesk.store.public.gate import public_from
-from wiredesk.store.public.views import normalize_name
+from wiredesk.store.public.views import normalize_name, scope_tags
 from wiredesk.store.schema import audit_log, item_versions, items, sections
 from wiredesk.store.schema import stories as stories_table
 
@@ -134,9 +134,10 @@ def save_in(
         saved.new_copies = len(fresh)
     versioned: list[int] = []
     for i in later:
-        outcomes[i], item_id = _add_version(conn, source_id, new_items[i], envelope_id, now)
+        outcomes[i], item_id, before = _add_version(conn, source_id, new_items[i], envelope_id, now)
         if item_id is not None:
             versioned.append(item_id)
+            saved.tags |= before
     if versioned:  # the gate's columns of these copies and of their stories' others
         visibility.refresh(conn, versioned, db.policy)
         saved.tags |= changes.tags_of(conn, versioned)
@@ -149,10 +150,17 @@ def _note_new(
 ) -> set[str]:
     """Tags for a batch of new copies (the lists they enter; "nav" when a section is new),
     and every new section recorded. A new copy is alone in its story: nothing else to do."""
-    tags = {"home", f"source:{source_id}"}
+    tags: set[str] = set()
+    for shape in {
+        (
+            it.section or "news",
+            normalize_name(it.originator) if it.originator else None,
+            it.language,
+        )
+        for it in batch
+    }:
+        tags |= scope_tags(shape[0], source_id, shape[1], shape[2])
     names = {it.section or "news" for it in batch}
-    tags |= {f"section:{name}" for name in names}
-    tags |= {f"originator:{normalize_name(it.originator)}" for it in batch if it.originator}
     unsure = names - db.known_sections
     if unsure:
         known = conn.execute(select(sections.c.name).where(sections.c.name.in_(unsure)))
@@ -312,9 +320,11 @@ class _Columns:
 
 def _add_version(
     conn: Connection, source_id: str, item: Item, envelope_id: int, now: datetime
-) -> tuple[SaveOutcome, int | None]:
-    """Add `item` as a new version of its copy; returns the outcome and the copy's id (None
-    for a replay, which changes nothing)."""
+) -> tuple[SaveOutcome, int | None, set[str]]:
+    """Add `item` as a new version of its copy; returns the outcome, the copy's id (None for
+    a replay, which changes nothing) and the tags of the lists the copy was in before: a
+    version in another language moves it to another edition's lists, and the lists it
+    leaves must drop it too."""
     row = conn.execute(
         select(
             items.c.id,
@@ -325,6 +335,8 @@ def _add_version(
             items.c.killed_at,
             items.c.kill_manual,
             items.c.section,
+            items.c.originator,
+            items.c.language,
         ).where(items.c.source_id == source_id, items.c.guid == item.guid)
     ).one()
     item_id, short_id = row.id, row.short_id
@@ -335,7 +347,8 @@ def _add_version(
         )
     ).scalar()
     if seen is not None:  # a replay: nothing changes
-        return SaveOutcome(short_id, int(seen), created=False, changed=False), None
+        return SaveOutcome(short_id, int(seen), created=False, changed=False), None, set()
+    before = scope_tags(row.section, source_id, row.originator, row.language)
 
     number = int(row.version_count) + 1
     version_id = conn.execute(
@@ -400,4 +413,4 @@ def _add_version(
         search_index.replace(conn, item_id, key)  # what search finds is what the page shows
     conn.execute(update(items).where(items.c.id == item_id).values(**values))
     # even a version that is not shown joins the history the article page lists
-    return SaveOutcome(short_id, number, created=False, changed=shown), int(item_id)
+    return SaveOutcome(short_id, number, created=False, changed=shown), int(item_id), before

@@ -51,6 +51,7 @@ _MEMBER = (
     items.c.published_at,
     items.c.public_from,
     items.c.outranked_at,
+    items.c.language,
 )
 _SET_PUBLIC_FROM = (
     update(items).where(items.c.id == bindparam("item_id")).values(public_from=bindparam("value"))

@@ -9,14 +9,19 @@ Two rules, each written once, here:
 - **lead ranking** (`rank_key`): which copy of a story leads it — a preferred source first
   (`[site] preferred_sources`, in order), then the earliest published, then the oldest row.
 
-From the two follows `outranked_at`: when a better-ranked copy of the same story becomes
-public (the earliest such `public_from`; None if none ever does). A copy that is public stays
-public until the next write about it, and every write recomputes both values for the copies
-of the stories it touches (store/ledger/visibility.py), so a copy is its story's lead exactly
-while `public_from <= now < outranked_at`. The columns are indexed with each list's scope and
-order; the SQL below only compares them with `now`, which is why an embargo lifts, and a
-story's next copy takes over from a lead that is killed or still embargoed, at its time with
-no job running, and why no page's cost grows with the archive.
+From the two follows `outranked_at`: when a better-ranked copy of the same story *in the same
+language* becomes public (the earliest such `public_from`; None if none ever does). Each
+language is an edition of the site with lists of its own, so a story told in Hindi and in
+English leads the Hindi edition with its best Hindi copy and the English one with its best
+English copy; a copy is never kept off its edition by a copy another edition shows.
+
+A copy that is public stays public until the next write about it, and every write recomputes
+both values for the copies of the stories it touches (store/ledger/visibility.py), so a copy
+is its story's lead exactly while `public_from <= now < outranked_at`. The columns are
+indexed with each list's scope and order; the SQL below only compares them with `now`, which
+is why an embargo lifts, and a story's next copy takes over from a lead that is killed or
+still embargoed, at its time with no job running, and why no page's cost grows with the
+archive.
 
 The site's duplicates policy is part of the gate:
 - "publish": every public copy is listed;
@@ -126,16 +131,19 @@ def rank_key(copy: Ranked, policy: DuplicatePolicy) -> tuple[int, datetime, int]
 
 class Member(Ranked, Protocol):
     public_from: datetime | None
+    language: str | None
 
 
 def outranked_at(members: Iterable[Member], policy: DuplicatePolicy) -> dict[int, datetime | None]:
-    """Copy id -> when a better-ranked copy of the same story becomes public (None: never)."""
+    """Copy id -> when a better-ranked copy of the same story in the same language becomes
+    public (None: never). `members` are one story's copies."""
     out: dict[int, datetime | None] = {}
-    earliest: datetime | None = None
+    earliest: dict[str | None, datetime] = {}  # language -> earliest public_from so far
     for m in sorted(members, key=lambda m: rank_key(m, policy)):
-        out[m.id] = earliest
-        if m.public_from is not None and (earliest is None or m.public_from < earliest):
-            earliest = m.public_from
+        first = earliest.get(m.language)
+        out[m.id] = first
+        if m.public_from is not None and (first is None or m.public_from < first):
+            earliest[m.language] = m.public_from
     return out
 
 

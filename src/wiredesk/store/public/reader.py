@@ -7,7 +7,9 @@ story's next copy takes a killed lead's place, with no job running.
 
 No query's cost grows with the archive: lists walk an index in page order from a cursor
 (keyset pagination, no OFFSET, no count), the navigation reads the small `sections` table,
-and everything about one copy is found by its short id or its story.
+and everything about one copy is found by its short id or its story. A public list is one
+edition's (`Scope.language`), and its index leads with the language, so the other
+editions' copies cost it nothing either.
 """
 
 from __future__ import annotations
@@ -139,9 +141,17 @@ _LISTED = (
 _NOW: BindParameter[datetime] = bindparam("now", type_=items.c.published_at.type)
 
 
-def _shape(scope: Scope) -> tuple[bool, bool, bool]:
+Shape = tuple[bool, bool, bool, bool]
+
+
+def _shape(scope: Scope) -> Shape:
     """Which of a list's scope filters are set: one prebuilt statement per shape."""
-    return (scope.section is not None, scope.source_id is not None, scope.originator is not None)
+    return (
+        scope.section is not None,
+        scope.source_id is not None,
+        scope.originator is not None,
+        scope.language is not None,
+    )
 
 
 def _scope_params(now: datetime, scope: Scope) -> dict[str, Any]:
@@ -152,17 +162,21 @@ def _scope_params(now: datetime, scope: Scope) -> dict[str, Any]:
         params["source_id"] = scope.source_id
     if scope.originator is not None:
         params["originator"] = normalize_name(scope.originator)
+    if scope.language is not None:
+        params["language"] = scope.language
     return params
 
 
-def _filters(mode: str, shape: tuple[bool, bool, bool]) -> list[ColumnElement[bool]]:
+def _filters(mode: str, shape: Shape) -> list[ColumnElement[bool]]:
     """The gate's listing clause (one copy per story unless the policy is "publish"), then
     the list's own scope. An agency's own list shows every public copy of that agency, so
     "Also reported by" leads to the agency's copy under "link"."""
-    section, source, originator = shape
+    section, source, originator, language = shape
     gate = listed_clause if not source else public_clause
     # A public copy was published by now: a bound the index's first column can use.
     clauses = [gate(_NOW, DuplicatePolicy(mode=mode)), items.c.published_at <= _NOW]
+    if language:
+        clauses.append(items.c.language == bindparam("language"))
     if section:
         clauses.append(items.c.section == bindparam("section"))
     if source:
@@ -173,7 +187,7 @@ def _filters(mode: str, shape: tuple[bool, bool, bool]) -> list[ColumnElement[bo
 
 
 @functools.cache
-def _list_query(mode: str, shape: tuple[bool, bool, bool], after: bool) -> Select[Any]:
+def _list_query(mode: str, shape: Shape, after: bool) -> Select[Any]:
     clauses = _filters(mode, shape)
     if after:
         t = bindparam("after_time", type_=items.c.published_at.type)
@@ -188,12 +202,12 @@ def _list_query(mode: str, shape: tuple[bool, bool, bool], after: bool) -> Selec
 
 
 @functools.cache
-def _newer_query(mode: str) -> Select[Any]:
+def _newer_query(mode: str, shape: Shape) -> Select[Any]:
     """A section's listed copies after a cursor, oldest first: its own index, walked forward
     from the cursor (an article's related stories look both ways in time)."""
     t = bindparam("after_time", type_=items.c.published_at.type)
     i: BindParameter[int] = bindparam("after_id", type_=items.c.id.type)
-    clauses = _filters(mode, (True, False, False))
+    clauses = _filters(mode, shape)
     clauses += [items.c.published_at >= t, or_(items.c.published_at > t, items.c.id > i)]
     return (
         select(*_LISTED)
@@ -204,7 +218,7 @@ def _newer_query(mode: str) -> Select[Any]:
 
 
 @functools.cache
-def _probe_query(mode: str, shape: tuple[bool, bool, bool]) -> Select[Any]:
+def _probe_query(mode: str, shape: Shape) -> Select[Any]:
     """Does a list have a first copy: its own index, walked newest first, as its page reads it."""
     return (
         select(literal(1))
@@ -224,6 +238,7 @@ _MEMBERS = select(
     items.c.section,
     items.c.slug,
     items.c.published_at,
+    items.c.language,
 ).where(items.c.story_id.in_(bindparam("stories", expanding=True)), visible_clause(_NOW))
 _OTHER_MEMBERS = _MEMBERS.where(items.c.id.not_in(bindparam("shown", expanding=True)))
 # both in one statement: each is one probe of its own index
@@ -245,13 +260,22 @@ _SITEMAP_COLUMNS = (
 )
 
 
-def _sitemap_filters(mode: str) -> list[ColumnElement[bool]]:
+def _in_language(by_language: bool) -> list[ColumnElement[bool]]:
+    """An edition's sitemaps name its language's copies only: each copy is in one edition's."""
+    return [items.c.language == bindparam("language")] if by_language else []
+
+
+def _sitemap_filters(mode: str, by_language: bool) -> list[ColumnElement[bool]]:
     """What every sitemap lists: the copies lists and feeds list (the gate's listing clause:
     never a killed, withheld, held, still embargoed or suppressed copy)."""
-    return [listed_clause(_NOW, DuplicatePolicy(mode=mode)), items.c.published_at <= _NOW]
+    return [
+        listed_clause(_NOW, DuplicatePolicy(mode=mode)),
+        items.c.published_at <= _NOW,
+        *_in_language(by_language),
+    ]
 
 
-def _in_month(mode: str) -> list[ColumnElement[bool]]:
+def _in_month(mode: str, by_language: bool) -> list[ColumnElement[bool]]:
     """A month's listed copies. The month's own bounds are the index's only bounds: with
     `published_at <= now` beside them SQLite took that one for the range and walked back
     from now to the month (0.1 s for a month a year old, at a million copies); the gate's
@@ -260,17 +284,23 @@ def _in_month(mode: str) -> list[ColumnElement[bool]]:
         listed_clause(_NOW, DuplicatePolicy(mode=mode)),
         items.c.published_at >= bindparam("start", type_=items.c.published_at.type),
         items.c.published_at < bindparam("end", type_=items.c.published_at.type),
+        *_in_language(by_language),
     ]
 
 
 @functools.cache
-def _news_query(mode: str) -> Select[Any]:
+def _news_query(mode: str, by_language: bool) -> Select[Any]:
     # Ordered by `public_from` alone: its index walks back from `now` and stops at `since`
-    # (an order with a second column would sort the window on PostgreSQL).
+    # (an order with a second column would sort the window on PostgreSQL). The language is
+    # compared as an expression, which no index serves: with a plain `language = ?` beside
+    # the window, SQLite took the language's listing index and sorted that language's whole
+    # archive; this way the walk reads the window's copies of every language, never more.
+    language = [func.coalesce(items.c.language, "") == bindparam("language")] if by_language else []
     return (
         select(*_SITEMAP_COLUMNS, items.c.current_version_id)
         .where(
-            *_sitemap_filters(mode),
+            *_sitemap_filters(mode, False),
+            *language,
             items.c.public_from >= bindparam("since", type_=items.c.public_from.type),
         )
         .order_by(items.c.public_from.desc())
@@ -286,11 +316,11 @@ _HEADLINES = select(item_versions.c.id, item_versions.c.headline).where(
 
 
 @functools.cache
-def _month_query(mode: str, ordered: bool) -> Select[Any]:
+def _month_query(mode: str, ordered: bool, by_language: bool) -> Select[Any]:
     """A month's copies. Only a month that may need several files is read in order (files
     are cut from that order); a whole month is read in the order its rows come, which on
     PostgreSQL spares a sort of the month."""
-    q = select(*_SITEMAP_COLUMNS).where(*_in_month(mode))
+    q = select(*_SITEMAP_COLUMNS).where(*_in_month(mode, by_language))
     if ordered:
         q = q.order_by(items.c.published_at.desc(), items.c.id.desc()).offset(
             bindparam("skip", type_=Integer)
@@ -299,24 +329,24 @@ def _month_query(mode: str, ordered: bool) -> Select[Any]:
 
 
 @functools.cache
-def _month_probe(mode: str) -> Select[Any]:
+def _month_probe(mode: str, by_language: bool) -> Select[Any]:
     """Has the month a listed copy: its range of the listing index, walked newest first."""
     return (
         select(literal(1))
         .select_from(items)
-        .where(*_in_month(mode))
+        .where(*_in_month(mode, by_language))
         .order_by(items.c.published_at.desc())
         .limit(1)
     )
 
 
 @functools.cache
-def _month_count(mode: str) -> Select[Any]:
+def _month_count(mode: str, by_language: bool) -> Select[Any]:
     """The month's listed copies, counted up to `cap`, in the index alone."""
     listed = (
         select(literal(1).label("one"))
         .select_from(items)
-        .where(*_in_month(mode))
+        .where(*_in_month(mode, by_language))
         .limit(bindparam("cap", type_=Integer))
         .subquery()
     )
@@ -454,10 +484,11 @@ class PublicReader:
         section: str | None = None,
         source_id: str | None = None,
         originator: str | None = None,
+        language: str | None = None,
         limit: int = 20,
     ) -> list[Copy]:
         """The newest `limit` copies of a list (feeds, and anyone who wants one page)."""
-        scope = Scope(section, source_id, originator)
+        scope = Scope(section, source_id, originator, language)
         return self._list(now or utcnow(), scope, limit, None)
 
     def has_copies(self, now: datetime, scope: Scope) -> bool:
@@ -530,16 +561,19 @@ class PublicReader:
             batch = min(batch * 4, SEARCH_BATCH_MOST)
         return rows[:wanted]
 
-    def section_lists(self, now: datetime, sizes: Mapping[str, int]) -> dict[str, list[Copy]]:
-        """The newest `sizes[section]` listed copies of each section, newest first: a front
-        page's blocks. One query per section along that section's own index (as its page
-        reads it), and the versions not already cached read once for all of them."""
-        q = _list_query(self.policy.mode, _shape(Scope(section="")), False)
+    def section_lists(
+        self, now: datetime, sizes: Mapping[str, int], language: str | None = None
+    ) -> dict[str, list[Copy]]:
+        """The newest `sizes[section]` listed copies of each section in `language` (an
+        edition's; None: in any), newest first: a front page's blocks. One query per section
+        along that section's own index (as its page reads it: led by the language), and the
+        versions not already cached read once for all of them."""
+        q = _list_query(self.policy.mode, _shape(Scope(section="", language=language)), False)
         found: dict[str, Sequence[Any]] = {}
         with self._connect() as conn:
             for section, size in sizes.items():
                 if size > 0:
-                    params = _scope_params(now, Scope(section=section))
+                    params = _scope_params(now, Scope(section=section, language=language))
                     found[section] = conn.execute(q, {**params, "limit": size}).all()
             complete = self.copies.complete(conn, [r for rows in found.values() for r in rows])
         by_id = {c.item_id: c for c in complete}
@@ -552,26 +586,41 @@ class PublicReader:
         """The listed copies of `copy`'s section nearest it in time, newest first: up to
         `older` published before it and `newer` after it, never `copy` itself. Two walks of
         the section's index from the copy's place, whatever the archive's size: what an
-        article's related stories are chosen from."""
-        params = _scope_params(now, Scope(section=copy.section))
+        article's related stories are chosen from. They are in `copy`'s own language, the
+        edition its page is in: its section's index in that language."""
+        scope = Scope(section=copy.section, language=copy.language)
+        params = _scope_params(now, scope)
         params |= {"after_time": copy.published_at, "after_id": copy.item_id}
-        shape = _shape(Scope(section=copy.section))
+        shape = _shape(scope)
         with self._connect() as conn:
             before = conn.execute(
                 _list_query(self.policy.mode, shape, True), {**params, "limit": older}
             ).all()
-            after = conn.execute(_newer_query(self.policy.mode), {**params, "limit": newer}).all()
+            after = conn.execute(
+                _newer_query(self.policy.mode, shape), {**params, "limit": newer}
+            ).all()
             return self.copies.complete(conn, [*reversed(after), *before])
 
-    def nav_sections(self, now: datetime) -> list[str]:
-        """Sections that list something at `now`, by name (one index probe each)."""
-        probe = _probe_query(self.policy.mode, _shape(Scope(section="")))
+    def section_names(self) -> list[str]:
+        """Every section that has ever had a copy, by name (the small `sections` table)."""
         with self._connect() as conn:
-            names = list(conn.execute(select(sections.c.name).order_by(sections.c.name)).scalars())
+            return list(conn.execute(select(sections.c.name).order_by(sections.c.name)).scalars())
+
+    def nav_sections(
+        self, now: datetime, language: str | None = None, *, among: Iterable[str] | None = None
+    ) -> list[str]:
+        """Sections that list something in `language` at `now` (None: in any), by name: those
+        of `among`, else of every section that ever had a copy; one index probe each."""
+        probe = _probe_query(self.policy.mode, _shape(Scope(section="", language=language)))
+        names = self.section_names() if among is None else list(among)
+        with self._connect() as conn:
             return [
                 name
                 for name in names
-                if conn.execute(probe, _scope_params(now, Scope(section=name))).first() is not None
+                if conn.execute(
+                    probe, _scope_params(now, Scope(section=name, language=language))
+                ).first()
+                is not None
             ]
 
     # --- one copy --------------------------------------------------------------------------
@@ -655,8 +704,9 @@ class PublicReader:
     # --- the other copies of a story -------------------------------------------------------
 
     def other_copies(self, shown: Sequence[Copy], now: datetime) -> dict[str, list[OtherCopy]]:
-        """Short id -> "Also reported by": the other public copies of each copy's story, one
-        per agency, best-ranked first, without the copy's own agency.
+        """Short id -> "Also reported by": the other public copies of each copy's story in
+        the copy's language, one per agency, best-ranked first, without the copy's own agency.
+        (A copy in another language is in another edition: not "also reported" here.)
 
         A suppressed copy is still a copy the story was reported in, and its agency is named.
         """
@@ -673,7 +723,7 @@ class PublicReader:
             seen = {c.source_id}
             others: list[OtherCopy] = []
             for m in members.get(c.story_id, []):
-                if m.item_id != c.item_id and m.source_id not in seen:
+                if m.item_id != c.item_id and m.source_id not in seen and m.language == c.language:
                     seen.add(m.source_id)
                     others.append(m)
             out[c.short_id] = others
@@ -697,23 +747,36 @@ class PublicReader:
         for r in best_first(rows, self.policy):
             out.setdefault(int(r.story_id), []).append(
                 OtherCopy(
-                    int(r.id), r.short_id, r.source_id, copy_path(r.section, r.slug, r.short_id)
+                    int(r.id),
+                    r.short_id,
+                    r.source_id,
+                    copy_path(r.section, r.slug, r.short_id),
+                    r.language,
                 )
             )
         return out
 
     def lead_path(self, short_id: str, now: datetime) -> str | None:
         """Where a suppressed copy's URL redirects: its story's lead, public at `now`."""
+        lead = self.lead_of(short_id, now)
+        return lead.path if lead is not None else None
+
+    def lead_of(self, short_id: str, now: datetime) -> OtherCopy | None:
+        """A suppressed copy's story's lead in its language, public at `now` (None: the copy
+        leads, or no copy does)."""
         with self._connect() as conn:
-            sid = conn.execute(
-                select(items.c.story_id).where(items.c.short_id == short_id)
-            ).scalar()
-        if sid is None:
+            row = conn.execute(
+                select(items.c.story_id, items.c.language).where(items.c.short_id == short_id)
+            ).first()
+        if row is None or row.story_id is None:
             return None
-        members = self._public_members([int(sid)], now).get(int(sid), [])
+        sid = int(row.story_id)
+        members = [
+            m for m in self._public_members([sid], now).get(sid, []) if m.language == row.language
+        ]
         if not members or members[0].short_id == short_id:
             return None
-        return members[0].path
+        return members[0]
 
     # --- what changes when -------------------------------------------------------------------
 
@@ -751,15 +814,19 @@ class PublicReader:
 
     # --- sitemaps ---------------------------------------------------------------------------
 
-    def recent_for_news(self, now: datetime, since: datetime, limit: int) -> list[SitemapEntry]:
-        """Listed copies that became public in [`since`, `now`], newest first, at most
-        `limit`, with their headlines: the Google News sitemap. Walks the `public_from` index
-        back from `now` (an embargoed copy counts from its embargo's end, when the public first
-        saw it), so its cost is the window's copies, never the archive's."""
-        q = _news_query(self.policy.mode)
+    def recent_for_news(
+        self, now: datetime, since: datetime, limit: int, language: str | None = None
+    ) -> list[SitemapEntry]:
+        """Listed copies (in `language`, if given) that became public in [`since`, `now`],
+        newest first, at most `limit`, with their headlines: the Google News sitemap. Walks the
+        `public_from` index back from `now` (an embargoed copy counts from its embargo's end,
+        when the public first saw it), so its cost is the window's copies, never the
+        archive's."""
+        q = _news_query(self.policy.mode, language is not None)
         headlines: dict[int, str] = {}
+        params = {"now": now, "since": since, "limit": limit, "language": language}
         with self._connect() as conn:
-            rows = conn.execute(q, {"now": now, "since": since, "limit": limit}).all()
+            rows = conn.execute(q, params).all()
             wanted = [r.current_version_id for r in rows]
             for start in range(0, len(wanted), _IN_CHUNK):
                 chunk = wanted[start : start + _IN_CHUNK]
@@ -770,58 +837,81 @@ class PublicReader:
             if r.current_version_id in headlines
         ]
 
-    def sitemap_months(self, now: datetime) -> list[datetime]:
-        """The months (their first moment, UTC) with a listed copy at `now`, oldest first: one
-        probe for the oldest listed copy, then one index probe per month."""
+    def sitemap_months(self, now: datetime, language: str | None = None) -> list[datetime]:
+        """The months (their first moment, UTC) with a listed copy (in `language`, if given)
+        at `now`, oldest first: one probe for the oldest listed copy, then one index probe
+        per month."""
+        by_language = language is not None
         first = (
             select(items.c.published_at)
-            .where(*_sitemap_filters(self.policy.mode))
+            .where(*_sitemap_filters(self.policy.mode, by_language))
             .order_by(items.c.published_at.asc())
             .limit(1)
         )
-        probe = _month_probe(self.policy.mode)
+        probe = _month_probe(self.policy.mode, by_language)
         out: list[datetime] = []
         with self._connect() as conn:
-            oldest = conn.execute(first, {"now": now}).scalar()
+            oldest = conn.execute(first, {"now": now, "language": language}).scalar()
             if oldest is None:
                 return out
             month = month_start(oldest)
             while month <= now:
                 following = next_month(month)
-                if conn.execute(probe, {"now": now, "start": month, "end": following}).first():
+                params = {"now": now, "start": month, "end": following, "language": language}
+                if conn.execute(probe, params).first():
                     out.append(month)
                 month = following
         return out
 
-    def month_files(self, now: datetime, month: datetime, per_file: int, most: int) -> int:
+    def month_files(
+        self,
+        now: datetime,
+        month: datetime,
+        per_file: int,
+        most: int,
+        language: str | None = None,
+    ) -> int:
         """How many files of `per_file` copies the listed copies of the month starting at
         `month` fill at `now` (at most `most`). Ids are distinct positive numbers, so on a
         site whose largest id is at most `per_file` no month fills more than one, and the
         answer costs one probe; otherwise the month is counted, which reads its range of the
         listing index (the index alone, no table row) up to `per_file * most` entries: the
         caller had better remember the answer."""
-        params = {"now": now, "start": month, "end": next_month(month)}
+        params = {"now": now, "start": month, "end": next_month(month), "language": language}
+        by_language = language is not None
         with self._connect() as conn:
             if (conn.execute(_LAST_ID).scalar() or 0) <= per_file:
-                found = conn.execute(_month_probe(self.policy.mode), params).first()
+                found = conn.execute(_month_probe(self.policy.mode, by_language), params).first()
                 return 0 if found is None else 1
-            q = _month_count(self.policy.mode)
+            q = _month_count(self.policy.mode, by_language)
             size = int(conn.execute(q, {**params, "cap": per_file * most}).scalar() or 0)
         return -(-size // per_file)
 
     def sitemap_month(
-        self, now: datetime, month: datetime, *, skip: int, limit: int
+        self,
+        now: datetime,
+        month: datetime,
+        *,
+        skip: int,
+        limit: int,
+        language: str | None = None,
     ) -> list[SitemapEntry]:
         """The listed copies published in the month starting at `month` (UTC), newest first,
         `limit` of them after the first `skip`: one file of a month's sitemap. Reads the
         listing index over that month only; headlines are not read (a sitemap of a month
         names addresses and times)."""
-        params = {"now": now, "start": month, "end": next_month(month), "limit": limit}
+        params = {
+            "now": now,
+            "start": month,
+            "end": next_month(month),
+            "limit": limit,
+            "language": language,
+        }
         with self._connect() as conn:
             # as in `month_files`: on a site of no more than `limit` copies, a month is one
             # file, read whole
             ordered = skip > 0 or (conn.execute(_LAST_ID).scalar() or 0) > limit
-            q = _month_query(self.policy.mode, ordered)
+            q = _month_query(self.policy.mode, ordered, language is not None)
             rows = conn.execute(q, {**params, "skip": skip} if ordered else params).all()
         entries = [_sitemap_entry(r) for r in rows]
         if not ordered:

@@ -58,6 +58,18 @@ def picture_problems(engine: Engine, since: datetime) -> dict[str, tuple[int, st
     return out
 
 
+def languages_since(engine: Engine, since: datetime) -> dict[str | None, int]:
+    """Per language: copies first seen since `since` (along the arrival index), so `/health`
+    can say how many went to a language no edition publishes."""
+    q = (
+        select(items.c.language, func.count())
+        .where(items.c.first_seen_at >= since)
+        .group_by(items.c.language)
+    )
+    with engine.connect() as conn:
+        return {language: int(n) for language, n in conn.execute(q)}
+
+
 def database_answers(engine: Engine) -> bool:
     """Whether a query gets through right now; never raises."""
     try:

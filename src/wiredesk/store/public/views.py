@@ -222,11 +222,42 @@ class Cursor:
 
 @dataclass(frozen=True, slots=True)
 class Scope:
-    """Which list: the whole site, a section, an agency's copies, or an originator's."""
+    """Which list: the whole site, a section, an agency's copies, or an originator's; and in
+    which language (an edition's lists hold only its language's copies; None: every
+    language, as operators see them)."""
 
     section: str | None = None
     source_id: str | None = None
     originator: str | None = None
+    language: str | None = None
+
+    def tag(self) -> str:
+        """The page-cache tag of this list: what a write that changes it says (`scope_tags`)."""
+        if self.section is not None:
+            kind = f"section:{self.section}"
+        elif self.source_id is not None:
+            kind = f"source:{self.source_id}"
+        elif self.originator is not None:
+            kind = f"originator:{normalize_name(self.originator)}"
+        else:
+            kind = "home"
+        return f"{kind}@{self.language}" if self.language else kind
+
+
+def scope_tags(
+    section: str, source_id: str, originator: str | None, language: str | None
+) -> set[str]:
+    """The tags of every list a copy with these columns may appear in: its language's whole
+    list, its section's, its agency's and its originator's (`Scope.tag` of each). A change to
+    an English copy so drops the English edition's pages and leaves the Hindi ones alone."""
+    scopes = [
+        Scope(language=language),
+        Scope(section=section, language=language),
+        Scope(source_id=source_id, language=language),
+    ]
+    if originator:
+        scopes.append(Scope(originator=originator, language=language))
+    return {s.tag() for s in scopes}
 
 
 EVERYTHING = Scope()  # the whole site's list
@@ -305,6 +336,7 @@ class OtherCopy:
     short_id: str
     source_id: str
     path: str  # the article path of this copy
+    language: str | None = None
 
 
 @dataclass(slots=True, frozen=True)

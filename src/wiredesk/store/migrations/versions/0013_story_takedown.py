@@ -7,7 +7,7 @@ Kept on `stories` (read by primary key when a copy's visibility is computed), no
 copy: a copy joining the story, or a story merged into it, inherits it without a copy of it.
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 """
 
 import sqlalchemy as sa
@@ -16,7 +16,7 @@ from alembic import op
 from wiredesk.store.schema import UTCDateTime
 
 revision = "0013"
-down_revision = "0011"  # 0012 (editions) when it lands
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape
 from sqlalchemy import delete
 
 from tests.e2e.test_duplicates_policy import HEADLINE, make_settings, seed_lines
+from tests.store.store_support import audit_log_opened
 from wiredesk.config import Settings
 from wiredesk.ingest.accept import accept
 from wiredesk.model import Envelope, Transport
@@ -103,6 +104,6 @@ def named(*stories: Iterable[Copy]) -> Partition:
 
 def wipe(db: Database) -> None:
     """Empty every table, so one database can replay a set of copies from the start."""
-    with db.engine.begin() as conn:
+    with db.engine.begin() as conn, audit_log_opened(conn):
         for table in reversed(metadata.sorted_tables):
             conn.execute(delete(table))

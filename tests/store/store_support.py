@@ -3,6 +3,8 @@ copy saved at a given minute, grouping as syndication does it, and what the list
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from itertools import count
 from typing import Any
@@ -87,3 +89,23 @@ def three_wires(store: Database) -> tuple[str, str, str]:
     ani = save(store, "ani", "a1", 20)
     group(store, ians, pti, ani)
     return ians, pti, ani
+
+
+@contextlib.contextmanager
+def audit_log_opened(conn: Any) -> Iterator[None]:
+    """The audit log's append-only triggers (migration 0014) set aside for the block, for a
+    test that empties every table to start over: nothing else may change or delete entries."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
+        yield
+        return
+    kept = list(
+        conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'"
+        )
+    )
+    for name, _ in kept:
+        conn.exec_driver_sql(f"DROP TRIGGER {name}")
+    yield
+    for _, sql in kept:
+        conn.exec_driver_sql(sql)

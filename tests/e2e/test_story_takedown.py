@@ -62,7 +62,8 @@ class Site:
             for s in ("ians", "pti", "ani")
         )
         self.cfg.write_text(
-            '[site]\nname = "Wire Desk"\nlanguage = "en"\n'
+            # the seed's copies are Hindi: a Hindi site publishes them (one language per list)
+            '[site]\nname = "Wire Desk"\nlanguage = "hi"\n'
             f'base_url = "{BASE}"\ntimezone = "Asia/Kolkata"\n'
             f'data_dir = "{tmp_path}"\ndatabase = "{db_url}"\nduplicates = "{policy}"\n\n'
             '[sections]\nvidesh = "विदेश"\n\n' + sources,
@@ -144,7 +145,7 @@ def test_kill_takes_every_copy_down_everywhere_and_later_copies_stay_down(
     for path in (ians, pti):
         gone = site.client.get(path)
         assert gone.status_code == 410
-        assert "This story has been withdrawn by the editors." in gone.text
+        assert "यह खबर संपादकों ने वापस ले ली है।" in gone.text  # withdrawn by the editors
         assert HEADLINE not in gone.text
     assert {r["state"] for r in site.copies().values()} == {"withdrawn"}
 
@@ -185,7 +186,7 @@ def test_kill_copy_keeps_the_story_up_with_the_other_copy_leading(site: Site) ->
     )
     gone = site.client.get(ians)
     assert gone.status_code == 410
-    assert "This story has been taken down by the editors." in gone.text
+    assert "यह खबर संपादकों ने हटा दी है।" in gone.text  # taken down by the editors
     assert site.client.get(pti).status_code == 200
     after = site.seen()
     assert ids["ians"] not in after and pti in after

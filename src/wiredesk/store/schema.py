@@ -208,6 +208,7 @@ items = Table(
     Index("ix_items_language_listing", "language", *_LISTING),
     Index("ix_items_language_section_listing", "language", "section", *_LISTING),
     Index("ix_items_language_source_listing", "language", "source_id", *_LISTING),
+    Index("ix_items_source_listing", "source_id", *_LISTING),  # the API, every language
     Index("ix_items_language_originator_listing", "language", "originator", *_LISTING),
     Index(None, "public_from"),
     Index(None, "outranked_at"),

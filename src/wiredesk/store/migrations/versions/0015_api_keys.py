@@ -40,9 +40,17 @@ def upgrade() -> None:
     )
     op.create_index("ix_items_killed_at", "items", ["killed_at"])
     op.create_index("ix_items_updated_at", "items", ["updated_at"])
+    # An agency's copies in every language, newest first: the API lists a source across
+    # editions, and the language-led listing indexes (0012) cannot give that order.
+    op.create_index(
+        "ix_items_source_listing",
+        "items",
+        ["source_id", "published_at", "id", "public_from", "outranked_at"],
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_items_source_listing", table_name="items")
     op.drop_index("ix_items_updated_at", table_name="items")
     op.drop_index("ix_items_killed_at", table_name="items")
     op.drop_table("api_keys")

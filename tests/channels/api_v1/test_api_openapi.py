@@ -55,6 +55,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     app = site_app(make_settings(Path(tmp), "hi"), db, clock=Clock())
     yield {"app": app, "key": key, "short_ids": sorted({c.short_id for c in saved})}
     db.close()
+    # schemathesis keeps one event-loop thread for ASGI apps until the interpreter exits; stop
+    # it here, so no later test runs beside a stray thread (ingest forks its worker only from a
+    # process with one thread: tests/ingest/test_workers.py)
+    from schemathesis.python import asgi as schemathesis_asgi
+
+    schemathesis_asgi._shutdown()
 
 
 def run(operation: Any, headers: dict[str, str], **fixed: Any) -> None:

@@ -198,6 +198,28 @@ def test_a_new_sqlite_database_has_16_kb_pages_and_an_old_one_keeps_its_own(
     old.engine.dispose()
 
 
+def test_processes_opening_a_new_sqlite_file_together_all_open_it(tmp_path: Path) -> None:
+    """Each switches the new file to WAL; SQLite answers the losers "database is locked"
+    without waiting (CI saw one of two `ingest --once` exit 2 on it). Eight processes, a few
+    rounds: every one opens the database, migrated once."""
+    import subprocess
+    import sys
+
+    code = "import sys; from wiredesk.store.database import Database; Database.open(sys.argv[1])"
+    for round_ in range(4):
+        url = f"sqlite:///{tmp_path / f'round{round_}.db'}"
+        children = [
+            subprocess.Popen([sys.executable, "-c", code, url], stderr=subprocess.PIPE, text=True)
+            for _ in range(8)
+        ]
+        for child in children:
+            _, err = child.communicate(timeout=120)
+            assert child.returncode == 0, err[-2000:]
+        with sqlite3.connect(tmp_path / f"round{round_}.db") as raw:
+            assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+            assert raw.execute("SELECT count(*) FROM alembic_version").fetchone()[0] == 1
+
+
 def test_a_postgresql_url_without_the_driver_says_which_extra_to_install(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

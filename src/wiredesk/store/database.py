@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
+import sqlite3
 import threading
 import time
 import uuid
@@ -353,17 +354,38 @@ def _sqlite_progress() -> int:
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     """WAL lets the site read while ingest writes; foreign keys are off by default in SQLite."""
     cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA busy_timeout=30000")
     # Pages of 16 KB for a new database (an existing one keeps its size): a version's body
     # (~8 KB of HTML and as much text in UTF-8) then fits in one or two pages instead of a
     # chain of 4 KB overflow pages, which bench/ingest.py showed in every item's save.
     cur.execute("PRAGMA page_size=16384")
-    cur.execute("PRAGMA journal_mode=WAL")
+    _enter_wal(cur)
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
     cur.close()
     # a request's queries stop when its time is up or it is cancelled (store/public/deadline.py)
     dbapi_conn.set_progress_handler(_sqlite_progress, 4000)
+
+
+def _enter_wal(cur: Any) -> None:
+    """Switch to WAL, waiting for other processes rather than failing on them.
+
+    Two processes opening a new database together both ask for WAL; the switch needs the
+    database to itself, and SQLite answers "database is locked" at once, without calling
+    the busy handler, when the other holds it (CI met it: one of two `ingest --once` on a
+    new SQLite file exited 2). Once either has switched, the mode is stored in the file and
+    asking again is a no-op, so a short wait always ends.
+    """
+    waited = 0.0
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or waited >= 30.0:
+                raise
+        time.sleep(0.02)
+        waited += 0.02
 
 
 # The newest migration (`migrations/versions/`); a test holds it equal to Alembic's head.

@@ -133,6 +133,8 @@ PHASES = (
     ("insert rows", "wiredesk.store.ledger.copies", "insert_many", "create"),
     ("next ids", "wiredesk.store.ledger.copies", "next_ids_of", "create"),
     ("version rows", "wiredesk.store.ledger.copies", "version_row", "create"),
+    ("search keys", "wiredesk.store.ledger.search_index", "key_of", "create"),
+    ("search index", "wiredesk.store.ledger.search_index", "add", "create"),
     ("new-copy tags", "wiredesk.store.ledger.copies", "_note_new", "save"),
     ("changes log", "wiredesk.store.ledger.changes", "record", "save"),
     ("group", "wiredesk.ingest.accept", "group_in", "accept"),

@@ -7,8 +7,10 @@ subheadline, summary and body, with filter tokens for the copy's section, agency
 originator. Visibility is not in the key: search applies the gate's columns of `items` as the
 lists do, so a kill, a withheld version or an embargo changes results with no write here.
 
-The database's own index follows the key table: SQLite's FTS5 table by triggers, PostgreSQL's
-generated tsvector column (migration 0010).
+The database's own index follows the key table: on SQLite, a new key enters the FTS5 table
+from here, in the same transaction (migration 0016 says why not by a trigger), while changed
+and deleted keys are followed by triggers; on PostgreSQL the index is a generated tsvector
+column (migration 0010).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, update
 
 from wiredesk.store.bulk import insert_many
-from wiredesk.store.schema import search_keys
+from wiredesk.store.schema import SEARCH_INDEX, search_keys
 from wiredesk.text.search_keys import story_key
 
 # The version's texts that are searched, in the order they enter the key.
@@ -60,8 +62,11 @@ def month_of(when: datetime) -> str:
 
 
 def add(conn: Connection, rows: Iterable[tuple[int, str]]) -> None:
-    """Keys of new copies: (item id, key) each, in one statement."""
+    """Keys of new copies: (item id, key) each, in one statement (two on SQLite: the key
+    and its FTS5 entry)."""
+    rows = list(rows)
     insert_many(conn, search_keys, [{"item_id": i, "key": k} for i, k in rows])
+    _index_new(conn, rows)
 
 
 def replace(conn: Connection, item_id: int, key: str) -> None:
@@ -72,3 +77,11 @@ def replace(conn: Connection, item_id: int, key: str) -> None:
     ).rowcount
     if not done:
         conn.execute(insert(search_keys).values(item_id=item_id, key=key))
+        _index_new(conn, [(item_id, key)])
+
+
+def _index_new(conn: Connection, rows: list[tuple[int, str]]) -> None:
+    """SQLite: the FTS5 entries of keys just inserted (PostgreSQL's index is a column of the
+    key's own row)."""
+    if rows and conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(f"INSERT INTO {SEARCH_INDEX} (rowid, key) VALUES (?, ?)", rows)

@@ -210,6 +210,7 @@ def _save_batch(
                 envelope_id,
                 auto_publish=source.auto_publish,
                 now=env.received_at,
+                words=[r.words for r in ready],
             )
             if grouped:
                 _, tags = group_in(conn, db, items, saved, env.received_at, fingerprints)

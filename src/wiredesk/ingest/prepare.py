@@ -18,6 +18,7 @@ from wiredesk.errors import FormatError
 from wiredesk.ingest import completeness
 from wiredesk.ingest.outcomes import one_line
 from wiredesk.model import Envelope, Item
+from wiredesk.store.ledger import search_index
 from wiredesk.store.ledger.quarantine import store_refusal
 from wiredesk.syndication.engine import Fingerprint, fingerprint
 
@@ -31,6 +32,7 @@ class Ready:
     index: int  # its position in the payload
     item: Item  # as processed
     fingerprint: Fingerprint | None = None  # None: grouping computes it when it needs it
+    words: str | None = None  # its folded search words; None: the writer folds them
 
 
 @dataclass(slots=True)
@@ -64,8 +66,8 @@ def prepare(
     fingerprints: bool = False,
 ) -> Prepared:
     """Parse `env` and process its items. `fingerprints`: also fingerprint every ready item
-    (worth it where this runs beside the writer; inline, grouping fingerprints only the
-    items that changed)."""
+    and fold its search words (worth it where this runs beside the writer; inline, grouping
+    fingerprints only the items that changed, and the store folds the words of new copies)."""
     try:
         result = formats.parse(env, source.format)
     except Exception as e:  # a malformed document, or a parser bug: either way, this payload
@@ -109,6 +111,7 @@ def prepare(
                 ready.fingerprint = fingerprint(it.headline, it.body_text, it.language)
             except Exception:  # grouping tries again, and copes (it never fails ingest)
                 log.debug("fingerprinting item %r failed", it.guid, exc_info=True)
+            ready.words = search_index.words_of(it)
     return prepared
 
 

@@ -198,6 +198,13 @@ def filter_token(kind: str, value: str) -> str:
 def story_key(texts: Iterable[str | None], facts: dict[str, str | None]) -> str:
     """The stored key of a copy: the folded words of its texts (headline, summary, body …),
     at most MAX_KEY_CHARS of them, then a filter token for each fact that has a value."""
+    return keyed_with(story_words(texts), facts)
+
+
+def story_words(texts: Iterable[str | None]) -> str:
+    """The words part of a story's key: folded, at most MAX_KEY_CHARS. Apart from the
+    filter tokens because it is the costly part (most of a millisecond for a long body) and
+    needs nothing but the text: ingest's worker process makes it beside the writer."""
     words: list[str] = []
     for text in texts:
         if text:
@@ -205,6 +212,11 @@ def story_key(texts: Iterable[str | None], facts: dict[str, str | None]) -> str:
     key = " ".join(words)
     if len(key) > MAX_KEY_CHARS:  # whole words only
         key = key[: MAX_KEY_CHARS + 1].rsplit(" ", 1)[0]
+    return key
+
+
+def keyed_with(key: str, facts: dict[str, str | None]) -> str:
+    """`story_words`' result with a filter token for each fact that has a value."""
     tokens = [filter_token(kind, value) for kind, value in facts.items() if value]
     return " ".join([key, *tokens]) if key else " ".join(tokens)
 

@@ -103,6 +103,7 @@ def save_in(
     *,
     auto_publish: bool = True,
     now: datetime | None = None,
+    words: Sequence[str | None] | None = None,
 ) -> tuple[list[SaveOutcome], Saved]:
     """Save processed items of one envelope in the caller's transaction, which must hold the
     write lock (`begin_write`) and, once committed, call `announce` on what this returns.
@@ -111,6 +112,9 @@ def save_in(
 
     A version that is older than the current one (by the source's version number, else by
     the source's time) is kept in history but does not replace what is shown.
+
+    `words`, when given, holds each item's folded search words (`search_index.words_of`),
+    made beforehand by ingest's worker process; None (or a None in it) folds them here.
     """
     now = now or utcnow()
     outcomes: list[SaveOutcome | None] = [None] * len(new_items)
@@ -126,7 +130,10 @@ def save_in(
             fresh.append(i)
     if fresh:
         batch = [new_items[i] for i in fresh]
-        created = _create_many(conn, source_id, batch, envelope_id, auto_publish, now, taken)
+        batch_words = [words[i] for i in fresh] if words is not None else [None] * len(fresh)
+        created = _create_many(
+            conn, source_id, batch, envelope_id, auto_publish, now, taken, batch_words
+        )
         for i, out in zip(fresh, created, strict=True):
             outcomes[i] = out
         saved.tags |= _note_new(conn, db, batch, source_id, now)
@@ -210,6 +217,7 @@ def _create_many(
     auto_publish: bool,
     now: datetime,
     taken: set[str],
+    words: list[str | None],
 ) -> list[SaveOutcome]:
     short_ids = free_short_ids(conn, source_id, [it.guid for it in batch], taken)
     state = (ItemState.PUBLISHED if auto_publish else ItemState.HELD).value
@@ -274,9 +282,10 @@ def _create_many(
                 language=row["language"],
                 originator=row["originator"],
                 published_at=row["published_at"],
+                words=folded,
             ),
         )
-        for it, row in zip(batch, item_rows, strict=True)
+        for it, row, folded in zip(batch, item_rows, words, strict=True)
     ]
     with pipelined(conn):  # writes whose answers nothing waits for: one round trip
         insert_many(conn, items, item_rows)

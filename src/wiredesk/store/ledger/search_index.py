@@ -23,7 +23,7 @@ from sqlalchemy import Connection, insert, update
 
 from wiredesk.store.bulk import insert_many
 from wiredesk.store.schema import SEARCH_INDEX, search_keys
-from wiredesk.text.search_keys import story_key
+from wiredesk.text.search_keys import keyed_with, story_words
 
 # The version's texts that are searched, in the order they enter the key.
 KEY_TEXTS = ("headline", "subheadline", "summary", "body_text")
@@ -37,15 +37,15 @@ def key_of(
     language: str | None,
     originator: str | None,
     published_at: datetime,
+    words: str | None = None,
 ) -> str:
     """The search key of a copy: its version's texts (a row or an `Item`, read by the names
     of KEY_TEXTS) and its facts, which become filter tokens. `originator` as `items` keeps it
     (normalized), so a query's filter names the same token; `published_at` as `items` keeps
-    it (its month, in UTC, is a token: `month_of`)."""
-    if isinstance(texts, Mapping):
-        parts = [texts.get(name) for name in KEY_TEXTS]
-    else:
-        parts = [getattr(texts, name, None) for name in KEY_TEXTS]
+    it (its month, in UTC, is a token: `month_of`). `words`: `words_of(texts)`, when it was
+    made already (by ingest's worker)."""
+    if words is None:
+        words = words_of(texts)
     facts = {
         "section": section,
         "source": source_id,
@@ -53,7 +53,14 @@ def key_of(
         "originator": originator,
         "month": month_of(published_at),
     }
-    return story_key(parts, facts)
+    return keyed_with(words, facts)
+
+
+def words_of(texts: Mapping[str, Any] | Any) -> str:
+    """The folded words of a version's texts (a row or an `Item`), the costly part of a key."""
+    if isinstance(texts, Mapping):
+        return story_words(texts.get(name) for name in KEY_TEXTS)
+    return story_words(getattr(texts, name, None) for name in KEY_TEXTS)
 
 
 def month_of(when: datetime) -> str:

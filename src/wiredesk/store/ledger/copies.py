@@ -130,7 +130,9 @@ def save_in(
             fresh.append(i)
     if fresh:
         batch = [new_items[i] for i in fresh]
-        batch_words = [words[i] for i in fresh] if words is not None else [None] * len(fresh)
+        batch_words: list[str | None] = (
+            [words[i] for i in fresh] if words is not None else [None] * len(fresh)
+        )
         created = _create_many(
             conn, source_id, batch, envelope_id, auto_publish, now, taken, batch_words
         )

@@ -101,11 +101,31 @@ TRAILER = (
 )
 
 
+def _vocabulary() -> list[str]:
+    """Every word of the sentence parts, once: what `varied` sentences are drawn from."""
+    words = {w for part in (*SUBJECTS, *VERBS, *CLAIMS, *TAILS, *PLACES) for w in part.split()}
+    return sorted(w.strip("।,") for w in words if w.strip("।,"))
+
+
+VOCABULARY = _vocabulary()
+
+
 def story(
-    rng: random.Random, n: int, when: datetime, paragraphs: tuple[int, int] = (5, 9)
+    rng: random.Random,
+    n: int,
+    when: datetime,
+    paragraphs: tuple[int, int] = (5, 9),
+    varied: bool = False,
 ) -> tuple[str, str]:
     """A story of `paragraphs` (at least, at most) paragraphs: (5, 9) is about 8 KB of RSS
-    item, (2, 4) about 4 KB."""
+    item, (2, 4) about 4 KB.
+
+    The sentences are assembled from a few dozen parts, so the same whole sentence recurs in
+    thousands of stories: a worst case for the near-duplicate engine, which treats a sentence
+    shared by many stories as boilerplate and compares candidates that share word runs.
+    `varied` draws each sentence's words at random from the parts' vocabulary instead, so
+    stories share words but almost never a sentence or a run of three words, as different
+    stories of a real wire do; length and script stay as they were."""
     place, subject = rng.choice(PLACES), rng.choice(SUBJECTS)
     headline = rng.choice(HEADS).format(s=subject, p=place) + f" ({n})"
     paras = []
@@ -113,6 +133,9 @@ def story(
     for p in range(rng.randint(*paragraphs)):
         sents = []
         for _ in range(rng.randint(2, 4)):
+            if varied:
+                sents.append(_varied_sentence(rng) + " " + _varied_sentence(rng))
+                continue
             sents.append(
                 f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(CLAIMS)}। "
                 f"{rng.choice(TAILS)}"
@@ -122,6 +145,10 @@ def story(
     if n % 5 == 0:
         body += "".join(f"<p>{escape(line)}</p>" for line in TRAILER.split("\n"))
     return headline, body
+
+
+def _varied_sentence(rng: random.Random) -> str:
+    return " ".join(rng.choice(VOCABULARY) for _ in range(rng.randint(8, 12))) + "।"
 
 
 def rss(items: list[str]) -> str:
@@ -141,6 +168,7 @@ def write_corpus(
     per_file: int = 500,
     seed: int = 7,
     paragraphs: tuple[int, int] = (5, 9),
+    varied: bool = False,
 ) -> list[Path]:
     """Write `total` items in RSS files of `per_file` items; returns the file paths."""
     rng = random.Random(seed)
@@ -149,7 +177,7 @@ def write_corpus(
     files, batch = [], []
     for n in range(total):
         when = start + timedelta(minutes=n)
-        headline, body = story(rng, n, when, paragraphs)
+        headline, body = story(rng, n, when, paragraphs, varied)
         batch.append(
             f"<item><title>{escape(headline)}</title>"
             f"<link>https://wire.example/story/{n}</link>"

@@ -46,9 +46,12 @@ sys.path.insert(0, str(HERE))
 
 from hindi_corpus import write_corpus  # noqa: E402
 
-SHAPES = {  # name: (items, items per file, paragraphs per story)
-    "4k": (10_000, 100, (2, 4)),
-    "8k": (10_000, 500, (5, 9)),
+SHAPES = {  # name: (items, items per file, paragraphs per story, varied sentences)
+    "4k": (10_000, 100, (2, 4), False),
+    "8k": (10_000, 500, (5, 9), False),
+    # the same, with sentences that do not recur across stories (hindi_corpus.story says why)
+    "4k-varied": (10_000, 100, (2, 4), True),
+    "8k-varied": (10_000, 500, (5, 9), True),
 }
 WIREDESK = str(Path(sys.executable).parent / "wiredesk")
 FEEDPARSER = """
@@ -64,10 +67,10 @@ print(json.dumps({"items": n, "seconds": time.perf_counter() - t0}))
 
 
 def corpus(shape: str, root: Path) -> Path:
-    total, per_file, paragraphs = SHAPES[shape]
+    total, per_file, paragraphs, varied = SHAPES[shape]
     folder = root / f"corpus-{shape}"
     if not folder.exists():
-        write_corpus(folder, total=total, per_file=per_file, paragraphs=paragraphs)
+        write_corpus(folder, total=total, per_file=per_file, paragraphs=paragraphs, varied=varied)
     return folder
 
 

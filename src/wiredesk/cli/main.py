@@ -25,7 +25,7 @@ from typing import Any
 
 import click
 
-from wiredesk.cli import apikey, editorial, ops, parse, serve, users
+from wiredesk.cli import apikey, archive, editorial, ops, parse, serve, users
 from wiredesk.cli.output import EXIT_BUG, EXIT_OUTAGE, EXIT_USER_ERROR
 from wiredesk.errors import Outage, WiredeskError
 from wiredesk.version import __version__
@@ -162,6 +162,7 @@ for _command in (
     editorial.approve,
     users.user,
     apikey.apikey,
+    archive.archive,
 ):
     cli.add_command(_command)
 

@@ -66,6 +66,18 @@ def reprocess_envelope(settings: Settings, db: Database, envelope_id: int) -> Re
             f"envelope {envelope_id} came from source {row['source_id']!r}, which is no longer "
             f"in {settings.path}; add the source back to reprocess its payloads"
         )
+    if row["payload"] is None:
+        pruned = row["payload_pruned_at"]
+        where = (
+            f"moved to {row['payload_moved_to']}; put it back with "
+            f"`wiredesk archive restore {envelope_id}`"
+            if row["payload_moved_to"]
+            else "deleted (`wiredesk archive prune --delete`); it cannot be read again"
+        )
+        raise WiredeskError(
+            f"envelope {envelope_id}: its payload left the database on {pruned:%Y-%m-%d} "
+            f"and was {where}"
+        )
     env = Envelope(
         source_id=row["source_id"],
         payload=row["payload"],

@@ -140,6 +140,9 @@ envelopes = Table(
     Column("format", String(16)),
     Column("item_count", Integer, nullable=False, default=0),
     Column("processed_at", UTCDateTime),
+    # set when the raw bytes left the database (`wiredesk archive prune`, migration 0017)
+    Column("payload_pruned_at", UTCDateTime),
+    Column("payload_moved_to", Text),  # the file that holds them; None: deleted
     UniqueConstraint("source_id", "sha256"),
 )
 

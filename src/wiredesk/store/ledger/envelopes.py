@@ -126,12 +126,15 @@ def finish(
 
 
 def get(db: Database, envelope_id: int) -> dict[str, Any] | None:
-    """The envelope's bookkeeping and, under "payload", the raw bytes as received."""
+    """The envelope's bookkeeping and, under "payload", the raw bytes as received (None
+    when they were pruned: "payload_pruned_at" and "payload_moved_to" say when and where)."""
     with db.engine.connect() as conn:
         row = conn.execute(
             select(envelopes, envelope_payloads.c.payload)
             .select_from(
-                envelopes.join(envelope_payloads, envelope_payloads.c.envelope_id == envelopes.c.id)
+                envelopes.outerjoin(
+                    envelope_payloads, envelope_payloads.c.envelope_id == envelopes.c.id
+                )
             )
             .where(envelopes.c.id == envelope_id)
         ).first()

@@ -95,9 +95,7 @@ def test_filters_by_who_action_and_dates(audit_site: DeskSite) -> None:
         ("2026-03-02", "editor asha"),
     ]
     assert shown("who=agency+wire") == [("2026-03-04", "agency wire")]
-    assert shown("action=approve&from=2026-03-03&to=2026-03-04") == [
-        ("2026-03-03", "editor bina")
-    ]
+    assert shown("action=approve&from=2026-03-03&to=2026-03-04") == [("2026-03-03", "editor bina")]
     assert shown("who=Asha&from=2026-03-03") == [
         ("2026-03-05", "editor asha"),
         ("2026-03-03", "editor asha"),

@@ -89,7 +89,8 @@ def test_rejecting_keeps_the_copy_off_for_good_with_the_reason(held_site: DeskSi
         editor, "/desk/held", f"/desk/held/{target}/reject", reason="not verified by anyone"
     )
     assert rejected.status_code == 303
-    assert "Rejected: the copy will not be published." in editor.get("/desk/held?done=rejected").text
+    notice = editor.get(rejected.headers["location"]).text
+    assert "Rejected: the copy will not be published." in notice
     assert desk_queue.held(held_site.db) == []
     assert public_headlines(held_site) == []
     # approving it afterwards (an old page) does nothing, and says so
@@ -157,7 +158,10 @@ def test_the_fix_can_go_with_the_approval_in_one_form(held_site: DeskSite) -> No
     editor = held_site.signed_in("asha")
     target = item_id(held_site, "w-1")
     done = post(
-        editor, "/desk/held", f"/desk/held/{target}/approve", headline="Final headline",
+        editor,
+        "/desk/held",
+        f"/desk/held/{target}/approve",
+        headline="Final headline",
         section="world",
     )
     assert done.status_code == 303

@@ -23,7 +23,7 @@ from wiredesk.store.public.reader import PublicReader
 class Unavailable(BaseHTTPRequestHandler):
     """An agency's feed server that is down."""
 
-    def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+    def do_GET(self) -> None:
         self.send_response(503)
         self.send_header("content-length", "0")
         self.end_headers()
@@ -115,7 +115,7 @@ def test_each_source_shows_its_settings_and_health(sources_site: DeskSite) -> No
     assert "backing off: 2 failures in a row" in polled
     assert "503" in polled  # the last error, as the poller recorded it
     assert "publish: copies go up as they arrive" in polled
-    assert "Disclaimer</th><td class=\"desk-disclaimer\">none" in polled
+    assert 'Disclaimer</th><td class="desk-disclaimer">none' in polled
     state = source_state.get(sources_site.db, "polled")
     assert state is not None and state.next_poll_at is not None
     assert f"Next poll</th><td>{state.next_poll_at:%Y-%m-%d %H:%M} UTC" in polled

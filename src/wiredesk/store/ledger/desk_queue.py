@@ -113,7 +113,13 @@ def _held_query() -> Any:
             current.c.provenance,
         )
         .select_from(items.join(current, current.c.id == items.c.current_version_id))
-        .where(items.c.state == ItemState.HELD.value, items.c.killed_at.is_(None))
+        .where(
+            # a held copy is never public, so its `public_from` is NULL: that index finds the
+            # few copies not public (held, killed, withheld) without walking the archive
+            items.c.public_from.is_(None),
+            items.c.state == ItemState.HELD.value,
+            items.c.killed_at.is_(None),
+        )
     )
 
 

@@ -8,7 +8,7 @@ import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from tests.store.store_support import NOW, T0, envelope, wire_item
 from wiredesk.store.database import Database
@@ -228,3 +228,48 @@ def test_the_audit_log_read_back_filtered_and_by_key(store: Database) -> None:
     rest = desk_queue.audit_entries(store, limit=2, before=(more[-1].at, more[-1].id))
     assert [e.id for e in page + more + rest] == [e.id for e in every]
     assert desk_queue.audit_actions(store) == ["approve", "kill", "reject", "reprocess"]
+
+
+def test_the_queue_finds_the_held_copies_without_reading_the_archive(store: Database) -> None:
+    """Held copies are a handful among a great many published ones: the queue reads them
+    through the index of copies not public, never a scan of every copy."""
+    for batch in range(10):
+        env = envelope(store, f"archive-{batch}".encode())
+        copies.save(
+            store,
+            "pti",
+            [
+                wire_item(
+                    f"a-{batch}-{n}",
+                    headline=f"पुरानी {batch} {n}",
+                    published_at=T0 + timedelta(minutes=batch * 200 + n),
+                )
+                for n in range(200)
+            ],
+            env,
+            now=T0 + timedelta(minutes=batch),
+        )
+    hold(store, "h1", "h2", "h3", minutes=30)
+    store.refresh_statistics()
+    seen: list[tuple[str, object]] = []
+
+    def note(conn: object, cursor: object, statement: str, params: object, *_: object) -> None:
+        seen.append((statement, params))
+
+    event.listen(store.engine, "before_cursor_execute", note)
+    try:
+        assert [c.guid for c in desk_queue.held(store)] == ["h1", "h2", "h3"]
+    finally:
+        event.remove(store.engine, "before_cursor_execute", note)
+    [(statement, params)] = [s for s in seen if "FROM items" in s[0]]
+    with store.engine.connect() as conn:
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        if store.dialect == "sqlite":
+            cursor.execute("EXPLAIN QUERY PLAN " + statement, params)
+            lines = [str(row[-1]) for row in cursor.fetchall()]
+            assert not [line for line in lines if line.startswith("SCAN items")], lines
+            assert any("ix_items_public_from" in line for line in lines), lines
+        else:
+            cursor.execute("EXPLAIN " + statement, params)
+            lines = [str(row[0]) for row in cursor.fetchall()]
+            assert not [line for line in lines if "Seq Scan on items" in line], lines

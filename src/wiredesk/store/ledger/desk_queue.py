@@ -128,7 +128,10 @@ def held(
 ) -> list[HeldCopy]:
     """Copies waiting for approval, oldest first (by arrival); `after`: the (first seen, id)
     of the last one of the previous page."""
-    q = _held_query().order_by(items.c.first_seen_at, items.c.id).limit(limit)
+    # Sorted after finding them: ordered by the bare column, a planner may walk the index of
+    # arrival times from the oldest copy of the archive, looking for the few held ones.
+    arrival = func.coalesce(items.c.first_seen_at, items.c.first_seen_at)
+    q = _held_query().order_by(arrival, items.c.id).limit(limit)
     if after is not None:
         seen, last = after
         q = q.where(

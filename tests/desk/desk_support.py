@@ -15,6 +15,8 @@ from starlette.testclient import TestClient
 
 from wiredesk.config import Settings, parse_settings
 from wiredesk.desk.accounts import Accounts
+from wiredesk.ingest.accept import accept
+from wiredesk.model import Envelope, Transport
 from wiredesk.runtime.embedded import site_app
 from wiredesk.store.database import Database
 
@@ -63,6 +65,34 @@ class DeskSite:
         return browser
 
 
+def rss(*stories: tuple[str, str], language: str = "en") -> bytes:
+    """An agency's RSS payload with these (guid, headline) stories, filed before `T0`."""
+    items = "".join(
+        f'<item><guid isPermaLink="false">{guid}</guid><title>{title}</title>'
+        "<pubDate>Mon, 02 Mar 2026 08:00:00 GMT</pubDate>"
+        f"<description>NEW DELHI, March 2 (Agency). {title}: the story in full.</description>"
+        "</item>"
+        for guid, title in stories
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
+        "<link>https://agency.example/</link><description>d</description>"
+        f"<language>{language}</language>{items}</channel></rss>"
+    ).encode()
+
+
+def push(
+    site: DeskSite, source_id: str, payload: bytes, *, settings: Settings | None = None
+) -> int:
+    """A payload as the agency pushes it, taken in by ingest under `settings` (the site's
+    by default); returns its envelope id."""
+    settings = settings or site.settings
+    source = settings.source(source_id)
+    assert source is not None
+    env = Envelope(source_id, payload, Transport.PUSH, "push")
+    return accept(settings, site.db, source, env).envelope_id
+
+
 def csrf_of(html: str) -> str:
     found = _CSRF.search(html)
     assert found is not None, "no form token in the page"
@@ -91,6 +121,8 @@ def make_site(
     base_url: str = "http://127.0.0.1:8000",
     database: str | None = None,
     desk: dict[str, Any] | None = None,
+    sources: list[dict[str, Any]] | None = None,
+    sections: dict[str, Any] | None = None,
 ) -> Iterator[DeskSite]:
     settings = parse_settings(
         {
@@ -98,8 +130,11 @@ def make_site(
                 "name": "Desk test",
                 "base_url": base_url,
                 "database": database or f"sqlite:///{tmp_path / 'wiredesk.db'}",
+                "data_dir": str(tmp_path / "data"),
             },
             "desk": {**CHEAP_HASHING, **(desk or {})},
+            "sources": sources or [],
+            "sections": sections or {},
         },
         tmp_path / "wiredesk.toml",
     )

@@ -30,6 +30,14 @@ ROUTES: dict[tuple[str, str], tuple[Role | None, int]] = {
     ("POST", "/desk/users/{name}/disable"): (Role.ADMIN, 303),
     ("POST", "/desk/users/{name}/enable"): (Role.ADMIN, 303),
     ("GET", "/desk/desk.css"): (None, 200),
+    ("GET", "/desk/held"): (Role.VIEWER, 200),
+    # no such copy waiting: refused for what it names, after the role and token checks
+    ("POST", "/desk/held/{item:int}/approve"): (Role.EDITOR, 404),
+    ("POST", "/desk/held/{item:int}/fix"): (Role.EDITOR, 404),
+    ("POST", "/desk/held/{item:int}/reject"): (Role.EDITOR, 404),
+    ("GET", "/desk/sources"): (Role.VIEWER, 200),
+    ("POST", "/desk/sources/reprocess"): (Role.EDITOR, 400),  # an empty form: which payload?
+    ("GET", "/desk/audit"): (Role.VIEWER, 200),
 }
 # What a signed-in browser gets from the open routes, where that differs.
 SIGNED_IN = {
@@ -83,7 +91,7 @@ def _browser(site: DeskSite, identity: str) -> tuple[TestClient, str]:
 def test_the_matrix(matrix_site: DeskSite, method: str, path: str, identity: str) -> None:
     needed, granted = ROUTES[(method, path)]
     browser, token = _browser(matrix_site, identity)
-    url = path.replace("{name}", "target")
+    url = path.replace("{name}", "target").replace("{item:int}", "999")
     answer = browser.get(url) if method == "GET" else browser.post(url, data={"csrf": token})
 
     role = None if identity == "anonymous" else Role(identity)

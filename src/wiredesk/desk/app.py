@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wiredesk.channels.web.security import SECURITY_HEADERS
 from wiredesk.config import Settings
-from wiredesk.desk import pages
+from wiredesk.desk import audit, held, pages, sources
 from wiredesk.desk.guard import Call, Desk, require
 from wiredesk.model import utcnow
 from wiredesk.store.database import Database
@@ -82,14 +82,27 @@ def routes() -> list[Route]:
         Route("/users", pages.add_user, name="desk_add_user", methods=["POST"]),
         Route("/users/{name}/disable", pages.disable_user, name="desk_disable", methods=["POST"]),
         Route("/users/{name}/enable", pages.enable_user, name="desk_enable", methods=["POST"]),
+        Route("/held", held.queue, name="desk_held", methods=["GET"]),
+        Route("/held/{item:int}/approve", held.approve, name="desk_approve", methods=["POST"]),
+        Route("/held/{item:int}/fix", held.fix, name="desk_fix", methods=["POST"]),
+        Route("/held/{item:int}/reject", held.reject, name="desk_reject", methods=["POST"]),
+        Route("/sources", sources.page, name="desk_sources", methods=["GET"]),
+        Route("/sources/reprocess", sources.reprocess, name="desk_reprocess", methods=["POST"]),
+        Route("/audit", audit.page, name="desk_audit", methods=["GET"]),
         Route("/desk.css", stylesheet, name="desk_css", methods=["GET"]),
     ]
 
 
 def desk_app(
-    settings: Settings, db: Database, *, clock: Callable[[], datetime] = utcnow
+    settings: Settings,
+    db: Database,
+    *,
+    clock: Callable[[], datetime] = utcnow,
+    reprocess: sources.Reprocess | None = None,
 ) -> Starlette:
-    """The desk over `db`; mount it at `PREFIX` (`mount`)."""
+    """The desk over `db`; mount it at `PREFIX` (`mount`). `reprocess` reads a stored payload
+    again (ingest's, handed down by the runtime: the desk never imports ingest); without it
+    the sources page sends editors to `wiredesk reprocess`."""
     desk = Desk(settings, db, clock=clock)
 
     async def error(request: Request, exc: Exception) -> Response:
@@ -111,9 +124,16 @@ def desk_app(
     # avoids it the same way, channels/web/app.py); /desk/users/ is simply not a page
     app.router.redirect_slashes = False
     app.state.desk = desk
+    app.state.reprocess = reprocess
     return app
 
 
-def mount(settings: Settings, db: Database, *, clock: Callable[[], datetime] = utcnow) -> Mount:
+def mount(
+    settings: Settings,
+    db: Database,
+    *,
+    clock: Callable[[], datetime] = utcnow,
+    reprocess: sources.Reprocess | None = None,
+) -> Mount:
     """The desk as a route of the site's application."""
-    return Mount(PREFIX, app=desk_app(settings, db, clock=clock), name="desk")
+    return Mount(PREFIX, app=desk_app(settings, db, clock=clock, reprocess=reprocess), name="desk")

@@ -81,6 +81,7 @@ class Desk:
         self, settings: Settings, db: Database, *, clock: Callable[[], datetime] = utcnow
     ) -> None:
         self.settings = settings
+        self.db = db
         self.clock = clock
         self.accounts = Accounts(db, settings.desk, clock=clock)
         self.https = settings.site.base_url.startswith("https://")
@@ -129,9 +130,12 @@ class Desk:
         """A page; its forms carry a fresh mask of `secret` (else the session's)."""
         session = call.session
         secret = secret or (session.csrf_secret if session is not None else None)
+        role = self.accounts.role_of(session) if session is not None else None
         html = self.env.get_template(template).render(
             session=session,
-            role=self.accounts.role_of(session) if session is not None else None,
+            role=role,
+            # whether the page shows its forms that act on stories (the server checks anyway)
+            may_act=role is not None and role.allows(Role.EDITOR),
             csrf=csrf.mask(secret) if secret else "",
             **context,
         )

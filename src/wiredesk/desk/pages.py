@@ -17,12 +17,13 @@ from wiredesk.desk.passwords import WeakPassword
 from wiredesk.desk.roles import ROLE_NAMES, Role
 from wiredesk.store.ledger import editorial
 
-# The desk's sections, as the landing page lists them; none is built yet.
-SECTIONS = (
-    ("Incoming", "every copy as it arrives, whatever the public may see"),
-    ("Held", "copies waiting for an editor's approval"),
-    ("Sources", "each agency's feed: health, last poll, errors"),
-    ("Audit", "who did what, and when"),
+# The desk's sections, as the landing page lists them: (title, what, address or None while
+# it is not built yet).
+SECTIONS: tuple[tuple[str, str, str | None], ...] = (
+    ("Incoming", "every copy as it arrives, whatever the public may see", None),
+    ("Held", "copies waiting for an editor's approval", "/desk/held"),
+    ("Sources", "each agency's feed: health, last poll, errors, quarantine", "/desk/sources"),
+    ("Audit", "who did what, and when", "/desk/audit"),
 )
 
 

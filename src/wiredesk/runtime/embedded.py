@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Coroutine, Iterator
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
 from sqlalchemy.exc import DBAPIError
@@ -30,6 +30,7 @@ from starlette.routing import Route
 from wiredesk.config import Settings
 from wiredesk.errors import WiredeskError
 from wiredesk.ingest.pictures.worker import PictureFetcher
+from wiredesk.ingest.reprocess import reprocess_envelope
 from wiredesk.ingest.scheduler import Scheduler
 from wiredesk.ingest.transports.push import PushEndpoint
 from wiredesk.model import utcnow
@@ -42,6 +43,9 @@ from wiredesk.runtime.websub.site_render import SiteRenderer
 from wiredesk.store.database import Database
 from wiredesk.store.ledger import visibility
 from wiredesk.store.public import deadline
+
+if TYPE_CHECKING:
+    from wiredesk.desk.sources import Reprocess
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +89,8 @@ def site_app(
 
     from wiredesk.desk.app import mount as desk_mount
 
-    push = PushEndpoint(settings, db, write_lock or threading.Lock())
+    lock = write_lock or threading.Lock()
+    push = PushEndpoint(settings, db, lock)
     routes = [Route("/ingest/{source_id}", push.handle, methods=["POST"], name="ingest")]
     publisher = None
     if settings.websub.enabled:
@@ -95,7 +100,10 @@ def site_app(
         settings,
         PublicReader(db),
         clock=clock,
-        extra_routes=[*routes, desk_mount(settings, db, clock=clock)],
+        extra_routes=[
+            *routes,
+            desk_mount(settings, db, clock=clock, reprocess=desk_reprocess(settings, db, lock)),
+        ],
         follow_changes_every=follow_changes_every,
     )
     if publisher is not None:
@@ -104,6 +112,27 @@ def site_app(
         renderer.attach(app)
     app.state.websub = publisher  # run_async runs it beside the site
     return app
+
+
+def desk_reprocess(settings: Settings, db: Database, lock: threading.Lock) -> Reprocess:
+    """The desk's Reprocess button: ingest's `reprocess_envelope`, under the process's write
+    lock (the poller's), its outcome in the desk's words."""
+    from wiredesk.desk.sources import Reprocessed  # the site (and its desk) is optional
+
+    def run(envelope_id: int) -> Reprocessed:
+        with lock:
+            out = reprocess_envelope(settings, db, envelope_id)
+        return Reprocessed(
+            envelope_id=out.envelope_id,
+            source_id=out.source_id,
+            error=out.error,
+            saved=out.saved,
+            new_stories=out.new_stories,
+            resolved=out.resolved,
+            still_quarantined=out.still_quarantined,
+        )
+
+    return run
 
 
 def websub_parts(settings: Settings, db: Database) -> tuple[Publisher, Route]:

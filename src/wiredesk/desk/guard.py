@@ -81,6 +81,7 @@ class Desk:
         self, settings: Settings, db: Database, *, clock: Callable[[], datetime] = utcnow
     ) -> None:
         self.settings = settings
+        self.db = db
         self.clock = clock
         self.accounts = Accounts(db, settings.desk, clock=clock)
         self.https = settings.site.base_url.startswith("https://")

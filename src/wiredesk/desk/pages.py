@@ -17,12 +17,18 @@ from wiredesk.desk.passwords import WeakPassword
 from wiredesk.desk.roles import ROLE_NAMES, Role
 from wiredesk.store.ledger import editorial
 
-# The desk's sections, as the landing page lists them; none is built yet.
+# The desk's sections, as the landing page lists them: (title, what, address or None while
+# the section is not built yet).
 SECTIONS = (
-    ("Incoming", "every copy as it arrives, whatever the public may see"),
-    ("Held", "copies waiting for an editor's approval"),
-    ("Sources", "each agency's feed: health, last poll, errors"),
-    ("Audit", "who did what, and when"),
+    (
+        "Incoming",
+        "every copy as it arrives, whatever the public may see; each opens its story, "
+        "where editors take a story (or one copy) down",
+        "/desk/incoming",
+    ),
+    ("Held", "copies waiting for an editor's approval", None),
+    ("Sources", "each agency's feed: health, last poll, errors", None),
+    ("Audit", "who did what, and when", None),
 )
 
 

@@ -15,7 +15,9 @@ from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 
 from tests.desk.desk_support import DeskSite, csrf_of, make_site
+from tests.desk.desk_wire import wire
 from wiredesk.desk.roles import Role
+from wiredesk.store.ledger import desk_views
 
 # (method, path) -> (the least role that may, what that role gets when it may)
 ROUTES: dict[tuple[str, str], tuple[Role | None, int]] = {
@@ -30,6 +32,13 @@ ROUTES: dict[tuple[str, str], tuple[Role | None, int]] = {
     ("POST", "/desk/users/{name}/disable"): (Role.ADMIN, 303),
     ("POST", "/desk/users/{name}/enable"): (Role.ADMIN, 303),
     ("GET", "/desk/desk.css"): (None, 200),
+    ("GET", "/desk/incoming"): (Role.VIEWER, 200),
+    ("GET", "/desk/stories/{story_id}"): (Role.VIEWER, 200),
+    # an empty form: refused for what it says (no reason), the story left as it was
+    ("POST", "/desk/stories/{story_id}/take-down"): (Role.EDITOR, 400),
+    ("POST", "/desk/stories/{story_id}/restore"): (Role.EDITOR, 400),
+    ("GET", "/desk/copies/{short_id}"): (Role.VIEWER, 303),  # on to its story
+    ("POST", "/desk/copies/{short_id}/kill"): (Role.EDITOR, 400),
 }
 # What a signed-in browser gets from the open routes, where that differs.
 SIGNED_IN = {
@@ -58,6 +67,7 @@ def matrix_site(tmp_path: Path) -> DeskSite:  # type: ignore[misc]
         for role in ("viewer", "editor", "admin"):
             made.add(role, role)
         made.add("target", "editor")
+        wire(made.db, "ians", "i1", 0)  # a copy, in a story of its own, to ask about
         yield made
 
 
@@ -83,7 +93,12 @@ def _browser(site: DeskSite, identity: str) -> tuple[TestClient, str]:
 def test_the_matrix(matrix_site: DeskSite, method: str, path: str, identity: str) -> None:
     needed, granted = ROUTES[(method, path)]
     browser, token = _browser(matrix_site, identity)
-    url = path.replace("{name}", "target")
+    [copy] = desk_views.incoming(matrix_site.db, matrix_site.clock()).copies
+    url = (
+        path.replace("{name}", "target")
+        .replace("{story_id}", str(copy.story_id))
+        .replace("{short_id}", copy.short_id)
+    )
     answer = browser.get(url) if method == "GET" else browser.post(url, data={"csrf": token})
 
     role = None if identity == "anonymous" else Role(identity)
@@ -101,3 +116,6 @@ def test_the_matrix(matrix_site: DeskSite, method: str, path: str, identity: str
         if path == "/desk/users/{name}/disable":
             [target] = [p for p in matrix_site.accounts.people() if p.account.name == "target"]
             assert not target.account.disabled  # refused means nothing happened
+        if method == "POST" and ("/desk/stories/" in path or "/desk/copies/" in path):
+            [after] = desk_views.incoming(matrix_site.db, matrix_site.clock()).copies
+            assert after.state == "published"

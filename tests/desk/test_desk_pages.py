@@ -32,7 +32,8 @@ def test_signing_in_and_out(site: DeskSite) -> None:
     assert home.status_code == 200
     assert 'signed in as <strong class="desk-name">asha</strong>' in home.text
     assert '<strong class="desk-role">editor</strong>' in home.text
-    assert home.text.count("Not built yet.") == 4  # Incoming, Held, Sources, Audit
+    assert home.text.count("Not built yet.") == 3  # Held, Sources, Audit
+    assert '<a href="/desk/incoming"><strong>Incoming</strong></a>' in home.text
     assert "/desk/users" not in home.text  # not an admin
 
     token = browser.cookies.get("desk")

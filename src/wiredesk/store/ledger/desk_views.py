@@ -28,6 +28,7 @@ from sqlalchemy import (
     Connection,
     and_,
     exists,
+    false,
     func,
     not_,
     select,
@@ -228,8 +229,12 @@ _INCOMING = (
 )
 
 
-def _clauses(flt: IncomingFilters, now: datetime) -> list[ColumnElement[bool]]:
+def _clauses(conn: Connection, flt: IncomingFilters, now: datetime) -> list[ColumnElement[bool]]:
     out: list[ColumnElement[bool]] = []
+    if flt.state == "withdrawn":  # few: found by the story index, not by walking every copy
+        down = select(stories.c.id).where(stories.c.taken_down_at.is_not(None))
+        ids = sorted(int(i) for i in conn.execute(down).scalars())
+        out.append(items.c.story_id.in_(ids) if ids else false())
     if flt.source_id:
         out.append(items.c.source_id == flt.source_id)
     if flt.section:
@@ -257,7 +262,7 @@ def incoming(
         if terms:
             ids = _search_ids(conn, flt, now, limit + 1, below)
         else:
-            q = select(items.c.id).where(*_clauses(flt, now))
+            q = select(items.c.id).where(*_clauses(conn, flt, now))
             if below is not None:
                 q = q.where(items.c.id < below)
             ids = list(conn.execute(q.order_by(items.c.id.desc()).limit(limit + 1)).scalars())

@@ -17,6 +17,7 @@ why and from which address, each answered with a redirect back to the page:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -65,7 +66,7 @@ class Change:
     first: bool
 
 
-def leads(view: StoryView, now: datetime) -> list[Lead]:
+def leads(view: StoryView, now: datetime, when: Callable[[datetime], str]) -> list[Lead]:
     """Each language's lead and the reason, by the gate's rule: among the copies public now
     in that language, a preferred source first (`[site] preferred_sources`, in order), then
     the earliest published, then the one stored first."""
@@ -88,11 +89,16 @@ def leads(view: StoryView, now: datetime) -> list[Lead]:
                 )
             )
             continue
-        out.append(Lead(language, public[0], _why(view, group, public, now)))
+        out.append(Lead(language, public[0], _why(view, group, public, when)))
     return out
 
 
-def _why(view: StoryView, group: list[StoryCopy], public: list[StoryCopy], now: datetime) -> str:
+def _why(
+    view: StoryView,
+    group: list[StoryCopy],
+    public: list[StoryCopy],
+    when: Callable[[datetime], str],
+) -> str:
     lead = public[0]
     preferred = view.preferred_sources
     parts: list[str] = []
@@ -113,19 +119,17 @@ def _why(view: StoryView, group: list[StoryCopy], public: list[StoryCopy], now: 
             )
         else:
             start = "The site prefers no agency, so the earliest published copy leads"
-        parts.append(f"{start}: this one was published {_at(lead.published_at)}.")
+        parts.append(f"{start}: this one was published {when(lead.published_at)}.")
         tied = [c for c in public[1:] if c.published_at == lead.published_at]
         if tied:
-            parts.append("Others were published at the same minute; the one stored first leads.")
+            parts.append(
+                "Another public copy was published at the same time; the one stored first leads."
+            )
     passed = group[: group.index(lead)]
     if passed:
         names = ", ".join(f"{c.source_id} {c.short_id} ({c.state})" for c in passed)
         parts.append(f"Ranked above it but not public now: {names}.")
     return " ".join(parts)
-
-
-def _at(when: datetime) -> str:
-    return when.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def changes(copy: StoryCopy) -> list[Change]:
@@ -189,7 +193,7 @@ async def _page(
         "story.html",
         status=status,
         view=view,
-        leads=leads(view, now),
+        leads=leads(view, now, desk.when),
         changes={c.item_id: changes(c) for c in view.copies},
         duplicates=desk.db.policy.mode,
         notice=notice,

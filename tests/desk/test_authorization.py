@@ -15,7 +15,9 @@ from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 
 from tests.desk.desk_support import DeskSite, csrf_of, make_site
+from tests.desk.desk_wire import wire
 from wiredesk.desk.roles import Role
+from wiredesk.store.ledger import desk_views
 
 # (method, path) -> (the least role that may, what that role gets when it may)
 ROUTES: dict[tuple[str, str], tuple[Role | None, int]] = {
@@ -38,6 +40,13 @@ ROUTES: dict[tuple[str, str], tuple[Role | None, int]] = {
     ("GET", "/desk/sources"): (Role.VIEWER, 200),
     ("POST", "/desk/sources/reprocess"): (Role.EDITOR, 400),  # an empty form: which payload?
     ("GET", "/desk/audit"): (Role.VIEWER, 200),
+    ("GET", "/desk/incoming"): (Role.VIEWER, 200),
+    ("GET", "/desk/stories/{story_id}"): (Role.VIEWER, 200),
+    # an empty form: refused for what it says (no reason), the story left as it was
+    ("POST", "/desk/stories/{story_id}/take-down"): (Role.EDITOR, 400),
+    ("POST", "/desk/stories/{story_id}/restore"): (Role.EDITOR, 400),
+    ("GET", "/desk/copies/{short_id}"): (Role.VIEWER, 303),  # on to its story
+    ("POST", "/desk/copies/{short_id}/kill"): (Role.EDITOR, 400),
 }
 # What a signed-in browser gets from the open routes, where that differs.
 SIGNED_IN = {
@@ -66,6 +75,7 @@ def matrix_site(tmp_path: Path) -> DeskSite:  # type: ignore[misc]
         for role in ("viewer", "editor", "admin"):
             made.add(role, role)
         made.add("target", "editor")
+        wire(made.db, "ians", "i1", 0)  # a copy, in a story of its own, to ask about
         yield made
 
 
@@ -91,7 +101,13 @@ def _browser(site: DeskSite, identity: str) -> tuple[TestClient, str]:
 def test_the_matrix(matrix_site: DeskSite, method: str, path: str, identity: str) -> None:
     needed, granted = ROUTES[(method, path)]
     browser, token = _browser(matrix_site, identity)
-    url = path.replace("{name}", "target").replace("{item:int}", "999")
+    [copy] = desk_views.incoming(matrix_site.db, matrix_site.clock()).copies
+    url = (
+        path.replace("{name}", "target")
+        .replace("{item:int}", "999")
+        .replace("{story_id}", str(copy.story_id))
+        .replace("{short_id}", copy.short_id)
+    )
     answer = browser.get(url) if method == "GET" else browser.post(url, data={"csrf": token})
 
     role = None if identity == "anonymous" else Role(identity)
@@ -109,3 +125,6 @@ def test_the_matrix(matrix_site: DeskSite, method: str, path: str, identity: str
         if path == "/desk/users/{name}/disable":
             [target] = [p for p in matrix_site.accounts.people() if p.account.name == "target"]
             assert not target.account.disabled  # refused means nothing happened
+        if method == "POST" and ("/desk/stories/" in path or "/desk/copies/" in path):
+            [after] = desk_views.incoming(matrix_site.db, matrix_site.clock()).copies
+            assert after.state == "published"

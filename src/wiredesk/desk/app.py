@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wiredesk.channels.web.security import SECURITY_HEADERS
 from wiredesk.config import Settings
-from wiredesk.desk import audit, held, pages, sources
+from wiredesk.desk import audit, held, incoming, pages, sources, stories
 from wiredesk.desk.guard import Call, Desk, require
 from wiredesk.model import utcnow
 from wiredesk.store.database import Database
@@ -89,6 +89,21 @@ def routes() -> list[Route]:
         Route("/sources", sources.page, name="desk_sources", methods=["GET"]),
         Route("/sources/reprocess", sources.reprocess, name="desk_reprocess", methods=["POST"]),
         Route("/audit", audit.page, name="desk_audit", methods=["GET"]),
+        Route("/incoming", incoming.incoming, name="desk_incoming", methods=["GET"]),
+        Route("/stories/{story_id}", stories.story_page, name="desk_story", methods=["GET"]),
+        Route(
+            "/stories/{story_id}/take-down",
+            stories.take_down,
+            name="desk_take_down",
+            methods=["POST"],
+        ),
+        Route(
+            "/stories/{story_id}/restore", stories.restore, name="desk_restore", methods=["POST"]
+        ),
+        Route("/copies/{short_id}", stories.copy_story, name="desk_copy", methods=["GET"]),
+        Route(
+            "/copies/{short_id}/kill", stories.kill_copy, name="desk_kill_copy", methods=["POST"]
+        ),
         Route("/desk.css", stylesheet, name="desk_css", methods=["GET"]),
     ]
 

@@ -20,7 +20,12 @@ from wiredesk.store.ledger import editorial
 # The desk's sections, as the landing page lists them: (title, what, address or None while
 # it is not built yet).
 SECTIONS: tuple[tuple[str, str, str | None], ...] = (
-    ("Incoming", "every copy as it arrives, whatever the public may see", None),
+    (
+        "Incoming",
+        "every copy as it arrives, whatever the public may see; each opens its story, "
+        "where editors take a story (or one copy) down",
+        "/desk/incoming",
+    ),
     ("Held", "copies waiting for an editor's approval", "/desk/held"),
     ("Sources", "each agency's feed: health, last poll, errors, quarantine", "/desk/sources"),
     ("Audit", "who did what, and when", "/desk/audit"),

@@ -16,7 +16,8 @@ from tests.channels.channels_support import T0, Clock, Filler, make_settings, st
 from wiredesk.model import Envelope, PubStatus, Signal, Transport
 from wiredesk.runtime.embedded import site_app
 from wiredesk.store.database import Database
-from wiredesk.store.ledger import api_keys, copies, editorial, envelopes
+from wiredesk.store.ledger import api_keys, copies, editorial, envelopes, stories, takedowns
+from wiredesk.store.ledger.stories import GroupingPlan
 
 SCHEMA = json.loads(
     (Path(__file__).parents[2] / "fixtures" / "ninjs" / "ninjs-2.1.schema.json").read_text()
@@ -224,6 +225,58 @@ def test_a_killed_story_is_canceled_without_its_text_and_drops_out_of_stories(
     assert short_ids(usable) == [kept]
     stories = api.get("/api/v1/stories", headers=bearer(key)).json()["stories"]
     assert [s["headlines"][0]["value"] for s in stories] == ["ख़बर संख्या 1"]
+
+
+def test_a_story_taken_down_by_the_editors_is_canceled_like_a_kill(
+    api: TestClient, store: Database, key: str, clock: Clock, fill: Filler
+) -> None:
+    kept = fill(story_item(1))
+    first = fill(story_item(2, headline="अदालत का मामला"))
+    second = fill(story_item(3, headline="अदालत का मामला फिर"), source="pti")
+    ids = [editorial.find_copy(store, s) for s in (first, second)]
+    assert None not in ids
+    a, b = (i for i in ids if i is not None)
+    stories.apply(store, GroupingPlan(joins=[(b, a)]), T0 + timedelta(hours=3))
+    story = takedowns.story_of_copy(store, a)
+    polled = clock.now
+    clock.now += timedelta(minutes=10)
+    takedowns.take_down(store, story, reason="court order", actor="editor asha", now=clock.now)
+    # a copy of the story arriving after the takedown: the public never saw it
+    late = fill(story_item(4, headline="अदालत"), source="ani", now=clock.now + timedelta(minutes=1))
+    late_id = editorial.find_copy(store, late)
+    assert late_id is not None
+    stories.apply(store, GroupingPlan(joins=[(late_id, a)]), clock.now + timedelta(minutes=1))
+    clock.now += timedelta(minutes=5)
+
+    listed = api.get("/api/v1/items", headers=bearer(key)).json()["items"]
+    status = dict(zip(short_ids(listed), (o["pubstatus"] for o in listed), strict=True))
+    assert status == {first: "canceled", second: "canceled", kept: "usable"}
+    for sid in (first, second):
+        one = api.get(f"/api/v1/items/{sid}", headers=bearer(key))
+        assert one.status_code == 200
+        obj = one.json()
+        NINJS.validate(obj)
+        assert "bodies" not in obj and "अदालत" not in one.text
+        assert obj["descriptions"][0]["value"] == "यह खबर संपादकों ने वापस ले ली है।"
+        assert obj["versioncreated"] == (polled + timedelta(minutes=10)).isoformat().replace(
+            "+00:00", "Z"
+        )
+        assert api.get(f"/api/v1/items/{sid}/versions", headers=bearer(key)).status_code == 410
+    assert api.get(f"/api/v1/items/{late}", headers=bearer(key)).status_code == 404
+
+    canceled = api.get("/api/v1/items?state=canceled", headers=bearer(key)).json()["items"]
+    assert sorted(short_ids(canceled)) == sorted([first, second])
+    since = polled.isoformat().replace("+00:00", "Z")
+    changed = api.get(f"/api/v1/items?updated_since={since}", headers=bearer(key)).json()
+    assert sorted(short_ids(changed["items"])) == sorted([first, second])
+    assert short_ids(
+        api.get("/api/v1/items?state=usable", headers=bearer(key)).json()["items"]
+    ) == [kept]
+
+    takedowns.restore(store, story, reason="order lifted", actor="editor asha", now=clock.now)
+    again = api.get("/api/v1/items", headers=bearer(key)).json()["items"]
+    assert {o["pubstatus"] for o in again} == {"usable"}
+    assert set(short_ids(again)) == {kept, first, second, late}
 
 
 def test_held_withheld_and_embargoed_copies_are_never_served(

@@ -24,7 +24,7 @@ from sqlalchemy import event
 
 from wiredesk.model import Envelope, Item, PubStatus, Transport
 from wiredesk.store.database import Database
-from wiredesk.store.ledger import copies, editorial, envelopes, stories, visibility
+from wiredesk.store.ledger import copies, editorial, envelopes, stories, takedowns, visibility
 from wiredesk.store.ledger.stories import GroupingPlan
 from wiredesk.store.public.gate import DuplicatePolicy
 from wiredesk.store.public.reader import Cursor, PublicReader, Scope
@@ -69,6 +69,10 @@ def build(db: Database) -> None:
     stories.apply(db, GroupingPlan(joins=joins), NOW)
     for item_id in range(1, COPIES, 150):
         editorial.kill(db, item_id, reason="legal", actor="editor test", now=NOW)
+    # a few stories taken down whole by the editors (the API names their copies as canceled)
+    for item_id in range(2, COPIES, 600):
+        story = takedowns.story_of_copy(db, item_id)
+        takedowns.take_down(db, story, reason="legal", actor="editor test", now=NOW)
 
 
 @pytest.fixture(scope="module", params=["sqlite", "sqlite, analyzed", "postgresql"])

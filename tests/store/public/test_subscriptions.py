@@ -8,7 +8,7 @@ from datetime import timedelta
 from tests.store.store_support import NOW, T0, group, item_id, save, three_wires
 from wiredesk.model import PubStatus, Signal
 from wiredesk.store.database import Database
-from wiredesk.store.ledger import editorial, visibility
+from wiredesk.store.ledger import editorial, takedowns, visibility
 from wiredesk.store.public.gate import DuplicatePolicy
 from wiredesk.store.public.reader import PublicReader
 from wiredesk.store.public.subscriptions import Filters, SubscriberReader
@@ -73,3 +73,25 @@ def test_a_storys_copies_come_in_the_gates_lead_order(store: Database) -> None:
     other = save(store, "ians", "alone", 40)
     group(store, other)
     assert len(reads(store).stories(NOW, Filters(), limit=10)[0]) == 2
+
+
+def test_a_story_the_editors_took_down_is_named_as_taken_down(store: Database) -> None:
+    ians, pti, ani = three_wires(store)
+    late = save(store, "uni", "late", 200)  # arrives after the takedown below
+    story = takedowns.story_of_copy(store, item_id(store, ians))
+    takedowns.take_down(
+        store, story, reason="legal", actor="editor a", now=NOW - timedelta(hours=1)
+    )
+    group(store, ians, late)
+    assert listed(store) == {ians: True, pti: True, ani: True}
+    assert listed(store, Filters(state="canceled")) == {ians: True, pti: True, ani: True}
+    assert listed(store, Filters(state="usable")) == {}
+    found = reads(store).copy(pti, NOW)
+    assert found is not None and found.canceled and found.withdrawn and found.by_editor
+    assert found.killed_at == NOW - timedelta(hours=1)
+    assert reads(store).copy(late, NOW) is None  # the public never saw it
+    since = Filters(updated_since=NOW - timedelta(hours=1, minutes=30))
+    assert set(listed(store, since)) == {ians, pti, ani}
+    assert listed(store, Filters(updated_since=NOW - timedelta(minutes=30))) == {}
+    takedowns.restore(store, story, reason="x", actor="editor a", now=NOW)
+    assert listed(store) == {ians: False, pti: False, ani: False}  # usable again

@@ -217,7 +217,12 @@ def canceled_ninjs(found: SubscriberCopy, settings: Settings) -> dict[str, Any]:
     nothing of its text (neither the story nor the agency's kill notice)."""
     copy = found.copy
     words = strings(settings.site.language)
-    notice = words["gone_text_editor"] if found.by_editor else words["gone_text"]
+    if found.withdrawn:  # the whole story, as its page says (channels/web/pages.py)
+        notice = words["gone_text_story"]
+    elif found.by_editor:
+        notice = words["gone_text_editor"]
+    else:
+        notice = words["gone_text"]
     out: dict[str, Any] = {
         **_identity(copy, settings),
         "representationtype": "partial",

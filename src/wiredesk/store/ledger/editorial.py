@@ -111,10 +111,17 @@ def approve(db: Database, item_id: int, *, actor: str, now: datetime | None = No
 
 
 def kill(
-    db: Database, item_id: int, *, reason: str, actor: str, now: datetime | None = None
+    db: Database,
+    item_id: int,
+    *,
+    reason: str,
+    actor: str,
+    now: datetime | None = None,
+    address: str | None = None,
 ) -> bool:
     """Take a copy down everywhere, for good: an editor's kill is never undone by the
-    agency. Returns False if it was already killed by an editor."""
+    agency. Returns False if it was already killed by an editor. `address` is the client's
+    when the act came over HTTP (the desk)."""
     now = now or utcnow()
     with db.engine.begin() as conn:
         manual = conn.execute(select(items.c.kill_manual).where(items.c.id == item_id)).scalar_one()
@@ -125,7 +132,7 @@ def kill(
             .where(items.c.id == item_id)
             .values(killed_at=now, killed_by=actor, kill_reason=reason, kill_manual=True)
         )
-        audit(conn, item_id, "kill", actor, reason, None, now)
+        audit(conn, item_id, "kill", actor, reason, None, now, address=address)
         tags = _changed(conn, db, item_id, now)
     db.notify(tags)  # every cached page showing the copy goes at once
     return True

@@ -109,7 +109,13 @@ def members(db: Database, story_id: int) -> list[int]:
 
 
 def take_down(
-    db: Database, story_id: int, *, reason: str, actor: str, now: datetime | None = None
+    db: Database,
+    story_id: int,
+    *,
+    reason: str,
+    actor: str,
+    now: datetime | None = None,
+    address: str | None = None,
 ) -> StoryAct:
     """Take the whole story down: every copy off every public channel at once, and every copy
     that joins it later too, until `restore`. Returns what was done (`done` False when it
@@ -126,14 +132,20 @@ def take_down(
             .where(stories.c.id == story_id)
             .values(taken_down_at=now, taken_down_by=actor, takedown_reason=reason)
         )
-        _audit(conn, ids, TAKEN_DOWN, actor, reason, now)
+        _audit(conn, ids, TAKEN_DOWN, actor, reason, now, address)
         tags = _refreshed(conn, db, story_id, now)
     db.notify(tags)  # every cached page showing any copy of the story goes at once
     return StoryAct(story_id, True, Takedown(story_id, now, actor, reason), tuple(ids))
 
 
 def restore(
-    db: Database, story_id: int, *, reason: str, actor: str, now: datetime | None = None
+    db: Database,
+    story_id: int,
+    *,
+    reason: str,
+    actor: str,
+    now: datetime | None = None,
+    address: str | None = None,
 ) -> StoryAct:
     """Lift the story's takedown: each copy is public again as its own state allows (a copy
     killed by its agency or by an editor stays down). `done` is False when it was not down."""
@@ -149,7 +161,7 @@ def restore(
             .where(stories.c.id == story_id)
             .values(taken_down_at=None, taken_down_by=None, takedown_reason=None)
         )
-        _audit(conn, ids, RESTORED, actor, reason, now)
+        _audit(conn, ids, RESTORED, actor, reason, now, address)
         tags = _refreshed(conn, db, story_id, now)
     db.notify(tags)
     return StoryAct(story_id, True, current, tuple(ids))
@@ -236,7 +248,14 @@ def _members(conn: Connection, story_id: int) -> list[int]:
     return [int(i) for i in conn.execute(q).scalars()]
 
 
-def _entry(item_id: int, action: str, actor: str, reason: str, now: datetime) -> dict[str, object]:
+def _entry(
+    item_id: int,
+    action: str,
+    actor: str,
+    reason: str,
+    now: datetime,
+    address: str | None = None,
+) -> dict[str, object]:
     return {
         "at": now,
         "item_id": item_id,
@@ -244,14 +263,23 @@ def _entry(item_id: int, action: str, actor: str, reason: str, now: datetime) ->
         "actor": actor,
         "reason": reason,
         "envelope_id": None,
+        "address": address,
     }
 
 
 def _audit(
-    conn: Connection, ids: Sequence[int], action: str, actor: str, reason: str, now: datetime
+    conn: Connection,
+    ids: Sequence[int],
+    action: str,
+    actor: str,
+    reason: str,
+    now: datetime,
+    address: str | None,
 ) -> None:
+    """One entry per copy; `address` is the client's when the act came over HTTP (the desk)."""
     if ids:
-        conn.execute(insert(audit_log), [_entry(i, action, actor, reason, now) for i in ids])
+        entries = [_entry(i, action, actor, reason, now, address) for i in ids]
+        conn.execute(insert(audit_log), entries)
 
 
 def _refreshed(conn: Connection, db: Database, story_id: int, now: datetime) -> set[str]:

@@ -1,10 +1,12 @@
 """The reads of the subscribers' API (channels/api_v1): copies, stories and versions, through
 the same gate as the site, plus the take-downs a subscriber must hear of.
 
-What the API shows is what the public site shows, with one addition: a copy killed after the
-public saw it is listed as *canceled*, so a subscriber who republished it can take it down
-too; none of its text is served (channels/api_v1/ninjs.py writes a withdrawal notice). A copy
-killed before it was ever public — held for an editor, still embargoed, not yet published —
+What the API shows is what the public site shows, with one addition: a copy taken down after
+the public saw it is listed as *canceled*, so a subscriber who republished it can take it down
+too; none of its text is served (channels/api_v1/ninjs.py writes a withdrawal notice). Taken
+down means killed (by its agency, or by an editor on its own) or withdrawn with its whole story
+by the editors (store/ledger/takedowns.py). A copy taken down before it was ever public — held
+for an editor, still embargoed, not yet published, arrived after its story was taken down —
 is never named: the public never saw it, so nobody has it to take down, and naming it would
 leak it.
 
@@ -22,19 +24,27 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, false, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, exists, false, or_, select
 
 from wiredesk.model import ItemState, PubStatus, Signal
 from wiredesk.store.public.gate import best_first, lead_clause, public_clause
 from wiredesk.store.public.reader import COPY_COLUMNS, PublicReader
 from wiredesk.store.public.views import Copy, Cursor, copy_from_row, version_times
-from wiredesk.store.schema import item_versions, items
+from wiredesk.store.schema import item_versions, items, stories
 
 USABLE = PubStatus.USABLE.value
 CANCELED = PubStatus.CANCELED.value
 STATES = (USABLE, CANCELED)
 
-_EXTRA = (items.c.killed_at, items.c.kill_manual, items.c.embargo_until)
+# When the copy's story was taken down by the editors (None while it is up): one probe of the
+# story's primary key per copy read.
+_STORY_TAKEN_DOWN_AT = (
+    select(stories.c.taken_down_at)
+    .where(stories.c.id == items.c.story_id)
+    .scalar_subquery()
+    .label("story_taken_down_at")
+)
+_EXTRA = (items.c.killed_at, items.c.kill_manual, items.c.embargo_until, _STORY_TAKEN_DOWN_AT)
 # A copy is read in two steps, as the site's lists read it (reader.py): its own row along an
 # index, then its current version by id. Joined in one statement, PostgreSQL chose to read
 # every version and hash-join them when it thought the copies few (an `updated_since` poll).
@@ -73,6 +83,7 @@ class SubscriberCopy:
     killed_at: datetime | None
     embargo_until: datetime | None
     by_editor: bool = False  # taken down by the site's editors, not by the agency
+    withdrawn: bool = False  # with its whole story, by the editors
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +123,27 @@ def _taken_down() -> ColumnElement[bool]:
     )
 
 
-def _filters(flt: Filters) -> list[ColumnElement[bool]]:
+def _withdrawn(down: Sequence[int]) -> ColumnElement[bool]:
+    """Withdrawn with its story (one of `down`, the stories taken down) after the public could
+    see it: published (not held), usable, arrived and published before the takedown, and out
+    of any embargo by then. `down` first, so the database finds these copies by the story
+    index (and none at all, at no cost, when no story is down)."""
+    if not down:
+        return false()
+    return and_(
+        items.c.story_id.in_(sorted(down)),
+        items.c.state == ItemState.PUBLISHED.value,
+        items.c.pub_status == PubStatus.USABLE.value,
+        exists().where(
+            stories.c.id == items.c.story_id,
+            stories.c.taken_down_at >= items.c.published_at,
+            stories.c.taken_down_at >= items.c.first_seen_at,
+            or_(items.c.embargo_until.is_(None), items.c.embargo_until <= stories.c.taken_down_at),
+        ),
+    )
+
+
+def _filters(flt: Filters, down_since: Sequence[int] = ()) -> list[ColumnElement[bool]]:
     out: list[ColumnElement[bool]] = []
     if flt.sources is not None:
         out.append(items.c.source_id.in_(sorted(flt.sources)) if flt.sources else false())
@@ -130,6 +161,7 @@ def _filters(flt: Filters) -> list[ColumnElement[bool]]:
                 items.c.updated_at >= t,
                 items.c.public_from >= t,
                 items.c.killed_at >= t,
+                items.c.story_id.in_(sorted(down_since)) if down_since else false(),
             )
         )
     return out
@@ -168,15 +200,20 @@ def _with_versions(conn: Connection, rows: Sequence[Any]) -> list[SubscriberCopy
 
 
 def _subscriber_copy(data: dict[str, Any]) -> SubscriberCopy:
+    """A copy read; taken down (`canceled`) if killed or its story withdrawn, at the earlier
+    of the two (a row of the usable branch has neither: a takedown hides the copy)."""
     killed_at = data.pop("killed_at")
     embargo_until = data.pop("embargo_until")
     by_editor = bool(data.pop("kill_manual"))
+    withdrawn_at = data.pop("story_taken_down_at")
+    down_at = min((t for t in (killed_at, withdrawn_at) if t is not None), default=None)
     return SubscriberCopy(
         copy=copy_from_row(data),
-        canceled=killed_at is not None,
-        killed_at=killed_at,
+        canceled=down_at is not None,
+        killed_at=down_at,
         embargo_until=embargo_until,
-        by_editor=by_editor and killed_at is not None,
+        by_editor=withdrawn_at is not None or (by_editor and killed_at is not None),
+        withdrawn=withdrawn_at is not None,
     )
 
 
@@ -193,13 +230,30 @@ class SubscriberReader:
         with self.reader.engine.connect() as conn:
             yield conn.execution_options(isolation_level="AUTOCOMMIT")
 
+    def _taken_down_stories(self, since: datetime | None = None) -> list[int]:
+        """The ids of the stories taken down by the editors (since `since`, when given).
+
+        Takedowns are rare editorial acts, so the list is short; it is read from `stories`
+        itself, which has no index on `taken_down_at` (a migration could add one)."""
+        q = select(stories.c.id).where(stories.c.taken_down_at.is_not(None))
+        if since is not None:
+            q = q.where(stories.c.taken_down_at >= since)
+        with self._connect() as conn:
+            return [int(i) for i in conn.execute(q).scalars()]
+
     def _visible(self, now: datetime, state: str | None) -> ColumnElement[bool]:
         usable = public_clause(now, self.reader.policy)
         if state == USABLE:
             return usable
+        down = _withdrawn(self._taken_down_stories())
         if state == CANCELED:
-            return _taken_down()
-        return or_(usable, _taken_down())
+            return or_(_taken_down(), down)
+        return or_(usable, _taken_down(), down)
+
+    def _list_filters(self, flt: Filters) -> list[ColumnElement[bool]]:
+        since = flt.updated_since
+        down_since = self._taken_down_stories(since) if since is not None else []
+        return _filters(flt, down_since)
 
     def copies(
         self, now: datetime, flt: Filters, *, limit: int, after: Cursor | None = None
@@ -210,7 +264,7 @@ class SubscriberReader:
             .where(
                 self._visible(now, flt.state),
                 items.c.published_at <= now,
-                *_filters(flt),
+                *self._list_filters(flt),
                 *_keyset(after),
             )
             .order_by(items.c.published_at.desc(), items.c.id.desc())

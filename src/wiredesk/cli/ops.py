@@ -314,11 +314,13 @@ def reprocess(config: str | None, envelope_id: int | None, every: bool) -> None:
         return
     failed = [r for r in results if r.error]
     still = sum(r.still_quarantined for r in results if not r.error)
+    dropped = sum(r.dropped for r in results)
     click.echo(
         f"reprocessed {len(results)} envelope(s): {sum(r.saved for r in results)} item(s) in "
         f"({sum(r.new_stories for r in results)} new stories, "
         f"{sum(r.new_versions for r in results)} new versions), "
-        f"{sum(r.resolved for r in results)} quarantine row(s) resolved, "
+        + (f"{dropped} item(s) dropped by rules, " if dropped else "")
+        + f"{sum(r.resolved for r in results)} quarantine row(s) resolved, "
         f"{still} item(s) still quarantined, {len(failed)} payload(s) still unreadable"
         + (f" (first: envelope {failed[0].envelope_id}: {failed[0].error})" if failed else "")
     )

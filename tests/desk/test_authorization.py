@@ -29,6 +29,7 @@ ROUTES: dict[tuple[str, str], tuple[Role | None, int]] = {
     ("POST", "/desk/users"): (Role.ADMIN, 400),  # an empty form: refused for what it says
     ("POST", "/desk/users/{name}/disable"): (Role.ADMIN, 303),
     ("POST", "/desk/users/{name}/enable"): (Role.ADMIN, 303),
+    ("GET", "/desk/rules"): (Role.VIEWER, 200),
     ("GET", "/desk/desk.css"): (None, 200),
 }
 # What a signed-in browser gets from the open routes, where that differs.

@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wiredesk.channels.web.security import SECURITY_HEADERS
 from wiredesk.config import Settings
-from wiredesk.desk import pages
+from wiredesk.desk import pages, rules_page
 from wiredesk.desk.guard import Call, Desk, require
 from wiredesk.model import utcnow
 from wiredesk.store.database import Database
@@ -82,6 +82,7 @@ def routes() -> list[Route]:
         Route("/users", pages.add_user, name="desk_add_user", methods=["POST"]),
         Route("/users/{name}/disable", pages.disable_user, name="desk_disable", methods=["POST"]),
         Route("/users/{name}/enable", pages.enable_user, name="desk_enable", methods=["POST"]),
+        Route("/rules", rules_page.rules, name="desk_rules", methods=["GET"]),
         Route("/desk.css", stylesheet, name="desk_css", methods=["GET"]),
     ]
 

@@ -1054,6 +1054,7 @@ def _parse_rule(
     if not isinstance(name, str) or not name.strip():
         raise ConfigError(shown, 'must be a name for the rule, e.g. "hold sports"', where + ".name")
     name = " ".join(name.split())
+    where = f"{where} ({name})"  # from here on, name the rule as the desk lists it
     if "action" not in raw:
         raise ConfigError(
             shown,

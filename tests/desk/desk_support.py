@@ -91,7 +91,9 @@ def make_site(
     base_url: str = "http://127.0.0.1:8000",
     database: str | None = None,
     desk: dict[str, Any] | None = None,
+    more: dict[str, Any] | None = None,
 ) -> Iterator[DeskSite]:
+    """`more`: other tables of the settings (sources, rules)."""
     settings = parse_settings(
         {
             "site": {
@@ -100,6 +102,7 @@ def make_site(
                 "database": database or f"sqlite:///{tmp_path / 'wiredesk.db'}",
             },
             "desk": {**CHEAP_HASHING, **(desk or {})},
+            **(more or {}),
         },
         tmp_path / "wiredesk.toml",
     )

@@ -6,10 +6,18 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from wiredesk.config import load_settings
-from wiredesk.model import SOURCE_MODE
+import pytest
+
+from wiredesk import pipeline
+from wiredesk.config import Settings, load_settings, parse_settings
+from wiredesk.ingest.accept import accept
+from wiredesk.ingest.reprocess import reprocess_envelope
+from wiredesk.model import SOURCE_MODE, Envelope, Item, Transport
 from wiredesk.store import operator
 from wiredesk.store.database import Database
 from wiredesk.store.ledger import envelopes
@@ -153,3 +161,68 @@ def test_rules_publish_hold_and_drop_new_copies_and_each_copy_names_its_rule(
     after = decisions(config)
     assert after["quake"] == ("published", "quakes at once", "भूकंप: नुकसान की खबर नहीं")
     assert after["plain"] == ("held", SOURCE_MODE, "संसद सत्र टला")
+
+
+# --- in process, on SQLite and PostgreSQL -------------------------------------------------
+
+
+def push_settings(tmp_path: Path, *rules: dict[str, Any]) -> Settings:
+    return parse_settings(
+        {
+            "site": {"language": "hi", "base_url": "https://news.example", "data_dir": "data"},
+            "sources": [{"id": "wire", "name": "Wire", "push_token": "t" * 24}],
+            "rules": list(rules),
+        },
+        tmp_path / "wiredesk.toml",
+    )
+
+
+CHATTER = {"name": "wire chatter", "action": "drop", "keyword": "टेस्ट संदेश"}
+PAYLOAD = rss(
+    ("chatter", "सूचना", "यह एक टेस्ट संदेश है।", "देश"),
+    ("budget", "बजट पेश", "वित्त मंत्री ने बजट पेश किया।", "देश"),
+    ("rain", "बारिश", "दिल्ली में बारिश हुई।", "देश"),
+).encode()
+
+
+def test_reprocessing_a_payload_after_the_rules_change_lets_the_dropped_item_in(
+    tmp_path: Path, store: Database
+) -> None:
+    before = push_settings(tmp_path, CHATTER)
+    env = Envelope("wire", PAYLOAD, Transport.PUSH, "push")
+    outcome = accept(before, store, before.sources[0], env)
+    assert (outcome.new_stories, outcome.dropped, outcome.saved) == (2, 1, 2)
+    assert {r.guid for r in operator.copy_statuses(store)} == {"budget", "rain"}
+
+    after = push_settings(tmp_path, {**CHATTER, "action": "hold"})
+    again = reprocess_envelope(after, store, outcome.envelope_id)
+    assert (again.new_stories, again.dropped) == (1, 0)
+    decided = {r.guid: (r.state, r.decided_by) for r in operator.copy_statuses(store)}
+    assert decided == {
+        "chatter": ("held", "wire chatter"),
+        "budget": ("published", SOURCE_MODE),
+        "rain": ("published", SOURCE_MODE),
+    }
+
+
+def test_a_payload_saved_item_by_item_counts_its_drops_once(
+    tmp_path: Path, store: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One item the store refuses (a naive time) sends the batch through one item at a time;
+    the payload's record still counts the drop once and the copies it kept."""
+    settings = push_settings(tmp_path, CHATTER)
+    real = pipeline.process
+
+    def naive_time(item: Item, ctx: pipeline.StageContext) -> Item:
+        out = real(item, ctx)
+        return replace(out, updated_at=datetime(2022, 2, 5, 14)) if item.guid == "rain" else out
+
+    monkeypatch.setattr(pipeline, "process", naive_time)
+    outcome = accept(
+        settings, store, settings.sources[0], Envelope("wire", PAYLOAD, Transport.PUSH, "push")
+    )
+    assert (outcome.new_stories, outcome.dropped, outcome.quarantined) == (1, 1, 1)
+    record = envelopes.get(store, outcome.envelope_id) or {}
+    assert record["item_count"] == 1
+    assert record["error"].count("dropped by rules") == 1
+    assert "1 item dropped by rules (wire chatter)" in record["error"]

@@ -138,18 +138,19 @@ def _process(
     routes = {r.index: router.decide(r.item, source) for r in ready} if router else None
     outcomes: list[SaveOutcome] = []
 
-    def close(before: int, conn: Connection | None, saved: list[SaveOutcome]) -> None:
-        """The envelope's end (`before` copies saved by the batches before, and `saved`), in
-        the last batch's transaction when it is given."""
+    def close(before: list[SaveOutcome], conn: Connection | None, saved: list[SaveOutcome]) -> None:
+        """The envelope's end (what the batches `before` saved, and `saved`), in the last
+        batch's transaction when it is given."""
         note = f"{counted(len(failing), 'item')} quarantined" if failing else None
-        dropped = _dropped_note([*outcomes, *saved])
+        every = [*before, *saved]
+        dropped = _dropped_note(every)
         envelopes.finish(
             db,
             envelope_id,
             EnvelopeStatus.PROCESSED,
             error="\n".join(p for p in (note, dropped, *problems) if p)[:_MAX_ERROR_CHARS] or None,
             fmt=prepared.format,
-            item_count=before + sum(o.dropped_by is None for o in saved),
+            item_count=sum(o.dropped_by is None for o in every),
             conn=conn,
         )
 
@@ -165,11 +166,11 @@ def _process(
             ready[start : start + SAVE_BATCH],
             routes,
             hold,
-            partial(close, sum(o.dropped_by is None for o in outcomes)) if last else None,
+            partial(close, list(outcomes)) if last else None,
         )
         outcomes += saved
     if not closed:
-        close(0, None, outcomes)
+        close([], None, outcomes)
     dropped = [o for o in outcomes if o.dropped_by is not None]
     outcome = EnvelopeOutcome(
         envelope_id,

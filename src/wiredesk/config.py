@@ -306,6 +306,45 @@ class WebSubSettings:
 
 HUB_PATH = "/websub"  # where the hub answers, on the site
 
+# What a routing rule may do with a new copy (docs/configuration.md, "Routing rules").
+RULE_ACTIONS = ("publish", "hold", "drop")
+# The conditions a rule may set, in the order the desk lists them.
+RULE_CONDITIONS = ("source", "language", "section", "urgency", "keyword", "subject")
+_LANGUAGE_CODE_RE = re.compile(r"^[a-z]{2,3}$")
+# `urgency = "<= 2"`: a comparison with one of the agency's urgencies, 1 (most urgent) .. 9.
+_URGENCY_RE = re.compile(r"^\s*(<=|>=|<|>|=|==)?\s*([1-9])\s*$")
+_URGENCY_RANGE_RE = re.compile(r"^\s*([1-9])\s*(?:-|\.\.|–)\s*([1-9])\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSettings:
+    """One `[[rules]]` table: what to do with a new copy that meets every condition it sets.
+
+    An empty condition is no condition; a list is "any of these". The matching itself is
+    `wiredesk.pipeline.rules`; here the values are only checked and put in one shape."""
+
+    name: str  # as given, else "rule N" (its place in the file, from 1)
+    action: str  # one of RULE_ACTIONS
+    sources: tuple[str, ...] = ()  # source ids
+    languages: tuple[str, ...] = ()  # short codes, lowercase ("hi")
+    sections: tuple[str, ...] = ()  # section slugs
+    urgencies: frozenset[int] = frozenset()  # the urgencies (1..9) it takes
+    urgency_as_written: str = ""  # "<= 2", for the desk's list of rules
+    keywords: tuple[str, ...] = ()  # words or phrases, as written
+    subjects: tuple[str, ...] = ()  # subject codes ("medtop:11000000") or names, as written
+
+    def conditions(self) -> list[tuple[str, str]]:
+        """(condition, its values as an editor reads them), in RULE_CONDITIONS order."""
+        values = {
+            "source": ", ".join(self.sources),
+            "language": ", ".join(self.languages),
+            "section": ", ".join(self.sections),
+            "urgency": self.urgency_as_written,
+            "keyword": ", ".join(f"“{k}”" for k in self.keywords),
+            "subject": ", ".join(self.subjects),
+        }
+        return [(key, values[key]) for key in RULE_CONDITIONS if values[key]]
+
 
 @dataclass(frozen=True, slots=True)
 class Settings:
@@ -314,6 +353,7 @@ class Settings:
     sources: tuple[SourceSettings, ...]
     websub: WebSubSettings = field(default_factory=WebSubSettings)
     desk: DeskSettings = field(default_factory=DeskSettings)
+    rules: tuple[RuleSettings, ...] = ()  # in the file's order: the first that matches decides
     # id -> source: a feed's render asks for each entry's agency several times
     _by_id: dict[str, SourceSettings] = field(init=False, repr=False, compare=False)
 
@@ -385,7 +425,8 @@ _DESK_KEYS = {
     "password_memory_kib": int,
     "password_parallelism": int,
 }
-_TOP_KEYS = {"site", "sources", "sections", "websub", "desk", "editions"}
+_TOP_KEYS = {"site", "sources", "sections", "websub", "desk", "editions", "rules"}
+_RULE_KEYS = {"name", "action", *RULE_CONDITIONS}
 _SECTION_KEYS = {"name": str, "names": dict, "aliases": list}
 _EDITION_KEYS = {"name": str, "path": str}
 
@@ -476,7 +517,10 @@ def parse_settings(data: dict[str, Any], path: Path) -> Settings:
         raise ConfigError(shown, "must be a table: write [desk]", "desk")
     desk = _parse_desk(shown, desk_raw)
     websub = _parse_websub(shown, data.get("websub", {}))
-    return Settings(path=path, site=site, sources=tuple(sources), websub=websub, desk=desk)
+    rules = _parse_rules(shown, data.get("rules", []), site, seen)
+    return Settings(
+        path=path, site=site, sources=tuple(sources), websub=websub, desk=desk, rules=rules
+    )
 
 
 def _parse_websub(shown: str, raw: Any) -> WebSubSettings:
@@ -973,3 +1017,151 @@ def _check_section(shown: str, key: str, section: str) -> None:
 def _resolve(base_dir: Path, value: str) -> Path:
     p = Path(value).expanduser()
     return p if p.is_absolute() else (base_dir / p)
+
+
+def _parse_rules(
+    shown: str, raw: Any, site: SiteSettings, source_ids: set[str]
+) -> tuple[RuleSettings, ...]:
+    """`[[rules]]`: routing rules, in order. Every value is checked against what the file
+    configures (source ids, sections), so a typo fails at start-up rather than matching
+    nothing for ever."""
+    if not isinstance(raw, list):
+        raise ConfigError(shown, "must be an array of tables: write [[rules]]", "rules")
+    rules: list[RuleSettings] = []
+    names: set[str] = set()
+    for i, table in enumerate(raw):
+        rule = _parse_rule(shown, table, i, site, source_ids)
+        if rule.name in names:
+            raise ConfigError(
+                shown,
+                f"another rule is named {rule.name!r}; give each rule a name of its own "
+                "(each copy records the name of the rule that decided it)",
+                f"rules[{i}].name",
+            )
+        names.add(rule.name)
+        rules.append(rule)
+    return tuple(rules)
+
+
+def _parse_rule(
+    shown: str, raw: Any, i: int, site: SiteSettings, source_ids: set[str]
+) -> RuleSettings:
+    where = f"rules[{i}]"
+    if not isinstance(raw, dict):
+        raise ConfigError(shown, "must be a table: write [[rules]]", where)
+    _reject_unknown(shown, raw, _RULE_KEYS, where + ".")
+    name = raw.get("name", f"rule {i + 1}")
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError(shown, 'must be a name for the rule, e.g. "hold sports"', where + ".name")
+    name = " ".join(name.split())
+    where = f"{where} ({name})"  # from here on, name the rule as the desk lists it
+    if "action" not in raw:
+        raise ConfigError(
+            shown,
+            'is required: add action = "publish", "hold" (for an editor to approve) or "drop"',
+            where + ".action",
+        )
+    action = raw["action"]
+    if action not in RULE_ACTIONS:
+        raise ConfigError(
+            shown,
+            f'must be "publish", "hold" (for an editor to approve) or "drop", not {action!r}',
+            where + ".action",
+        )
+
+    def strings(key: str, example: str) -> list[str]:
+        value = raw.get(key, [])
+        value = [value] if isinstance(value, str) else value
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise ConfigError(
+                shown, f"must be a string or a list of strings, e.g. {example}", f"{where}.{key}"
+            )
+        return [" ".join(v.split()) for v in value]
+
+    sources = strings("source", '["pti", "ians"]')
+    for n, sid in enumerate(sources):
+        if sid not in source_ids:
+            close = difflib.get_close_matches(sid, sorted(source_ids), n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            known = ", ".join(sorted(source_ids)) or "none configured"
+            raise ConfigError(
+                shown,
+                f"{sid!r} is not a source id in this file; {hint}(known: {known})",
+                f"{where}.source" + (f"[{n}]" if isinstance(raw["source"], list) else ""),
+            )
+    languages = [v.lower() for v in strings("language", '["hi"]')]
+    for lang in languages:
+        if not _LANGUAGE_CODE_RE.match(lang):
+            raise ConfigError(
+                shown,
+                f'{lang!r} is not a language code; write a short one such as "hi" or "en"',
+                f"{where}.language",
+            )
+    sections = [
+        _source_section(shown, f"{where}.section", v, site)
+        for v in strings("section", '["sport", "national"]')
+    ]
+    urgencies, written = _parse_urgency(shown, raw.get("urgency"), f"{where}.urgency")
+    keywords = strings("keyword", '["भूकंप", "earthquake"]')
+    for keyword in keywords:
+        if not any(c.isalnum() for c in keyword):
+            raise ConfigError(
+                shown,
+                f"{keyword!r} has no letters or digits to match; write a word or a phrase",
+                f"{where}.keyword",
+            )
+    subjects = strings("subject", '["medtop:15000000", "sport"]')
+    return RuleSettings(
+        name=name,
+        action=action,
+        sources=tuple(dict.fromkeys(sources)),
+        languages=tuple(dict.fromkeys(languages)),
+        sections=tuple(dict.fromkeys(sections)),
+        urgencies=urgencies,
+        urgency_as_written=written,
+        keywords=tuple(dict.fromkeys(keywords)),
+        subjects=tuple(dict.fromkeys(subjects)),
+    )
+
+
+def _parse_urgency(shown: str, value: Any, key: str) -> tuple[frozenset[int], str]:
+    """A rule's `urgency`: a number (`1`), a list (`[1, 2]`), a comparison (`"<= 2"`) or a
+    range (`"1-3"`); the agency's scale, 1 most urgent to 9 least. Returns the urgencies it
+    takes and the condition as the desk shows it."""
+    wanted = (
+        "must be an urgency from 1 (most urgent) to 9, a list of them ([1, 2]), a comparison "
+        f'("<= 2") or a range ("1-3"), not {value!r}'
+    )
+    if value is None:
+        return frozenset(), ""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if not 1 <= value <= 9:
+            raise ConfigError(shown, wanted, key)
+        return frozenset({value}), str(value)
+    if isinstance(value, list):
+        if not value or not all(
+            isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 9 for v in value
+        ):
+            raise ConfigError(shown, wanted, key)
+        taken = sorted(set(value))
+        return frozenset(taken), ", ".join(map(str, taken))
+    if isinstance(value, str):
+        span = _URGENCY_RANGE_RE.match(value)
+        if span is not None:
+            low, high = int(span.group(1)), int(span.group(2))
+            if low > high:
+                raise ConfigError(shown, f"{value!r} runs backwards; write {high}-{low}", key)
+            return frozenset(range(low, high + 1)), f"{low}–{high}"
+        compared = _URGENCY_RE.match(value)
+        if compared is not None:
+            op, n = compared.group(1) or "=", int(compared.group(2))
+            span_of = {
+                "<=": range(1, n + 1),
+                "<": range(1, n),
+                ">=": range(n, 10),
+                ">": range(n + 1, 10),
+            }.get(op, range(n, n + 1))
+            if not span_of:
+                raise ConfigError(shown, f"{value!r} takes no urgency from 1 to 9", key)
+            return frozenset(span_of), f"{op} {n}" if op not in ("=", "==") else str(n)
+    raise ConfigError(shown, wanted, key)

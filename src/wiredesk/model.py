@@ -40,7 +40,28 @@ class ItemState(StrEnum):
     """Where a story stands by our own decision (routing, editors), apart from the agency's."""
 
     PUBLISHED = "published"
-    HELD = "held"  # the source has auto_publish = false: editors must approve
+    HELD = "held"  # a routing rule or the source's mode (auto_publish = false) held it
+
+
+# What `items.decided_by` says of a copy no routing rule matched: its source's own mode
+# (`auto_publish`) decided whether it was published or held.
+SOURCE_MODE = "source mode"
+
+
+class RouteAction(StrEnum):
+    """What routing does with a new copy: a rule's `action`, or its source's mode."""
+
+    PUBLISH = "publish"
+    HOLD = "hold"  # for an editor to approve
+    DROP = "drop"  # not stored as a copy at all (its payload is kept, as every payload is)
+
+
+@dataclass(frozen=True, slots=True)
+class Routing:
+    """The decision on one new copy, and who made it: a rule's name, or SOURCE_MODE."""
+
+    action: RouteAction
+    decided_by: str = SOURCE_MODE
 
 
 class PubStatus(StrEnum):

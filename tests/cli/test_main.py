@@ -345,7 +345,7 @@ def test_items_lists_every_story_with_its_state_and_url(tmp_path: Path, db_url: 
 
     plain = invoke("items", "--config", str(cfg))
     header, *lines = plain.stdout.splitlines()
-    assert header.split() == ["ID", "SOURCE", "VER", "STATE", "LANG", "URL", "HEADLINE"]
+    assert header.split() == ["ID", "SOURCE", "VER", "STATE", "LANG", "URL", "RULE", "HEADLINE"]
     assert lines[1].split()[:6] == [
         first["short_id"],
         "wire",

@@ -123,7 +123,9 @@ def make_site(
     desk: dict[str, Any] | None = None,
     sources: list[dict[str, Any]] | None = None,
     sections: dict[str, Any] | None = None,
+    more: dict[str, Any] | None = None,
 ) -> Iterator[DeskSite]:
+    """`more`: other tables of the settings (sources, rules)."""
     settings = parse_settings(
         {
             "site": {
@@ -135,6 +137,7 @@ def make_site(
             "desk": {**CHEAP_HASHING, **(desk or {})},
             "sources": sources or [],
             "sections": sections or {},
+            **(more or {}),
         },
         tmp_path / "wiredesk.toml",
     )

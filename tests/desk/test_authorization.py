@@ -31,6 +31,7 @@ ROUTES: dict[tuple[str, str], tuple[Role | None, int]] = {
     ("POST", "/desk/users"): (Role.ADMIN, 400),  # an empty form: refused for what it says
     ("POST", "/desk/users/{name}/disable"): (Role.ADMIN, 303),
     ("POST", "/desk/users/{name}/enable"): (Role.ADMIN, 303),
+    ("GET", "/desk/rules"): (Role.VIEWER, 200),
     ("GET", "/desk/desk.css"): (None, 200),
     ("GET", "/desk/held"): (Role.VIEWER, 200),
     # no such copy waiting: refused for what it names, after the role and token checks

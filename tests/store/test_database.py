@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError
 
 from tests.store.store_support import T0, envelope, wire_item
 from wiredesk.errors import WiredeskError
+from wiredesk.model import SOURCE_MODE
 from wiredesk.store import database, operator
 from wiredesk.store.database import BACKSTOP_CHECKPOINT_PAGES, Database, make_engine
 from wiredesk.store.ledger import copies, envelopes, visibility
@@ -170,6 +171,11 @@ def test_a_database_behind_head_is_migrated_at_the_next_start_with_its_data(
         assert sorted(c.guid for c in found) == ["embargoed", "plain"]
         found = reader.search(now, SearchQuery(parse_query("h"), originator="चाइना मीडिया ग्रुप"))
         assert [c.guid for c in found.copies] == ["plain"]
+        # migration 0018: every copy stored before routing rules was decided by its source's mode
+        decided = {r.guid: r.decided_by for r in operator.copy_statuses(db, now)}
+        assert decided == dict.fromkeys(
+            ("plain", "embargoed", "killed", "held", "copy"), SOURCE_MODE
+        )
     finally:
         db.close()
 

@@ -152,7 +152,7 @@ def restore(story: str, reason: str, config: str | None) -> None:
 @click.argument("ref")
 @config_option
 def approve(ref: str, config: str | None) -> None:
-    """Publish a copy held for editors (from a source with auto_publish = false).
+    """Publish a copy held for editors (its source has auto_publish = false, or a rule held it).
 
     REF is the article URL or path, its short id, or SOURCE:GUID (`wiredesk items --state
     held` lists them). The agency's own word still applies: an embargo or a kill is kept.

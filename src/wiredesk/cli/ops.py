@@ -49,6 +49,9 @@ _STATE_COLOURS = {"ok": "green", "failing": "red", "backing off": "red", "never 
 def items(config: str | None, state: str | None, limit: int, show_all: bool, as_json: bool) -> None:
     """List copies with their state, whatever the public may see.
 
+    RULE is what decided a copy's state when it arrived: the routing rule that matched
+    (`[[rules]]` in the settings), or "source mode" (the source's `auto_publish`).
+
     Newest first, at most --limit of them (1,000 unless told); when there are more, a line on
     stderr says so, so a cut list is never mistaken for the whole archive. Copies in a
     language the site has no edition in are listed too, stored but not published: their URL
@@ -85,13 +88,15 @@ def items(config: str | None, state: str | None, limit: int, show_all: bool, as_
                 "withdrawn_at": r.withdrawn_at.isoformat() if r.withdrawn_at else None,
                 "withdrawn_by": r.withdrawn_by,
                 "withdrawn_reason": r.withdrawn_reason,
+                # the routing rule that published or held it on arrival, or "source mode"
+                "decided_by": r.decided_by,
             }
             click.echo(json.dumps(record, ensure_ascii=False))
     elif not rows:
         click.echo("no stories" + (f" in state {state}" if state else ""), err=True)
     else:
         print_table(
-            ("ID", "SOURCE", "VER", "STATE", "LANG", "URL", "HEADLINE"),
+            ("ID", "SOURCE", "VER", "STATE", "LANG", "URL", "RULE", "HEADLINE"),
             [
                 (
                     r.short_id,
@@ -100,6 +105,7 @@ def items(config: str | None, state: str | None, limit: int, show_all: bool, as_
                     r.state,
                     r.language or "und",
                     shown_url_of(settings, r.path, r.language),
+                    r.decided_by,
                     r.headline,
                 )
                 for r in rows
@@ -314,11 +320,13 @@ def reprocess(config: str | None, envelope_id: int | None, every: bool) -> None:
         return
     failed = [r for r in results if r.error]
     still = sum(r.still_quarantined for r in results if not r.error)
+    dropped = sum(r.dropped for r in results)
     click.echo(
         f"reprocessed {len(results)} envelope(s): {sum(r.saved for r in results)} item(s) in "
         f"({sum(r.new_stories for r in results)} new stories, "
         f"{sum(r.new_versions for r in results)} new versions), "
-        f"{sum(r.resolved for r in results)} quarantine row(s) resolved, "
+        + (f"{dropped} item(s) dropped by rules, " if dropped else "")
+        + f"{sum(r.resolved for r in results)} quarantine row(s) resolved, "
         f"{still} item(s) still quarantined, {len(failed)} payload(s) still unreadable"
         + (f" (first: envelope {failed[0].envelope_id}: {failed[0].error})" if failed else "")
     )

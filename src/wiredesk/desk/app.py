@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wiredesk.channels.web.security import SECURITY_HEADERS
 from wiredesk.config import Settings
-from wiredesk.desk import audit, held, incoming, pages, sources, stories
+from wiredesk.desk import audit, held, incoming, pages, rules_page, sources, stories
 from wiredesk.desk.guard import Call, Desk, require
 from wiredesk.model import utcnow
 from wiredesk.store.database import Database
@@ -104,6 +104,7 @@ def routes() -> list[Route]:
         Route(
             "/copies/{short_id}/kill", stories.kill_copy, name="desk_kill_copy", methods=["POST"]
         ),
+        Route("/rules", rules_page.rules, name="desk_rules", methods=["GET"]),
         Route("/desk.css", stylesheet, name="desk_css", methods=["GET"]),
     ]
 

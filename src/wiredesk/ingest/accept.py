@@ -3,8 +3,10 @@
 Raw first: the payload is in the database before a parser sees it, so a parser bug or a
 malformed document never loses what an agency sent. Then parse and run the pipeline's stages
 (`prepare`: here, or beforehand in a worker process, `workers`), quarantine what cannot go
-through (one bad item never blocks the others), save the rest as copies and versions, and
-group them into stories. The envelope records how it ended.
+through (one bad item never blocks the others), route the rest (`pipeline.rules`: publish,
+hold or drop each new copy, by the settings' `[[rules]]` or the source's mode), save them as
+copies and versions, and group them into stories. The envelope records how it ended, and how
+many items the rules dropped.
 
 Blocking: call it from a worker thread, one writer at a time per database.
 """
@@ -21,7 +23,8 @@ from wiredesk.config import Settings, SourceSettings
 from wiredesk.ingest.grouping import group, group_in
 from wiredesk.ingest.outcomes import EnvelopeOutcome, counted, one_line
 from wiredesk.ingest.prepare import Prepared, Ready, parsed_item, prepare
-from wiredesk.model import Envelope, EnvelopeStatus, Item
+from wiredesk.model import Envelope, EnvelopeStatus, Item, Routing
+from wiredesk.pipeline.rules import Router, router_for
 from wiredesk.store.bulk import begin_write
 from wiredesk.store.database import Database
 from wiredesk.store.ledger import copies, envelopes, quarantine
@@ -88,7 +91,7 @@ def process_stored(
     if prepared is None:
         prepared = prepare(settings.site, source, env, envelope_id)
     try:
-        result = _process(db, source, envelope_id, env, prepared)
+        result = _process(db, source, envelope_id, env, prepared, router_for(settings.rules))
     except Exception as e:
         raise_if_unwritable(db, e)
         raise
@@ -97,7 +100,12 @@ def process_stored(
 
 
 def _process(
-    db: Database, source: SourceSettings, envelope_id: int, env: Envelope, prepared: Prepared
+    db: Database,
+    source: SourceSettings,
+    envelope_id: int,
+    env: Envelope,
+    prepared: Prepared,
+    router: Router,
 ) -> tuple[EnvelopeOutcome, set[int | None]]:
     if prepared.parse_error is not None:
         error = prepared.parse_error
@@ -126,19 +134,23 @@ def _process(
     for held in prepared.held:
         hold(held.index, held.item, held.stage, held.reason)
     ready = prepared.ready
+    # Decided for every item, used for those that turn out to be new copies (`copies.save_in`)
+    routes = {r.index: router.decide(r.item, source) for r in ready} if router else None
     outcomes: list[SaveOutcome] = []
 
-    def close(before: int, conn: Connection | None, saved: int) -> None:
-        """The envelope's end (`before` + `saved` copies saved), in the last batch's
-        transaction when it is given."""
+    def close(before: list[SaveOutcome], conn: Connection | None, saved: list[SaveOutcome]) -> None:
+        """The envelope's end (what the batches `before` saved, and `saved`), in the last
+        batch's transaction when it is given."""
         note = f"{counted(len(failing), 'item')} quarantined" if failing else None
+        every = [*before, *saved]
+        dropped = _dropped_note(every)
         envelopes.finish(
             db,
             envelope_id,
             EnvelopeStatus.PROCESSED,
-            error="\n".join(p for p in (note, *problems) if p)[:_MAX_ERROR_CHARS] or None,
+            error="\n".join(p for p in (note, dropped, *problems) if p)[:_MAX_ERROR_CHARS] or None,
             fmt=prepared.format,
-            item_count=before + saved,
+            item_count=sum(o.dropped_by is None for o in every),
             conn=conn,
         )
 
@@ -152,12 +164,14 @@ def _process(
             envelope_id,
             env,
             ready[start : start + SAVE_BATCH],
+            routes,
             hold,
-            partial(close, len(outcomes)) if last else None,
+            partial(close, list(outcomes)) if last else None,
         )
         outcomes += saved
     if not closed:
-        close(0, None, len(outcomes))
+        close([], None, outcomes)
+    dropped = [o for o in outcomes if o.dropped_by is not None]
     outcome = EnvelopeOutcome(
         envelope_id,
         new=True,
@@ -165,9 +179,18 @@ def _process(
         new_versions=sum(o.changed and not o.created for o in outcomes),
         problems=problems,
         quarantined=len(failing),
-        saved=len(outcomes),
+        saved=len(outcomes) - len(dropped),
+        dropped=len(dropped),
     )
     return outcome, failing
+
+
+def _dropped_note(outcomes: list[SaveOutcome]) -> str | None:
+    """ "2 items dropped by rules (wire chatter)": what the envelope says of its drops."""
+    rules = [o.dropped_by for o in outcomes if o.dropped_by is not None]
+    if not rules:
+        return None
+    return f"{counted(len(rules), 'item')} dropped by rules ({', '.join(dict.fromkeys(rules))})"
 
 
 def _save_batch(
@@ -176,8 +199,9 @@ def _save_batch(
     envelope_id: int,
     env: Envelope,
     batch: list[Ready],
+    routes: dict[int, Routing] | None,
     hold: Callable[[int, Item, str, str], None],
-    close: Callable[[Connection, int], None] | None,
+    close: Callable[[Connection, list[SaveOutcome]], None] | None,
 ) -> tuple[list[SaveOutcome], bool]:
     """Save a batch and group it into stories in one transaction, with `close` (the
     envelope's end, for the last batch) in it too. If that fails, the batch is saved without
@@ -193,7 +217,9 @@ def _save_batch(
     """
 
     def save(
-        ready: list[Ready], close: Callable[[Connection, int], None] | None, grouped: bool
+        ready: list[Ready],
+        close: Callable[[Connection, list[SaveOutcome]], None] | None,
+        grouped: bool,
     ) -> list[SaveOutcome]:
         """Save `ready` in one transaction, grouped in it (`grouped`) or afterwards in a
         transaction of its own, which never fails the save."""
@@ -209,14 +235,24 @@ def _save_batch(
                 items,
                 envelope_id,
                 auto_publish=source.auto_publish,
+                routes=None if routes is None else [routes[r.index] for r in ready],
                 now=env.received_at,
                 words=[r.words for r in ready],
             )
             if grouped:
                 _, tags = group_in(conn, db, items, saved, env.received_at, fingerprints)
             if close is not None:
-                close(conn, len(saved))
+                close(conn, saved)
         done.announce(db, tags)
+        for item, out in zip(items, saved, strict=True):
+            if out.dropped_by is not None:  # for an operator: the payload is kept, the copy not
+                log.info(
+                    "source %s, envelope %s: item %r dropped by the rule %r",
+                    source.id,
+                    envelope_id,
+                    item.guid,
+                    out.dropped_by,
+                )
         if not grouped:
             group(db, items, saved, env.received_at, fingerprints)
         return saved

@@ -25,6 +25,7 @@ class SourceReport:
     problems: list[str] = field(default_factory=list)  # per-item problems that did not stop it
     next_poll_at: datetime | None = None
     still_writing: int = 0  # dropped files left because they were still being written
+    dropped: int = 0  # new items a routing rule dropped (`[[rules]]` with action = "drop")
 
     def line(self) -> str:
         counts = (
@@ -38,6 +39,8 @@ class SourceReport:
         if self.not_modified and not self.envelopes:
             return f"{self.source_id}: ok, not modified"
         text = f"{self.source_id}: ok, {counts}"
+        if self.dropped:
+            text += f", {counted(self.dropped, 'item')} dropped by rules"
         if self.problems:
             text += f", {counted(len(self.problems), 'item problem')} (first: {self.problems[0]})"
         if self.still_writing:
@@ -60,6 +63,7 @@ class EnvelopeOutcome:
     problems: list[str] = field(default_factory=list)
     quarantined: int = 0  # items (or, on a parse failure, the payload) put in quarantine
     saved: int = 0  # items that went into the store (replays included)
+    dropped: int = 0  # new items a routing rule dropped: not stored (their payload is)
 
 
 # --- sync entry points ------------------------------------------------------------------
@@ -76,6 +80,7 @@ class ReprocessOutcome:
     new_stories: int = 0
     new_versions: int = 0
     resolved: int = 0  # quarantine rows this run got through
+    dropped: int = 0  # new items a routing rule dropped
     still_quarantined: int = 0
 
 
@@ -84,6 +89,7 @@ def add(report: SourceReport, outcome: EnvelopeOutcome) -> None:
     report.envelopes += int(outcome.new)
     report.new_stories += outcome.new_stories
     report.new_versions += outcome.new_versions
+    report.dropped += outcome.dropped
     report.problems.extend(outcome.problems)
 
 

@@ -98,6 +98,7 @@ def reprocess_envelope(settings: Settings, db: Database, envelope_id: int) -> Re
         saved=outcome.saved,
         new_stories=outcome.new_stories,
         new_versions=outcome.new_versions,
+        dropped=outcome.dropped,
         resolved=resolved,
         still_quarantined=len(failing),
     )

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from wiredesk.model import utcnow
+from wiredesk.model import SOURCE_MODE, utcnow
 from wiredesk.store.database import Database
 from wiredesk.store.public.gate import COPY_STATES, best_first, state_word
 from wiredesk.store.public.views import copy_path
@@ -55,6 +55,8 @@ class CopyStatus:
     withdrawn_by: str | None = None
     withdrawn_reason: str | None = None
     language: str | None = None  # published only if the site has an edition in it
+    # what decided its state on arrival: a routing rule's name, or "source mode"
+    decided_by: str = SOURCE_MODE
 
 
 @dataclass(slots=True, frozen=True)
@@ -120,6 +122,7 @@ def copy_statuses(
             items.c.killed_at,
             items.c.kill_reason,
             items.c.language,
+            items.c.decided_by,
             item_versions.c.headline,
             items.c.story_id,
             stories.c.taken_down_at,
@@ -159,6 +162,7 @@ def copy_statuses(
                 withdrawn_by=r.taken_down_by,
                 withdrawn_reason=r.takedown_reason,
                 language=r.language,
+                decided_by=r.decided_by,
             )
             if state is None or row.state == state:
                 out.append(row)

@@ -206,6 +206,10 @@ items = Table(
     # written by the picture fetcher (store/ledger/pictures.py) when one arrives, read with
     # the copy, so a page needs no other query to show them. "[]" until then.
     Column("pictures", Text, nullable=False, default="[]", server_default="[]"),
+    # What decided the copy's state when it arrived: the name of the routing rule that
+    # matched (`[[rules]]`), or "source mode" (its source's `auto_publish`; every copy
+    # stored before migration 0018). Written once; editors' actions are in `audit_log`.
+    Column("decided_by", Text, nullable=False, server_default="source mode"),
     UniqueConstraint("source_id", "guid"),
     Index("ix_items_listing", *_LISTING),
     Index("ix_items_language_listing", "language", *_LISTING),

@@ -103,6 +103,7 @@ def test_the_same_payload_twice_is_a_duplicate(client: TestClient, store: Databa
         "status": "duplicate",
         "new_stories": 0,
         "new_versions": 0,
+        "dropped": 0,
         "error": None,
         "problems": [],
     }

@@ -116,6 +116,7 @@ class PushEndpoint:
                 "status": status,
                 "new_stories": outcome.new_stories,
                 "new_versions": outcome.new_versions,
+                "dropped": outcome.dropped,
                 "error": outcome.error,
                 "problems": outcome.problems,
             },

@@ -6,6 +6,11 @@ version is *current* is decided by the lifecycle rules (`ledger/lifecycle.py`): 
 write. Every new copy starts a story of its own in the same transaction (`ledger/stories.py`);
 grouping later moves it into the story it matches.
 
+A new copy is published or held as routing decided (`model.Routing`: a rule of the settings
+file, or the source's mode), and records who decided (`items.decided_by`); a copy a rule
+drops is not written at all. Routing decides once, on the first version: a later version
+never publishes, holds or drops a copy that is already stored.
+
 New copies are written in bulk (a handful of statements for the whole batch), because a first
 poll of a big feed is almost all new copies and per-row round trips would dominate ingest.
 """
@@ -19,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, union_all, update
 
-from wiredesk.model import Item, ItemState, utcnow
+from wiredesk.model import SOURCE_MODE, Item, ItemState, RouteAction, Routing, utcnow
 from wiredesk.store.bulk import begin_write, insert_many, next_ids_of, pipelined
 from wiredesk.store.database import Database
 from wiredesk.store.ledger import changes, search_index, visibility
@@ -47,7 +52,8 @@ _IN_CHUNK = 500
 
 @dataclass(slots=True, frozen=True)
 class SaveOutcome:
-    """What saving one item did: created a copy, added a version, or nothing (a replay).
+    """What saving one item did: created a copy, added a version, nothing (a replay), or
+    nothing because routing dropped it (`dropped_by`: the rule's name; `short_id` is "").
 
     A created copy comes with its `facts` as written, so grouping need not read them back.
     """
@@ -57,6 +63,7 @@ class SaveOutcome:
     created: bool
     changed: bool
     facts: CopyFacts | None = None
+    dropped_by: str | None = None
 
 
 def save(
@@ -66,13 +73,21 @@ def save(
     envelope_id: int,
     *,
     auto_publish: bool = True,
+    routes: Sequence[Routing] | None = None,
     now: datetime | None = None,
 ) -> list[SaveOutcome]:
     """Save processed items of one envelope in one transaction of their own (`save_in`)."""
     with db.engine.begin() as conn:
         begin_write(conn)  # the ids of new rows are chosen here (`next_ids_of`)
         outcomes, saved = save_in(
-            conn, db, source_id, new_items, envelope_id, auto_publish=auto_publish, now=now
+            conn,
+            db,
+            source_id,
+            new_items,
+            envelope_id,
+            auto_publish=auto_publish,
+            routes=routes,
+            now=now,
         )
     saved.announce(db)
     return outcomes
@@ -102,6 +117,7 @@ def save_in(
     envelope_id: int,
     *,
     auto_publish: bool = True,
+    routes: Sequence[Routing] | None = None,
     now: datetime | None = None,
     words: Sequence[str | None] | None = None,
 ) -> tuple[list[SaveOutcome], Saved]:
@@ -115,27 +131,36 @@ def save_in(
 
     `words`, when given, holds each item's folded search words (`search_index.words_of`),
     made beforehand by ingest's worker process; None (or a None in it) folds them here.
+
+    `routes[i]` is what routing decided for `new_items[i]` should it be a new copy (None:
+    every new copy as `auto_publish` says, decided by the source's mode). It is not asked for
+    a copy already stored; a dropped item's outcome says so and nothing is written for it.
     """
     now = now or utcnow()
     outcomes: list[SaveOutcome | None] = [None] * len(new_items)
     saved = Saved()
     known, taken = _known_guids(conn, source_id, [it.guid for it in new_items])
+    mode = Routing(RouteAction.PUBLISH if auto_publish else RouteAction.HOLD, SOURCE_MODE)
     fresh: list[int] = []
     later: list[int] = []
     for i, item in enumerate(new_items):
+        route = routes[i] if routes is not None else mode
         if item.guid in known:
             later.append(i)  # an existing copy, or a guid repeated in this batch
+        elif route.action is RouteAction.DROP:
+            outcomes[i] = SaveOutcome(
+                "", 0, created=False, changed=False, dropped_by=route.decided_by
+            )
         else:
             known.add(item.guid)
             fresh.append(i)
     if fresh:
         batch = [new_items[i] for i in fresh]
+        chosen = [routes[i] if routes is not None else mode for i in fresh]
         batch_words: list[str | None] = (
             [words[i] for i in fresh] if words is not None else [None] * len(fresh)
         )
-        created = _create_many(
-            conn, source_id, batch, envelope_id, auto_publish, now, taken, batch_words
-        )
+        created = _create_many(conn, source_id, batch, envelope_id, chosen, now, taken, batch_words)
         for i, out in zip(fresh, created, strict=True):
             outcomes[i] = out
         saved.tags |= _note_new(conn, db, batch, source_id, now)
@@ -216,13 +241,12 @@ def _create_many(
     source_id: str,
     batch: list[Item],
     envelope_id: int,
-    auto_publish: bool,
+    routes: list[Routing],
     now: datetime,
     taken: set[str],
     words: list[str | None],
 ) -> list[SaveOutcome]:
     short_ids = free_short_ids(conn, source_id, [it.guid for it in batch], taken)
-    state = (ItemState.PUBLISHED if auto_publish else ItemState.HELD).value
     # Every new copy is alone in a story of its own, and points at its first version: with
     # the ids known beforehand, each row is written once, in one statement per table.
     item_ids, story_ids, version_ids = next_ids_of(
@@ -236,7 +260,10 @@ def _create_many(
             "guid": it.guid,
             "slug": (it.slug or "story")[:100],
             "section": it.section or "news",
-            "state": state,
+            "state": (
+                ItemState.PUBLISHED if route.action is RouteAction.PUBLISH else ItemState.HELD
+            ).value,
+            "decided_by": route.decided_by,
             "language": it.language,
             "current_version_id": vid,
             "version_count": 1,
@@ -248,8 +275,8 @@ def _create_many(
             "outranked_at": None,  # alone in its story
             **lifecycle_columns(it, source_id, now),
         }
-        for it, sid, iid, story, vid in zip(
-            batch, short_ids, item_ids, story_ids, version_ids, strict=True
+        for it, sid, iid, story, vid, route in zip(
+            batch, short_ids, item_ids, story_ids, version_ids, routes, strict=True
         )
     ]
     for row in item_rows:

@@ -90,7 +90,8 @@ def find_copy(db: Database, ref: str) -> int | None:
 
 
 def approve(db: Database, item_id: int, *, actor: str, now: datetime | None = None) -> bool:
-    """Publish a copy held for editors (its source has `auto_publish = false`).
+    """Publish a copy held for editors (its source has `auto_publish = false`, or a routing rule
+    held it).
 
     Approval lifts only our own hold: the agency's word (withheld, embargo, kill) still
     applies through the gate. Returns False if the copy was not held.

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.desk.desk_support import DeskSite, make_site
+from tests.desk.desk_support import DeskSite, make_site, push, rss
 
 SETTINGS = {
     "sections": {"khel": {"name": "खेल", "aliases": ["Sports"]}},
@@ -75,3 +75,34 @@ def test_without_rules_the_page_says_the_sources_decide(tmp_path: Path) -> None:
 def test_the_desk_home_links_to_the_rules(rules_site: DeskSite) -> None:
     home = rules_site.signed_in("reader").get("/desk/")
     assert 'href="/desk/rules"' in home.text
+
+
+def test_each_copy_shows_the_rule_that_decided_it(tmp_path: Path) -> None:
+    """Incoming and the story page say which rule decided a copy, or that the source's own
+    mode did; the rule links to the page of rules."""
+    rules = {
+        "sources": [{"id": "ians", "name": "IANS", "folder": "ians"}],
+        "rules": [{"name": "desk review", "action": "hold", "keyword": "review"}],
+    }
+    with make_site(tmp_path, more=rules) as site:
+        site.add("reader", "viewer")
+        push(site, "ians", rss(("g-review", "Court to review the order")))
+        push(site, "ians", rss(("g-plain", "A plain story")))
+        desk = site.signed_in("reader")
+        incoming = desk.get("/desk/incoming").text
+        decided = {}
+        for row in re.findall(r'<tr class="desk-copy".*?</tr>', incoming, re.S):
+            headline = re.search(r'<a href="/desk/copies/[^"]+">([^<]+)</a>', row)
+            rule = re.search(r'desk-decided">by ([^<]+)<', row)
+            assert headline is not None and rule is not None, row
+            decided[headline.group(1)] = rule.group(1)
+        assert decided == {
+            "Court to review the order": "desk review",
+            "A plain story": "source mode",
+        }
+        held_story = re.search(
+            r'<tr class="desk-copy".*?Court to review.*?href="(/desk/stories/\d+)"', incoming, re.S
+        )
+        assert held_story is not None
+        story = desk.get(held_story.group(1)).text
+        assert 'routing rule <a href="/desk/rules">desk review</a>' in story

@@ -86,6 +86,7 @@ class IncomingCopy:
     embargo_until: datetime | None
     story_id: int | None
     story_size: int  # copies in its story (1: alone)
+    decided_by: str  # the routing rule that decided it, or "source mode"
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +155,7 @@ class StoryCopy:
     kill_reason: str | None
     kill_manual: bool
     embargo_until: datetime | None
+    decided_by: str  # the routing rule that decided it, or "source mode"
     versions: list[VersionView] = field(default_factory=list)  # oldest first
     history: list[HistoryEntry] = field(default_factory=list)  # oldest first
 
@@ -224,6 +226,7 @@ _INCOMING = (
     items.c.updated_at,
     items.c.version_count,
     items.c.story_id,
+    items.c.decided_by,
     item_versions.c.headline,
     stories.c.taken_down_at,
 )
@@ -350,6 +353,7 @@ def _incoming_rows(conn: Connection, ids: Sequence[int], now: datetime) -> list[
                 embargo_until=r.embargo_until,
                 story_id=story,
                 story_size=sizes.get(story, 1) if story is not None else 1,
+                decided_by=r.decided_by,
             )
         )
     return out
@@ -390,6 +394,7 @@ _COPY = (
     items.c.kill_reason,
     items.c.kill_manual,
     items.c.embargo_until,
+    items.c.decided_by,
     item_versions.c.headline,
 )
 
@@ -470,6 +475,7 @@ def story(db: Database, story_id: int, now: datetime) -> StoryView | None:
             kill_reason=r.kill_reason,
             kill_manual=bool(r.kill_manual),
             embargo_until=r.embargo_until,
+            decided_by=r.decided_by,
             versions=versions.get(int(r.id), []),
             history=history.get(int(r.id), []),
         )

@@ -543,15 +543,21 @@ class PublicReader:
     ) -> list[Any]:
         """PostgreSQL: the matches' ids a batch at a time, newest first, then their copies
         that pass the gate, until `wanted` copies are found or the matches run out. A batch is
-        twice the page; when the gate drops many (a narrow date range within its months, say)
-        the next batch is four times bigger, up to SEARCH_BATCH_MOST."""
+        twice the page; when the gate drops many (kills, say) the next batch is four times
+        bigger, up to SEARCH_BATCH_MOST. Whether the batches walk the keys or come from the
+        GIN index is decided once, on the planner's estimates (`search.walk_is_cheaper`)."""
         copies_q, params = search.pg_copies_statement(query, _LISTED, gate)
         params |= _scope_params(now, scope)
         below = min(after, _MAX_ITEM_ID) if after is not None else None
         batch = 2 * wanted
+        walk = False
+        if not search.month_tokens(query):
+            estimate = conn.exec_driver_sql(search.pg_estimate_statement(query, below)).scalar()
+            walk = search.walk_is_cheaper(query, estimate, batch)
         rows: list[Any] = []
         while len(rows) < wanted:
-            ids = list(conn.execute(search.pg_match_ids(query, below, batch)).scalars())
+            found = search.pg_match_ids(query, below, batch, walk=walk)
+            ids = list(conn.execute(found).scalars())
             if not ids:
                 break
             rows += conn.execute(copies_q, {**params, "ids": ids}).all()

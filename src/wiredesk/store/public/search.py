@@ -26,14 +26,16 @@ page counts or skips what came before.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Integer,
     Select,
+    TextClause,
     bindparam,
     column,
     literal,
@@ -115,15 +117,20 @@ def match_expression(query: SearchQuery) -> str:
     return " AND ".join(parts)
 
 
-def ts_query(query: SearchQuery) -> str:
-    """PostgreSQL's query: every word and filter token as a quoted lexeme, AND-ed with any of
-    the months' (a folded word holds no quote or backslash, the two characters a tsquery
-    lexeme escapes)."""
+def ts_parts(query: SearchQuery) -> list[str]:
+    """The AND-ed parts of PostgreSQL's query: every word and filter token as a quoted lexeme,
+    and any of the months' as one part (a folded word holds no quote or backslash, the two
+    characters a tsquery lexeme escapes)."""
     parts = [f"'{w}'" for w in (*query.terms.words, *filter_tokens(query))]
     months = month_tokens(query)
     if months:
         parts.append("(" + " | ".join(f"'{m}'" for m in months) + ")")
-    return " & ".join(parts)
+    return parts
+
+
+def ts_query(query: SearchQuery) -> str:
+    """PostgreSQL's query: its parts (`ts_parts`) AND-ed."""
+    return " & ".join(ts_parts(query))
 
 
 def _item_clauses(
@@ -167,28 +174,107 @@ def sqlite_statement(
     return found.order_by(_FTS.c.rowid.desc()).limit(bindparam("limit", type_=Integer)), params
 
 
-def pg_match_ids(query: SearchQuery, below: int | None, batch: int) -> Select[Any]:
+def _tsquery(text_query: str) -> str:
+    """A tsquery as SQL text: the one quote a tsquery has around each lexeme doubled as SQL's
+    quoting asks (folded words and tokens hold letters, digits, marks and private-use
+    characters only)."""
+    return "CAST('" + text_query.replace("'", "''") + "' AS tsquery)"
+
+
+def _below(below: int | None) -> str:
+    return "" if below is None else f" AND search_keys.item_id < {int(below)}"
+
+
+# How much dearer one key read by the walk is than one match read through the GIN bitmap: the
+# walk reads every key's `words` (a TOASTed tsvector, fetched and decompressed: ~8 µs a key on
+# the bench machine at 200k copies) where the bitmap reads a match's row for its id (~5 µs,
+# most of it the page). The planner counts the first as one cheap operator call, and so
+# walked the primary key through a whole archive for a word no copy has.
+WALK_COST_RATIO = 2
+
+
+def pg_estimate_statement(query: SearchQuery, below: int | None) -> str:
+    """EXPLAIN of the keys below `below` that have each AND-ed part of the query, and of all
+    the keys below it, in one statement: the planner's estimates (from its statistics of the
+    `words` column, `Database.refresh_statistics`) without reading a row."""
+    branches = [
+        f"SELECT item_id FROM search_keys WHERE words @@ {_tsquery(part)}{_below(below)}"
+        for part in ts_parts(query)
+    ]
+    everything = "SELECT item_id FROM search_keys"
+    branches.append(everything + ("" if below is None else f" WHERE item_id < {int(below)}"))
+    return "EXPLAIN (FORMAT JSON) " + " UNION ALL ".join(branches)
+
+
+def walk_is_cheaper(query: SearchQuery, estimate: Any, batch: int) -> bool:
+    """Whether walking the key table's primary key from the top (testing each key's words)
+    should find a batch sooner than the GIN index's bitmap of every match sorted by id.
+
+    The walk reads about batch × keys / matches keys, the bitmap reads every match: the walk
+    wins when matches² > WALK_COST_RATIO × batch × keys. The matches are estimated as the
+    fewest of any one AND-ed part (an upper bound: words that go together, such as मौसम and
+    विभाग, are in many more copies than the product of their shares says, and a bitmap read
+    for a product's few would read all their many). A word the statistics do not know (one
+    no copy has, or a rare one) is estimated at a fraction of a per cent, so at a million
+    copies it is read through the bitmap, which reads nothing when the word is in no copy.
+    A date range is never walked: its months' matches may lie far below the newest key, and
+    the walk would read every key above them (`month_tokens`)."""
+    if month_tokens(query):
+        return False
+    plan = json.loads(estimate) if isinstance(estimate, str) else estimate
+    rows = [float(child["Plan Rows"]) for child in plan[0]["Plan"]["Plans"]]
+    *parts, keys = rows
+    matches = min(parts)
+    return matches * matches > WALK_COST_RATIO * batch * keys
+
+
+def pg_match_ids(
+    query: SearchQuery, below: int | None, batch: int, *, walk: bool = True
+) -> Select[Any] | TextClause:
     """PostgreSQL: the ids of the next `batch` matches below id `below` (None: from the
-    newest), newest first. With
-    the LIMIT in the statement the planner walks the key table's primary key from the top for
-    a common word and stops, or takes a rarer word's ids from the GIN index and sorts those
-    integers; either way it reads no copy.
+    newest), newest first, read one of two ways (`walk_is_cheaper` chooses, once a search):
+
+    - walking: the key table's primary key from the top, each key's words tested, until the
+      batch is full (the LIMIT is in the statement): for words most copies have;
+    - through the GIN index: the bitmap of every match (the words, filter tokens and months
+      AND-ed inside the index), their rows read for their ids, the ids sorted: for rarer
+      words, a date range, and a word no copy has, which reads the index and nothing else.
+      The matches are a MATERIALIZED CTE, which keeps the LIMIT out of the planner's sight:
+      with it, the planner took a rare word's few matches for many and walked the archive.
+      A date range's copies are also tested for their dates here, on `items` by id, so that
+      the batch holds copies of the range and not the rest of its months.
 
     Everything is written into the statement, nothing bound: the driver prepares a statement
     run five times on a connection, and PostgreSQL then plans it once for any words and any
     LIMIT, which here meant walking the whole key table in id order for a word in no copy
-    (50 ms at 10,000 copies, growing with the archive, against 0.1 ms planned for the word).
-    Folded words and tokens hold letters, digits, marks and private-use characters only; the
-    one quote a tsquery has around each is doubled as SQL's quoting asks."""
-    literal_query = ts_query(query).replace("'", "''")
-    found = select(search_keys.c.item_id).where(
-        text(f"search_keys.{SEARCH_WORDS} @@ CAST('{literal_query}' AS tsquery)")
-    )
+    (50 ms at 10,000 copies, growing with the archive, against 0.1 ms planned for the word)."""
+    words = f"search_keys.{SEARCH_WORDS} @@ {_tsquery(ts_query(query))}"
+    if not walk:
+        join, dates = "", ""
+        if query.since is not None or query.until is not None:
+            join = " JOIN items ON items.id = search_keys.item_id"
+            if query.since is not None:
+                dates += f" AND items.published_at >= '{_utc(query.since)}'"
+            if query.until is not None:
+                dates += f" AND items.published_at < '{_utc(query.until)}'"
+        return text(
+            f"WITH matches AS MATERIALIZED (SELECT search_keys.item_id FROM search_keys{join} "
+            f"WHERE {words}{_below(below)}{dates}) "
+            f"SELECT item_id FROM matches ORDER BY item_id DESC LIMIT {int(batch)}"
+        )
+    found = select(search_keys.c.item_id).where(text(words))
     if below is not None:
         found = found.where(text(f"search_keys.item_id < {int(below)}"))
     return found.order_by(search_keys.c.item_id.desc()).limit(
         literal_column(str(int(batch)), Integer)
     )
+
+
+def _utc(when: datetime) -> str:
+    """A time as a literal PostgreSQL reads as timestamptz (digits and `-:.+T` only)."""
+    if when.tzinfo is None:
+        raise ValueError(f"search dates must be aware (UTC or an offset), got {when!r}")
+    return when.astimezone(UTC).isoformat()
 
 
 def pg_copies_statement(

@@ -31,9 +31,7 @@ WORDS_STATISTICS = 500
 
 def upgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
-        op.execute(
-            f"ALTER TABLE search_keys ALTER COLUMN words SET STATISTICS {WORDS_STATISTICS}"
-        )
+        op.execute(f"ALTER TABLE search_keys ALTER COLUMN words SET STATISTICS {WORDS_STATISTICS}")
 
 
 def downgrade() -> None:

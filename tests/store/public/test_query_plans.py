@@ -411,7 +411,7 @@ def test_postgresql_plans_a_search_for_its_own_words_every_time(site: Database) 
 
     dated = _search("कोईनहीं", since=T0, until=T0 + timedelta(days=30))
     for below in (None, 5000):
-        for walk in (True, False):
+        for walk in (100, None):
             statement = search.pg_match_ids(dated, below, 42, walk=walk)
             assert statement.compile(dialect=postgresql.dialect()).params == {}
     reader = PublicReader(site)

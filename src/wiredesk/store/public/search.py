@@ -15,13 +15,18 @@ page counts or skips what came before.
   the highest rowid down (FTS5 walks its lists in that order), each row joined to its copy by
   id, in one statement that stops when the page is full (`sqlite_statement`);
 - PostgreSQL: a batch of match ids (`words @@ 'w1' & 'w2' & …` on the generated tsvector
-  column, newest first, LIMIT the batch: the planner walks the key table's primary key from
-  the top for common words, or takes rarer ones' ids from the GIN index and sorts them), then
-  the batch's copies by id through the gate, and another batch while the page is not full
-  (`pg_match_ids`, `pg_copies_statement`, `PublicReader._pg_search`). One statement left the
-  join to the planner, which read every copy down to the last match shown (a merge join) or
-  joined every match of a rarer word before sorting them. Phrases are checked on the stored
-  key, where the words stand in order, for the batch's copies only.
+  column, newest first), then the batch's copies by id through the gate, and another batch
+  while the page is not full (`pg_match_ids`, `pg_copies_statement`,
+  `PublicReader._pg_search`). A batch is read one of two ways, chosen on the planner's
+  estimates (`walk_length`): words many copies have by walking the key table's primary key
+  from the top, each key's words tested, until the batch is full (a bounded walk, which
+  hands over to the index below it when the words prove rarer); rarer words, a word no copy
+  has and a date range from the GIN index's bitmap of their matches, sorted by id. Left to
+  itself, the planner walked the whole archive for a word in no copy (6 s at a million
+  copies) or for a date range a year back. One statement for matches and copies left the
+  join to the planner, which read every copy down to the last match shown (a merge join)
+  or joined every match of a rarer word before sorting them. Phrases are checked on the
+  stored key, where the words stand in order, for the batch's copies only.
 """
 
 from __future__ import annotations

@@ -412,3 +412,35 @@ def test_a_page_is_filled_past_many_matches_the_gate_drops(store: Database) -> N
     assert [c.guid for c in rest.copies] == ["g02", "g01", "g00"] and rest.more_after is None
     huge = reader.search(NOW, query, size=2, after=10**18)
     assert [c.guid for c in huge.copies] == ["g04", "g03"]
+
+
+def test_two_words_common_apart_and_rare_together_are_all_found_newest_first(
+    store: Database,
+) -> None:
+    """Each word is in half the copies, both only in a few old ones. On PostgreSQL the
+    statistics say either word is common, so search walks the keys from the newest; the walk
+    finds nothing in its first keys and hands over to the GIN index below them, which must
+    find every copy with both words, in order, page after page (SQLite's index reads them
+    newest first either way)."""
+    together = {5, 17, 30, 44, 61}
+    batch = [
+        Item(
+            guid=f"g{n:04d}",
+            headline=f"{'बाढ़' if n % 2 == 0 or n in together else 'सूखा'} समाचार {n}",
+            body_html="<p>पाठ</p>",
+            body_text="राहत" if n % 2 == 1 or n in together else "पाठ",
+            slug=f"g{n}",
+            section="desh",
+            language="hi",
+            published_at=T0 + timedelta(minutes=n),
+        )
+        for n in range(1200)
+    ]
+    copies.save(store, "ians", batch, envelope(store), now=T0 + timedelta(days=1))
+    store.refresh_statistics()
+    reader = PublicReader(store)
+    query = SearchQuery(parse_query("बाढ़ राहत"))
+    first = reader.search(NOW, query, size=3)
+    assert [c.guid for c in first.copies] == ["g0061", "g0044", "g0030"]
+    rest = reader.search(NOW, query, size=3, after=first.more_after)
+    assert [c.guid for c in rest.copies] == ["g0017", "g0005"] and rest.more_after is None

@@ -543,23 +543,69 @@ class PublicReader:
     ) -> list[Any]:
         """PostgreSQL: the matches' ids a batch at a time, newest first, then their copies
         that pass the gate, until `wanted` copies are found or the matches run out. A batch is
-        twice the page; when the gate drops many (a narrow date range within its months, say)
-        the next batch is four times bigger, up to SEARCH_BATCH_MOST."""
+        twice the page; when the gate drops many (kills, say) the next batch is four times
+        bigger, up to SEARCH_BATCH_MOST. Whether the batches walk the keys or come from the
+        GIN index is decided once, on the planner's estimates (`search.walk_length`); a walk
+        that finds fewer matches than estimated hands over to the GIN index below it."""
         copies_q, params = search.pg_copies_statement(query, _LISTED, gate)
         params |= _scope_params(now, scope)
         below = min(after, _MAX_ITEM_ID) if after is not None else None
         batch = 2 * wanted
+        walk, estimate = None, (0.0, 0.0)
+        if not search.month_tokens(query):
+            explained = conn.exec_driver_sql(search.pg_estimate_statement(query, below)).scalar()
+            estimate = search.estimates(explained)
+            walk = search.walk_length(*estimate, batch)
         rows: list[Any] = []
         while len(rows) < wanted:
-            ids = list(conn.execute(search.pg_match_ids(query, below, batch)).scalars())
+            ids, walk = self._pg_match_ids(conn, query, below, batch, walk, estimate)
             if not ids:
                 break
             rows += conn.execute(copies_q, {**params, "ids": ids}).all()
             if len(ids) < batch:
                 break
             below = ids[-1]
-            batch = min(batch * 4, SEARCH_BATCH_MOST)
+            grown = min(batch * 4, SEARCH_BATCH_MOST)
+            walk = walk * grown // batch if walk is not None else None
+            batch = grown
         return rows[:wanted]
+
+    @staticmethod
+    def _pg_match_ids(
+        conn: Connection,
+        query: SearchQuery,
+        below: int | None,
+        batch: int,
+        walk: int | None,
+        estimate: tuple[float, float],
+    ) -> tuple[list[int], int | None]:
+        """The next `batch` match ids below `below` (all there are, when fewer), and how far
+        the next batch may walk (None: the GIN index's bitmap from now on).
+
+        A walk reads a probe's keys first (`search.walk_probe`); when they hold too few
+        matches, it is judged on them (`search.walk_goes_on`) and walks on up to its `walk`
+        keys, or the bitmap reads every match below the keys it walked."""
+        if walk is None:
+            return list(conn.execute(search.pg_match_ids(query, below, batch)).scalars()), None
+        matches, keys = estimate
+        probe = search.walk_probe(walk, matches, keys, batch)
+        ids: list[int] = []
+        for length in (probe, walk - probe):
+            if length <= 0:
+                break
+            found = search.pg_match_ids(query, below, batch - len(ids), walk=length)
+            new = list(conn.execute(found).scalars())
+            ids += new
+            if len(ids) >= batch:
+                return ids, walk
+            floor = conn.execute(search.pg_walk_floor(below, length)).scalar()
+            if floor is None:  # no key below
+                return ids, walk
+            below = int(floor)
+            if not search.walk_goes_on(len(new), length, batch - len(ids), keys):
+                break
+        ids += conn.execute(search.pg_match_ids(query, below, batch - len(ids))).scalars()
+        return ids, None
 
     def section_lists(
         self, now: datetime, sizes: Mapping[str, int], language: str | None = None

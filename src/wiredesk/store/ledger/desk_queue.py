@@ -199,22 +199,9 @@ def is_desk_version(provenance: str | None) -> bool:
 def approve(db: Database, item_id: int, *, actor: str, address: str | None, now: datetime) -> bool:
     """Publish a held copy, as `editorial.approve` does, but only one still waiting (not
     rejected, not killed by its agency); False otherwise. Logged with the client's address."""
-    with db.engine.begin() as conn:
-        done = conn.execute(
-            update(items)
-            .where(
-                items.c.id == item_id,
-                items.c.state == ItemState.HELD.value,
-                items.c.killed_at.is_(None),
-            )
-            .values(state=ItemState.PUBLISHED.value)
-        ).rowcount
-        if not done:
-            return False
-        editorial.audit(conn, item_id, "approve", actor, None, None, now, address=address)
-        tags = _refresh(conn, db, item_id, now)
-    db.notify(tags)
-    return True
+    return _decide_held(
+        db, item_id, {"state": ItemState.PUBLISHED.value}, "approve", actor, None, address, now
+    )
 
 
 def reject(
@@ -231,6 +218,22 @@ def reject(
     reason = reason.strip()
     if not reason:
         raise DeskActError("say why the copy is rejected")
+    kill = {"killed_at": now, "killed_by": actor, "kill_reason": reason, "kill_manual": True}
+    return _decide_held(db, item_id, kill, "reject", actor, reason, address, now)
+
+
+def _decide_held(
+    db: Database,
+    item_id: int,
+    values: dict[str, object],
+    action: str,
+    actor: str,
+    reason: str | None,
+    address: str | None,
+    now: datetime,
+) -> bool:
+    """Set `values` on a copy still waiting (held, not killed), audit the act, and tell the
+    caches; False (and nothing written) if it was not waiting."""
     with db.engine.begin() as conn:
         done = conn.execute(
             update(items)
@@ -239,11 +242,11 @@ def reject(
                 items.c.state == ItemState.HELD.value,
                 items.c.killed_at.is_(None),
             )
-            .values(killed_at=now, killed_by=actor, kill_reason=reason, kill_manual=True)
+            .values(**values)
         ).rowcount
         if not done:
             return False
-        editorial.audit(conn, item_id, "reject", actor, reason, None, now, address=address)
+        editorial.audit(conn, item_id, action, actor, reason, None, now, address=address)
         tags = _refresh(conn, db, item_id, now)
     db.notify(tags)
     return True

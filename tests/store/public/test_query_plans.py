@@ -400,15 +400,12 @@ def test_search_reads_the_word_index_and_copies_by_id_never_the_archive(
             assert not any(line.lstrip("-> ").startswith("Sort") for line in lines), lines
 
 
+@pytest.mark.parametrize("site", ["postgresql"], indirect=True)  # SQLite caches no plans
 def test_postgresql_plans_a_search_for_its_own_words_every_time(site: Database) -> None:
     """The statement that finds a batch of match ids binds nothing: after five runs on a
     connection the driver prepares a statement, and PostgreSQL's plan for "any words, any
     LIMIT" walked the whole key table in id order for a word no copy has (50 ms at 10,000
     copies, against 0.1 ms through the GIN index as planned for the word itself)."""
-    if site.dialect != "postgresql":
-        pytest.skip(
-            "PostgreSQL only: SQLite has no server-side plan cache; the [postgresql] run checks it"
-        )
     from sqlalchemy.dialects import postgresql
 
     from wiredesk.store.public import search
@@ -454,6 +451,7 @@ def _pg_plan_as_at_a_million(db: Database, statement: str, params: Any) -> list[
         return lines
 
 
+@pytest.mark.parametrize("site", ["postgresql"], indirect=True)  # FTS5: newest first anyway
 @pytest.mark.parametrize("name", list(_BITMAP_SEARCHES))
 def test_postgresql_reads_rare_words_and_date_ranges_from_the_gin_index_never_walking_the_keys(
     site: Database, name: str
@@ -462,8 +460,6 @@ def test_postgresql_reads_rare_words_and_date_ranges_from_the_gin_index_never_wa
     index alone) and a date range's matches (its words AND-ed with its months' tokens), and
     only they are sorted by id: the key table is never walked from the top, whatever the
     planner guesses of how soon a walk would fill the page."""
-    if site.dialect != "postgresql":
-        pytest.skip("PostgreSQL only: SQLite's FTS5 gives any word's list newest first")
     query = _BITMAP_SEARCHES[name]
     found = PublicReader(site).search(NOW, query)
     assert bool(found.copies) == (name != "a word no copy has")

@@ -19,6 +19,7 @@ from wiredesk.text.search_keys import (
     key_words,
     parse_query,
     story_key,
+    story_words,
     word_spans,
 )
 
@@ -184,3 +185,15 @@ def test_empty_punctuation_only_and_overlong_queries() -> None:
     assert not parse_query("बारिश " * 10).shortened
     many = parse_query(" ".join(f"w{n}" for n in range(MAX_QUERY_WORDS + 5)))
     assert many.shortened and len(many.words) == MAX_QUERY_WORDS
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_ALPHABET, max_size=40).map("".join) | st.none(), max_size=4))
+def test_a_story_key_folds_token_by_token_exactly_as_the_whole_text(
+    texts: list[str | None],
+) -> None:
+    # the key is made from remembered foldings of whitespace-separated tokens; the words
+    # must be those the whole texts fold to, in order, whatever was folded before
+    expected = " ".join(w for t in texts if t for w in key_words(t))
+    assert story_words(texts) == expected
+    assert story_words(texts) == expected  # the second time from what was remembered

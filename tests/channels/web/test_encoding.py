@@ -108,12 +108,36 @@ def test_a_cached_page_is_compressed_once_not_per_request(
     monkeypatch.setattr(encoding, "compress", counted)
     for path in PAGES:
         raw(client, path, **{"accept-encoding": "br"})
-    assert sorted(calls) == sorted(["br", "gzip"] * len(PAGES))  # one render, both encodings
+    # the render compresses for its reader only: nobody waits for a gzip body no one asked for
+    assert calls == ["br"] * len(PAGES)
+    calls.clear()
+    for path in PAGES:
+        raw(client, path, **{"accept-encoding": "gzip"})
+    assert calls == ["gzip"] * len(PAGES)  # made once, for the first reader wanting it
     calls.clear()
     for path in PAGES:
         for accept in ("br", "gzip", "gzip, deflate, br", "identity", "*"):
-            raw(client, path, **{"accept-encoding": accept})
+            status, headers, _ = raw(client, path, **{"accept-encoding": accept})
+            assert status == 200 and headers.get("vary") == "Accept-Encoding"
     assert calls == []
+
+
+def test_a_fresh_page_answers_its_reader_before_other_codings_are_made(
+    store: Database, fill: Filler, tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a reader who takes no compression gets the page without any compression at all, and
+    # a cache in front is still told that the answer varies by Accept-Encoding
+    fill(story_item(1))
+    client = client_for(store, tmp_path, clock)
+    calls: list[str] = []
+    real = encoding.compress
+    monkeypatch.setattr(encoding, "compress", lambda c, b: calls.append(c) or real(c, b))
+    status, headers, body = raw(client, "/", **{"accept-encoding": "identity"})
+    assert status == 200 and "content-encoding" not in headers
+    assert headers["vary"] == "Accept-Encoding" and calls == []
+    status, headers, packed = raw(client, "/", **{"accept-encoding": "br"})
+    assert headers["content-encoding"] == "br" and calls == ["br"]
+    assert brotli.decompress(packed) == body
 
 
 def test_no_accept_encoding_gets_the_plain_body(

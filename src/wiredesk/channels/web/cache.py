@@ -12,8 +12,9 @@ cached page that showed the copy immediately.
 A response rendered while a change with one of its tags arrived is not kept: it may predate the
 change. Hits are served by `CachedPages` before routing, with `ETag` and `Last-Modified`, and
 answer a matching `If-None-Match` or `If-Modified-Since` with 304. An entry holds its
-compressed bodies too, made once when it is kept (channels/web/encoding.py), so a hit in
-brotli or gzip costs no more than a plain one.
+compressed bodies too (channels/web/encoding.py): the one its first reader asked for, made by
+the render, and each other coding made once, for the first reader who asks for it; after that
+a hit in brotli or gzip costs no more than a plain one.
 
 A miss is rendered once, not once per reader: while a page is being rendered, other requests
 for it wait for that render and are answered from the cache (what nginx calls a cache lock).
@@ -28,14 +29,21 @@ import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
 import anyio.to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from wiredesk.channels.web.encoding import CODINGS, IDENTITY, Encoded, encode, preferred
+from wiredesk.channels.web.encoding import (
+    CODINGS,
+    IDENTITY,
+    Encoded,
+    encode,
+    preferred,
+    worth_compressing,
+)
 
 # Keys of `scope["state"]` a handler sets to make its response cacheable.
 TAGS = "cache_tags"
@@ -67,6 +75,7 @@ class Entry:
     tags: frozenset[str]
     until: datetime | None
     variants: tuple[Encoded, ...] = ()  # the same body compressed, each with its headers
+    pending: tuple[str, ...] = ()  # codings not made yet: made for the first reader wanting one
 
     @property
     def size(self) -> int:
@@ -137,6 +146,22 @@ class PageCache:
             while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
                 self._drop(next(iter(self._entries)))
             return True
+
+    def with_variants(
+        self, key: str, entry: Entry, made: tuple[Encoded, ...], codings: tuple[str, ...]
+    ) -> Entry:
+        """`entry` with the bodies compressed in `codings` (`made`: those that came out
+        smaller); kept in its place if it is still the one cached under `key`."""
+        grown = replace(
+            entry,
+            variants=entry.variants + made,
+            pending=tuple(c for c in entry.pending if c not in codings),
+        )
+        with self._lock:
+            if self._entries.get(key) is entry:
+                self._entries[key] = grown
+                self._bytes += grown.size - entry.size
+        return grown
 
     def invalidate(self, tags: Iterable[str]) -> int:
         """Drop every entry sharing a tag with `tags` ("*": all); returns how many."""
@@ -211,7 +236,7 @@ class CachedPages:
         for _ in range(RENDER_WAITS):
             entry = self.cache.get(key, self.clock())
             if entry is not None:
-                await _send_entry(entry, scope, send)
+                await self._send_entry(key, entry, scope, send)
                 return
             rendering = self._rendering.get(key)
             if rendering is None:
@@ -272,8 +297,8 @@ class CachedPages:
         if _keepable(scope, started):
             etag = etag_of(body)
             headers.append((b"last-modified", format_datetime(now, usegmt=True).encode()))
-            # in a worker thread: brotli takes milliseconds a page, the loop serves others
-            plain, variants = await anyio.to_thread.run_sync(encode, tuple(headers), body, etag)
+            pending = CODINGS if worth_compressing(tuple(headers), body) else ()
+            plain, _ = encode(tuple(headers), body, etag, ())  # `Vary` where pending
             entry = Entry(
                 status,
                 (*plain, (b"etag", etag)),
@@ -282,10 +307,10 @@ class CachedPages:
                 now,
                 frozenset(tags),
                 state.get(UNTIL),
-                variants,
+                pending=pending,
             )
             self.cache.put(key, entry, generation)
-            await _send_entry(entry, scope, send)
+            await self._send_entry(key, entry, scope, send)
             return
         if scope["method"] == "GET":  # rendered for this request alone: compressed for it alone
             coding = preferred(_accept_encoding(scope), CODINGS)
@@ -298,6 +323,19 @@ class CachedPages:
                     headers, body = list(variants[0].headers), variants[0].body
         await send({**started, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+
+    async def _send_entry(self, key: str, entry: Entry, scope: Scope, send: Send) -> None:
+        """`_send_chosen`, having first made the body in the reader's coding if no reader
+        asked for it before (in a worker thread: the loop serves others meanwhile)."""
+        if entry.pending:
+            coding = preferred(_accept_encoding(scope), CODINGS)
+            if coding in entry.pending:
+                plain = tuple((k, v) for k, v in entry.headers if k != b"etag")
+                _, made = await anyio.to_thread.run_sync(
+                    encode, plain, entry.body, entry.etag, (coding,)
+                )
+                entry = self.cache.with_variants(key, entry, made, (coding,))
+        await _send_chosen(entry, scope, send)
 
 
 def _keepable(scope: Scope, started: Message) -> bool:
@@ -314,7 +352,7 @@ class _Rendering:
         self.cacheable = False
 
 
-async def _send_entry(entry: Entry, scope: Scope, send: Send) -> None:
+async def _send_chosen(entry: Entry, scope: Scope, send: Send) -> None:
     """The entry in the encoding the request prefers, or 304 when the reader has it."""
     chosen: Entry | Encoded = entry
     if entry.variants:

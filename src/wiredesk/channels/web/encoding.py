@@ -1,10 +1,15 @@
 """Compressed answers: brotli or gzip, chosen by the reader's `Accept-Encoding`.
 
-A page is compressed when it is rendered, not when it is sent: the page cache keeps the
+A page is compressed once per render and coding, not per request: the page cache keeps the
 brotli and gzip bodies beside the plain one (`cache.Entry.variants`), so a hit costs a look-up
-of the reader's header and no compression at all. Brotli runs at quality 9, not 11: a render
-during a busy ingest happens several times a second for the home page, and 11 costs about
-25 times as long (190 ms for a 130 KB feed) for 8 % fewer bytes. Each encoding has its own
+of the reader's header and no compression at all. The render compresses only in the coding its
+own reader asked for; another coding is made when the first reader who wants it comes
+(`cache.Entry.pending`), so a fresh page is not held back by bodies nobody has asked for yet.
+Brotli runs at quality 6: a render is on the path from an agency's push to the reader who
+sees it, and during a busy ingest the home page and the feeds are rendered several times a
+second. Quality 9 took four times as long for 12 % fewer bytes on a 200 KB Hindi feed, and
+twelve times as long for under 1 % on an article page; 11 costs far more again
+(bench/RESULTS.md, "Compression on the path to visible"). Each encoding has its own
 `ETag` (a suffix on the plain one), as RFC 9110 asks of different representations, and every
 answer that could have been compressed says `Vary: Accept-Encoding`, so a cache in front keeps
 them apart.
@@ -21,7 +26,7 @@ from dataclasses import dataclass
 
 import brotli
 
-BROTLI_QUALITY = 9
+BROTLI_QUALITY = 6
 GZIP_LEVEL = 6
 # Below this a compressed body saves less than its headers and a round of work cost.
 MIN_SIZE = 512
@@ -66,17 +71,15 @@ def encode(
     etag: bytes | None,
     codings: tuple[str, ...] = CODINGS,
 ) -> tuple[tuple[tuple[bytes, bytes], ...], tuple[Encoded, ...]]:
-    """The plain answer's headers (with `Vary` added when there are others) and its
-    representations in `codings`; none for a small body or a type not worth compressing.
+    """The plain answer's headers (with `Vary` added when there may be others) and its
+    representations in `codings`; none for a small body or a type not worth compressing, nor
+    for a coding that does not make the body smaller.
 
     `headers` are the plain answer's, `ETag` excluded (each representation gets its own; an
     answer sent without one, `etag` None, gets none).
     """
-    content_type = next((v for k, v in headers if k == b"content-type"), b"")
-    if len(body) < MIN_SIZE or not compressible(content_type):
+    if not worth_compressing(headers, body):
         return headers, ()
-    if any(k == b"content-encoding" for k, _ in headers):
-        return headers, ()  # already encoded by its handler
     plain = _with_vary(headers)
     out = []
     for coding in codings:
@@ -94,7 +97,17 @@ def encode(
             tagged = etag[:-1] + ETAG_SUFFIX[coding] + b'"'
             own.append((b"etag", tagged))
         out.append(Encoded(coding, tuple(own), packed, tagged))
-    return (plain if out else headers), tuple(out)
+    return plain, tuple(out)
+
+
+def worth_compressing(headers: tuple[tuple[bytes, bytes], ...], body: bytes) -> bool:
+    """Whether an answer with these headers and body has compressed representations: text
+    large enough to gain, not encoded already by its handler. Its plain answer then says
+    `Vary: Accept-Encoding`, whether or not a compressed body has been made yet."""
+    content_type = next((v for k, v in headers if k == b"content-type"), b"")
+    if len(body) < MIN_SIZE or not compressible(content_type):
+        return False
+    return not any(k == b"content-encoding" for k, _ in headers)
 
 
 def _with_vary(headers: tuple[tuple[bytes, bytes], ...]) -> tuple[tuple[bytes, bytes], ...]:

@@ -18,6 +18,7 @@ import tomllib
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -176,6 +177,8 @@ class SiteSettings:
     main_label: str | None = None  # `[editions.<site language>] name`, the switcher's label
     # Section matching keys (`section_key` of slugs, names and aliases) -> slug.
     section_keys: dict[str, str] = field(default_factory=dict)
+    # Who may read `/metrics` besides this machine: networks of monitoring hosts.
+    metrics_allow: tuple[IPv4Network | IPv6Network, ...] = ()
 
     @property
     def editions(self) -> tuple[Edition, ...]:
@@ -387,6 +390,7 @@ _SITE_KEYS = {
     "logo": str,
     "favicon": str,
     "theme_color": str,
+    "metrics_allow": list,
 }
 _SOURCE_KEYS = {
     "id": str,
@@ -768,6 +772,7 @@ def _parse_site(shown: str, raw: dict[str, Any], base_dir: Path) -> SiteSettings
             f"not {theme_color!r}",
             "site.theme_color",
         )
+    metrics_allow = _networks(shown, raw.get("metrics_allow", []), "site.metrics_allow")
     return SiteSettings(
         name=name,
         language=language,
@@ -782,8 +787,25 @@ def _parse_site(shown: str, raw: dict[str, Any], base_dir: Path) -> SiteSettings
         logo=logo,
         favicon=favicon,
         theme_color=theme_color.lower(),
+        metrics_allow=metrics_allow,
         **limits,
     )
+
+
+def _networks(shown: str, values: list[Any], key: str) -> tuple[IPv4Network | IPv6Network, ...]:
+    """Addresses or networks written as "10.0.0.0/8", "192.0.2.7" or "2001:db8::/32"."""
+    out = []
+    for i, value in enumerate(values):
+        try:
+            out.append(ip_network(value, strict=False))
+        except (TypeError, ValueError):
+            raise ConfigError(
+                shown,
+                f'must be a list of addresses or networks, e.g. ["10.0.0.0/8"]; '
+                f"{value!r} is not one",
+                f"{key}[{i}]",
+            ) from None
+    return tuple(out)
 
 
 def _site_url(shown: str, raw: dict[str, Any], key: str, default: str) -> str:

@@ -12,9 +12,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from wiredesk import metrics
 from wiredesk.config import Settings, SourceSettings
 from wiredesk.ingest.outcomes import SourceReport
 from wiredesk.ingest.polling import ingest_source_async
@@ -84,6 +86,7 @@ class Scheduler:
             if wait > 0:
                 await asyncio.sleep(wait)
             async with self._slots:
+                started = time.perf_counter()
                 try:
                     report = await ingest_source_async(
                         self.settings,
@@ -101,6 +104,17 @@ class Scheduler:
                     log.exception("polling source %r failed", source.id)
                     due = self.clock() + _seconds(source.poll_every)
                     continue
+            metrics.count_poll(
+                source.id,
+                ok=report.ok,
+                not_modified=report.not_modified,
+                payloads=report.envelopes,
+                new_stories=report.new_stories,
+                new_versions=report.new_versions,
+                dropped=report.dropped,
+                problems=len(report.problems),
+                seconds=time.perf_counter() - started,
+            )
             if not report.ok:  # an operator must see it without -v, in any log filter
                 log.warning("%s", report.line())
             elif report.envelopes:

@@ -24,6 +24,8 @@ from wiredesk.channels.web.assets import static_file
 from wiredesk.channels.web.cache import CachedPages, ChangeFollower, PageCache
 from wiredesk.channels.web.limits import REQUEST_TIMEOUT, RenderTimes, RequestLimits
 from wiredesk.channels.web.media import MediaFiles
+from wiredesk.channels.web.metering import Metering
+from wiredesk.channels.web.metrics_page import MetricsPage
 from wiredesk.channels.web.pages import Pages
 from wiredesk.channels.web.search_page import SearchPages
 from wiredesk.channels.web.security import SecurityHeaders
@@ -63,6 +65,7 @@ def create_app(
     routes: list[BaseRoute] = [
         Route("/", one(pages.home), name="home"),
         Route("/health", pages.health, name="health"),
+        Route("/metrics", MetricsPage(settings, reader).page, name="metrics"),
         Route("/search", search, name="search"),
         # files at the root answer here, never through the trailing-slash redirect
         Route("/robots.txt", files.robots, name="robots"),
@@ -100,6 +103,8 @@ def create_app(
         middleware.insert(
             0, Middleware(CachedPages, cache=cache, clock=clock, before=follower.catch_up)
         )
+    prefixes = tuple(e.prefix for e in settings.site.other_editions)
+    middleware.insert(0, Middleware(Metering, edition_prefixes=prefixes))  # hits counted too
     app = Starlette(
         routes=routes,
         exception_handlers={

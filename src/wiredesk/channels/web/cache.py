@@ -36,6 +36,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 import anyio.to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from wiredesk import metrics
 from wiredesk.channels.web.encoding import (
     CODINGS,
     IDENTITY,
@@ -236,6 +237,7 @@ class CachedPages:
         for _ in range(RENDER_WAITS):
             entry = self.cache.get(key, self.clock())
             if entry is not None:
+                metrics.PAGE_CACHE.labels("hit").inc()
                 await self._send_entry(key, entry, scope, send)
                 return
             rendering = self._rendering.get(key)
@@ -259,6 +261,7 @@ class CachedPages:
 
     async def _render(self, scope: Scope, receive: Receive, send: Send, key: str) -> bool:
         """Pass the request on, keeping a cacheable response; says whether it was one."""
+        metrics.PAGE_CACHE.labels("miss").inc()
         now = self.clock()
         generation = self.cache.generation
         started: Message | None = None

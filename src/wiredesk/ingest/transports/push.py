@@ -27,6 +27,7 @@ import anyio.to_thread
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 
+from wiredesk import metrics
 from wiredesk.config import Settings, SourceSettings
 from wiredesk.ingest.accept import accept
 from wiredesk.ingest.write_lock import locked
@@ -101,6 +102,16 @@ class PushEndpoint:
                 headers={"Retry-After": str(OUTAGE_RETRY_AFTER)},
             )
         status = "duplicate" if not outcome.new else "failed" if outcome.error else "processed"
+        if outcome.new:
+            metrics.count_items(
+                source.id,
+                payloads=1,
+                new_stories=outcome.new_stories,
+                new_versions=outcome.new_versions,
+                dropped=outcome.dropped,
+                quarantined=outcome.quarantined,
+                problems=len(outcome.problems),
+            )
         if outcome.new:
             log.info(
                 "push %s: envelope %d %s, %d new stories, %d new versions",

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import Engine, func, select, text
 
 from wiredesk.store.public.views import SourceState
-from wiredesk.store.schema import item_versions, items, picture_urls, source_state
+from wiredesk.store.schema import item_versions, items, picture_urls, quarantine, source_state
 
 
 def source_states(engine: Engine) -> dict[str, SourceState]:
@@ -68,6 +68,18 @@ def languages_since(engine: Engine, since: datetime) -> dict[str | None, int]:
     )
     with engine.connect() as conn:
         return {language: int(n) for language, n in conn.execute(q)}
+
+
+def open_quarantine(engine: Engine) -> dict[str, int]:
+    """Per source: payloads and items in quarantine that no reprocess has got through yet
+    (along the `(resolved_at, quarantined_at)` index: only the open ones are read)."""
+    q = (
+        select(quarantine.c.source_id, func.count())
+        .where(quarantine.c.resolved_at.is_(None))
+        .group_by(quarantine.c.source_id)
+    )
+    with engine.connect() as conn:
+        return {sid: int(n) for sid, n in conn.execute(q)}
 
 
 def database_answers(engine: Engine) -> bool:

@@ -4,23 +4,33 @@
 The disk is really full, for SQLite: the database file is capped with `PRAGMA
 max_page_count` (`capped_sqlite`), so writes fail with SQLITE_FULL from SQLite itself.
 PostgreSQL's disk_full (SQLSTATE 53100) needs a tablespace on a tiny filesystem, which takes
-root to mount: its classification is checked from the driver's own error class only.
+root to mount: its classification is checked from the driver's own error class only. The
+same path on PostgreSQL end to end is run with the server refusing writes for a reason of its
+own (`default_transaction_read_only`, SQLSTATE 25006, as on a standby): push, drop folder and
+polled feed.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
 import tomllib
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
+import psycopg
 import psycopg.errors
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
+from sqlalchemy.pool import Pool
 from starlette.testclient import TestClient
 
 from tests.ingest.capped_sqlite import capped, page_count
@@ -234,5 +244,113 @@ def test_the_drivers_words_for_an_outage_are_told_from_a_refused_item(tmp_path: 
         with pytest.raises(Exception) as refused, db.engine.begin() as conn:
             conn.execute(text("INSERT INTO sections (name) VALUES (NULL)"))
         assert unwritable_reason(refused.value) is None
+    finally:
+        db.close()
+
+
+@contextlib.contextmanager
+def read_only_postgresql() -> Iterator[None]:
+    """Every PostgreSQL connection opened in the block refuses writes with SQLSTATE 25006, as
+    a standby or a database set `default_transaction_read_only` does: PostgreSQL's own
+    refusal, through the driver and SQLAlchemy as production meets it. Dispose of engines
+    opened inside it afterwards: their pooled connections stay read-only."""
+
+    def refuse_writes(dbapi_conn: Any, _record: Any) -> None:
+        if isinstance(dbapi_conn, psycopg.Connection):
+            dbapi_conn.execute("SET default_transaction_read_only = on")
+            dbapi_conn.commit()
+
+    event.listen(Pool, "connect", refuse_writes)
+    try:
+        yield
+    finally:
+        event.remove(Pool, "connect", refuse_writes)
+
+
+@pytest.fixture
+def agency_feed() -> Iterator[str]:
+    """A polled agency's feed on a local server: its URL."""
+    body = feed("h").encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/feed.xml"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def pg_counts(db: Database) -> dict[str, object]:
+    with db.engine.connect() as conn:
+        return {
+            "items": conn.execute(text("SELECT count(*) FROM items")).scalar(),
+            "quarantined": conn.execute(text("SELECT count(*) FROM quarantine")).scalar(),
+            "envelopes": sorted(
+                r[0] for r in conn.execute(text("SELECT status FROM envelopes")).all()
+            ),
+        }
+
+
+@pytest.mark.postgres
+def test_a_postgresql_that_refuses_writes_is_an_outage_for_push_drops_and_polls(
+    tmp_path: Path, pg_schema_url: str, agency_feed: str
+) -> None:
+    """The outage on PostgreSQL itself, not only its error class: a push gets 503 with
+    Retry-After, /health says down, `ingest --once`'s run raises the outage (one line and
+    exit code 4 in the CLI), nothing is quarantined, the dropped file stays, and once writes
+    go through again the same run completes the drop folder, the polled feed and the push."""
+    settings, _ = site(tmp_path)
+    polled = {"id": "polled", "name": "Polled", "url": agency_feed, "allow_private": True}
+    data = _toml(tmp_path / "wiredesk.toml")
+    sources = data["sources"]
+    assert isinstance(sources, list)
+    data["sources"] = [*sources, polled]
+    settings = parse_settings(data, tmp_path / "wiredesk.toml")
+    dropped = drop(tmp_path)
+    Database.open(pg_schema_url).close()  # migrated while writes still go through
+    headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/rss+xml"}
+    with read_only_postgresql():
+        db = Database.open(pg_schema_url)
+    try:
+        client = TestClient(site_app(settings, db))
+        pushed = client.post("/ingest/pushed", content=feed("p").encode(), headers=headers)
+        assert pushed.status_code == 503
+        assert pushed.headers["Retry-After"] == "60"
+        assert "cannot be written: the database is read-only" in pushed.json()["error"]
+        health = client.get("/health")
+        assert health.status_code == 503 and health.json()["status"] == "down"
+        with pytest.raises(DatabaseUnwritable) as caught:
+            asyncio.run(ingest_all_async(settings, db, settle_drops=True))
+        assert caught.value.reason == READ_ONLY
+        assert str(caught.value).startswith("the database at 127.0.0.1")
+        assert dropped.exists() and not (tmp_path / "inbox" / "failed").exists()
+        assert pg_counts(db) == {"items": 0, "quarantined": 0, "envelopes": []}
+
+        db.engine.dispose()  # writes go through again: connections from now on can write
+        db.reader_engine.dispose()
+        reports = asyncio.run(ingest_all_async(settings, db, settle_drops=True))
+        assert {r.source_id: (r.ok, r.new_stories) for r in reports} == {
+            "drop": (True, ITEMS),
+            "polled": (True, ITEMS),
+        }
+        again = client.post("/ingest/pushed", content=feed("p").encode(), headers=headers)
+        assert again.status_code == 202 and again.json()["new_stories"] == ITEMS
+        assert client.get("/health").status_code == 200
+        assert pg_counts(db) == {
+            "items": 3 * ITEMS,
+            "quarantined": 0,
+            "envelopes": ["processed"] * 3,
+        }
     finally:
         db.close()

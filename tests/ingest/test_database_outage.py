@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import shutil
 import sqlite3
@@ -21,7 +22,7 @@ import subprocess
 import sys
 import threading
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,9 @@ from starlette.testclient import TestClient
 from tests.ingest.capped_sqlite import capped, page_count
 from wiredesk.config import Settings, parse_settings
 from wiredesk.errors import Outage
+from wiredesk.ingest.outcomes import SourceReport
 from wiredesk.ingest.polling import ingest_all_async
+from wiredesk.ingest.scheduler import Scheduler
 from wiredesk.runtime.embedded import site_app
 from wiredesk.store.database import Database
 from wiredesk.store.outage import (
@@ -354,3 +357,62 @@ def test_a_postgresql_that_refuses_writes_is_an_outage_for_push_drops_and_polls(
         }
     finally:
         db.close()
+
+
+def test_wiredesk_run_on_a_full_disk_logs_one_line_blames_no_source_and_completes_after(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`wiredesk run`'s poller (the scheduler) meets the full disk: one ERROR line without a
+    traceback, no source reported FAILED, /health down meanwhile; the dropped file stays and
+    the poll after space returns takes it, without a restart."""
+    _, db_path = site(tmp_path)
+    data = _toml(tmp_path / "wiredesk.toml")
+    sources = data["sources"]
+    assert isinstance(sources, list)
+    sources[0]["poll_every"] = 1  # the drop folder, polled again a second after the outage
+    settings = parse_settings(data, tmp_path / "wiredesk.toml")
+    dropped = drop(tmp_path)
+    with capped(page_count(db_path)):
+        db = Database.open(f"sqlite:///{db_path}")
+
+    async def go() -> SourceReport:
+        reports: list[SourceReport] = []
+        task = asyncio.create_task(Scheduler(settings, db, on_report=reports.append).run())
+
+        async def until(what: Callable[[], object]) -> None:
+            for _ in range(1200):  # a cap against hanging, not a measure
+                if what() or task.done():
+                    return
+                await asyncio.sleep(0.05)
+
+        def outage_lines() -> list[logging.LogRecord]:
+            return [r for r in caplog.records if r.name == "wiredesk.ingest.scheduler"]
+
+        try:
+            await until(lambda: outage_lines() or reports)
+            assert not reports, f"the outage was blamed on the source: {reports[0].line()}"
+            [line] = outage_lines()
+            assert line.levelno == logging.ERROR and line.exc_info is None
+            message = line.getMessage()
+            assert message.startswith(f"the database at {db_path} cannot be written: disk full")
+            assert "\n" not in message
+            assert db.write_outage is not None  # what /health answers "down" from
+            assert dropped.exists() and counts(db_path)["quarantined"] == 0
+
+            db.engine.dispose()  # space is back: connections opened from now on are not capped
+            await until(lambda: reports)
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        assert reports, "no poll after space returned"
+        return reports[0]
+
+    try:
+        with caplog.at_level(logging.INFO, logger="wiredesk.ingest.scheduler"):
+            report = asyncio.run(go())
+        assert (report.ok, report.new_stories) == (True, ITEMS), report.line()
+        assert db.write_outage is None
+    finally:
+        db.close()
+    assert counts(db_path) == {"items": ITEMS, "quarantined": 0, "envelopes": ["processed"]}

@@ -4,10 +4,11 @@
 and what must come of it (`expect.toml`). A payload case is accepted the way a poll or a
 push accepts it (`ingest.accept`: raw first, parse, pipeline, store, group) on SQLite and on
 PostgreSQL, and then read back everywhere a reader or a subscriber meets it: the stored
-headlines, every article page, the home page, and the three outbound feeds parsed by
-feedparser with its own sanitizing off (so what a careless consumer would render is what is
-checked). Whatever a case expects, no page and no feed may carry a live `<script>`, an event
-handler or a `javascript:` URL, and no page may fail.
+headlines, every article page, the home page, the three outbound feeds parsed by feedparser
+with its own sanitizing off (so what a careless consumer would render is what is checked),
+and the subscribers' API (`/api/v1/items`). Whatever a case expects, no page, feed or API
+answer may carry a live `<script>`, an event handler or a `javascript:` URL, and no page may
+fail.
 
 A feed entry's fields are read as the most careless consumer reads them. RSS never says what
 is text, and most readers render its title, description, author and categories as HTML, so
@@ -47,10 +48,10 @@ from starlette.testclient import TestClient
 
 from tests.channels.channels_support import make_settings
 from wiredesk.ingest.accept import accept
-from wiredesk.model import Envelope, Transport
+from wiredesk.model import Envelope, Transport, utcnow
 from wiredesk.runtime.embedded import site_app
 from wiredesk.store.database import Database
-from wiredesk.store.ledger import envelopes
+from wiredesk.store.ledger import api_keys, envelopes
 from wiredesk.store.schema import item_versions, items
 
 CASES = Path(__file__).parent / "cases"
@@ -172,6 +173,38 @@ def test_a_hostile_payload_through_the_whole_path(
                     assert not added, f"{name}: {path} adds {sorted(added)} to the story"
                     assert not _live_script(markup), f"{name}: {path}: {_live_script(markup)}"
         assert listed == len(stored), f"{name}: the {kind} feeds list {listed}"
+
+    # the subscribers' API: every copy, its headline as stored (JSON text), its HTML body as
+    # careful as the feeds' (its text/plain body is text by its content type)
+    key = api_keys.add(store, "hostile", sources=None, now=utcnow())
+    served = _api_items(client, key)
+    assert sorted(_headline(i) for i in served) == sorted(headlines), name
+    for item in served:
+        for body in item.get("bodies", []):
+            if body["contenttype"] != "text/html":
+                continue
+            markup = str(body["value"])
+            found = _elements(markup) & banned
+            assert not found, f"{name}: /api/v1/items carries {sorted(found)}"
+            added = _elements(markup) - in_bodies
+            assert not added, f"{name}: /api/v1/items adds {sorted(added)} to the story"
+            assert not _live_script(markup), f"{name}: /api/v1/items: {_live_script(markup)}"
+
+
+def _api_items(client: TestClient, key: str) -> list[dict[str, Any]]:
+    """Every copy /api/v1/items lists, page after page."""
+    out: list[dict[str, Any]] = []
+    url: str | None = "/api/v1/items"
+    while url:
+        page = client.get(url, headers={"Authorization": f"Bearer {key}"})
+        assert page.status_code == 200, page.text
+        out += page.json()["items"]
+        url = page.json()["next"]
+    return out
+
+
+def _headline(item: dict[str, Any]) -> str:
+    return next(str(h["value"]) for h in item["headlines"] if h["role"] == "main")
 
 
 def _stored(store: Database) -> list[tuple[str, str]]:

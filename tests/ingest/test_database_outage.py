@@ -37,9 +37,11 @@ from starlette.testclient import TestClient
 from tests.ingest.capped_sqlite import capped, page_count
 from wiredesk.config import Settings, parse_settings
 from wiredesk.errors import Outage
+from wiredesk.ingest.accept import record_payload
 from wiredesk.ingest.outcomes import SourceReport
 from wiredesk.ingest.polling import ingest_all_async
 from wiredesk.ingest.scheduler import Scheduler
+from wiredesk.model import Envelope, Transport
 from wiredesk.runtime.embedded import site_app
 from wiredesk.store.database import Database
 from wiredesk.store.outage import (
@@ -416,3 +418,67 @@ def test_wiredesk_run_on_a_full_disk_logs_one_line_blames_no_source_and_complete
     finally:
         db.close()
     assert counts(db_path) == {"items": ITEMS, "quarantined": 0, "envelopes": ["processed"]}
+
+
+def test_wiredesk_run_started_on_a_full_disk_with_a_payload_left_unfinished_polls_later(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A payload stored raw but left "received" (the disk filled, or a crash) is processed
+    first when `wiredesk run` starts. If the disk is still full then, that must be one line
+    and a retry, not a poller that is gone for good while the site keeps serving: once space
+    returns, the leftover and the dropped file both go in, without a restart."""
+    _, db_path = site(tmp_path)
+    data = _toml(tmp_path / "wiredesk.toml")
+    sources = data["sources"]
+    assert isinstance(sources, list)
+    sources[0]["poll_every"] = 1
+    settings = parse_settings(data, tmp_path / "wiredesk.toml")
+    db = Database.open(f"sqlite:///{db_path}")
+    try:  # what the full disk left: the raw payload of a push, stored and not processed
+        record_payload(db, Envelope("pushed", feed("p").encode(), Transport.PUSH, "push"))
+    finally:
+        db.close()
+    assert counts(db_path)["envelopes"] == ["received"]
+    dropped = drop(tmp_path)
+    with capped(page_count(db_path)):
+        db = Database.open(f"sqlite:///{db_path}")
+
+    async def go() -> list[SourceReport]:
+        reports: list[SourceReport] = []
+        task = asyncio.create_task(Scheduler(settings, db, on_report=reports.append).run())
+
+        async def until(what: Callable[[], object]) -> None:
+            for _ in range(1200):  # a cap against hanging, not a measure
+                if what() or task.done():
+                    return
+                await asyncio.sleep(0.05)
+
+        def errors() -> list[logging.LogRecord]:
+            return [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+        try:
+            await until(errors)
+            assert not task.done(), "the poller ended on the full disk"
+            line = errors()[0]
+            assert line.exc_info is None and "cannot be written: disk full" in line.getMessage()
+            assert dropped.exists()
+            db.engine.dispose()  # space is back
+            await until(lambda: reports)
+            assert not task.done(), "the poller ended"
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        return reports
+
+    try:
+        with caplog.at_level(logging.INFO, logger="wiredesk"):
+            reports = asyncio.run(go())
+        assert [(r.ok, r.new_stories) for r in reports] == [(True, ITEMS)]
+    finally:
+        db.close()
+    assert counts(db_path) == {
+        "items": 2 * ITEMS,
+        "quarantined": 0,
+        "envelopes": ["processed", "processed"],
+    }

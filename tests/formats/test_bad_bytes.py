@@ -147,3 +147,66 @@ def test_labels_are_rewritten_only_for_a_document_that_needs_it() -> None:
     utf8 = '<?xml version="1.0" encoding="iso-8859-1"?><rss>ह</rss>'.encode()
     out, _ = as_browsers_decode(utf8, None)
     assert out == utf8.replace(b"iso-8859-1", b"utf-8")
+
+
+def jsonfeed(title_1: bytes, feed_title: bytes = b"T") -> bytes:
+    entries = b",".join(
+        b'{"id": "j%d", "title": "%s", "content_html": "<p>%s</p>"}'
+        % (n, title_1 if n == 1 else f"शीर्षक {n}".encode(), f"पाठ {n}".encode())
+        for n in (1, 2, 3)
+    )
+    return (
+        b'{"version": "https://jsonfeed.org/version/1.1", "title": "' + feed_title + b'", '
+        b'"items": [' + entries + b"]}"
+    )
+
+
+def ninjs(title: bytes) -> bytes:
+    return (
+        b'{"uri": "urn:n:1", "type": "text", "headlines": [{"role": "main", "value": "'
+        + title
+        + b'"}], "bodies": [{"role": "main", "contenttype": "text/html", "value": "'
+        + "<p>पाठ</p>".encode()
+        + b'"}]}'
+    )
+
+
+@pytest.mark.parametrize("byte", [b"\xff", b"\x00", b"\x01", b"\xe0\xa4"], ids=repr)
+def test_a_bad_byte_in_a_json_feed_title_is_replaced_there_and_named(byte: bytes) -> None:
+    """JSON as XML: a byte that is not UTF-8, or a raw control character (JSON allows none),
+    is U+FFFD where it was, the feed is not refused, and a problem line names the entry."""
+    clean = parse_payload(jsonfeed("शीर्षक 1".encode()))
+    hurt = parse_payload(jsonfeed("शीर्षक 1".encode() + byte + b" x"))
+    assert hurt.items[1:] == clean.items[1:]
+    assert [fields_but_headline(i) for i in hurt.items] == [
+        fields_but_headline(i) for i in clean.items
+    ]
+    assert hurt.items[0].headline == "शीर्षक 1\ufffd x"
+    [line] = hurt.problems
+    offset = jsonfeed("शीर्षक 1".encode()).index("शीर्षक 1".encode()) + len("शीर्षक 1".encode())
+    why = "a control character JSON does not allow" if byte[0] < 0x20 else "not UTF-8"
+    assert line == (
+        f"entry 1 (j1): invalid byte 0x{byte[0]:02X} at byte {offset} ({why}) replaced with U+FFFD"
+    )
+
+
+def test_a_bad_byte_outside_a_json_feeds_entries_changes_no_entry() -> None:
+    clean = parse_payload(jsonfeed("शीर्षक 1".encode()))
+    hurt_payload = jsonfeed("शीर्षक 1".encode(), feed_title=b"T\x00\xffT")
+    hurt = parse_payload(hurt_payload)
+    nul = hurt_payload.index(b"\x00")
+    assert hurt.items == clean.items
+    assert hurt.title == "T\ufffd\ufffdT"
+    assert hurt.problems == [
+        "the document outside its entries: 2 invalid bytes replaced with U+FFFD (the first, "
+        f"0x00 at byte {nul}, is a control character JSON does not allow)"
+    ]
+
+
+def test_a_bad_byte_in_ninjs_is_replaced_there_and_named() -> None:
+    hurt = parse_payload(ninjs("शीर्षक".encode() + b"\x00"))
+    [item] = hurt.items
+    assert item.headline == "शीर्षक\ufffd"
+    assert item.body_html == "<p>पाठ</p>"
+    [line] = hurt.problems
+    assert line.startswith("item 1 (urn:n:1): invalid byte 0x00 at byte ")

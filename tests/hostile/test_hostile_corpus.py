@@ -4,10 +4,19 @@
 and what must come of it (`expect.toml`). A payload case is accepted the way a poll or a
 push accepts it (`ingest.accept`: raw first, parse, pipeline, store, group) on SQLite and on
 PostgreSQL, and then read back everywhere a reader or a subscriber meets it: the stored
-headlines, every article page, the home page, and the three outbound feeds parsed by
-feedparser with its own sanitizing off (so what a careless consumer would render is what is
-checked). Whatever a case expects, no page and no feed may carry a live `<script>`, an event
-handler or a `javascript:` URL, and no page may fail.
+headlines, every article page, the home page, the three outbound feeds parsed by feedparser
+with its own sanitizing off (so what a careless consumer would render is what is checked),
+and the subscribers' API (`/api/v1/items`). Whatever a case expects, no page, feed or API
+answer may carry a live `<script>`, an event handler or a `javascript:` URL, and no page may
+fail.
+
+A feed entry's fields are read as the most careless consumer reads them. RSS never says what
+is text, and most readers render its title, description, author and categories as HTML, so
+those are parsed as HTML and must make no element at all (feedparser's own guess would call
+`<img src=x onerror=…>` without an end tag "text/plain" and let it through). Atom and JSON
+Feed say which fields are HTML; an Atom title or summary that says so must make no element
+either. The body (`content:encoded`, Atom `content`, `content_html`) may hold only elements
+some stored body holds: a feed adds no element the story did not contain as markup.
 
 Cases that are not payloads (a full disk, two processes, slow clients, the CLI on a closed
 pipe) are covered by tests elsewhere that need their own set-up; their `expect.toml` names
@@ -39,10 +48,10 @@ from starlette.testclient import TestClient
 
 from tests.channels.channels_support import make_settings
 from wiredesk.ingest.accept import accept
-from wiredesk.model import Envelope, Transport
+from wiredesk.model import Envelope, Transport, utcnow
 from wiredesk.runtime.embedded import site_app
 from wiredesk.store.database import Database
-from wiredesk.store.ledger import envelopes
+from wiredesk.store.ledger import api_keys, envelopes
 from wiredesk.store.schema import item_versions, items
 
 CASES = Path(__file__).parent / "cases"
@@ -144,6 +153,7 @@ def test_a_hostile_payload_through_the_whole_path(
         assert not _live_script(page), f"{name}: live script on a page: {_live_script(page)}"
 
     banned = {e.lower() for e in expect.get("feeds_no_elements", [])} | {"script"}
+    in_bodies = set().union(*(_elements(body) for _, body in stored))
     for kind in ("/feed.xml", "/atom.xml", "/feed.json"):
         listed = 0
         for edition in settings.site.editions:
@@ -152,12 +162,49 @@ def test_a_hostile_payload_through_the_whole_path(
             assert feed.status_code == 200, f"{name}: {path} answered {feed.status_code}"
             entries = _entries(path, feed.content)
             listed += len(entries)
-            for fields in entries:
-                for markup in fields:
+            for texts, bodies in entries:
+                for markup in texts:  # a headline, teaser, byline or category
+                    found = _elements(markup)
+                    assert not found, f"{name}: {path}: {markup!r} makes {sorted(found)}"
+                for markup in bodies:
                     found = _elements(markup) & banned
                     assert not found, f"{name}: {path} carries {sorted(found)}"
+                    added = _elements(markup) - in_bodies
+                    assert not added, f"{name}: {path} adds {sorted(added)} to the story"
                     assert not _live_script(markup), f"{name}: {path}: {_live_script(markup)}"
         assert listed == len(stored), f"{name}: the {kind} feeds list {listed}"
+
+    # the subscribers' API: every copy, its headline as stored (JSON text), its HTML body as
+    # careful as the feeds' (its text/plain body is text by its content type)
+    key = api_keys.add(store, "hostile", sources=None, now=utcnow())
+    served = _api_items(client, key)
+    assert sorted(_headline(i) for i in served) == sorted(headlines), name
+    for item in served:
+        for body in item.get("bodies", []):
+            if body["contenttype"] != "text/html":
+                continue
+            markup = str(body["value"])
+            found = _elements(markup) & banned
+            assert not found, f"{name}: /api/v1/items carries {sorted(found)}"
+            added = _elements(markup) - in_bodies
+            assert not added, f"{name}: /api/v1/items adds {sorted(added)} to the story"
+            assert not _live_script(markup), f"{name}: /api/v1/items: {_live_script(markup)}"
+
+
+def _api_items(client: TestClient, key: str) -> list[dict[str, Any]]:
+    """Every copy /api/v1/items lists, page after page."""
+    out: list[dict[str, Any]] = []
+    url: str | None = "/api/v1/items"
+    while url:
+        page = client.get(url, headers={"Authorization": f"Bearer {key}"})
+        assert page.status_code == 200, page.text
+        out += page.json()["items"]
+        url = page.json()["next"]
+    return out
+
+
+def _headline(item: dict[str, Any]) -> str:
+    return next(str(h["value"]) for h in item["headlines"] if h["role"] == "main")
 
 
 def _stored(store: Database) -> list[tuple[str, str]]:
@@ -174,28 +221,34 @@ def _stored(store: Database) -> list[tuple[str, str]]:
     return [(str(h), f"{html or ''}\n{text or ''}") for h, html, text in rows]
 
 
-def _entries(path: str, data: bytes) -> list[list[str]]:
-    """Each entry of an outbound feed as the fields a consumer may render as HTML: RSS and
-    Atom through feedparser (its sanitizing off), JSON Feed by its own keys."""
+def _entries(path: str, data: bytes) -> list[tuple[list[str], list[str]]]:
+    """Each entry of an outbound feed as (its text fields a consumer may render as HTML, its
+    body fields): RSS and Atom through feedparser (its sanitizing off), JSON Feed by its own
+    keys (its title, summary, authors and tags are plain text by the spec)."""
     if path.endswith(".json"):
         return [
-            [str(item["content_html"])] if "content_html" in item else []
+            ([], [str(item["content_html"])] if "content_html" in item else [])
             for item in json.loads(data)["items"]
         ]
     parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
-    return [list(_html_fields(entry)) for entry in parsed.entries]
+    rss = path.endswith("/feed.xml")
+    return [(list(_text_fields(entry, rss=rss)), _bodies(entry)) for entry in parsed.entries]
 
 
-def _html_fields(entry: Any) -> Iterator[str]:
-    """Every field of a parsed feed entry that says it is HTML (a text field's `<` is a
-    character, and the feed says so with its type)."""
+def _text_fields(entry: Any, *, rss: bool) -> Iterator[str]:
+    """The entry's headline, teaser, byline and categories that a consumer renders as HTML:
+    in RSS every one of them (it never says), in Atom those whose type says HTML."""
     for key in ("title", "summary"):
         detail = entry.get(f"{key}_detail")
-        if detail is not None and "html" in str(detail.get("type", "")):
+        if detail is not None and (rss or "html" in str(detail.get("type", ""))):
             yield str(detail.get("value", ""))
-    for content in entry.get("content", []):
-        if "html" in str(content.get("type", "")):
-            yield str(content.get("value", ""))
+    if rss:
+        yield from (str(a.get("name", "")) for a in entry.get("authors", []))
+        yield from (str(t.get("term", "")) for t in entry.get("tags", []))
+
+
+def _bodies(entry: Any) -> list[str]:
+    return [str(c.get("value", "")) for c in entry.get("content", [])]
 
 
 def _tree(markup: str) -> Any:

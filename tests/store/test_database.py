@@ -1,12 +1,17 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from tests.store.store_support import T0, envelope, wire_item
@@ -341,3 +346,66 @@ def test_migration_0010_backfills_search_keys_in_batches(store: Database) -> Non
     found = reader.search(now, SearchQuery(parse_query("पुरानी खबर")), size=10).copies
     assert sorted(c.guid for c in found) == [f"g{n}" for n in range(5)]
     assert [c.guid for c in reader.search(now, SearchQuery(parse_query("3"))).copies] == ["g3"]
+
+
+@pytest.fixture
+def new_pg_database(pg_url: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database of its own (advisory locks are per database, so no
+    other test's migrations share the lock this one holds), dropped afterwards."""
+    name = f"wiredesk_mig_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(make_url(pg_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(pg_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.mark.postgres
+def test_two_processes_migrating_a_new_postgresql_database_take_turns(
+    new_pg_database: str,
+) -> None:
+    """Issue 13, item 5: two `ingest --once` on a new database both found it behind and both
+    ran the migrations; the second died on the first's tables (`UniqueViolation` on
+    `pg_type_typname_nsp_index`). Each now waits for the migration lock (an advisory lock),
+    and the one that waited finds the schema at head and does nothing.
+
+    Made deterministic: the lock is held here while both start, both are seen waiting for it
+    in `pg_locks`, then it is let go."""
+    engines = [make_engine(new_pg_database) for _ in range(2)]
+    results: dict[int, bool | BaseException] = {}
+
+    def migrate(n: int) -> None:
+        try:
+            results[n] = database.migrate(engines[n])
+        except BaseException as e:  # reported below, whatever it was
+            results[n] = e
+
+    waiting = text(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+        "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    )
+    holder = create_engine(new_pg_database, isolation_level="AUTOCOMMIT")
+    threads = [threading.Thread(target=migrate, args=(n,)) for n in range(2)]
+    try:
+        with holder.connect() as conn:
+            conn.execute(text(f"SELECT pg_advisory_lock({database.MIGRATION_LOCK})"))
+            for thread in threads:
+                thread.start()
+            for _ in range(1200):  # a cap against hanging, not a measure
+                if conn.execute(waiting).scalar() == 2 or results:
+                    break
+                time.sleep(0.05)
+            assert not results, f"migrated without waiting for the lock: {results}"
+            assert conn.execute(waiting).scalar() == 2
+            conn.execute(text(f"SELECT pg_advisory_unlock({database.MIGRATION_LOCK})"))
+        for thread in threads:
+            thread.join(120)
+        assert sorted(results.values(), key=str) == [False, True], results
+        assert database.at_head(engines[0])
+    finally:
+        for engine in [*engines, holder]:
+            engine.dispose()

@@ -18,28 +18,35 @@ from wiredesk.formats.fields import (
     parse_iso_datetime,
     payload_may_hold_c1,
 )
-from wiredesk.formats.json_safe import decode_json_payload, load_json
+from wiredesk.formats.json_safe import entry_places, load_json_payload
 from wiredesk.model import ImageLink, Item, ParseResult
 
 
 def parse_jsonfeed(payload: bytes) -> ParseResult:
     """Items of a JSON Feed; `FormatError` when the payload is not a JSON Feed object.
 
-    Bytes that are not valid in the detected encoding become U+FFFD rather than refusing the
-    feed; nesting is bounded before decoding (`limits.MAX_JSON_DEPTH`).
+    Bytes that are not valid in the detected encoding, and raw control characters, become
+    U+FFFD rather than refusing the feed, each entry that held one named in a problem line;
+    nesting is bounded before decoding (`limits.MAX_JSON_DEPTH`).
     """
-    doc = load_json(decode_json_payload(payload), "JSON Feed", "not a readable JSON Feed")
+    doc, bad = load_json_payload(payload, "JSON Feed", "not a readable JSON Feed")
     if not isinstance(doc, dict):
         raise FormatError("not a readable JSON Feed: the document is not a JSON object")
     entries = doc.get("items")
     if not isinstance(entries, list):
         raise FormatError("not a readable JSON Feed: it has no `items` array")
+    bad_bytes: list[str] = []
+    if bad is not None:  # a byte that was not UTF-8, or a raw control: named, then U+FFFD
+        bad_bytes = bad.lines(entry_places(doc, entries, _entry_name))
+        doc = bad.replaced(doc)
+        entries = doc["items"]
 
     feed_language = _string(doc.get("language"))
     feed_author = _author_name(doc)
     result = ParseResult(
         format="jsonfeed", title=_string(doc.get("title")) or None, language=feed_language
     )
+    result.problems += bad_bytes
     for index, entry in enumerate(entries):
         if not isinstance(entry, dict):
             result.problems.append(f"entry {index + 1}: not a JSON object; skipped")
@@ -50,6 +57,13 @@ def parse_jsonfeed(payload: bytes) -> ParseResult:
     if payload_may_hold_c1(payload):
         c1_as_windows_1252(result.items)
     return result
+
+
+def _entry_name(index: int, entry: Any) -> str:
+    """An entry as a problem line names it: `entry 3 (its id)`."""
+    raw_id = entry.get("id") if isinstance(entry, dict) else None
+    shown = " ".join(str(raw_id).split())[:100] if isinstance(raw_id, str | int) else ""
+    return f"entry {index + 1} ({shown})" if shown else f"entry {index + 1}"
 
 
 def _item(

@@ -59,14 +59,29 @@ class Scheduler:
         if not self._polled:
             log.warning("no polled sources configured; nothing to poll")
             return
-        await asyncio.to_thread(
-            locked, self._write_lock, recover_unfinished, self.settings, self.db
-        )
+        await self._recover_unfinished()
         first_due = await asyncio.to_thread(self._first_due)
         order = sorted(self._polled, key=lambda s: first_due[s.id])
         async with LazyFetcher(self.settings) as fetcher, asyncio.TaskGroup() as group:
             for source in order:
                 group.create_task(self._loop(source, first_due[source.id], fetcher))
+
+    async def _recover_unfinished(self) -> None:
+        """Process the payloads an earlier run stored but left "received", before polling.
+
+        A database that refuses writes then (the disk that stopped the earlier run is still
+        full) is an outage like one met while polling: one line, and again after the
+        shortest poll interval until it passes. Raised, it ended the poller for good while
+        the site went on serving, and nothing was polled until a restart."""
+        while True:
+            try:
+                await asyncio.to_thread(
+                    locked, self._write_lock, recover_unfinished, self.settings, self.db
+                )
+                return
+            except DatabaseUnwritable as e:
+                log.error("%s", e)
+                await asyncio.sleep(min(s.poll_every for s in self._polled))
 
     def _first_due(self) -> dict[str, datetime]:
         now = self.clock()

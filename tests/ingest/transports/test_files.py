@@ -117,3 +117,36 @@ def test_failed_files_move_to_failed_with_the_reason_beside_them(tmp_path: Path)
     assert where.read_text() == "garbage"
     note = tmp_path / "failed" / "bad.xml.error"
     assert note.read_text(encoding="utf-8") == "not a feed: text that is neither XML nor JSON\n"
+
+
+def test_a_dropped_file_is_claimed_once_and_a_later_claimer_finds_it_gone(
+    tmp_path: Path,
+) -> None:
+    """Issue 13, item 5: two processes that both listed a file race to read it. The claim is
+    one rename, so exactly one gets it; the other is told "gone" (None), not an error, and the
+    claimed file is in no later listing of the folder. Moved on, the claim leaves no trace."""
+    dropped = tmp_path / "story.xml"
+    dropped.write_text("<rss/>")
+    age(dropped)
+    claimed = files.claim(dropped)
+    assert claimed is not None and claimed.read_text() == "<rss/>"
+    assert claimed.parent.parent == tmp_path / files.CLAIMED
+    assert files.claim(dropped) is None  # the loser moves on
+    assert files.scan(folder_source(tmp_path)) == ([], [])
+    assert files.read_dropped(folder_source(tmp_path), claimed, dropped_as=dropped).location == (
+        str(dropped)
+    )  # the payload keeps the name it was dropped under
+    files.move_done(claimed)
+    assert (tmp_path / "processed" / "story.xml").exists()
+    assert not [p for p in (tmp_path / files.CLAIMED).rglob("*") if p.name == "story.xml"]
+
+
+def test_a_claimed_file_goes_back_to_its_folder_after_an_outage(tmp_path: Path) -> None:
+    """A run that met a full disk puts back what it claimed, for the next run to read."""
+    dropped = tmp_path / "story.xml"
+    dropped.write_text("<rss/>")
+    age(dropped)
+    claimed = files.claim(dropped)
+    assert claimed is not None
+    assert files.release(claimed) == dropped
+    assert [p.name for p in files.scan(folder_source(tmp_path))[0]] == ["story.xml"]

@@ -24,7 +24,7 @@ from typing import Any
 
 from wiredesk.errors import FormatError
 from wiredesk.formats.fields import has_content, parse_iso_datetime, summary_apart_from_body
-from wiredesk.formats.json_safe import decode_json_payload, load_json
+from wiredesk.formats.json_safe import decode_json_payload, entry_places, load_json_payload
 from wiredesk.formats.ninjs.content import body_of, descriptions_of, headlines_of, images_of
 from wiredesk.formats.ninjs.metadata import (
     categories_of,
@@ -64,10 +64,16 @@ def looks_like_ninjs(head: bytes) -> bool:
 
 def parse_ninjs(payload: bytes) -> ParseResult:
     """Items of a ninjs payload; `FormatError` when it is not JSON or not ninjs."""
-    doc = load_json(decode_json_payload(payload), "ninjs", "not readable ninjs")
+    doc, bad = load_json_payload(payload, "ninjs", "not readable ninjs")
 
     objects, title = _objects(doc)
+    bad_bytes: list[str] = []
+    if bad is not None:  # a byte that was not UTF-8, or a raw control: named, then U+FFFD
+        bad_bytes = bad.lines(entry_places(doc, objects, _object_name))
+        doc = bad.replaced(doc)
+        objects, title = _objects(doc)
     result = ParseResult(format="ninjs", title=title)
+    result.problems += bad_bytes
     for index, raw in enumerate(objects):
         if not isinstance(raw, dict):
             result.problems.append(f"item {index + 1}: not a JSON object; skipped")
@@ -92,6 +98,14 @@ def parse_ninjs(payload: bytes) -> ParseResult:
 
 
 # --- document shape --------------------------------------------------------------------------
+
+
+def _object_name(index: int, obj: Any) -> str:
+    """An object as a problem line names it: `item 2 (its uri)`."""
+    shown = ""
+    if isinstance(obj, dict):
+        shown = string(obj.get("uri")) or string(obj.get("guid")) or ""
+    return f"item {index + 1} ({shown})" if shown else f"item {index + 1}"
 
 
 def _objects(doc: Any) -> tuple[list[Any], str | None]:

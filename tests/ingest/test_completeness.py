@@ -157,3 +157,22 @@ def test_a_truncated_newsmessage_holds_the_cut_item_and_keeps_the_whole_one(
 def test_a_whole_newsmessage_holds_nothing(tmp_path: Path) -> None:
     result = prepared(settings_for(tmp_path), iptc_message())
     assert len(result.ready) == 2 and result.held == []
+
+
+def test_a_wire_text_cut_mid_message_holds_that_message_and_keeps_the_whole_one(
+    tmp_path: Path, store: Database
+) -> None:
+    whole = fixture_files.FIXTURES.parent / "formats" / "samples" / "iptc7901-multi.txt"
+    payload = whole.read_bytes()
+    cut = payload[: payload.index(b"Thursday. The vote") + 20]  # in the second message
+    settings = settings_for(tmp_path)
+    env = Envelope("wire", cut, Transport.PUSH, "push")
+    outcome = accept(settings, store, settings.sources[0], env)
+    [copy] = PublicReader(store).list_copies(limit=10)
+    assert copy.headline == "Stocks rise at the open"
+    [row] = quarantine.list_rows(store)
+    assert (row.stage, row.item_index) == ("parse", 1)
+    assert row.guid.endswith(":parliament-budget")
+    assert "no ETX (0x03) end of text" in row.reason and "cut short" in row.reason
+    envelope = envelopes.get(store, outcome.envelope_id) or {}
+    assert envelope["error"].startswith("1 item quarantined")

@@ -16,7 +16,8 @@ reach a page. Three cases are decided here, for every format alike:
   download) is not well-formed; the parsers recover what they can and would publish the cut
   item with half its body. Every item that cannot be matched to an item element that closed
   before the document broke off is held with the reason; the complete ones go on, each judged
-  on its own.
+  on its own. A parser that knows from its own framing that an item broke off (an IPTC 7901
+  message without ETX) says so in `ParseResult.cut_short`, and the item is held the same way.
 
 The headline is derived before the pipeline runs, so the slug and the grouping fingerprint are
 made from it like any other headline.

@@ -156,7 +156,9 @@ def _read_xml_feed(payload: bytes, fmt: str, content_type: str | None) -> ParseR
         fuller = _second_reading(payload, fmt, content_type, at_least=len(entries))
         if fuller is not None:
             return fuller
-    guid_dated = {i for i, e in enumerate(entries) if _date_may_be_its_guids(e)}
+    guid_dated: set[int] = set()
+    if fmt != "atom":  # fastfeedparser dates only an RSS <guid>, never an Atom <id>
+        guid_dated = {i for i, e in enumerate(entries) if _date_may_be_its_guids(e)}
     if guid_dated and _entries_have_date_elements(payload):
         fuller = _second_reading(payload, fmt, content_type, at_least=len(entries))
         if fuller is not None:  # feedparser reads dates from date elements only
@@ -309,10 +311,14 @@ def _date_may_be_its_guids(entry: Any) -> bool:
     With no date element, fastfeedparser reads an RSS guid that is not an http(s) URL as a
     date: `<guid>2003</guid>` made a story of 2003. A guid is an identifier, never a date.
     Only an entry whose published time is exactly its guid read as a date can have got it
-    that way; a guid that reads as no date (nearly all) costs one cached lookup.
+    that way. A date read from the guid writes its year there (as 2024 or 24), so a guid
+    without the published year's last two digits is not read at all: most guids cost a
+    substring test, not a date parse.
     """
     guid, published = entry.get("id"), entry.get("published")
-    if not isinstance(guid, str) or not published or guid.startswith(("http://", "https://")):
+    if not isinstance(guid, str) or not isinstance(published, str) or len(published) < 4:
+        return False
+    if guid.startswith(("http://", "https://")) or published[2:4] not in guid:
         return False
     return bool(fastfeedparser.main._parse_date(guid.strip()) == published)
 

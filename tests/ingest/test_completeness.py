@@ -129,6 +129,24 @@ def test_a_feed_cut_between_items_loses_nothing(tmp_path: Path) -> None:
     assert [r.item.guid for r in result.ready] == ["w-1"] and result.held == []
 
 
+def test_a_cut_feed_with_unescaped_ampersands_holds_only_the_cut_item(tmp_path: Path) -> None:
+    # no guids: each item is known by its link, and a whole item's link holds a bare `&`
+    cut = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>'
+        b"<item><title>Fine & dandy</title><link>https://w.example/s?id=2&p=2</link>"
+        b"<description>All of the story.</description></item>"
+        b"<item><title>Cut story</title><link>https://w.example/s?id=3&p=2</link>"
+        b"<description>The story breaks off in the mid"
+    )
+    result = prepared(settings_for(tmp_path), cut)
+    [whole] = result.ready
+    assert (whole.item.link, whole.item.headline) == (
+        "https://w.example/s?id=2&p=2",
+        "Fine & dandy",
+    )
+    assert [h.item.link for h in result.held] == ["https://w.example/s?id=3&p=2"]
+
+
 iptc_message = fixture_files.iptc_news_message
 
 

@@ -143,7 +143,7 @@ def parse_xml_feed(payload: bytes, fmt: str, content_type: str | None = None) ->
 def _read_xml_feed(payload: bytes, fmt: str, content_type: str | None) -> ParseResult:
     try:
         feed = fastfeedparser.parse(
-            _numeric_entities(_bare_ampersands_escaped(_without_entity_declarations(payload)))
+            _numeric_entities(escape_bare_ampersands(_without_entity_declarations(payload)))
         )
     except Exception as e:  # any refusal, ValueError or other, is feedparser's turn
         return _parse_with_feedparser(payload, fmt, content_type, first_error=str(e))
@@ -815,7 +815,7 @@ def _numeric_entities(payload: bytes) -> bytes:
     return _ANY_ENTITY_RE.sub(_numeric_reference, payload)
 
 
-def _bare_ampersands_escaped(payload: bytes) -> bytes:
+def escape_bare_ampersands(payload: bytes) -> bytes:
     """Every `&` that starts no entity or character reference written `&amp;`, outside CDATA
     sections, for fastfeedparser's libxml2: a feed's unescaped link (`?a=1&b=2`) reads as
     written, as feedparser and browsers read it, instead of `?a=1=2` with the text after it

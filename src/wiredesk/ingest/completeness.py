@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, replace
 from lxml import etree
 
 from wiredesk.config import MISSING_HEADLINE_CHOICES
+from wiredesk.formats.feeds import escape_bare_ampersands
 from wiredesk.formats.fields import has_content, plain_text
 from wiredesk.formats.newsml_g2 import FORMAT as NEWSML_G2
 from wiredesk.formats.newsml_g2 import MESSAGE_END_RE, NAR_NS
@@ -163,6 +164,8 @@ def _closed_items(payload: bytes) -> tuple[_Closed, str | None]:
 
     The recovering parser closes whatever is still open when the data runs out; those end
     events come only from `close()`, which is how a cut element is told from a whole one.
+    An unescaped `&` is read as the feed parser reads it (`escape_bare_ampersands`), so that
+    a whole item's link and title match the parsed item's.
     """
     parser = etree.XMLPullParser(
         events=("end",),
@@ -174,7 +177,7 @@ def _closed_items(payload: bytes) -> tuple[_Closed, str | None]:
     )
     closed = _Closed()
     try:
-        parser.feed(payload)
+        parser.feed(escape_bare_ampersands(payload))
         for _, el in parser.read_events():
             name = _local(el)
             if name in _ITEM_TAGS:

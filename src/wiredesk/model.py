@@ -219,3 +219,6 @@ class ParseResult:
     title: str | None = None  # the feed's own title, if any
     language: str | None = None  # the feed-level language, if declared
     problems: list[str] = field(default_factory=list)
+    # Items the parser itself knows may be cut short (position in `items`: why), such as a
+    # wire message that breaks off before its end-of-text mark; ingest holds them.
+    cut_short: dict[int, str] = field(default_factory=dict)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from wiredesk.formats import parse_payload
+from wiredesk.formats.fields import plain_text
 from wiredesk.model import Item
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -197,7 +198,59 @@ def test_a_year_and_month_is_the_first_of_that_month() -> None:
     assert item.published_at == datetime(2003, 7, 1, tzinfo=UTC)
 
 
+@pytest.mark.parametrize("guid", ["2003", "20231005", "Mon, 05 Feb 2024"])
+def test_a_guid_is_never_a_date(guid: str) -> None:
+    # fastfeedparser reads a guid that is not a URL as a date when the item has none
+    item = only_item(rss(f'<title>T</title><guid isPermaLink="false">{guid}</guid>'))
+    assert item.guid == guid and item.published_at is None
+
+
+@pytest.mark.parametrize(
+    ("pub_date", "published"),
+    [
+        ("2003", datetime(2003, 1, 1, tzinfo=UTC)),  # says what the guid would: still read
+        ("Tue, 06 Feb 2024 10:00:00 +0000", datetime(2024, 2, 6, 10, tzinfo=UTC)),
+    ],
+)
+def test_a_date_guid_leaves_the_items_own_date_alone(pub_date: str, published: datetime) -> None:
+    item = only_item(rss(f"<title>T</title><guid>2003</guid><pubDate>{pub_date}</pubDate>"))
+    assert item.published_at == published
+
+
+def test_a_guid_date_in_one_item_does_not_date_it_among_dated_items() -> None:
+    payload = rss(
+        "<title>Dated</title><guid>a-1</guid><pubDate>Tue, 06 Feb 2024 10:00:00 +0000</pubDate>"
+        "</item><item><title>Undated</title><guid>2003</guid>"
+    )
+    dated, undated = parse_payload(payload).items
+    assert dated.published_at == datetime(2024, 2, 6, 10, tzinfo=UTC)
+    assert undated.published_at is None
+
+
 # --- 6. links ------------------------------------------------------------------------------
+
+
+def test_an_unescaped_ampersand_in_a_link_is_read_as_written() -> None:
+    # not well-formed, and common: libxml2's recovery made it `?a=1=2`
+    item = only_item(
+        rss("<title>T</title><guid>g</guid><link>https://wire.example/s?a=1&b=2&amp;c=3</link>")
+    )
+    assert item.link == "https://wire.example/s?a=1&b=2&c=3"
+    entry = only_item(atom('<title>T</title><link href="https://wire.example/s?a=1&b=2"/>'))
+    assert entry.link == "https://wire.example/s?a=1&b=2"
+
+
+def test_an_unescaped_ampersand_loses_no_text() -> None:
+    item = only_item(
+        rss(
+            "<title>AT&T & Jio</title><guid>g</guid>"
+            "<description>Tom &amp; Jerry &b and &copy; more. "
+            "<![CDATA[<a href='?x=1&y=2'>here</a> R&amp;D]]></description>"
+        )
+    )
+    assert item.headline == "AT&T & Jio"
+    assert plain_text(item.body_html) == "Tom & Jerry &b and © more. here R&D"
+    assert "<a href='?x=1&y=2'>" in item.body_html  # CDATA as sent
 
 
 def test_xml_base_on_the_feed_resolves_relative_links() -> None:

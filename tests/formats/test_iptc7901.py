@@ -170,6 +170,22 @@ def test_iptc7901_multi_message_payload() -> None:
     assert kill.guid == "urn:wiredesk:iptc7901:wxn:2024-03-14:parliament-speaker"
 
 
+def test_a_message_cut_before_its_etx_is_marked_cut_short() -> None:
+    whole = _sample("iptc7901-multi.txt")
+    cut = whole[: whole.index(b"Thursday. The vote") + 20]  # in the second message's text
+    result = parse_wire_text(cut)
+    first, second = result.items
+    assert first == parse_wire_text(whole).items[0]  # whole: read as from the whole payload
+    assert second.headline == "Parliament passes budget after all-night session"
+    assert result.cut_short == {1: result.cut_short[1]}  # for ingest to hold, never publish
+    assert "no ETX (0x03) end of text" in result.cut_short[1]
+    assert result.problems == [
+        f"message 2 ({second.guid}): no ETX (0x03) end of text; it breaks off, so its text "
+        "may be cut short"
+    ]
+    assert parse_wire_text(whole).cut_short == {}
+
+
 def test_iptc7901_dpa_style_heading_and_originator_chain() -> None:
     payload = (
         "\x01ecp0007 4 s 85  dpa-tns 0908\r\n\r\nAmerican Football/NFL/\r\n"

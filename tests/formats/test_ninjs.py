@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from wiredesk.errors import FormatError
+from wiredesk.formats.newsml_g2 import parse_newsml_g2
 from wiredesk.formats.ninjs import looks_like_ninjs, parse_ninjs
+from wiredesk.formats.nitf import parse_nitf
 from wiredesk.model import Hop, ImageLink, PubStatus, Signal, Subject
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -245,6 +247,37 @@ def test_ninjs_3x_kill_is_a_kill_with_its_dates() -> None:
     assert item.published_at == datetime(2023, 10, 5, 12, 10, 33, tzinfo=UTC)
     assert item.updated_at == datetime(2023, 10, 5, 12, 27, 32, tzinfo=UTC)
     assert item.body_html == "<p>x</p>"  # contentType read: HTML, not escaped as text
+
+
+# A kill said only by the status, as each agency format writes it (no signal element).
+_G2_CANCELED = (
+    b'<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/" guid="urn:x:1" version="2">'
+    b'<itemMeta><itemClass qcode="ninat:text"/><pubStatus qcode="stat:canceled"/></itemMeta>'
+    b"<contentMeta><headline>Killed story</headline></contentMeta></newsItem>"
+)
+_NITF_CANCELED = (
+    b'<nitf><head><docdata management-status="canceled"><doc-id id-string="urn:x:1"/>'
+    b"</docdata></head><body><body.head><hedline><hl1>Killed story</hl1></hedline>"
+    b"</body.head></body></nitf>"
+)
+_NINJS_2_CANCELED = (
+    b'{"uri":"urn:x:1","version":"2","pubstatus":"canceled",'
+    b'"headlines":[{"role":"main","value":"Killed story"}]}'
+)
+
+
+def test_a_canceled_status_alone_is_a_kill_signal_in_every_agency_format() -> None:
+    # The desk's version list and `wiredesk parse` show a version's signals: a ninjs kill
+    # must say "kill" there as NewsML-G2's and NITF's do (it used to say nothing).
+    readings = {
+        "ninjs 3.x": parse_ninjs(_NINJS_3_KILL),
+        "ninjs 2.x": parse_ninjs(_NINJS_2_CANCELED),
+        "NewsML-G2": parse_newsml_g2(_G2_CANCELED),
+        "NITF": parse_nitf(_NITF_CANCELED),
+    }
+    for name, result in readings.items():
+        [item] = result.items
+        assert (item.pub_status, item.signals) == (PubStatus.CANCELED, [Signal.KILL]), name
 
 
 def test_ninjs_3x_camel_case_names_are_read() -> None:

@@ -129,6 +129,24 @@ def test_a_feed_cut_between_items_loses_nothing(tmp_path: Path) -> None:
     assert [r.item.guid for r in result.ready] == ["w-1"] and result.held == []
 
 
+def test_a_cut_feed_with_unescaped_ampersands_holds_only_the_cut_item(tmp_path: Path) -> None:
+    # no guids: each item is known by its link, and a whole item's link holds a bare `&`
+    cut = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>'
+        b"<item><title>Fine & dandy</title><link>https://w.example/s?id=2&p=2</link>"
+        b"<description>All of the story.</description></item>"
+        b"<item><title>Cut story</title><link>https://w.example/s?id=3&p=2</link>"
+        b"<description>The story breaks off in the mid"
+    )
+    result = prepared(settings_for(tmp_path), cut)
+    [whole] = result.ready
+    assert (whole.item.link, whole.item.headline) == (
+        "https://w.example/s?id=2&p=2",
+        "Fine & dandy",
+    )
+    assert [h.item.link for h in result.held] == ["https://w.example/s?id=3&p=2"]
+
+
 iptc_message = fixture_files.iptc_news_message
 
 
@@ -157,3 +175,22 @@ def test_a_truncated_newsmessage_holds_the_cut_item_and_keeps_the_whole_one(
 def test_a_whole_newsmessage_holds_nothing(tmp_path: Path) -> None:
     result = prepared(settings_for(tmp_path), iptc_message())
     assert len(result.ready) == 2 and result.held == []
+
+
+def test_a_wire_text_cut_mid_message_holds_that_message_and_keeps_the_whole_one(
+    tmp_path: Path, store: Database
+) -> None:
+    whole = fixture_files.FIXTURES.parent / "formats" / "samples" / "iptc7901-multi.txt"
+    payload = whole.read_bytes()
+    cut = payload[: payload.index(b"Thursday. The vote") + 20]  # in the second message
+    settings = settings_for(tmp_path)
+    env = Envelope("wire", cut, Transport.PUSH, "push")
+    outcome = accept(settings, store, settings.sources[0], env)
+    [copy] = PublicReader(store).list_copies(limit=10)
+    assert copy.headline == "Stocks rise at the open"
+    [row] = quarantine.list_rows(store)
+    assert (row.stage, row.item_index) == ("parse", 1)
+    assert row.guid.endswith(":parliament-budget")
+    assert "no ETX (0x03) end of text" in row.reason and "cut short" in row.reason
+    envelope = envelopes.get(store, outcome.envelope_id) or {}
+    assert envelope["error"].startswith("1 item quarantined")

@@ -104,6 +104,16 @@ _RSS_ROOT_RE = re.compile(rb"<(?:([\w.\-]+):)?rss[\s>]")
 _HREF_LINK_RE = re.compile(rb"<link\s[^>]*\bhref\s*=")
 _XML_BASE_RE = re.compile(rb"""\bxml:base\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _FIRST_ENTRY_BYTES_RE = re.compile(rb"<(?:[\w.\-]+:)?(?:item|entry)[\s>/]")
+# An element an entry's date may come from (fastfeedparser's and feedparser's names, any
+# prefix, any case): looked for only when a guid reads as a date.
+_DATE_ELEMENT_RE = re.compile(
+    rb"<(?:[\w.\-]+:)?(?:pubdate|published|issued|date|created|modified|updated)[\s>/]",
+    re.IGNORECASE,
+)
+# An `&` that starts no reference (`?a=1&b=2`): not well-formed, and libxml2's recovery drops
+# it with the name after it (`?a=1=2`), and often more text after it. CDATA is left as it is.
+_BARE_AMPERSAND_RE = re.compile(rb"&(?![A-Za-z_][\w.\-]*;|#[0-9]+;|#[xX][0-9A-Fa-f]+;)")
+_CDATA_RE = re.compile(rb"<!\[CDATA\[.*?\]\]>", re.DOTALL)
 # Only these link relations name the story itself; `enclosure` (a podcast file), `related`
 # (another page), `via` (where the writer found it), `self` and the rest never do.
 _STORY_RELS = frozenset({"", "alternate", "http://www.iana.org/assignments/relation/alternate"})
@@ -132,7 +142,9 @@ def parse_xml_feed(payload: bytes, fmt: str, content_type: str | None = None) ->
 
 def _read_xml_feed(payload: bytes, fmt: str, content_type: str | None) -> ParseResult:
     try:
-        feed = fastfeedparser.parse(_numeric_entities(_without_entity_declarations(payload)))
+        feed = fastfeedparser.parse(
+            _numeric_entities(escape_bare_ampersands(_without_entity_declarations(payload)))
+        )
     except Exception as e:  # any refusal, ValueError or other, is feedparser's turn
         return _parse_with_feedparser(payload, fmt, content_type, first_error=str(e))
     entries = feed.get("entries") or []
@@ -144,8 +156,15 @@ def _read_xml_feed(payload: bytes, fmt: str, content_type: str | None) -> ParseR
         fuller = _second_reading(payload, fmt, content_type, at_least=len(entries))
         if fuller is not None:
             return fuller
+    guid_dated: set[int] = set()
+    if fmt != "atom":  # fastfeedparser dates only an RSS <guid>, never an Atom <id>
+        guid_dated = {i for i, e in enumerate(entries) if _date_may_be_its_guids(e)}
+    if guid_dated and _entries_have_date_elements(payload):
+        fuller = _second_reading(payload, fmt, content_type, at_least=len(entries))
+        if fuller is not None:  # feedparser reads dates from date elements only
+            return fuller
     coded = _base64_texts(payload, fmt) if fmt == "atom" and _may_hold_base64(entries) else {}
-    result = _from_fastfeedparser(feed, entries, fmt, payload, coded)
+    result = _from_fastfeedparser(feed, entries, fmt, payload, coded, guid_dated)
     if (
         _has_replacement_chars(result.items)
         and b"\xef\xbf\xbd" not in payload
@@ -235,9 +254,16 @@ def _fast_reading_is_short(payload: bytes, fmt: str, entries: list[Any]) -> bool
 
 
 def _from_fastfeedparser(
-    feed: Any, entries: list[Any], fmt: str, payload: bytes, coded: dict[str, tuple[str, bool]]
+    feed: Any,
+    entries: list[Any],
+    fmt: str,
+    payload: bytes,
+    coded: dict[str, tuple[str, bool]],
+    guid_dated: set[int],
 ) -> ParseResult:
-    """`coded` is `_base64_texts(payload)`: fastfeedparser hands base64 text over as it is."""
+    """`coded` is `_base64_texts(payload)`: fastfeedparser hands base64 text over as it is.
+    `guid_dated`: the entries whose published time may be their guid read as a date (see
+    `_date_may_be_its_guids`), which is no date: they get none."""
     info = feed.get("feed") or {}
     language = info.get("language") or scan_feed_language(payload)
     result = ParseResult(format=fmt, title=plain_text(info.get("title")) or None, language=language)
@@ -264,7 +290,9 @@ def _from_fastfeedparser(
             body_html=body,
             summary_html=description,
             link=link,
-            published_at=parse_iso_datetime(entry.get("published")),
+            published_at=None
+            if index in guid_dated
+            else parse_iso_datetime(entry.get("published")),
             updated_at=parse_iso_datetime(entry.get("updated")),
             language=item_language or language,
             author=entry.get("author"),
@@ -275,6 +303,33 @@ def _from_fastfeedparser(
             item.images = _ffp_images(entry)
             result.items.append(item)
     return result
+
+
+def _date_may_be_its_guids(entry: Any) -> bool:
+    """Whether fastfeedparser may have taken the entry's published time from its guid.
+
+    With no date element, fastfeedparser reads an RSS guid that is not an http(s) URL as a
+    date: `<guid>2003</guid>` made a story of 2003. A guid is an identifier, never a date.
+    Only an entry whose published time is exactly its guid read as a date can have got it
+    that way. A date read from the guid writes its year there (as 2024 or 24), so a guid
+    without the published year's last two digits is not read at all: most guids cost a
+    substring test, not a date parse.
+    """
+    guid, published = entry.get("id"), entry.get("published")
+    if not isinstance(guid, str) or not isinstance(published, str) or len(published) < 4:
+        return False
+    if guid.startswith(("http://", "https://")) or published[2:4] not in guid:
+        return False
+    return bool(fastfeedparser.main._parse_date(guid.strip()) == published)
+
+
+def _entries_have_date_elements(payload: bytes) -> bool:
+    """Whether an element after the first entry's start could hold a date: if none does, a
+    published time equal to the guid's reading came from the guid; if one does, the entry
+    may have a date element that happens to say what its guid does, and feedparser, which
+    never reads a guid as a date, decides."""
+    first_entry = _FIRST_ENTRY_BYTES_RE.search(payload)
+    return first_entry is not None and bool(_DATE_ELEMENT_RE.search(payload, first_entry.start()))
 
 
 def _ffp_images(entry: Any) -> list[ImageLink]:
@@ -758,6 +813,28 @@ def _numeric_entities(payload: bytes) -> bytes:
     if not _HTML_ENTITY_RE.search(payload):
         return payload
     return _ANY_ENTITY_RE.sub(_numeric_reference, payload)
+
+
+def escape_bare_ampersands(payload: bytes) -> bytes:
+    """Every `&` that starts no entity or character reference written `&amp;`, outside CDATA
+    sections, for fastfeedparser's libxml2: a feed's unescaped link (`?a=1&b=2`) reads as
+    written, as feedparser and browsers read it, instead of `?a=1=2` with the text after it
+    lost. One regular-expression search when there is none. A UTF-16 or UTF-32 document
+    (a byte-order mark, or a NUL in its first bytes) or one with ISO-2022 escapes is left
+    alone: there a 0x26 byte may be half of another character (`द` is 26 09 in UTF-16)."""
+    if payload[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in payload[:64]:
+        return payload
+    if not _BARE_AMPERSAND_RE.search(payload) or b"\x1b" in payload:
+        return payload
+    if b"<![CDATA[" not in payload:
+        return _BARE_AMPERSAND_RE.sub(b"&amp;", payload)
+    out: list[bytes] = []
+    at = 0
+    for m in _CDATA_RE.finditer(payload):
+        out += [_BARE_AMPERSAND_RE.sub(b"&amp;", payload[at : m.start()]), m.group(0)]
+        at = m.end()
+    out.append(_BARE_AMPERSAND_RE.sub(b"&amp;", payload[at:]))
+    return b"".join(out)
 
 
 def _numeric_reference(m: re.Match[bytes]) -> bytes:

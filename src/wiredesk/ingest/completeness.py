@@ -16,7 +16,8 @@ reach a page. Three cases are decided here, for every format alike:
   download) is not well-formed; the parsers recover what they can and would publish the cut
   item with half its body. Every item that cannot be matched to an item element that closed
   before the document broke off is held with the reason; the complete ones go on, each judged
-  on its own.
+  on its own. A parser that knows from its own framing that an item broke off (an IPTC 7901
+  message without ETX) says so in `ParseResult.cut_short`, and the item is held the same way.
 
 The headline is derived before the pipeline runs, so the slug and the grouping fingerprint are
 made from it like any other headline.
@@ -30,6 +31,7 @@ from dataclasses import dataclass, field, replace
 from lxml import etree
 
 from wiredesk.config import MISSING_HEADLINE_CHOICES
+from wiredesk.formats.feeds import escape_bare_ampersands
 from wiredesk.formats.fields import has_content, plain_text
 from wiredesk.formats.newsml_g2 import FORMAT as NEWSML_G2
 from wiredesk.formats.newsml_g2 import MESSAGE_END_RE, NAR_NS
@@ -162,6 +164,8 @@ def _closed_items(payload: bytes) -> tuple[_Closed, str | None]:
 
     The recovering parser closes whatever is still open when the data runs out; those end
     events come only from `close()`, which is how a cut element is told from a whole one.
+    An unescaped `&` is read as the feed parser reads it (`escape_bare_ampersands`), so that
+    a whole item's link and title match the parsed item's.
     """
     parser = etree.XMLPullParser(
         events=("end",),
@@ -173,7 +177,7 @@ def _closed_items(payload: bytes) -> tuple[_Closed, str | None]:
     )
     closed = _Closed()
     try:
-        parser.feed(payload)
+        parser.feed(escape_bare_ampersands(payload))
         for _, el in parser.read_events():
             name = _local(el)
             if name in _ITEM_TAGS:

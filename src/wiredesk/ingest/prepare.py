@@ -82,7 +82,7 @@ def prepare(
         return Prepared(parse_error=error)
     ctx = pipeline.context_for(site, source, result.language, received_at=env.received_at)
     prepared = Prepared(format=result.format, problems=list(result.problems))
-    cut = completeness.cut_items(env.payload, result.format, result.items)
+    cut = result.cut_short | completeness.cut_items(env.payload, result.format, result.items)
     for index, parsed in enumerate(result.items):
         verdict = completeness.judge(parsed, source.missing_headline, cut.get(index))
         prepared.problems += [verdict.problem] if verdict.problem else []

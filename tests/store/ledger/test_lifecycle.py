@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from wiredesk.formats.newsml_g2 import parse_newsml_g2
+from wiredesk.formats.ninjs import parse_ninjs
 from wiredesk.model import Envelope, Item, PubStatus, Signal, Transport
 from wiredesk.store import operator
 from wiredesk.store.database import Database
-from wiredesk.store.ledger import copies, editorial, envelopes
+from wiredesk.store.ledger import copies, desk_views, editorial, envelopes
 from wiredesk.store.public.reader import PublicReader
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -148,3 +151,33 @@ def test_operators_see_every_state(store: Database) -> None:
     assert operator.copy_statuses(store, LATER)[0].state == "embargoed"
     save(store, version(4, pub_status=PubStatus.CANCELED))
     assert [r.state for r in operator.copy_statuses(store, LATER)] == ["killed"]
+
+
+def test_an_agency_kill_reads_the_same_on_the_desk_whatever_its_format(store: Database) -> None:
+    # pubStatus canceled alone, in ninjs 3.x and in NewsML-G2: the same audit reason and the
+    # same "kill" on the version, so an editor cannot tell the formats apart by their kills.
+    ninjs = (
+        '{{"uri":"urn:ninjs:{v}","type":"text","version":"{v}","pubStatus":"{s}",'
+        '"versionCreated":"2026-03-01T09:0{v}:00Z","headlines":[{{"value":"Fair {v}"}}],'
+        '"bodies":[{{"contentType":"text/html","value":"<p>Text.</p>"}}]}}'
+    )
+    g2 = (
+        '<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/" guid="urn:g2:{v}" version="{v}">'
+        '<itemMeta><itemClass qcode="ninat:text"/><pubStatus qcode="stat:{s}"/></itemMeta>'
+        "<contentMeta><headline>Fair {v}</headline></contentMeta><contentSet><inlineXML>"
+        '<html xmlns="http://www.w3.org/1999/xhtml"><body><p>Text.</p></body></html>'
+        "</inlineXML></contentSet></newsItem>"
+    )
+    shown: dict[str, tuple[tuple[str, ...], str | None]] = {}
+    for name, template, parse in (("ninjs", ninjs, parse_ninjs), ("g2", g2, parse_newsml_g2)):
+        for v, status in ((1, "usable"), (2, "canceled")):
+            text = template.format(v=v, s=status).replace(f"urn:{name}:{v}", f"urn:{name}")
+            [item] = parse(text.encode()).items
+            short_id = save(store, replace(item, slug="fair", section="desh", published_at=T0))
+        assert PublicReader(store).copy_status(short_id, LATER) == "killed", name
+        view = desk_views.story(store, desk_views.story_of(store, short_id) or 0, LATER)
+        assert view is not None
+        [copy] = view.copies
+        killed = next(v for v in copy.versions if v.pub_status == "canceled")
+        shown[name] = (killed.signals, copy.kill_reason)
+    assert shown["ninjs"] == shown["g2"] == (("kill",), "kill signal in version 2")

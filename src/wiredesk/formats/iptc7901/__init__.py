@@ -83,12 +83,22 @@ def parse_wire_text(payload: bytes, received_at: datetime | None = None) -> Pars
     result = ParseResult(format="")
     for index, chunk in enumerate(chunks):
         try:
-            item, fmt = _message(index, chunk, received_at)
+            item, fmt, whole = _message(index, chunk, received_at)
         except Skip as skip:
             result.problems.append(f"message {index + 1}: {skip}")
             continue
         if item is not None:
             result.format = result.format or fmt
+            if not whole:  # a payload cut off mid-message: never published as if whole
+                result.problems.append(
+                    f"message {index + 1} ({item.guid}): no ETX (0x03) end of text; it "
+                    "breaks off, so its text may be cut short"
+                )
+                result.cut_short[len(result.items)] = (
+                    "the wire message has no ETX (0x03) end of text: it breaks off before "
+                    "it is complete, so it may be cut short; held until the source sends it "
+                    "whole (then `wiredesk reprocess`)"
+                )
             result.items.append(item)
     if not result.items:
         raise FormatError(
@@ -122,7 +132,9 @@ def _messages(text: str) -> list[str]:
     return chunks
 
 
-def _message(index: int, chunk: str, received_at: datetime | None) -> tuple[Item | None, str]:
+def _message(index: int, chunk: str, received_at: datetime | None) -> tuple[Item | None, str, bool]:
+    """The message's item, its format, and whether it is whole: a message without ETX
+    broke off (a truncated capture, or the next SOH arrived first)."""
     stx = chunk.find(STX)
     if stx < 0:
         raise Skip("no STX (0x02) start of text; skipped")
@@ -139,4 +151,4 @@ def _message(index: int, chunk: str, received_at: datetime | None) -> tuple[Item
         parts = anpa_parts(m, header_lines[1], body, trailer)
     else:
         raise Skip(f"header {first[:40]!r} is neither IPTC 7901 nor ANPA-1312; skipped")
-    return story_item(parts, received_at), parts.fmt
+    return story_item(parts, received_at), parts.fmt, etx >= 0

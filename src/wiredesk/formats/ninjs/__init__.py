@@ -144,6 +144,10 @@ def _item(index: int, obj: dict[str, Any], problems: list[str]) -> Item | None:
     signals = signals_of(obj)
     if Signal.KILL in signals:
         pub_status = PubStatus.CANCELED
+    elif pub_status is PubStatus.CANCELED:
+        # As NewsML-G2, NITF and IPTC 7901 read it: a canceled item is a kill, and says so
+        # wherever a version's signals are shown (the desk, `wiredesk parse`).
+        signals.append(Signal.KILL)
     lifecycle_only = pub_status is not PubStatus.USABLE or bool(signals)
     if not headline and not has_content(body_html) and not lifecycle_only:
         # A kill or withheld notice may be bare; it must still reach the store to take effect.

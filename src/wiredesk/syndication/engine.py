@@ -32,6 +32,7 @@ from wiredesk.syndication.token_ids import match_ids
 from wiredesk.syndication.verify import (
     MIN_CONTAINED_PARAGRAPHS,
     MIN_CONTAINED_SENTENCES,
+    MIN_HEADLINE_TOKENS,
     NATIVE,
     Verdict,
     body_paragraphs_shared,
@@ -39,6 +40,7 @@ from wiredesk.syndication.verify import (
     compare_beyond,
     compare_packed,
     contained,
+    headline_teaser,
     teaser,
 )
 
@@ -123,6 +125,11 @@ class SyndicationIndex:
         self._story_of = array("q")
         self._first_of_group: dict[int, int] = {}  # a caller's group label -> its first item
         self._sentences = Sentences(self._window_s)
+        # Headline hash -> items, per time slot: of items with a body of several paragraphs
+        # (stories) and of one paragraph (teasers), for a teaser that shares only its
+        # headline with its story (`_same_headline`).
+        self._story_headlines = Sentences(self._window_s)
+        self._teaser_headlines = Sentences(self._window_s)
         # What the last match() found, for the add() of the same fingerprint that follows it.
         self._matched: tuple[bytes, int] = (b"", -1)
         # Without the C extension: decoded features of recently verified items (a story's
@@ -183,6 +190,10 @@ class SyndicationIndex:
             other = self._matched[1]
         self._story_of.append(self._story_of[other] if other is not None else item)
         self._sentences.add(item, fpmod.sentence_hashes(fp.features), ts)
+        head = _headline_key(fp.features)
+        bits = fpmod.paragraph_bits(fp.features)
+        if head is not None and bits is not None:
+            (self._story_headlines if bits else self._teaser_headlines).add(item, (head,), ts)
         self._ids[key] = item
         self._keys.append(key)
         self._times.append(ts)
@@ -266,6 +277,11 @@ class SyndicationIndex:
                 if verdict.score > best_score:
                     best, best_score = (item, verdict), verdict.score
         if best is None:
+            assert query is not None
+            for item, verdict in self._same_headline(fp, query, ts, ()):
+                if verdict.score > best_score:
+                    best, best_score = (item, verdict), verdict.score
+        if best is None:
             return None
         item, v = best
         key = self._keys[item]
@@ -345,6 +361,66 @@ class SyndicationIndex:
                 if misses >= (MAX_VERIFIED if budget is None else budget):
                     break
         return found
+
+    def _same_headline(
+        self, fp: Fingerprint, query: fpmod.Features, ts: float, found: Container[int]
+    ) -> list[tuple[int, Verdict]]:
+        """The items the query is joined to by its headline alone (`verify.headline_teaser`):
+        a teaser (a body of one paragraph) whose paragraph a portal rewrote or cut inside its
+        one sentence shares nothing else with its story.
+
+        A headline names one story only while one story carries it: day two of an event, a
+        second agency's account of it, or the same daily report may reuse it. So a teaser
+        query is joined to the one story in the window whose body has several paragraphs and
+        that headline, if there is exactly one and nothing else matched the teaser; a story
+        query is joined to the teasers carrying its headline when no story besides those it
+        already matched (`found`) carries it, which is how a teaser that came before its
+        story is joined. Cost: one dict lookup per slot read; when the headline is held,
+        one look at each holder (at most `MAX_HOLDERS`, else nothing is joined).
+        """
+        head = _headline_key(fp.features)
+        bits = query.paragraphs
+        if head is None or bits is None or (bits == 0 and found):
+            return []
+        teasers: list[int] = []
+        if bits:  # a story: most have no teaser carrying their headline (one lookup)
+            teasers = holders(self._teaser_headlines.tables(ts), head)
+            if not teasers or len(teasers) > MAX_HOLDERS:
+                return []
+        held = holders(self._story_headlines.tables(ts), head)
+        if len(held) > MAX_HOLDERS:
+            return []
+        stories: dict[int, int] = {}
+        for item in held:
+            if self._comparable(item, ts, fp.language):
+                stories.setdefault(self._story(item), item)
+        if bits == 0:
+            if len(stories) != 1:
+                return []  # no story, or several: the headline does not say which
+            candidates = list(stories.values())
+        else:
+            if any(story not in found for story in stories):
+                return []  # another story carries this headline
+            seen: set[int] = set()
+            candidates = []
+            for item in teasers:
+                story = self._story(item)
+                if story in seen or story in found or not self._comparable(item, ts, fp.language):
+                    continue
+                seen.add(story)
+                candidates.append(item)
+        result = []
+        for item in candidates:
+            # A teaser copies its story: one dated before the story it would be joined to is
+            # of an earlier story that carried the headline (day one of an event, before day
+            # two reused it), not this one's.
+            story_ts, teaser_ts = (ts, self._times[item]) if bits else (self._times[item], ts)
+            if teaser_ts < story_ts - TEASER_BEFORE_STORY_S:
+                continue
+            verdict = headline_teaser(query, self._decode(item))
+            if verdict.same:
+                result.append((item, verdict))
+        return result
 
     def _rests_on_boilerplate(self, query: fpmod.Features, item: int, ts: float) -> bool:
         """Whether the coverage between the query and `item` rests on boilerplate, which is no
@@ -512,6 +588,16 @@ class SyndicationIndex:
             assert key is not None
             hours = abs(times[item] - ts) / 3600
             found[group] = Match(key, round(v.score, 4), _reason(key, v, hours), group)
+        # A teaser that shares only its headline with its story, or a story whose teaser came
+        # first and shares only its headline: joined when no other story carries the headline.
+        for item, v in self._same_headline(fp, query, ts, found):
+            group = self._find(self._groups[item])
+            if group in found:
+                continue
+            key = self._keys[item]
+            assert key is not None
+            hours = abs(times[item] - ts) / 3600
+            found[group] = Match(key, round(v.score, 4), _reason(key, v, hours), group)
         return list(found.values())
 
     def _decoded_features(self, item: int) -> fpmod.Features:
@@ -571,6 +657,11 @@ class SyndicationIndex:
 
 
 def _reason(key: str, v: Verdict, hours: float) -> str:
+    if v.headline:
+        return (
+            f"the same headline as {key}, one of the two a teaser of one paragraph, and no "
+            f"other story in the window carries that headline, {hours:.1f} h apart"
+        )
     if v.contained:
         return (
             f"{v.shared_sentences} sentences after the lead shared with {key}, boilerplate "
@@ -590,7 +681,18 @@ MAX_VERIFIED = 4
 # its first failed candidate: it is there to join a copy left apart (rare), and every ingested
 # copy pays for it. Four (`MAX_VERIFIED`) found nothing more than one on the training seeds.
 MAX_VERIFIED_AFTER_MATCH = 1
+# How much earlier than its story a teaser joined by its headline alone may be dated: clocks
+# and CMS times differ a little, never by much more than this.
+TEASER_BEFORE_STORY_S = 3600.0
 _DECODED_LIMIT = 20_000  # decoded features kept (~1 KB each)
+
+
+def _headline_key(features: bytes) -> int | None:
+    """The headline's hash and token count as one int (the headline table's key), or None
+    for a headline under `MIN_HEADLINE_TOKENS` tokens, which names no one story."""
+    if len(features) < 6 or features[5] < MIN_HEADLINE_TOKENS:
+        return None
+    return int.from_bytes(features[1:6], "little")
 
 
 def _check_signature(blob: bytes) -> None:

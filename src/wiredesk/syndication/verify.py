@@ -52,6 +52,7 @@ class Verdict:
     covered_stored: float  # share of the candidate's tokens found in the query
     shared_sentences: int
     contained: bool = False  # decided by `contained`, not by coverage
+    headline: bool = False  # decided by `headline_teaser`: the headline, nothing else shared
 
 
 def compare(query: Features, stored: Features) -> Verdict:
@@ -233,6 +234,36 @@ def teaser(query: Features, stored: Features, boilerplate: Container[int] = ()) 
                 cq, cs = (cx, co) if x is query else (co, cx)
                 return Verdict(True, cx + 0.1 * co, cq, cs, len(x.sentences), contained=True)
     return Verdict(False, 0.0, 0.0, 0.0, 0, contained=True)
+
+
+# A headline this short ("Weather update", "Sensex ends higher", "आज का राशिफल") names a
+# kind of story, not one story; a teaser is joined by its headline alone only when the
+# headline has at least this many tokens.
+MIN_HEADLINE_TOKENS = 6
+
+
+def headline_teaser(query: Features, stored: Features) -> Verdict:
+    """Is one side a teaser of the other by its headline alone: the same headline (after
+    folding and a desk's label), at least `MIN_HEADLINE_TOKENS` long, one side a body of one
+    paragraph and the other of several?
+
+    A teaser whose only paragraph a portal rewrote (its own lead, the headline turned into a
+    sentence) or cut inside its one sentence shares no sentence with the story: its headline
+    is all it has of it. That is enough only when the headline names one story, which the
+    index decides (no other story in the window carries it: `SyndicationIndex`); this
+    function only says the shapes fit.
+    """
+    if query.headline != stored.headline or query.headline_weight < MIN_HEADLINE_TOKENS:
+        return _NO_HEADLINE
+    qp, sp = query.paragraphs, stored.paragraphs
+    if qp is None or sp is None or (qp == 0) == (sp == 0):
+        return _NO_HEADLINE  # paragraphs unknown, or not one teaser and one story
+    w = query.headline_weight
+    cq, cs = w / max(1, query.weight), w / max(1, stored.weight)
+    return Verdict(True, 0.5 * max(cq, cs), cq, cs, 0, contained=True, headline=True)
+
+
+_NO_HEADLINE = Verdict(False, 0.0, 0.0, 0.0, 0, contained=True, headline=True)
 
 
 def _lead_sentences(x: Features, bits: int) -> set[int]:

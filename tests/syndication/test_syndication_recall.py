@@ -319,12 +319,39 @@ def test_a_teaser_sharing_only_the_headline_is_the_story(t: Texts, body: object)
 
 
 @LANGUAGES
+def test_a_teaser_quoting_the_headline_under_a_new_one_is_the_story(t: Texts) -> None:
+    """The portal's own lead is the wire's headline turned into a sentence, and its own
+    headline is rewritten: nothing but the quoted headline is the wire's. In either order."""
+    teaser = _fp(t, t.rewritten, [_headline_as_lead(t)])
+    index = SyndicationIndex()
+    _add(index, "wire", _fp(t, t.headline, t.wire), 0, group=1)
+    found = _found(index, teaser)
+    assert [m.key for m in found] == ["wire"] and "ending in the headline" in found[0].reason
+    index = SyndicationIndex()
+    _add(index, "teaser", teaser, 6, group=1)
+    assert [m.key for m in _found(index, _fp(t, t.headline, t.wire), 0)] == ["teaser"]
+
+
+@LANGUAGES
+def test_a_desk_label_over_a_headline_that_opens_with_one_is_left_out(t: Texts) -> None:
+    """The wire's headline opens with a phrase and a colon, which reads as a desk's label; a
+    portal puts its own label in front of it. Both are left out, so the teaser's headline is
+    the wire's."""
+    topic = "वेंडल पुल" if t.language == "hi" else "Wendelbrücke"
+    label = "बड़ी ख़बर" if t.language == "hi" else "Eilmeldung"
+    index = SyndicationIndex()
+    _add(index, "wire", _fp(t, f"{topic}: {t.headline}", t.wire), 0, group=1)
+    teaser = _fp(t, f"{label}: {topic}: {t.headline}", [_trimmed_lead(t)])
+    assert [m.key for m in _found(index, teaser)] == ["wire"]
+
+
+@LANGUAGES
 def test_a_headline_two_stories_carry_joins_no_teaser(t: Texts) -> None:
     """Day two of an event under day one's headline: the headline no longer says which story
     a teaser under it is, so it is joined to neither; and a third story under it, arriving
     after a teaser was joined to the first, is not joined to that teaser."""
     day_two = _fp(t, t.headline, [t.update[0], t.update[1], t.others[0][1][2]])
-    teaser = _fp(t, t.headline, [_trimmed_lead(t)])
+    teaser = _fp(t, t.headline, [_headline_as_lead(t)])
     index = SyndicationIndex()
     _add(index, "wire", _fp(t, t.headline, t.wire), 0, group=1)
     _add(index, "day-two", day_two, 24, group=2)
@@ -355,3 +382,4 @@ def test_a_short_headline_names_no_story(t: Texts) -> None:
     index = SyndicationIndex()
     _add(index, "wire", _fp(t, short, t.wire), 0, group=1)
     assert _found(index, _fp(t, short, [_trimmed_lead(t)])) == []
+    assert _found(index, _fp(t, short, [f"{t.portal_lead} {short}"])) == []

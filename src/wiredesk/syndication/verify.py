@@ -52,7 +52,8 @@ class Verdict:
     covered_stored: float  # share of the candidate's tokens found in the query
     shared_sentences: int
     contained: bool = False  # decided by `contained`, not by coverage
-    headline: bool = False  # decided by `headline_teaser`: the headline, nothing else shared
+    # decided by `teaser_by_key`: "headline" or "quoted headline" (see there)
+    teaser_by: str = ""
 
 
 def compare(query: Features, stored: Features) -> Verdict:
@@ -242,28 +243,38 @@ def teaser(query: Features, stored: Features, boilerplate: Container[int] = ()) 
 MIN_HEADLINE_TOKENS = 6
 
 
-def headline_teaser(query: Features, stored: Features) -> Verdict:
-    """Is one side a teaser of the other by its headline alone: the same headline (after
-    folding and a desk's label), at least `MIN_HEADLINE_TOKENS` long, one side a body of one
-    paragraph and the other of several?
+TEASER_KEYS = ("headline", "quoted headline")
 
-    A teaser whose only paragraph a portal rewrote (its own lead, the headline turned into a
-    sentence) or cut inside its one sentence shares no sentence with the story: its headline
-    is all it has of it. That is enough only when the headline names one story, which the
-    index decides (no other story in the window carries it: `SyndicationIndex`); this
-    function only says the shapes fit.
+
+def teaser_by_key(query: Features, stored: Features, by: str) -> Verdict:
+    """Is one side a teaser of the other by a key they share (`fingerprint.lead_keys`), with
+    no sentence in common: one side a body of one paragraph, the other of several, and
+
+    - `headline`: the same headline (after folding and a desk's label), at least
+      `MIN_HEADLINE_TOKENS` long: the teaser's paragraph was rewritten or cut inside its
+      sentence;
+    - `quoted headline`: the teaser's one sentence ends with the story's headline (a
+      portal's own lead, "In a major development, <headline>."), its own headline rewritten.
+
+    A teaser of that kind shares no sentence with its story, so coverage, containment and
+    `teaser` cannot see it. The key is enough only when it names one story, which the index
+    decides (no other story in the window carries it, the teaser is not dated before the
+    story: `SyndicationIndex._teaser_keys`); this function only says the shapes fit.
     """
-    if query.headline != stored.headline or query.headline_weight < MIN_HEADLINE_TOKENS:
-        return _NO_HEADLINE
-    qp, sp = query.paragraphs, stored.paragraphs
-    if qp is None or sp is None or (qp == 0) == (sp == 0):
-        return _NO_HEADLINE  # paragraphs unknown, or not one teaser and one story
-    w = query.headline_weight
-    cq, cs = w / max(1, query.weight), w / max(1, stored.weight)
-    return Verdict(True, 0.5 * max(cq, cs), cq, cs, 0, contained=True, headline=True)
-
-
-_NO_HEADLINE = Verdict(False, 0.0, 0.0, 0.0, 0, contained=True, headline=True)
+    for x, other in ((query, stored), (stored, query)):
+        if x.paragraphs != 0 or not other.paragraphs:
+            continue  # not a teaser and a story, or paragraphs unknown
+        if by == "headline":
+            ok = x.headline == other.headline and x.headline_weight >= MIN_HEADLINE_TOKENS
+        elif by == "quoted headline":
+            ok = len(x.sentences) == 1
+        else:
+            raise ValueError(f"teaser key {by!r}: expected one of {', '.join(TEASER_KEYS)}")
+        if ok:
+            cx, co = x.headline_weight / max(1, x.weight), 0.0
+            cq, cs = (cx, co) if x is query else (co, cx)
+            return Verdict(True, 0.5 * cx, cq, cs, 0, contained=True, teaser_by=by)
+    return Verdict(False, 0.0, 0.0, 0.0, 0, contained=True, teaser_by=by)
 
 
 def _lead_sentences(x: Features, bits: int) -> set[int]:

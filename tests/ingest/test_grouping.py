@@ -19,6 +19,7 @@ from wiredesk.model import Envelope, Transport
 from wiredesk.store.database import Database
 from wiredesk.store.operator import memberships as story_rows
 from wiredesk.store.schema import envelopes, item_fingerprints, items
+from wiredesk.syndication.fingerprint import SCHEME
 
 T0 = datetime(2022, 2, 5, 9, 0, tzinfo=UTC)
 
@@ -139,7 +140,7 @@ def test_fingerprints_of_an_older_wiredesk_are_redone_so_old_stories_still_gathe
         schemes = {
             bytes(s)[0] for s in conn.execute(select(item_fingerprints.c.signature)).scalars()
         }
-    assert schemes == {2}  # the redone fingerprint was persisted, not only kept in memory
+    assert schemes == {SCHEME}  # the redone fingerprint was persisted, not only kept in memory
 
 
 def test_a_payload_is_stored_raw_then_saved_grouped_and_closed_in_one_transaction(

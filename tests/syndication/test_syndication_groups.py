@@ -15,8 +15,8 @@ H = timedelta(hours=1)
 STORY = [s for s in fixture_files.SEED.read_text(encoding="utf-8").splitlines() if s.strip()][:5]
 
 
-def fp(paragraphs: list[str]) -> Fingerprint:
-    return fingerprint(HEADLINE, "\n\n".join(paragraphs), "hi")
+def fp(paragraphs: list[str], headline: str = HEADLINE) -> Fingerprint:
+    return fingerprint(headline, "\n\n".join(paragraphs), "hi")
 
 
 def test_a_copy_holding_two_stories_matches_both_once_each() -> None:
@@ -38,7 +38,10 @@ def test_merged_groups_answer_as_the_smaller_one() -> None:
     index = SyndicationIndex()
     index.add("a-1", fp(STORY[:3]), DATED, group=10)
     index.add("c-1", fp(STORY[2:]), DATED, group=20)
-    index.add("x", fp(["कुछ और खबर है। बिल्कुल अलग।"]), DATED, group=5)
+    # another story, under its own headline (a one-paragraph item under the story's very
+    # headline would be its teaser)
+    other = fp(["कुछ और खबर है। बिल्कुल अलग।"], "नगर निगम ने नई बस सेवा शुरू की")
+    index.add("x", other, DATED, group=5)
     assert index.merge_groups(20, 10) == 10
     assert index.group_of("c-1") == index.group_of("a-1") == 10
     assert [m.group for m in index.matches(fp(STORY), DATED)] == [10]

@@ -281,3 +281,105 @@ def test_a_story_that_recaps_the_lead_further_down_is_not_the_teaser_s(t: Texts)
     day_two = [t.update[0], t.update[1], t.wire[0], t.others[0][1][2]]
     _add(index, "day-two", _fp(t, t.update[0][:40], day_two), 0, group=1)
     assert _found(index, _fp(t, t.rewritten, [t.wire[0]])) == []
+
+
+# --- a teaser that shares only its headline ----------------------------------------------
+
+
+def _trimmed_lead(t: Texts) -> str:
+    """The wire's lead cut at its last comma, as a portal trims a teaser inside its one
+    sentence: no sentence of it is the wire's any more."""
+    lead = t.wire[0]
+    return lead[: lead.rfind(",")] + ("।" if t.language == "hi" else ".")
+
+
+def _headline_as_lead(t: Texts) -> str:
+    """A portal's own lead: the headline turned into a sentence."""
+    if t.language == "hi":
+        return f"एक अहम घटनाक्रम में, {t.headline}।"
+    return f"Das ist die wichtigste Nachricht des Tages: {t.headline}."
+
+
+@LANGUAGES
+@pytest.mark.parametrize("body", [_trimmed_lead, _headline_as_lead], ids=["trimmed", "own"])
+def test_a_teaser_sharing_only_the_headline_is_the_story(t: Texts, body: object) -> None:
+    """A one-paragraph copy under the wire's very headline, its paragraph trimmed inside its
+    one sentence or written by the portal: no sentence is shared, the headline names the
+    story, and no other story in the window carries it. In either order of arrival."""
+    assert callable(body)
+    teaser = _fp(t, t.headline, [body(t)])
+    index = SyndicationIndex()
+    _add(index, "wire", _fp(t, t.headline, t.wire), 0, group=1)
+    found = _found(index, teaser)
+    assert [m.key for m in found] == ["wire"] and "same headline" in found[0].reason
+    # the teaser dated after the wire but arriving first: the wire finds it
+    index = SyndicationIndex()
+    _add(index, "teaser", teaser, 6, group=1)
+    assert [m.key for m in _found(index, _fp(t, t.headline, t.wire), 0)] == ["teaser"]
+
+
+@LANGUAGES
+def test_a_teaser_quoting_the_headline_under_a_new_one_is_the_story(t: Texts) -> None:
+    """The portal's own lead is the wire's headline turned into a sentence, and its own
+    headline is rewritten: nothing but the quoted headline is the wire's. In either order."""
+    teaser = _fp(t, t.rewritten, [_headline_as_lead(t)])
+    index = SyndicationIndex()
+    _add(index, "wire", _fp(t, t.headline, t.wire), 0, group=1)
+    found = _found(index, teaser)
+    assert [m.key for m in found] == ["wire"] and "ending in the headline" in found[0].reason
+    index = SyndicationIndex()
+    _add(index, "teaser", teaser, 6, group=1)
+    assert [m.key for m in _found(index, _fp(t, t.headline, t.wire), 0)] == ["teaser"]
+
+
+@LANGUAGES
+def test_a_desk_label_over_a_headline_that_opens_with_one_is_left_out(t: Texts) -> None:
+    """The wire's headline opens with a phrase and a colon, which reads as a desk's label; a
+    portal puts its own label in front of it. Both are left out, so the teaser's headline is
+    the wire's."""
+    topic = "वेंडल पुल" if t.language == "hi" else "Wendelbrücke"
+    label = "बड़ी ख़बर" if t.language == "hi" else "Eilmeldung"
+    index = SyndicationIndex()
+    _add(index, "wire", _fp(t, f"{topic}: {t.headline}", t.wire), 0, group=1)
+    teaser = _fp(t, f"{label}: {topic}: {t.headline}", [_trimmed_lead(t)])
+    assert [m.key for m in _found(index, teaser)] == ["wire"]
+
+
+@LANGUAGES
+def test_a_headline_two_stories_carry_joins_no_teaser(t: Texts) -> None:
+    """Day two of an event under day one's headline: the headline no longer says which story
+    a teaser under it is, so it is joined to neither; and a third story under it, arriving
+    after a teaser was joined to the first, is not joined to that teaser."""
+    day_two = _fp(t, t.headline, [t.update[0], t.update[1], t.others[0][1][2]])
+    teaser = _fp(t, t.headline, [_headline_as_lead(t)])
+    index = SyndicationIndex()
+    _add(index, "wire", _fp(t, t.headline, t.wire), 0, group=1)
+    _add(index, "day-two", day_two, 24, group=2)
+    assert _found(index, teaser, 26) == []
+    # a teaser joined to the wire, then another story under the headline: not joined to it
+    index = SyndicationIndex()
+    _add(index, "wire", _fp(t, t.headline, t.wire), 0, group=1)
+    assert [m.key for m in _found(index, teaser, 2)] == ["wire"]
+    _add(index, "teaser", teaser, 2, group=1)
+    assert _found(index, _fp(t, t.headline, [*t.others[1][1], t.update[1]]), 3) == []
+
+
+@LANGUAGES
+def test_a_teaser_dated_before_the_story_is_not_its_teaser(t: Texts) -> None:
+    """A teaser copies its story: one dated ten hours before a story under its headline is a
+    teaser of an earlier story that carried the headline (day one, before day two reused
+    it), not of this one."""
+    index = SyndicationIndex()
+    _add(index, "teaser", _fp(t, t.headline, [_trimmed_lead(t)]), 0, group=1)
+    assert _found(index, _fp(t, t.headline, t.wire), 10) == []
+
+
+@LANGUAGES
+def test_a_short_headline_names_no_story(t: Texts) -> None:
+    """Under five words ("Weather update", "Sensex ends higher") a headline names a kind of
+    story, not one: a teaser under it is not joined by it."""
+    short = " ".join(t.headline.split()[:4])
+    index = SyndicationIndex()
+    _add(index, "wire", _fp(t, short, t.wire), 0, group=1)
+    assert _found(index, _fp(t, short, [_trimmed_lead(t)])) == []
+    assert _found(index, _fp(t, short, [f"{t.portal_lead} {short}"])) == []

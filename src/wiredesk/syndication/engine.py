@@ -32,6 +32,7 @@ from wiredesk.syndication.token_ids import match_ids
 from wiredesk.syndication.verify import (
     MIN_CONTAINED_PARAGRAPHS,
     MIN_CONTAINED_SENTENCES,
+    MIN_HEADLINE_TOKENS,
     NATIVE,
     Verdict,
     body_paragraphs_shared,
@@ -40,6 +41,7 @@ from wiredesk.syndication.verify import (
     compare_packed,
     contained,
     teaser,
+    teaser_by_key,
 )
 
 
@@ -91,7 +93,8 @@ def fingerprint(headline: str, body_text: str, language: str | None) -> Fingerpr
     # hashing the normalized text, at a tenth of the cost of joining and hashing the text.
     exact = hashlib.blake2b(features, digest_size=16).hexdigest()
     paragraphs = fpmod.paragraph_starts(key.tokens)
-    return Fingerprint(exact, fpmod.signature(key), features + paragraphs, language)
+    leads = fpmod.lead_keys(key.tokens, not any(paragraphs))
+    return Fingerprint(exact, fpmod.signature(key), features + paragraphs + leads, language)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +126,12 @@ class SyndicationIndex:
         self._story_of = array("q")
         self._first_of_group: dict[int, int] = {}  # a caller's group label -> its first item
         self._sentences = Sentences(self._window_s)
+        # Lead keys -> items, per time slot (`_teaser_keys`): of items with a body of several
+        # paragraphs (stories: their headline) and of one paragraph (teasers: their
+        # headline and the runs that end their sentence), for a teaser that shares no
+        # sentence with its story.
+        self._story_keys = Sentences(self._window_s)
+        self._teaser_keys_table = Sentences(self._window_s)
         # What the last match() found, for the add() of the same fingerprint that follows it.
         self._matched: tuple[bytes, int] = (b"", -1)
         # Without the C extension: decoded features of recently verified items (a story's
@@ -183,6 +192,14 @@ class SyndicationIndex:
             other = self._matched[1]
         self._story_of.append(self._story_of[other] if other is not None else item)
         self._sentences.add(item, fpmod.sentence_hashes(fp.features), ts)
+        bits = fpmod.paragraph_bits(fp.features)
+        if bits is not None:
+            head, ends = _lead_keys(fp.features, bits)
+            if bits:
+                if head:
+                    self._story_keys.add(item, (head,), ts)
+            else:
+                self._teaser_keys_table.add(item, [k for k in (head, *ends) if k], ts)
         self._ids[key] = item
         self._keys.append(key)
         self._times.append(ts)
@@ -266,6 +283,11 @@ class SyndicationIndex:
                 if verdict.score > best_score:
                     best, best_score = (item, verdict), verdict.score
         if best is None:
+            assert query is not None
+            for item, verdict in self._teaser_keys(fp, query, ts, ()):
+                if verdict.score > best_score:
+                    best, best_score = (item, verdict), verdict.score
+        if best is None:
             return None
         item, v = best
         key = self._keys[item]
@@ -344,6 +366,100 @@ class SyndicationIndex:
                 misses += 1
                 if misses >= (MAX_VERIFIED if budget is None else budget):
                     break
+        return found
+
+    def _teaser_keys(
+        self, fp: Fingerprint, query: fpmod.Features, ts: float, found: Container[int]
+    ) -> list[tuple[int, Verdict]]:
+        """The items the query is joined to as teaser and story by a key alone
+        (`verify.teaser_by_key`): a teaser (a body of one paragraph) whose paragraph a portal
+        rewrote or cut inside its one sentence shares no sentence with its story, only its
+        headline, or the story's headline quoted at the end of its own lead.
+
+        A headline names one story only while one story carries it: day two of an event, a
+        second agency's account of it, or the same daily report may reuse it. So a teaser
+        query is joined to the one story in the window (a body of several paragraphs) that
+        carries its headline or the headline its sentence ends with, if these name exactly
+        one story and nothing else matched the teaser; a story query is joined to the
+        teasers carrying its headline (theirs, or quoted) when no story besides those it
+        already matched (`found`) carries it, which is how a teaser that came before its
+        story is joined. A teaser dated more than `TEASER_BEFORE_STORY_S` before the story
+        is not its teaser. Cost: a dict lookup per key and slot read (one key for a story, up
+        to 28 for a teaser); when a key is held, one look at each holder (at most
+        `MAX_HOLDERS` a key, else the key is passed over).
+        """
+        bits = query.paragraphs
+        if bits is None or (bits == 0 and found):
+            return []
+        head, ends = _lead_keys(fp.features, bits)
+        if not head and not ends:
+            return []
+        stories_table = self._story_keys.tables(ts)
+        pairs: list[tuple[int, str]] = []  # (candidate, key kind)
+        if bits == 0:  # a teaser: the one story its keys name
+            named: dict[int, tuple[int, str]] = {}
+            if head:
+                one = self._one_story(stories_table, head, ts, fp.language)
+                if one is not None:
+                    named[one[0]] = (one[1], "headline")
+            for key in ends:
+                if key != head:
+                    one = self._one_story(stories_table, key, ts, fp.language)
+                    if one is not None:
+                        named.setdefault(one[0], (one[1], "quoted headline"))
+            if len(named) != 1:
+                return []  # no story, or keys naming different stories
+            pairs = list(named.values())
+        else:  # a story: the teasers carrying its keys, if no other story carries them
+            teasers_table = self._teaser_keys_table.tables(ts)
+            teasers = holders(teasers_table, head)
+            if not teasers or len(teasers) > MAX_HOLDERS:
+                return []  # the usual case: no teaser carries its headline
+            held = holders(stories_table, head)
+            if len(held) > MAX_HOLDERS or any(
+                self._story(i) not in found for i in held if self._comparable(i, ts, fp.language)
+            ):
+                return []  # another story carries this headline
+            seen: set[int] = set()
+            for item in teasers:
+                story = self._story(item)
+                if story in seen or story in found or not self._comparable(item, ts, fp.language):
+                    continue
+                seen.add(story)
+                quoted = self._features[item][1:6] != fp.features[1:6]
+                pairs.append((item, "quoted headline" if quoted else "headline"))
+        result = []
+        for item, by in pairs:
+            # A teaser copies its story: one dated before the story it would be joined to is
+            # of an earlier story that carried the key (day one of an event, before day two
+            # reused its headline), not this one's.
+            story_ts, teaser_ts = (ts, self._times[item]) if bits else (self._times[item], ts)
+            if teaser_ts < story_ts - TEASER_BEFORE_STORY_S:
+                continue
+            verdict = teaser_by_key(query, self._decode(item), by)
+            if verdict.same:
+                result.append((item, verdict))
+        return result
+
+    def _one_story(
+        self,
+        tables: tuple[dict[int, int | tuple[int, ...]], ...],
+        key: int,
+        ts: float,
+        language: str | None,
+    ) -> tuple[int, int] | None:
+        """The one story (and an item of it) in the window that carries `key`, or None when
+        none or several do (or more than `MAX_HOLDERS` items)."""
+        held = holders(tables, key)
+        if not held or len(held) > MAX_HOLDERS:
+            return None
+        found: tuple[int, int] | None = None
+        for item in held:
+            if self._comparable(item, ts, language):
+                story = self._story(item)
+                if found is not None and found[0] != story:
+                    return None
+                found = found or (story, item)
         return found
 
     def _rests_on_boilerplate(self, query: fpmod.Features, item: int, ts: float) -> bool:
@@ -512,6 +628,17 @@ class SyndicationIndex:
             assert key is not None
             hours = abs(times[item] - ts) / 3600
             found[group] = Match(key, round(v.score, 4), _reason(key, v, hours), group)
+        # A teaser that shares no sentence with its story, only its headline or its headline
+        # quoted (or a story whose such teaser came first): joined when no other story
+        # carries that headline.
+        for item, v in self._teaser_keys(fp, query, ts, found):
+            group = self._find(self._groups[item])
+            if group in found:
+                continue
+            key = self._keys[item]
+            assert key is not None
+            hours = abs(times[item] - ts) / 3600
+            found[group] = Match(key, round(v.score, 4), _reason(key, v, hours), group)
         return list(found.values())
 
     def _decoded_features(self, item: int) -> fpmod.Features:
@@ -571,6 +698,15 @@ class SyndicationIndex:
 
 
 def _reason(key: str, v: Verdict, hours: float) -> str:
+    if v.teaser_by:
+        what = {
+            "headline": "the same headline as",
+            "quoted headline": "its only sentence ending in the headline of",
+        }[v.teaser_by]
+        return (
+            f"a teaser of one paragraph, {what} {key} (the other side), and no other story "
+            f"in the window carries that, {hours:.1f} h apart"
+        )
     if v.contained:
         return (
             f"{v.shared_sentences} sentences after the lead shared with {key}, boilerplate "
@@ -590,7 +726,21 @@ MAX_VERIFIED = 4
 # its first failed candidate: it is there to join a copy left apart (rare), and every ingested
 # copy pays for it. Four (`MAX_VERIFIED`) found nothing more than one on the training seeds.
 MAX_VERIFIED_AFTER_MATCH = 1
+# How much earlier than its story a teaser joined by its headline alone may be dated: clocks
+# and CMS times differ a little, never by much more than this.
+TEASER_BEFORE_STORY_S = 3600.0
 _DECODED_LIMIT = 20_000  # decoded features kept (~1 KB each)
+
+
+def _lead_keys(features: bytes, bits: int) -> tuple[int, list[int]]:
+    """An item's keys for `_teaser_keys`: its headline's hash and token count as one int (0
+    for a headline under `MIN_HEADLINE_TOKENS` tokens, which names no one story) and, for a
+    body of one paragraph (`bits` 0), the runs that end its sentence
+    (`fingerprint.lead_keys`)."""
+    head = 0
+    if len(features) >= 6 and features[5] >= MIN_HEADLINE_TOKENS:
+        head = int.from_bytes(features[1:6], "little")
+    return head, fpmod.lead_keys_of(features) if bits == 0 else []
 
 
 def _check_signature(blob: bytes) -> None:

@@ -41,7 +41,7 @@ except ImportError:  # built without a C compiler
     _native_features = None
     _native_shingles = None
 
-SCHEME = 2  # bump when shingling, hashing, seeds or packing change: fingerprints are redone
+SCHEME = 3  # bump when shingling, hashing, seeds or packing change: fingerprints are redone
 SHINGLE = 3  # _shingle_hashes mixes three ids; change both together
 DOC_PERM = 64
 LEAD_PERM = 32
@@ -212,11 +212,67 @@ def paragraph_bits(blob: bytes) -> int | None:
 
     The bitmap follows the sentences, where the C extension and `unpack_features` read
     nothing, so features without it still read, and the exact hash, taken over the features
-    without it, did not change when it was added.
+    without it, did not change when it was added. The lead keys (`lead_keys`, scheme 3)
+    follow it.
     """
     n = blob[6] | blob[7] << 8 if len(blob) >= _HEAD.size else 0
-    tail = blob[_HEAD.size + 5 * n :]
-    return int.from_bytes(tail, "little") if tail or not n else None
+    start = _HEAD.size + 5 * n
+    if len(blob) <= start:
+        return None if n else 0
+    end = len(blob) - _keys_bytes(blob)
+    return int.from_bytes(blob[start:end], "little")
+
+
+# The lead keys (scheme 3): how a teaser that shares no sentence with its story is found. A
+# key is a CRC-32 of a run of token ids with the run's length in bits 32-39, as a headline's
+# key is (`engine._lead_keys`).
+SUFFIX_TOKENS = (6, 32)  # the lengths of a headline looked for at a teaser's sentence end
+
+
+def lead_keys(tokens: bytes, one_paragraph: bool) -> bytes:
+    """For a body of one paragraph, the keys of each run of 6 to 32 ids that ends its first
+    sentence (where a portal's own lead quotes the story's headline: "In a major
+    development, <headline>."), then how many there are (one byte; 0 for other bodies).
+
+    A teaser whose paragraph is the headline turned into a sentence, under a rewritten
+    headline, shares no sentence with its story; its sentence ends with the story's
+    headline, whose key the index has. Only teasers carry the runs (up to 27 keys, 216
+    bytes); a story carries one byte.
+    """
+    if not one_paragraph:
+        return b"\x00"
+    start = 0
+    while tokens.startswith(MARK_BYTES, start):
+        start += 8
+    end = start
+    while True:
+        end = tokens.find(MARK_BYTES, end)
+        if end < 0:
+            end = len(tokens)
+            break
+        if not (end - start) % 8:
+            break
+        end += 1
+    first = tokens[start:end]
+    low, high = SUFFIX_TOKENS
+    keys = [_crc32(first[-8 * k :]) | k << 32 for k in range(low, min(len(first) >> 3, high) + 1)]
+    return struct.pack(f"<{len(keys)}QB", *keys, len(keys))
+
+
+def _keys_bytes(blob: bytes) -> int:
+    """How many bytes at the end of packed features are lead keys (0 when there are none)."""
+    n = blob[6] | blob[7] << 8
+    if len(blob) <= _HEAD.size + 5 * n:
+        return 0
+    return 1 + 8 * blob[-1]
+
+
+def lead_keys_of(blob: bytes) -> list[int]:
+    """The keys `lead_keys` packed at the end of `blob`."""
+    size = _keys_bytes(blob)
+    if size <= 1:
+        return []
+    return list(struct.unpack(f"<{(size - 1) // 8}Q", blob[-size:-1]))
 
 
 def sentence_hashes(blob: bytes) -> array[int]:

@@ -381,7 +381,7 @@ JOIN_LINES = f" {SENTENCE_MARK} "
 def match_key(headline: str, body_text: str) -> MatchKey:
     """The matching key of a story: apparatus removed, text folded, cut into sentences."""
     if ":" in headline or "ः" in headline:
-        headline = HEADLINE_LABEL.sub("", headline)
+        headline = HEADLINE_LABEL.sub("", HEADLINE_LABEL.sub("", headline))
     folded = _folded(JOIN_LINES.join(story_lines(body_text)).split())
     # Tokens are joined by single spaces, so each piece between marks is one sentence with at
     # most a space on either side.

@@ -52,6 +52,8 @@ class Verdict:
     covered_stored: float  # share of the candidate's tokens found in the query
     shared_sentences: int
     contained: bool = False  # decided by `contained`, not by coverage
+    # decided by `teaser_by_key`: "headline" or "quoted headline" (see there)
+    teaser_by: str = ""
 
 
 def compare(query: Features, stored: Features) -> Verdict:
@@ -233,6 +235,46 @@ def teaser(query: Features, stored: Features, boilerplate: Container[int] = ()) 
                 cq, cs = (cx, co) if x is query else (co, cx)
                 return Verdict(True, cx + 0.1 * co, cq, cs, len(x.sentences), contained=True)
     return Verdict(False, 0.0, 0.0, 0.0, 0, contained=True)
+
+
+# A headline this short ("Weather update", "Sensex ends higher", "आज का राशिफल") names a
+# kind of story, not one story; a teaser is joined by its headline alone only when the
+# headline has at least this many tokens.
+MIN_HEADLINE_TOKENS = 6
+
+
+TEASER_KEYS = ("headline", "quoted headline")
+
+
+def teaser_by_key(query: Features, stored: Features, by: str) -> Verdict:
+    """Is one side a teaser of the other by a key they share (`fingerprint.lead_keys`), with
+    no sentence in common: one side a body of one paragraph, the other of several, and
+
+    - `headline`: the same headline (after folding and a desk's label), at least
+      `MIN_HEADLINE_TOKENS` long: the teaser's paragraph was rewritten or cut inside its
+      sentence;
+    - `quoted headline`: the teaser's one sentence ends with the story's headline (a
+      portal's own lead, "In a major development, <headline>."), its own headline rewritten.
+
+    A teaser of that kind shares no sentence with its story, so coverage, containment and
+    `teaser` cannot see it. The key is enough only when it names one story, which the index
+    decides (no other story in the window carries it, the teaser is not dated before the
+    story: `SyndicationIndex._teaser_keys`); this function only says the shapes fit.
+    """
+    for x, other in ((query, stored), (stored, query)):
+        if x.paragraphs != 0 or not other.paragraphs:
+            continue  # not a teaser and a story, or paragraphs unknown
+        if by == "headline":
+            ok = x.headline == other.headline and x.headline_weight >= MIN_HEADLINE_TOKENS
+        elif by == "quoted headline":
+            ok = len(x.sentences) == 1
+        else:
+            raise ValueError(f"teaser key {by!r}: expected one of {', '.join(TEASER_KEYS)}")
+        if ok:
+            cx, co = x.headline_weight / max(1, x.weight), 0.0
+            cq, cs = (cx, co) if x is query else (co, cx)
+            return Verdict(True, 0.5 * cx, cq, cs, 0, contained=True, teaser_by=by)
+    return Verdict(False, 0.0, 0.0, 0.0, 0, contained=True, teaser_by=by)
 
 
 def _lead_sentences(x: Features, bits: int) -> set[int]:

@@ -300,7 +300,9 @@ def _load(db: Database, load: _Load) -> None:
         load.hold()
     load.read.set()
     with _held(load.write_lock), _lock:
-        if not load.stopped.is_set() and not load.ready.is_set():  # a write may have
+        if load.stopped.is_set():
+            return
+        if not load.ready.is_set():  # else a write found the read done and caught up
             _catch_up(db, load)
     log.info(
         "syndication index ready: %d fingerprints of the copies that arrived in the last %d "

@@ -160,7 +160,7 @@ def forget_index(db: Database) -> None:
         _indexes.pop(db, None)
         load = _loads.get(db)
     if load is not None and not load.stopped.is_set():
-        _start(db, load.write_lock, load.clock, load.wait, None)
+        _start(db, load.write_lock, load.clock, load.wait, load.said, None)
 
 
 # --- loading the index in the background ------------------------------------------------
@@ -179,6 +179,7 @@ class _Load:
     clock: Callable[[], datetime]
     wait: float  # seconds after `began` that writes wait for it
     hold: Callable[[], None] | None  # tests: called between the read and the catch-up
+    said: int  # the level of its log lines (`ingest --once` is quiet)
     began: float = field(default_factory=time.monotonic)
     read: threading.Event = field(default_factory=threading.Event)  # the first read is done
     ready: threading.Event = field(default_factory=threading.Event)  # caught up: in use
@@ -204,6 +205,7 @@ def load_in_background(
     *,
     clock: Callable[[], datetime] = utcnow,
     wait: float = READY_WAIT,
+    quiet: bool = False,
     hold: Callable[[], None] | None = None,
 ) -> None:
     """Load this process's index for `db` in a thread of its own, then group the copies saved
@@ -213,8 +215,9 @@ def load_in_background(
     and each batch of waiting copies take it, so that no write is half done while they read.
     Writes meanwhile wait for the index until `wait` seconds after now, then go ungrouped
     (`ready`). Should the load fail (the database away), it is tried again; a later failed
-    grouping (`forget_index`) loads it again the same way. `hold` is for tests."""
-    _start(db, write_lock, clock, wait, hold)
+    grouping (`forget_index`) loads it again the same way. It says when the index is ready
+    in a log line (`quiet`: only at debug level, for a one-off run); `hold` is for tests."""
+    _start(db, write_lock, clock, wait, logging.DEBUG if quiet else logging.INFO, hold)
 
 
 def _start(
@@ -222,9 +225,10 @@ def _start(
     write_lock: threading.Lock | None,
     clock: Callable[[], datetime],
     wait: float,
+    said: int,
     hold: Callable[[], None] | None,
 ) -> None:
-    load = _Load(write_lock, clock, wait, hold)
+    load = _Load(write_lock, clock, wait, hold, said)
     with _lock:
         old = _loads.get(db)
         if old is not None:
@@ -304,7 +308,8 @@ def _load(db: Database, load: _Load) -> None:
             return
         if not load.ready.is_set():  # else a write found the read done and caught up
             _catch_up(db, load)
-    log.info(
+    log.log(
+        load.said,
         "syndication index ready: %d fingerprints of the copies that arrived in the last %d "
         "hours, loaded in %.1f s",
         load.size,
@@ -363,7 +368,7 @@ def _group_waiting(db: Database, load: _Load) -> None:
         db.notify(tags)
         total += len(waiting)
     if total:
-        log.info("syndication: %d copies saved while the index loaded are grouped now", total)
+        log.log(load.said, "syndication: %d copies saved while it loaded are grouped now", total)
 
 
 def _group_again(

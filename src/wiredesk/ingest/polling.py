@@ -54,7 +54,7 @@ def ingest_once(settings: Settings, db: Database) -> list[SourceReport]:
     returns, the copies saved before the index was ready are grouped (`ingest.grouping`).
     """
     write_lock = threading.Lock()  # the polls' and the index's catch-up
-    grouping.load_in_background(db, write_lock)
+    grouping.load_in_background(db, write_lock, quiet=True)
     preparer = Preparer.start()
     try:
         return asyncio.run(

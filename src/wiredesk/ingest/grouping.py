@@ -291,18 +291,20 @@ def _load_until_done(db: Database, load: _Load) -> None:
 
 def _load(db: Database, load: _Load) -> None:
     """Read and index the window's fingerprints holding no lock, then catch up holding them."""
-    now = load.clock()
-    load.since = now - WINDOW
+    load.read.clear()  # a failed attempt's read is not caught up by a write meanwhile
+    since = load.clock() - WINDOW
     index = engine.SyndicationIndex(window=WINDOW)
-    index.forget_arrived_before(load.since)
-    rows = stories.load_fingerprints(db, load.since)  # a connection of its own, no writer's
-    load.stale = _index_rows(index, rows)
-    load.index, load.size = index, len(rows)
-    load.highest = max((r.item_id for r in rows), default=0)
-    del rows
+    index.forget_arrived_before(since)
+    rows = stories.load_fingerprints(db, since)  # a connection of its own, no writer's
+    stale = _index_rows(index, rows)
+    highest = max((r.item_id for r in rows), default=0)
     if load.hold is not None:
         load.hold()
-    load.read.set()
+    with _lock:  # what a write catching up reads (`_current_index`)
+        load.since, load.index, load.stale = since, index, stale
+        load.highest, load.size = highest, len(rows)
+        load.read.set()
+    del rows
     with _held(load.write_lock), _lock:
         if load.stopped.is_set():
             return
@@ -497,13 +499,13 @@ def _current_index(db: Database, now: datetime, conn: Connection) -> engine.Synd
     """The index, having forgotten the copies that arrived more than `WINDOW` before `now`
     (the horizon never moves back: a reprocessed payload's old arrival does not revive
     what was forgotten). While a background load is on: its read caught up here, in the
-    writer's transaction, once it is done; `IndexNotReady` if it is not done in time."""
+    writer's transaction, once it is done; `IndexNotReady` while it is not."""
     index = _indexes.get(db)
     if index is None:
         load = _loads.get(db)
         if load is None:
             index = index_for(db, now, conn)
-        elif not load.read_in_time():
+        elif not load.read.is_set():  # waited for, if at all, before the transaction (`ready`)
             raise IndexNotReady()
         else:
             _catch_up(db, load, conn)

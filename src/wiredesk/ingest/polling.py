@@ -53,9 +53,9 @@ def ingest_once(settings: Settings, db: Database) -> list[SourceReport]:
     will come for it. The syndication index loads in the background meanwhile; before it
     returns, the copies saved before the index was ready are grouped (`ingest.grouping`).
     """
+    preparer = Preparer.start()  # first: it forks, which only a process of one thread may
     write_lock = threading.Lock()  # the polls' and the index's catch-up
     grouping.load_in_background(db, write_lock, quiet=True)
-    preparer = Preparer.start()
     try:
         return asyncio.run(
             ingest_all_async(

@@ -271,6 +271,8 @@ async def run_async(
     """
     stop = asyncio.Event()
     write_lock = threading.Lock()
+    # before any other thread connects: it adds a listener to the engine and drops its pool
+    db.checkpoint_in_background()
     # the syndication index loads beside the site and the poller, not in the first write
     grouping.load_in_background(db, write_lock)
     server: _Server | None = None
@@ -327,10 +329,9 @@ async def run_async(
 
 async def _checkpoints(db: Database) -> None:
     """SQLite's log checkpoints every CHECKPOINT_EVERY seconds, off the path of any request
-    or write (`Database.checkpoint_in_background`)."""
+    or write (`Database.checkpoint_in_background`, called by `run_async` first)."""
     if db.dialect != "sqlite":
         return
-    db.checkpoint_in_background()
     while True:
         await asyncio.sleep(CHECKPOINT_EVERY)
         try:

@@ -114,3 +114,54 @@ def test_sigterm_stops_serve_within_seconds_while_a_write_waits_on_a_lock(
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+def test_serve_says_in_its_log_when_its_syndication_index_is_ready_and_how_big(
+    tmp_path: Path,
+) -> None:
+    """The index loads in the background at start (ingest/grouping.py); the operator sees one
+    line when it is ready, with how many copies it holds."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    dropped = inbox / "one.xml"
+    dropped.write_text(
+        '<rss version="2.0"><channel><title>t</title><item><guid>g-1</guid>'
+        "<title>Floods close schools</title><description>Heavy rain closed the schools of the "
+        "city on Friday.</description></item></channel></rss>",
+        encoding="utf-8",
+    )
+    os.utime(dropped, (1_700_000_000, 1_700_000_000))  # settled
+    cfg = tmp_path / "wiredesk.toml"
+    cfg.write_text(
+        '[site]\nname = "Desk"\nlanguage = "en"\n'
+        f'database = "sqlite:///{tmp_path / "site.db"}"\ndata_dir = "{tmp_path}"\n'
+        '[[sources]]\nid = "drop"\nname = "Drop"\nfolder = "inbox"\n',
+        encoding="utf-8",
+    )
+    once = subprocess.run(
+        [WIREDESK, "ingest", "--once", "--config", str(cfg)], capture_output=True, timeout=120
+    )
+    assert once.returncode == 0, once.stderr
+    proc = subprocess.Popen(
+        [WIREDESK, "serve", "--config", str(cfg), "--port", str(_free_port())],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    safety = threading.Timer(60, proc.kill)  # only if the line never comes
+    safety.start()
+    try:
+        assert proc.stderr is not None
+        said = next((line for line in proc.stderr if "syndication index" in line), "")
+        assert (
+            "syndication index ready: 1 fingerprints of the copies that arrived in the last 72 "
+            "hours, loaded in "
+        ) in said
+    finally:
+        safety.cancel()
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -183,3 +183,9 @@ def test_foreign_or_corrupt_rows_fail_with_what_to_do(story: list[str]) -> None:
         Fingerprint.from_row({**row, "signature": b"\x09" + bytes(row["signature"])[1:]})
     with pytest.raises(ValueError, match="lacks column 'features'"):
         Fingerprint.from_row({k: v for k, v in row.items() if k != "features"})
+    features = row["features"]
+    assert isinstance(features, bytes)
+    with pytest.raises(ValueError, match="recompute the fingerprints"):
+        Fingerprint.from_row({**row, "features": b"\x09" + features[1:]})
+    with pytest.raises(ValueError, match="recompute the fingerprints"):  # stored cut short
+        Fingerprint.from_row({**row, "features": features[:12]})

@@ -20,14 +20,14 @@ from functools import partial
 from sqlalchemy import Connection
 
 from wiredesk.config import Settings, SourceSettings
-from wiredesk.ingest.grouping import group, group_in
+from wiredesk.ingest import grouping
 from wiredesk.ingest.outcomes import EnvelopeOutcome, counted, one_line
 from wiredesk.ingest.prepare import Prepared, Ready, parsed_item, prepare
 from wiredesk.model import Envelope, EnvelopeStatus, Item, Routing
 from wiredesk.pipeline.rules import Router, router_for
 from wiredesk.store.bulk import begin_write
 from wiredesk.store.database import Database
-from wiredesk.store.ledger import copies, envelopes, quarantine
+from wiredesk.store.ledger import copies, envelopes, quarantine, stories
 from wiredesk.store.ledger.copies import SaveOutcome
 from wiredesk.store.outage import raise_if_unwritable
 from wiredesk.store.public.status import database_answers
@@ -209,6 +209,9 @@ def _save_batch(
     store refuses even that, item by item, so one refused item is quarantined and the others
     are kept. Returns the outcomes and whether `close` ran (committed with them).
 
+    While this process's syndication index is still loading at start, the batch is saved
+    ungrouped at once and grouped once the index is ready (`ingest.grouping`).
+
     The fast path is one transaction for the whole batch: on PostgreSQL each transaction is
     a checkout, a BEGIN and a COMMIT on top of its statements, which was most of what a
     one-item push cost. Only a failed batch pays for more. A database that is down is not an
@@ -240,7 +243,9 @@ def _save_batch(
                 words=[r.words for r in ready],
             )
             if grouped:
-                _, tags = group_in(conn, db, items, saved, env.received_at, fingerprints)
+                _, tags = grouping.group_in(conn, db, items, saved, env.received_at, fingerprints)
+            else:  # grouped after the commit, or once the index is ready: never lost
+                stories.defer_in(conn, [out.short_id for out in saved if out.changed])
             if close is not None:
                 close(conn, saved)
         done.announce(db, tags)
@@ -254,11 +259,12 @@ def _save_batch(
                     out.dropped_by,
                 )
         if not grouped:
-            group(db, items, saved, env.received_at, fingerprints)
+            grouping.group(db, items, saved, env.received_at, fingerprints)
         return saved
 
     try:
-        return save(batch, close, grouped=True), close is not None
+        # the index still loading at start (`grouping.ready`): saved ungrouped, grouped later
+        return save(batch, close, grouped=grouping.ready(db)), close is not None
     except Exception as e:
         raise_if_unwritable(db, e)  # a full disk refuses every item alike: none is held
         if not database_answers(db.engine):

@@ -7,9 +7,29 @@ decisions go to the store as one `GroupingPlan`, written at once
 (`store.ledger.stories.apply_in`): decide first, then write once.
 
 The index is the near-duplicate engine's (`wiredesk.syndication.engine`); it lives in memory,
-one per database per process, built lazily from the fingerprints persisted in
-`item_fingerprints` on first use. So `wiredesk run` keeps one index; a second process
-(`wiredesk ingest` beside `wiredesk serve`) builds its own from the database when it starts.
+one per database per process, built from the fingerprints persisted in `item_fingerprints`.
+So `wiredesk run` keeps one index; a second process (`wiredesk ingest` beside `wiredesk
+serve`) builds its own from the database when it starts.
+
+Loading it, at a site with a million copies in the window, takes a minute; done by the first
+grouping, in the writer's transaction and under the write lock, it held every push that long.
+So a process loads it when it starts, in a thread of its own (`load_in_background`): it reads
+the window's fingerprints and indexes them holding no lock and no transaction of a writer's;
+then, under the index's lock and in a writer's transaction or the process's write lock, it
+adds only the fingerprints stored since that read (by copy id), which takes moments whatever
+the window holds. A process that never started a load (a test, a one-off command) builds the
+index on first use, as before.
+
+A write that needs grouping before the index is ready waits for it only until `READY_WAIT`
+after the load began (at most a few seconds in all, whatever the number of writes), then saves
+its copies without grouping: each is public at once as a story of its own, and is named in
+`grouping_pending` in the same transaction. Once the index is ready, those copies are grouped
+in order of arrival, a batch per transaction, through the same decisions and writes as any
+other (a copy that matches two stories merges them, with its audit entries). For a news site
+a story shown twice for a minute is better than news held back: an agency's push that waits
+half a minute is retried or dropped, and every write waits behind it. Should the process
+stop first, the next one to start groups them: nothing is lost, and what was grouped late is
+grouped as it would have been on time (order does not decide, below).
 
 The window, on two stated times (`WINDOW`, 72 hours): a new copy is compared with the copies
 that *arrived* (`items.first_seen_at`, the envelope's `received_at`) less than `WINDOW` before
@@ -34,11 +54,15 @@ rolled back and logged; the copies stay, each in a story of its own, and ingest 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
+import time
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -54,6 +78,13 @@ log = logging.getLogger(__name__)
 
 WINDOW = timedelta(hours=72)  # the engine's default: copies of one story arrive within days
 _MAX_STALE = 8  # index entries whose copy was deleted, skipped before giving up on a match
+
+# Seconds after a background load begins that a write waits for it before saving its copies
+# ungrouped (grouped later): a normal site's index loads well within it, so its copies never
+# wait ungrouped; a site with a huge window keeps answering pushes while it loads.
+READY_WAIT = 5.0
+_PENDING_BATCH = 500  # copies saved while the index loaded, grouped per transaction
+_RETRY_AFTER = (1.0, 60.0)  # a failed load is tried again: first after, at most after (s)
 
 _lock = threading.Lock()
 _indexes: weakref.WeakKeyDictionary[Database, engine.SyndicationIndex] = weakref.WeakKeyDictionary()
@@ -71,19 +102,28 @@ def index_for(
     index = engine.SyndicationIndex(window=WINDOW)
     index.forget_arrived_before(now - WINDOW)
     rows = stories.load_fingerprints(db, now - WINDOW, conn)
-    stale: dict[str, stories.StoredFingerprint] = {}
-    for stored in rows:
-        try:
-            fp = engine.Fingerprint.from_row(stored.row)
-        except ValueError:  # made by an older wiredesk: redone below from the stored text
-            stale[stored.short_id] = stored
-            continue
-        _remember(index, stored.short_id, fp, stored)
+    stale = _index_rows(index, rows)
     if stale:
         _redo_fingerprints(db, index, stale, conn)
     _indexes[db] = index
     log.debug("syndication index for %s: %d fingerprints loaded", db.engine.url, len(rows))
     return index
+
+
+def _index_rows(
+    index: engine.SyndicationIndex, rows: list[stories.StoredFingerprint]
+) -> dict[str, stories.StoredFingerprint]:
+    """Index the stored fingerprints; returns those an older wiredesk made (to be redone
+    from the stored text, `_redo_fingerprints`)."""
+    stale: dict[str, stories.StoredFingerprint] = {}
+    for stored in rows:
+        try:
+            fp = engine.Fingerprint.from_row(stored.row)
+        except ValueError:  # made by an older wiredesk: redone from the stored text
+            stale[stored.short_id] = stored
+            continue
+        _remember(index, stored.short_id, fp, stored)
+    return stale
 
 
 def _label(story_id: int | None, item_id: int) -> int:
@@ -114,9 +154,259 @@ def _item_id(copy: CopyFacts | stories.StoredFingerprint) -> int:
 
 
 def forget_index(db: Database) -> None:
-    """Drop this process's index for `db` (it is rebuilt from the database on next use)."""
+    """Drop this process's index for `db`: it is loaded again in the background if this
+    process loads it so (`load_in_background`), else rebuilt from the database on next use."""
     with _lock:
         _indexes.pop(db, None)
+        load = _loads.get(db)
+    if load is not None and not load.stopped.is_set():
+        _start(db, load.write_lock, load.clock, load.wait, load.said, None)
+
+
+# --- loading the index in the background ------------------------------------------------
+
+
+class IndexNotReady(Exception):
+    """The index is still loading and the write's wait for it (`READY_WAIT`) is over: its
+    copies are saved ungrouped and grouped once it is ready."""
+
+
+@dataclass(eq=False)
+class _Load:
+    """One background load of a database's index, and what writes need to know of it."""
+
+    write_lock: threading.Lock | None  # the process's (ingest/write_lock.py)
+    clock: Callable[[], datetime]
+    wait: float  # seconds after `began` that writes wait for it
+    hold: Callable[[], None] | None  # tests: called between the read and the catch-up
+    said: int  # the level of its log lines (`ingest --once` is quiet)
+    began: float = field(default_factory=time.monotonic)
+    read: threading.Event = field(default_factory=threading.Event)  # the first read is done
+    ready: threading.Event = field(default_factory=threading.Event)  # caught up: in use
+    done: threading.Event = field(default_factory=threading.Event)  # and the waiting grouped
+    stopped: threading.Event = field(default_factory=threading.Event)
+    since: datetime | None = None  # the window's start, as of the read
+    index: engine.SyndicationIndex | None = None  # built from the read
+    stale: dict[str, stories.StoredFingerprint] = field(default_factory=dict)
+    highest: int = 0  # the largest copy id read
+    size: int = 0  # fingerprints indexed
+
+    def read_in_time(self) -> bool:
+        """Wait for the read, until `wait` seconds after the load began; whether it is done."""
+        return self.read.wait(max(0.0, self.began + self.wait - time.monotonic()))
+
+
+_loads: weakref.WeakKeyDictionary[Database, _Load] = weakref.WeakKeyDictionary()
+
+
+def load_in_background(
+    db: Database,
+    write_lock: threading.Lock | None = None,
+    *,
+    clock: Callable[[], datetime] = utcnow,
+    wait: float = READY_WAIT,
+    quiet: bool = False,
+    hold: Callable[[], None] | None = None,
+) -> None:
+    """Load this process's index for `db` in a thread of its own, then group the copies saved
+    while it loaded (and any a stopped process left waiting, `grouping_pending`).
+
+    Call it when a process that writes starts, with the lock its writers share: the catch-up
+    and each batch of waiting copies take it, so that no write is half done while they read.
+    Writes meanwhile wait for the index until `wait` seconds after now, then go ungrouped
+    (`ready`). Should the load fail (the database away), it is tried again; a later failed
+    grouping (`forget_index`) loads it again the same way. It says when the index is ready
+    in a log line (`quiet`: only at debug level, for a one-off run); `hold` is for tests."""
+    _start(db, write_lock, clock, wait, logging.DEBUG if quiet else logging.INFO, hold)
+
+
+def _start(
+    db: Database,
+    write_lock: threading.Lock | None,
+    clock: Callable[[], datetime],
+    wait: float,
+    said: int,
+    hold: Callable[[], None] | None,
+) -> None:
+    load = _Load(write_lock, clock, wait, hold, said)
+    with _lock:
+        old = _loads.get(db)
+        if old is not None:
+            old.stopped.set()
+        _loads[db] = load
+        _indexes.pop(db, None)
+    thread = threading.Thread(
+        target=_load_until_done, args=(db, load), name="syndication index", daemon=True
+    )
+    thread.start()
+
+
+def ready(db: Database) -> bool:
+    """Whether copies saved now can be grouped in their save: always, unless this process is
+    loading the index in the background and has not read it `wait` seconds after it began."""
+    load = _loads.get(db)
+    return load is None or load.ready.is_set() or load.read_in_time()
+
+
+def finish_loading(db: Database) -> None:
+    """Wait until the background load and the grouping of the copies saved meanwhile are done
+    (or the load failed), then stop it: for a process about to exit (`ingest --once`)."""
+    load = _loads.get(db)
+    if load is None:
+        return
+    load.done.wait()
+    stop_loading(db)
+
+
+def stop_loading(db: Database) -> None:
+    """Stop the background load of `db`'s index (at shutdown): whatever waits to be grouped
+    is grouped by the next process to start."""
+    with _lock:
+        load = _loads.pop(db, None)
+    if load is not None:
+        load.stopped.set()
+
+
+def _load_until_done(db: Database, load: _Load) -> None:
+    """The thread: load, trying again while the database is away, then group the waiting."""
+    delay, longest = _RETRY_AFTER
+    while not load.stopped.is_set():
+        try:
+            _load(db, load)
+        except Exception as e:
+            load.done.set()  # a process about to exit need not wait for the database
+            log.warning(
+                "syndication index: loading it failed (%s); copies are saved ungrouped and "
+                "grouped once it loads; trying again in %.0f s",
+                str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__,
+                delay,
+            )
+            load.stopped.wait(delay)
+            delay = min(delay * 2, longest)
+            continue
+        _group_waiting(db, load)
+        load.done.set()
+        return
+
+
+def _load(db: Database, load: _Load) -> None:
+    """Read and index the window's fingerprints holding no lock, then catch up holding them."""
+    load.read.clear()  # a failed attempt's read is not caught up by a write meanwhile
+    since = load.clock() - WINDOW
+    index = engine.SyndicationIndex(window=WINDOW)
+    index.forget_arrived_before(since)
+    rows = stories.load_fingerprints(db, since)  # a connection of its own, no writer's
+    stale = _index_rows(index, rows)
+    highest = max((r.item_id for r in rows), default=0)
+    if load.hold is not None:
+        load.hold()
+    with _lock:  # what a write catching up reads (`_current_index`)
+        load.since, load.index, load.stale = since, index, stale
+        load.highest, load.size = highest, len(rows)
+        load.read.set()
+    del rows
+    with _held(load.write_lock), _lock:
+        if load.stopped.is_set():
+            return
+        if not load.ready.is_set():  # else a write found the read done and caught up
+            _catch_up(db, load)
+    log.log(
+        load.said,
+        "syndication index ready: %d fingerprints of the copies that arrived in the last %d "
+        "hours, loaded in %.1f s",
+        load.size,
+        WINDOW.total_seconds() // 3600,
+        time.monotonic() - load.began,
+    )
+
+
+def _catch_up(db: Database, load: _Load, conn: Connection | None = None) -> None:
+    """Add the fingerprints stored since the read, and put the index in use. Called holding
+    `_lock`, by the loader or by the first write to find the read done (in its transaction,
+    `conn`), whichever comes first: either way no write is half done while it reads."""
+    assert load.index is not None and load.since is not None
+    newer = stories.load_fingerprints(db, load.since, conn, after_item=load.highest)
+    stale = load.stale | _index_rows(load.index, newer)
+    if stale:
+        _redo_fingerprints(db, load.index, stale, conn)
+    load.size += len(newer)
+    _indexes[db] = load.index
+    load.ready.set()
+
+
+@contextlib.contextmanager
+def _held(lock: threading.Lock | None) -> Iterator[None]:
+    if lock is None:
+        yield
+        return
+    with lock:
+        yield
+
+
+def _group_waiting(db: Database, load: _Load) -> None:
+    """Group the copies saved while the index loaded, oldest first, a batch per transaction
+    holding the write lock, so that writes go on between batches."""
+    total = 0
+    while not load.stopped.is_set():
+        with _held(load.write_lock):
+            waiting: list[tuple[int, str]] = []
+            try:
+                with db.engine.begin() as conn:
+                    begin_write(conn)
+                    waiting = stories.pending(conn, _PENDING_BATCH)
+                    tags = _group_again(conn, db, waiting, load.clock())
+            except IndexNotReady:  # loaded anew after a failed grouping: that load goes on
+                return
+            except Exception:
+                log.exception(
+                    "grouping %d copies saved while the syndication index loaded failed; they "
+                    "stay, each as its own story",
+                    len(waiting),
+                )
+                _give_up(db, waiting)  # not tried again and again: grouping is no gate
+                return  # the failed grouping loads the index anew, and that load goes on
+        if not waiting:
+            break
+        db.notify(tags)
+        total += len(waiting)
+    if total:
+        log.log(load.said, "syndication: %d copies saved while it loaded are grouped now", total)
+
+
+def _group_again(
+    conn: Connection, db: Database, waiting: list[tuple[int, str]], now: datetime
+) -> set[str]:
+    """Group copies saved without grouping, as updates of copies already stored: a copy still
+    alone is matched (and joins, or merges, what it matches), one that is in a story keeps
+    it and has its fingerprint replaced; then they wait no more."""
+    if not waiting:
+        return set()
+    short_ids = [short_id for _, short_id in waiting]
+    texts = {short_id: r for _, short_id, r in stories.current_texts(db, short_ids, conn)}
+    found = [s for s in short_ids if s in texts]
+    _, tags = group_in(
+        conn,
+        db,
+        [texts[s] for s in found],
+        [SaveOutcome(s, 0, created=False, changed=True) for s in found],
+        now,
+        [_fingerprint(texts[s]) for s in found],
+    )
+    stories.grouped_in(conn, short_ids)
+    return tags
+
+
+def _fingerprint(text: Any) -> engine.Fingerprint:
+    return engine.fingerprint(text.headline or "", text.body_text or "", text.language)
+
+
+def _give_up(db: Database, waiting: list[tuple[int, str]]) -> None:
+    try:
+        with db.engine.begin() as conn:
+            begin_write(conn)
+            stories.grouped_in(conn, [short_id for _, short_id in waiting])
+    except Exception:  # the database is away: they are tried at the next load
+        log.debug("could not mark copies as grouped", exc_info=True)
 
 
 def _redo_fingerprints(
@@ -152,6 +442,9 @@ def group(
         with db.engine.begin() as conn:
             begin_write(conn)
             joined, tags = group_in(conn, db, saved, outcomes, now, fingerprints)
+            stories.grouped_in(conn, [out.short_id for out in outcomes if out.changed])
+    except IndexNotReady:  # they wait in `grouping_pending`, grouped once the index is ready
+        return 0
     except Exception:
         log.exception("grouping stories failed; the copies are saved, each as its own story")
         return 0
@@ -186,12 +479,17 @@ def group_in(
     now = now or utcnow()
     try:
         with _lock:
+            index = _current_index(db, now, conn)
             try:
-                plan = _decide(conn, db, _current_index(db, now, conn), todo)
+                plan = _decide(conn, db, index, todo)
             except _StaleIndex:  # decide again, one match at a time, on an index read anew
                 _indexes.pop(db, None)
-                plan = _decide(conn, db, _current_index(db, now, conn), todo, read_in_bulk=False)
+                index = index_for(db, now, conn)
+                index.forget_arrived_before(now - WINDOW)
+                plan = _decide(conn, db, index, todo, read_in_bulk=False)
             return len(plan.joins), stories.apply_in(conn, db, plan, now)
+    except IndexNotReady:
+        raise  # nothing was indexed
     except Exception:
         forget_index(db)  # what it indexed is rolled back with the transaction
         raise
@@ -200,8 +498,18 @@ def group_in(
 def _current_index(db: Database, now: datetime, conn: Connection) -> engine.SyndicationIndex:
     """The index, having forgotten the copies that arrived more than `WINDOW` before `now`
     (the horizon never moves back: a reprocessed payload's old arrival does not revive
-    what was forgotten)."""
-    index = index_for(db, now, conn)
+    what was forgotten). While a background load is on: its read caught up here, in the
+    writer's transaction, once it is done; `IndexNotReady` while it is not."""
+    index = _indexes.get(db)
+    if index is None:
+        load = _loads.get(db)
+        if load is None:
+            index = index_for(db, now, conn)
+        elif not load.read.is_set():  # waited for, if at all, before the transaction (`ready`)
+            raise IndexNotReady()
+        else:
+            _catch_up(db, load, conn)
+            index = _indexes[db]
     index.forget_arrived_before(now - WINDOW)
     return index
 

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 from wiredesk.config import Settings, SourceSettings
 from wiredesk.errors import SourceError
+from wiredesk.ingest import grouping
 from wiredesk.ingest.accept import process_stored, record_payload
 from wiredesk.ingest.backoff import backoff_delay
 from wiredesk.ingest.outcomes import EnvelopeOutcome, SourceReport, add, one_line
@@ -49,14 +50,22 @@ def ingest_once(settings: Settings, db: Database) -> list[SourceReport]:
     Push-only sources have nothing to poll and are left out. Payloads are prepared by a
     worker process where one can be started (`workers.Preparer`), stored by this one. A
     dropped file still being written is waited for (a second at most), since no later poll
-    will come for it.
+    will come for it. The syndication index loads in the background meanwhile; before it
+    returns, the copies saved before the index was ready are grouped (`ingest.grouping`).
     """
-    preparer = Preparer.start()
+    preparer = Preparer.start()  # first: it forks, which only a process of one thread may
+    write_lock = threading.Lock()  # the polls' and the index's catch-up
+    grouping.load_in_background(db, write_lock, quiet=True)
     try:
-        return asyncio.run(ingest_all_async(settings, db, preparer=preparer, settle_drops=True))
+        return asyncio.run(
+            ingest_all_async(
+                settings, db, write_lock=write_lock, preparer=preparer, settle_drops=True
+            )
+        )
     finally:
         if preparer is not None:
             preparer.close()
+        grouping.finish_loading(db)
 
 
 def ingest_source(

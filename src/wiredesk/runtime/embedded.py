@@ -29,6 +29,7 @@ from starlette.routing import Route
 
 from wiredesk.config import Settings
 from wiredesk.errors import WiredeskError
+from wiredesk.ingest import grouping
 from wiredesk.ingest.pictures.worker import PictureFetcher
 from wiredesk.ingest.reprocess import reprocess_envelope
 from wiredesk.ingest.scheduler import Scheduler
@@ -264,11 +265,16 @@ async def run_async(
     """Run the site (on `sock`), the scheduler and any extras until a stop signal.
 
     The site's push endpoint and the scheduler share one write lock: one writer at a time.
+    The syndication index is loaded in the background meanwhile (`ingest.grouping`).
     At a stop signal every page's queries are cancelled (store/public/deadline.py), requests
     get `GRACE` seconds to finish, and `on_stop` runs (the command arms its exit there).
     """
     stop = asyncio.Event()
     write_lock = threading.Lock()
+    # before any other thread connects: it adds a listener to the engine and drops its pool
+    db.checkpoint_in_background()
+    # the syndication index loads beside the site and the poller, not in the first write
+    grouping.load_in_background(db, write_lock)
     server: _Server | None = None
     main_tasks: list[asyncio.Task[Any]] = []
     side_tasks: list[asyncio.Task[Any]] = []
@@ -315,6 +321,7 @@ async def run_async(
             task.cancel()
         waiter.cancel()
         results = await asyncio.gather(*main_tasks, *side_tasks, return_exceptions=True)
+        grouping.stop_loading(db)
     for result in results:
         if isinstance(result, BaseException) and not isinstance(result, asyncio.CancelledError):
             raise result
@@ -322,10 +329,9 @@ async def run_async(
 
 async def _checkpoints(db: Database) -> None:
     """SQLite's log checkpoints every CHECKPOINT_EVERY seconds, off the path of any request
-    or write (`Database.checkpoint_in_background`)."""
+    or write (`Database.checkpoint_in_background`, called by `run_async` first)."""
     if db.dialect != "sqlite":
         return
-    db.checkpoint_in_background()
     while True:
         await asyncio.sleep(CHECKPOINT_EVERY)
         try:

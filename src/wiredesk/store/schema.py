@@ -343,6 +343,21 @@ item_fingerprints = Table(
     Index(None, "published_at"),
 )
 
+# Copies saved without grouping while this process's syndication index was still loading
+# (ingest/grouping.py): grouped, and their row deleted, once it is ready, by this process or
+# by the next one to start. Written in the transaction that saves the copy, so a restart
+# before they are grouped loses nothing (migration 0020).
+grouping_pending = Table(
+    "grouping_pending",
+    metadata,
+    Column(
+        "item_id",
+        Integer,
+        ForeignKey("items.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+)
+
 # Each copy's search key (wiredesk.text.search_keys): the folded words of its current version
 # and its filter tokens, written with the copy and rewritten whenever its current version
 # changes (store/ledger/search_index.py). Search reads the gate's columns from `items`, so a

@@ -281,6 +281,20 @@ def sentence_hashes(blob: bytes) -> array[int]:
     return _uint32s(blob[_HEAD.size : _HEAD.size + 4 * n])
 
 
+def check_features(blob: bytes) -> None:
+    """Raise what `unpack_features` would of features it cannot read (another scheme, or cut
+    short), without decoding them: an index loading a window's thousands of stored
+    fingerprints decodes each one only when a lookup needs it."""
+    if len(blob) < _HEAD.size or blob[0] != SCHEME:
+        unpack_features(blob)  # raises with what to do
+    n = blob[6] | blob[7] << 8
+    if len(blob) < _HEAD.size + 5 * n:
+        raise ValueError(
+            f"syndication features of {len(blob)} bytes cannot hold their {n} sentences; "
+            "recompute the fingerprints (they were stored cut short)"
+        )
+
+
 def unpack_features(blob: bytes) -> Features:
     if len(blob) < _HEAD.size or blob[0] != SCHEME:
         raise ValueError(

@@ -623,25 +623,22 @@ class SyndicationIndex:
             query = fpmod.unpack_features(fp.features)
         budget = MAX_VERIFIED_AFTER_MATCH if found else MAX_VERIFIED
         for item, v in self._contained(fp, query, ts, missed, set(missed), found, budget):
-            group = self._find(self._groups[item])
-            if group in found:
-                continue
-            key = self._keys[item]
-            assert key is not None
-            hours = abs(times[item] - ts) / 3600
-            found[group] = Match(key, round(v.score, 4), _reason(key, v, hours), group)
+            self._note_match(found, item, v, abs(times[item] - ts) / 3600)
         # A teaser that shares no sentence with its story, only its headline or its headline
         # quoted (or a story whose such teaser came first): joined when no other story
         # carries that headline.
         for item, v in self._teaser_keys(fp, query, ts, found):
-            group = self._find(self._groups[item])
-            if group in found:
-                continue
-            key = self._keys[item]
-            assert key is not None
-            hours = abs(times[item] - ts) / 3600
-            found[group] = Match(key, round(v.score, 4), _reason(key, v, hours), group)
+            self._note_match(found, item, v, abs(times[item] - ts) / 3600)
         return list(found.values())
+
+    def _note_match(self, found: dict[int, Match], item: int, v: Verdict, hours: float) -> None:
+        """`item`'s story among those found, unless one of its copies was found already."""
+        group = self._find(self._groups[item])
+        if group in found:
+            return
+        key = self._keys[item]
+        assert key is not None
+        found[group] = Match(key, round(v.score, 4), _reason(key, v, hours), group)
 
     def _decoded_features(self, item: int) -> fpmod.Features:
         """An item's features decoded (without the C extension), from a bounded cache."""

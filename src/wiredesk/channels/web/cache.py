@@ -237,7 +237,7 @@ class CachedPages:
         for _ in range(RENDER_WAITS):
             entry = self.cache.get(key, self.clock())
             if entry is not None:
-                metrics.PAGE_CACHE.labels("hit").inc()
+                metrics.ANSWERS.cache["hit"] += 1
                 await self._send_entry(key, entry, scope, send)
                 return
             rendering = self._rendering.get(key)
@@ -261,7 +261,7 @@ class CachedPages:
 
     async def _render(self, scope: Scope, receive: Receive, send: Send, key: str) -> bool:
         """Pass the request on, keeping a cacheable response; says whether it was one."""
-        metrics.PAGE_CACHE.labels("miss").inc()
+        metrics.ANSWERS.cache["miss"] += 1
         now = self.clock()
         generation = self.cache.generation
         started: Message | None = None

@@ -35,6 +35,8 @@ class Metering:
         try:
             await self.app(scope, receive, noting)
         finally:
-            kind = metrics.page_kind(scope["path"], self.edition_prefixes)
-            metrics.REQUESTS.labels(kind, f"{status // 100}xx").inc()
-            metrics.REQUEST_SECONDS.labels(kind).observe(time.perf_counter() - started)
+            metrics.ANSWERS.answered(
+                metrics.page_kind(scope["path"], self.edition_prefixes),
+                status,
+                time.perf_counter() - started,
+            )

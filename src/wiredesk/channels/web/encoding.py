@@ -8,7 +8,7 @@ own reader asked for; another coding is made when the first reader who wants it 
 Brotli runs at quality 6: a render is on the path from an agency's push to the reader who
 sees it, and during a busy ingest the home page and the feeds are rendered several times a
 second. Quality 9 took four times as long for 12 % fewer bytes on a 200 KB Hindi feed, and
-twelve times as long for under 1 % on an article page; 11 costs far more again
+fifteen times as long for under 1 % on an article page; 11 costs far more again
 (bench/RESULTS.md, "Compression on the path to visible"). Each encoding has its own
 `ETag` (a suffix on the plain one), as RFC 9110 asks of different representations, and every
 answer that could have been compressed says `Vary: Accept-Encoding`, so a cache in front keeps

@@ -307,6 +307,15 @@ def pg_counts(db: Database) -> dict[str, object]:
         }
 
 
+async def until(task: asyncio.Task[Any], what: Callable[[], object]) -> None:
+    """Wait until `what()` holds or the scheduler's task ends; the cap is against hanging,
+    not a measure."""
+    for _ in range(1200):
+        if what() or task.done():
+            return
+        await asyncio.sleep(0.05)
+
+
 @pytest.mark.postgres
 def test_a_postgresql_that_refuses_writes_is_an_outage_for_push_drops_and_polls(
     tmp_path: Path, pg_schema_url: str, agency_feed: str
@@ -381,17 +390,11 @@ def test_wiredesk_run_on_a_full_disk_logs_one_line_blames_no_source_and_complete
         reports: list[SourceReport] = []
         task = asyncio.create_task(Scheduler(settings, db, on_report=reports.append).run())
 
-        async def until(what: Callable[[], object]) -> None:
-            for _ in range(1200):  # a cap against hanging, not a measure
-                if what() or task.done():
-                    return
-                await asyncio.sleep(0.05)
-
         def outage_lines() -> list[logging.LogRecord]:
             return [r for r in caplog.records if r.name == "wiredesk.ingest.scheduler"]
 
         try:
-            await until(lambda: outage_lines() or reports)
+            await until(task, lambda: outage_lines() or reports)
             assert not reports, f"the outage was blamed on the source: {reports[0].line()}"
             [line] = outage_lines()
             assert line.levelno == logging.ERROR and line.exc_info is None
@@ -402,7 +405,7 @@ def test_wiredesk_run_on_a_full_disk_logs_one_line_blames_no_source_and_complete
             assert dropped.exists() and counts(db_path)["quarantined"] == 0
 
             db.engine.dispose()  # space is back: connections opened from now on are not capped
-            await until(lambda: reports)
+            await until(task, lambda: reports)
         finally:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -447,23 +450,17 @@ def test_wiredesk_run_started_on_a_full_disk_with_a_payload_left_unfinished_poll
         reports: list[SourceReport] = []
         task = asyncio.create_task(Scheduler(settings, db, on_report=reports.append).run())
 
-        async def until(what: Callable[[], object]) -> None:
-            for _ in range(1200):  # a cap against hanging, not a measure
-                if what() or task.done():
-                    return
-                await asyncio.sleep(0.05)
-
         def errors() -> list[logging.LogRecord]:
             return [r for r in caplog.records if r.levelno >= logging.ERROR]
 
         try:
-            await until(errors)
+            await until(task, errors)
             assert not task.done(), "the poller ended on the full disk"
             line = errors()[0]
             assert line.exc_info is None and "cannot be written: disk full" in line.getMessage()
             assert dropped.exists()
             db.engine.dispose()  # space is back
-            await until(lambda: reports)
+            await until(task, lambda: reports)
             assert not task.done(), "the poller ended"
         finally:
             task.cancel()

@@ -1,14 +1,14 @@
 """What the process counts for Prometheus: polls, payloads, items, requests, the page cache.
 
 The instruments live here, at the bottom of the layers, so ingest and the channels can count
-without knowing who reads the figures; `wiredesk.runtime.metrics_page` serves them at
-`/metrics`, with what the database says at the moment of the scrape (sources' health,
-quarantine, subscribers) beside them.
+without knowing who reads the figures; `wiredesk.channels.web.metrics_page` serves them at
+`/metrics`, with what the database says at the moment of the scrape (sources' health, open
+quarantine) beside them.
 
 They are the figures of this process. In `wiredesk run` that is the whole site; where
 `wiredesk ingest` runs beside `wiredesk serve`, the poll and payload counters of the other
 process are not here, and the database's figures are the ones to watch
-(docs/operations.md, "Metrics").
+(docs/operations.md, "Metrics for Prometheus").
 
 Labels are bounded: a source id (from the settings), an outcome from a short fixed list, and
 the kind of page a path is (`page_kind`), never the path itself, which a scanner could make

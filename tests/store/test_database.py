@@ -319,6 +319,45 @@ def test_a_connection_that_died_just_after_use_fails_once_then_the_pool_is_fresh
         store.close()
 
 
+@pytest.mark.postgres
+def test_writes_stay_prepared_across_reads_and_an_unfinished_write_still_rolls_back(
+    pg_schema_url: str,
+) -> None:
+    """psycopg prepares a statement once it has run five times on a connection, and forgets
+    every prepared statement when the connection rolls back. A read in a transaction left to
+    the connection's close (the WebSub subscriptions read after each push) ends in COMMIT, so
+    the writes around it are prepared and stay so; a transaction that wrote and was not
+    committed still rolls back, and so does one that failed."""
+    store = Database(make_engine(pg_schema_url))
+    try:
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TABLE pushes (n integer)")
+        for n in range(8):
+            with store.engine.begin() as conn:
+                conn.execute(text("INSERT INTO pushes (n) VALUES (:n)"), {"n": n})
+            with store.engine.connect() as conn:  # a read, ended by the close
+                conn.execute(text("SELECT count(*) FROM pushes")).scalar()
+        with store.engine.connect() as conn:  # the pool hands back the same connection
+            prepared = conn.exec_driver_sql(
+                "SELECT count(*) FROM pg_prepared_statements WHERE starts_with(statement, 'INSERT')"
+            ).scalar()
+        assert prepared == 1
+        with store.engine.connect() as conn:  # prepared, yet planned for its own values
+            assert conn.exec_driver_sql("SHOW plan_cache_mode").scalar() == "force_custom_plan"
+        with store.reader_engine.connect() as conn:  # pages: search binds what decides
+            assert conn.exec_driver_sql("SHOW plan_cache_mode").scalar() == "auto"
+        with store.engine.connect() as conn:  # a write never committed
+            conn.execute(text("INSERT INTO pushes (n) VALUES (:n)"), {"n": 99})
+        with store.engine.connect() as conn, pytest.raises(DBAPIError):
+            conn.execute(text("INSERT INTO pushes (n) VALUES (:n)"), {"n": 100})
+            conn.exec_driver_sql("SELECT no_such_column FROM pushes")
+        with store.engine.connect() as conn:
+            kept = conn.exec_driver_sql("SELECT array_agg(n ORDER BY n) FROM pushes").scalar()
+        assert kept == list(range(8))
+    finally:
+        store.close()
+
+
 def test_migration_0010_backfills_search_keys_in_batches(store: Database) -> None:
     """The keys of an archive stored before search are made batch by batch, each copy once,
     and search then finds the copies (on SQLite through the FTS5 triggers, on PostgreSQL

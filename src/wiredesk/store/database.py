@@ -110,7 +110,7 @@ class Database:
         with self._listeners_lock:
             if self._reader_engine is None:
                 url = self.engine.url.render_as_string(hide_password=False)
-                self._reader_engine = make_engine(url)
+                self._reader_engine = make_engine(url, custom_plans=False)
             return self._reader_engine
 
     def close(self) -> None:
@@ -205,7 +205,13 @@ POOL_SIZE = 8
 POOL_OVERFLOW = 8
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str, *, custom_plans: bool = True, **kwargs: Any) -> Engine:
+    """An engine for `url` with wiredesk's settings. On PostgreSQL `custom_plans` has the
+    server plan every statement for its own values even once psycopg has prepared it
+    (`plan_cache_mode`, see `_pg_connected`): the plans the plan tests pin, not a generic plan
+    made for any value (a rare state or a new source read like the average one). The public
+    reader's own engine passes False: its statements bind what decides the plan into the text
+    itself where it matters (search), and a page render saves the planning."""
     real = make_url(engine_url(url))
     if real.get_backend_name() != "sqlite" or (real.database or ":memory:") != ":memory:":
         kwargs.setdefault("pool_size", POOL_SIZE)
@@ -231,14 +237,70 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
                 "site.database is a PostgreSQL URL, but the PostgreSQL driver is not "
                 "installed; install it with: pip install 'wiredesk[postgres]'"
             ) from None
+    kwargs.setdefault("pool_use_lifo", True)
+    if custom_plans:
+        kwargs.setdefault("connect_args", {"options": "-c plan_cache_mode=force_custom_plan"})
     engine = create_engine(real, **kwargs)
+    event.listen(engine.pool, "connect", _pg_connected)
     event.listen(engine.pool, "connect", _note_checkin)  # a new connection needs no check
     event.listen(engine.pool, "checkin", _note_checkin)
     event.listen(engine.pool, "checkout", _ping_if_idle)
     event.listen(engine, "before_cursor_execute", _pg_limit_statement)
+    event.listen(engine, "begin", _pg_begun)
+    event.listen(engine, "before_cursor_execute", _pg_note_write)
+    event.listen(engine, "rollback", _pg_end_reads_with_commit)
     event.listen(engine, "after_cursor_execute", _pg_statement_done)
     event.listen(engine, "handle_error", _pg_statement_failed)
     return engine
+
+
+# Statements psycopg keeps prepared on each connection (its default is 100).
+PREPARED_MAX = 1000
+
+
+def _pg_connected(dbapi_conn: Any, _record: Any) -> None:
+    """Let psycopg keep the statements a process repeats prepared on the server.
+
+    psycopg prepares a statement once it has run five times on one connection, in a cache of
+    100 statements. Every push ran its dozen statements unprepared all the same (PostgreSQL
+    parsed and planned each again, a third of each statement's time on the server): the
+    pool handed out its connections in turn, so each saw a push's statements only every
+    few pushes, and the texts that never repeat (lists of ids of every length) pushed them
+    out of the cache before they reached five. So the pool hands out the connection given
+    back last (`pool_use_lifo`, which also lets the others go idle), and the cache is larger.
+    """
+    dbapi_conn.prepared_max = PREPARED_MAX
+
+
+# In a connection's `info`: whether its transaction has sent anything but a SELECT.
+_WROTE = "wiredesk_wrote"
+
+
+def _pg_begun(conn: Any) -> None:
+    conn.info[_WROTE] = False
+
+
+def _pg_note_write(conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+    if not conn.info.get(_WROTE, True) and statement.lstrip()[:6].upper() != "SELECT":
+        conn.info[_WROTE] = True
+
+
+def _pg_end_reads_with_commit(conn: Any) -> None:
+    """End a transaction that only read with COMMIT, not ROLLBACK: the same to the server,
+    but psycopg forgets every statement it had prepared on a connection that rolls back (a
+    rollback might undo the tables they name). A read in a transaction, left to the
+    connection's close (the WebSub subscriptions after each push, say), rolled back, and
+    with it went the preparing of every push's statements on that connection. A transaction
+    that wrote, or failed, still rolls back (SQLAlchemy's own call, right after this one,
+    finds nothing left to do otherwise)."""
+    if conn.info.get(_WROTE, True):
+        return
+    dbapi_conn = conn.connection.dbapi_connection
+    if dbapi_conn is not None and dbapi_conn.info.transaction_status == _IN_TRANSACTION:
+        dbapi_conn.commit()
+
+
+_IN_TRANSACTION = 2  # psycopg.pq.TransactionStatus.INTRANS: in a transaction, no error
 
 
 # A pooled PostgreSQL connection idle for longer than this is checked before it is used.
@@ -288,7 +350,7 @@ def _pg_limit_statement(conn: Any, cursor: Any, *_: Any) -> None:
     dbapi_conn = conn.connection.dbapi_connection
     if limit is None:
         if conn.info.get(_SESSION_TIMEOUT) is not None:  # a page's connection, now ingest's
-            cursor.execute("SET statement_timeout = 0")
+            cursor.execute(_SET_TIMEOUT, ("0",))
             del conn.info[_SESSION_TIMEOUT]
         return
     if limit.exceeded():
@@ -301,7 +363,7 @@ def _pg_limit_statement(conn: Any, cursor: Any, *_: Any) -> None:
             # a little over the time left, so that the next request's full time, a moment
             # later and a little less, still falls within the twentieth: set once, not per page
             remaining = math.ceil(limit.remaining_ms() * 1.04)
-            cursor.execute(f"SET statement_timeout = {remaining}")
+            cursor.execute(_SET_TIMEOUT, (str(remaining),))
             conn.info[_SESSION_TIMEOUT] = remaining / 1000
     else:
         transaction = conn.get_transaction()
@@ -313,12 +375,17 @@ def _pg_limit_statement(conn: Any, cursor: Any, *_: Any) -> None:
             or now - given[2] > given[3] / 20
         ):
             remaining = limit.remaining_ms()
-            cursor.execute(f"SET LOCAL statement_timeout = {remaining}")
+            cursor.execute(_SET_LOCAL_TIMEOUT, (str(remaining),))
             conn.info[_TIMEOUT_SET] = (transaction, limit, now, remaining / 1000)
     with limit.lock:
         limit.running.add(dbapi_conn)
 
 
+# One statement text whatever the value, with the value bound: a `SET` with the number in its
+# text was a new statement each time, which psycopg counted towards preparing and which pushed
+# the statements that do repeat out of its cache of prepared statements (`_pg_connected`).
+_SET_TIMEOUT = "SELECT set_config('statement_timeout', %s, false)"
+_SET_LOCAL_TIMEOUT = "SELECT set_config('statement_timeout', %s, true)"
 _SESSION_TIMEOUT = "wiredesk_session_statement_timeout"  # seconds, in conn.info
 _TIMEOUT_SET = "wiredesk_statement_timeout"  # (transaction, limit, when, seconds) in conn.info
 

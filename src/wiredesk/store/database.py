@@ -238,8 +238,16 @@ def make_engine(url: str, *, custom_plans: bool = True, **kwargs: Any) -> Engine
                 "installed; install it with: pip install 'wiredesk[postgres]'"
             ) from None
     kwargs.setdefault("pool_use_lifo", True)
-    if custom_plans:
-        kwargs.setdefault("connect_args", {"options": "-c plan_cache_mode=force_custom_plan"})
+    # beside any options the URL gives (`?options=-csearch_path%3D…`); a reader's engine made
+    # from a writer's URL leaves the writer's setting out
+    given = real.query.get("options", "")
+    given = (given if isinstance(given, str) else " ".join(given)).replace(_CUSTOM_PLANS, "")
+    options = " ".join([given.strip(), _CUSTOM_PLANS if custom_plans else ""]).strip()
+    real = (
+        real.update_query_dict({"options": options})
+        if options
+        else real.difference_update_query(["options"])
+    )
     engine = create_engine(real, **kwargs)
     event.listen(engine.pool, "connect", _pg_connected)
     event.listen(engine.pool, "connect", _note_checkin)  # a new connection needs no check
@@ -253,6 +261,8 @@ def make_engine(url: str, *, custom_plans: bool = True, **kwargs: Any) -> Engine
     event.listen(engine, "handle_error", _pg_statement_failed)
     return engine
 
+
+_CUSTOM_PLANS = "-c plan_cache_mode=force_custom_plan"
 
 # Statements psycopg keeps prepared on each connection (its default is 100).
 PREPARED_MAX = 1000
@@ -293,7 +303,7 @@ def _pg_end_reads_with_commit(conn: Any) -> None:
     with it went the preparing of every push's statements on that connection. A transaction
     that wrote, or failed, still rolls back (SQLAlchemy's own call, right after this one,
     finds nothing left to do otherwise)."""
-    if conn.info.get(_WROTE, True):
+    if conn.invalidated or conn.info.get(_WROTE, True):  # a lost connection: nothing to end
         return
     dbapi_conn = conn.connection.dbapi_connection
     if dbapi_conn is not None and dbapi_conn.info.transaction_status == _IN_TRANSACTION:

@@ -383,3 +383,38 @@ def test_a_short_headline_names_no_story(t: Texts) -> None:
     _add(index, "wire", _fp(t, short, t.wire), 0, group=1)
     assert _found(index, _fp(t, short, [_trimmed_lead(t)])) == []
     assert _found(index, _fp(t, short, [f"{t.portal_lead} {short}"])) == []
+
+
+# --- a dateline in a paragraph of its own ------------------------------------------------
+
+
+def _dateline_line(t: Texts) -> str:
+    """The wire's dateline as a CMS leaves it: a paragraph of its own, doubled and no-break
+    spaces inside."""
+    if t.language == "hi":
+        return "अशोकपुर,  2\xa0 मार्च (एसबी)।"
+    return "Aschberg,  2.\xa0März (IWS) –"
+
+
+@LANGUAGES
+def test_a_teaser_under_a_dateline_of_its_own_is_a_one_paragraph_teaser(t: Texts) -> None:
+    """The dateline above the teaser's lead, on a line of its own: the line is left out, as
+    the pipeline lifts it, and the teaser is measured as the one paragraph it is, by its
+    lead (rewritten headline) and by its headline (trimmed lead), in either order."""
+    for headline, lead in ((t.rewritten, t.wire[0]), (t.headline, _trimmed_lead(t))):
+        teaser = _fp(t, headline, [_dateline_line(t), lead])
+        assert teaser == _fp(t, headline, [lead])
+        index = SyndicationIndex()
+        _add(index, "wire", _fp(t, t.headline, t.wire), 0, group=1)
+        assert [m.key for m in _found(index, teaser)] == ["wire"]
+        index = SyndicationIndex()
+        _add(index, "teaser", teaser, 6, group=1)
+        assert [m.key for m in _found(index, _fp(t, t.headline, t.wire), 0)] == ["teaser"]
+
+
+@LANGUAGES
+def test_a_body_that_is_nothing_but_a_dateline_keeps_it(t: Texts) -> None:
+    """Left out, a dateline that is the whole body would leave nothing to compare: as the
+    pipeline does, such a body keeps it."""
+    alone = _fp(t, t.headline, [_dateline_line(t)])
+    assert alone != _fp(t, t.headline, [""])

@@ -418,3 +418,58 @@ def test_a_body_that_is_nothing_but_a_dateline_keeps_it(t: Texts) -> None:
     pipeline does, such a body keeps it."""
     alone = _fp(t, t.headline, [_dateline_line(t)])
     assert alone != _fp(t, t.headline, [""])
+
+
+# --- a copy under the wire's very headline ----------------------------------------------
+
+
+def _with_known_background(t: Texts, index: SyndicationIndex) -> None:
+    """Three other stories carry the portal's background: it is boilerplate."""
+    for n, (headline, paragraphs) in enumerate(t.others):
+        _add(index, f"other-{n}", _fp(t, headline, [*paragraphs, t.portal_background]), 1, n + 2)
+
+
+def _label(t: Texts) -> str:
+    return "बड़ी ख़बर" if t.language == "hi" else "Eilmeldung"
+
+
+@LANGUAGES
+def test_a_copy_keeping_one_wire_paragraph_under_its_headline_is_the_story(t: Texts) -> None:
+    """A portal's lead, one of the wire's paragraphs and the portal's background, under the
+    wire's headline with a desk's label: one paragraph shared is too little for containment,
+    but nothing after the lead is the copy's own and the headline names the wire. In either
+    order of arrival."""
+    copy = _fp(t, f"{_label(t)}: {t.headline}", [t.portal_lead, t.wire[2], t.portal_background])
+    index = SyndicationIndex()
+    _with_known_background(t, index)
+    _add(index, "wire", _fp(t, t.headline, t.wire), 0, group=1)
+    found = _found(index, copy)
+    assert [m.key for m in found] == ["wire"] and "same headline" in found[0].reason
+    index = SyndicationIndex()
+    _with_known_background(t, index)
+    _add(index, "copy", copy, 6, group=1)
+    assert [m.key for m in _found(index, _fp(t, t.headline, t.wire), 0)] == ["copy"]
+
+
+@LANGUAGES
+def test_a_story_under_the_wire_s_headline_with_text_of_its_own_stays_apart(t: Texts) -> None:
+    """Day two of an event under day one's headline, sharing one paragraph (a recap) and
+    adding its own: text of its own after the lead is another story."""
+    day_two = [t.update[0], t.wire[2], t.update[1]]
+    index = SyndicationIndex()
+    _add(index, "wire", _fp(t, t.headline, t.wire), 0, group=1)
+    assert _found(index, _fp(t, t.headline, day_two), 24) == []
+
+
+@LANGUAGES
+def test_a_copy_under_a_headline_two_stories_carry_or_dated_before_stays_apart(t: Texts) -> None:
+    """The headline names no story once two carry it; and a copy does not predate its
+    story."""
+    copy = _fp(t, t.headline, [t.portal_lead, t.wire[2]])
+    index = SyndicationIndex()
+    _add(index, "wire", _fp(t, t.headline, t.wire), 0, group=1)
+    _add(index, "other", _fp(t, t.headline, [*t.others[0][1], t.update[1]]), 1, group=2)
+    assert _found(index, copy) == []
+    index = SyndicationIndex()
+    _add(index, "wire", _fp(t, t.headline, t.wire), 10, group=1)
+    assert _found(index, copy, 0) == []

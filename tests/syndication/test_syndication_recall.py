@@ -473,3 +473,14 @@ def test_a_copy_under_a_headline_two_stories_carry_or_dated_before_stays_apart(t
     index = SyndicationIndex()
     _add(index, "wire", _fp(t, t.headline, t.wire), 10, group=1)
     assert _found(index, copy, 0) == []
+
+
+@LANGUAGES
+def test_a_five_word_headline_after_its_opening_phrase_names_the_story(t: Texts) -> None:
+    """A wire's headline that opens with a phrase and a colon keeps five words once the
+    phrase is left out as a label: still who did what, so a teaser under it is joined."""
+    topic = "वेंडल पुल" if t.language == "hi" else "Wendelbrücke"
+    headline = f"{topic}: {' '.join(t.headline.split()[:5])}"
+    index = SyndicationIndex()
+    _add(index, "wire", _fp(t, headline, t.wire), 0, group=1)
+    assert [m.key for m in _found(index, _fp(t, headline, [_trimmed_lead(t)]))] == ["wire"]

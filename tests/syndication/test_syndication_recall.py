@@ -484,3 +484,17 @@ def test_a_five_word_headline_after_its_opening_phrase_names_the_story(t: Texts)
     index = SyndicationIndex()
     _add(index, "wire", _fp(t, headline, t.wire), 0, group=1)
     assert [m.key for m in _found(index, _fp(t, headline, [_trimmed_lead(t)]))] == ["wire"]
+
+
+def _tail(t: Texts) -> str:
+    return " - पढ़ें पूरी खबर" if t.language == "hi" else ": die Einzelheiten"
+
+
+@LANGUAGES
+def test_a_teaser_under_the_headline_with_a_desk_s_tail_is_the_story(t: Texts) -> None:
+    """A portal adds a few words after the wire's headline: the headline is still the
+    wire's, and names the story a trimmed teaser under it belongs to."""
+    index = SyndicationIndex()
+    _add(index, "wire", _fp(t, t.headline, t.wire), 0, group=1)
+    teaser = _fp(t, f"{t.headline}{_tail(t)}", [_trimmed_lead(t)])
+    assert [m.key for m in _found(index, teaser)] == ["wire"]

@@ -393,15 +393,29 @@ class MatchKey:
         return " ".join(self.headline) + "\n" + b"\n".join(self.sentences).decode()
 
 
-# A desk's label in front of a headline (`Breaking:`, `बड़ी ख़बर:`): up to three words and a colon.
-HEADLINE_LABEL = re.compile(r"^\s*[^\s:ः]+(?:\s+[^\s:ः]+){0,2}\s*[:ः]\s+(?=\S)")
+# A desk's label in front of a headline (`Breaking:`, `बड़ी ख़बर:`, `Paper leak fear -`): up
+# to three words and a colon or a spaced dash.
+HEADLINE_LABEL = re.compile(r"^\s*[^\s:ः]+(?:\s+[^\s:ः]+){0,2}(?:\s*[:ः]|\s+[-–—])\s+(?=\S)")
 JOIN_LINES = f" {SENTENCE_MARK} "
+
+
+# A desk's tail after a headline (` - here's what we know`, `: what it means`): up to four
+# words after a colon or a spaced dash at the end.
+HEADLINE_TAIL = re.compile(r"(?:\s*[:ः]|\s+[-–—])\s+[^\s:ः]+(?:\s+[^\s:ः]+){0,3}\s*$")
+
+
+def headline_proper(headline: str) -> str:
+    """The headline without a desk's labels in front, left out up to twice, and a desk's
+    tail."""
+    if ":" in headline or "ः" in headline or " -" in headline or "–" in headline or "—" in headline:
+        headline = HEADLINE_LABEL.sub("", HEADLINE_LABEL.sub("", headline))
+        headline = HEADLINE_TAIL.sub("", headline)
+    return headline
 
 
 def match_key(headline: str, body_text: str) -> MatchKey:
     """The matching key of a story: apparatus removed, text folded, cut into sentences."""
-    if ":" in headline or "ः" in headline:
-        headline = HEADLINE_LABEL.sub("", HEADLINE_LABEL.sub("", headline))
+    headline = headline_proper(headline)
     folded = _folded(JOIN_LINES.join(story_lines(body_text)).split())
     # Tokens are joined by single spaces, so each piece between marks is one sentence with at
     # most a space on either side.

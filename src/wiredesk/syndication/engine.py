@@ -750,10 +750,9 @@ class SyndicationIndex:
 def _reason(key: str, v: Verdict, hours: float) -> str:
     if v.teaser_by == "headline copy":
         return (
-            f"the same headline as {key}, and the copy (this story or it, the one with "
-            f"{v.shared_sentences} sentences shared) has nothing after its lead but the "
-            f"other's sentences and boilerplate, and no other story in the window carries "
-            f"that headline, {hours:.1f} h apart"
+            f"the same headline as {key}, which no other story in the window carries, and "
+            f"one of the two has nothing after its lead but the other's sentences "
+            f"({v.shared_sentences} shared) and boilerplate, {hours:.1f} h apart"
         )
     if v.teaser_by:
         what = {

@@ -212,3 +212,23 @@ def test_evaluate_cli_explains_a_bad_system_path() -> None:
     )
     assert out.returncode == 2
     assert "cannot import module 'no_such_module'" in out.stderr
+
+
+def test_the_wiredesk_system_fingerprints_what_ingest_would_store() -> None:
+    """The harness feeds the engine the item after the pipeline, as ingest does: a dateline
+    in a paragraph of its own is lifted from the HTML, and the record's
+    own `body_text` (here stale) is not what is fingerprinted."""
+    import wiredesk_system
+
+    from wiredesk.syndication.engine import fingerprint
+
+    lead = "Hiragarh's council shut the old bridge to lorries on Monday after cracks were found."
+    record = {
+        "id": "a", "source": "IWS", "guid": "a", "language": "en",
+        "headline": "Hiragarh shuts the old bridge to lorries",
+        "body_html": f"<p>HIRAGARH,  March\u00a01 (IWS) \u2014</p>\n<p>{lead}</p>",
+        "body_text": "something else entirely",
+        "published_at": "2024-03-01T08:00:00+00:00",
+    }  # fmt: skip
+    expected = fingerprint(record["headline"], lead, "en")
+    assert wiredesk_system.ingested_fingerprint(record) == expected

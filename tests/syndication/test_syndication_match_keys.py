@@ -95,6 +95,27 @@ def test_headline_label_is_dropped() -> None:
 
 
 @pytest.mark.parametrize(
+    ("wire", "desk"),
+    [
+        ("पेपर लीक: बोर्ड के नतीजे सोनपुर में टले", "पेपर लीक - बोर्ड के नतीजे सोनपुर में टले"),
+        ("Prüfungsangst: Noten in Aschberg später", "Prüfungsangst – Noten in Aschberg später"),
+        ("बोर्ड के नतीजे सोनपुर में टले", "बोर्ड के नतीजे सोनपुर में टले - पढ़ें पूरी खबर"),
+        ("Noten in Aschberg später", "Noten in Aschberg später: die Einzelheiten"),
+    ],
+)  # fmt: skip
+def test_a_label_before_a_spaced_dash_and_a_desk_s_tail_are_dropped(wire: str, desk: str) -> None:
+    """A desk types its label's colon as a spaced dash, or adds a few words after the
+    headline: the headline is the wire's."""
+    assert match_key(desk, "x").headline == match_key(wire, "x").headline
+
+
+def test_a_headline_s_own_words_after_a_colon_are_kept() -> None:
+    """Five words or more after the last colon are the headline's own, not a desk's tail."""
+    long_tail = "Aschberg sperrt Brücke: Stadtrat stimmt mit 31 zu 12 dafür"
+    assert match_key(long_tail, "x").headline != match_key("Aschberg sperrt Brücke", "x").headline
+
+
+@pytest.mark.parametrize(
     "pad",
     [
         lambda s: s + " ",  # a space left at the end of the line

@@ -383,3 +383,118 @@ def test_a_short_headline_names_no_story(t: Texts) -> None:
     _add(index, "wire", _fp(t, short, t.wire), 0, group=1)
     assert _found(index, _fp(t, short, [_trimmed_lead(t)])) == []
     assert _found(index, _fp(t, short, [f"{t.portal_lead} {short}"])) == []
+
+
+# --- a dateline in a paragraph of its own ------------------------------------------------
+
+
+def _dateline_line(t: Texts) -> str:
+    """The wire's dateline as a CMS leaves it: a paragraph of its own, doubled and no-break
+    spaces inside."""
+    if t.language == "hi":
+        return "अशोकपुर,  2\xa0 मार्च (एसबी)।"
+    return "Aschberg,  2.\xa0März (IWS) –"
+
+
+@LANGUAGES
+def test_a_teaser_under_a_dateline_of_its_own_is_a_one_paragraph_teaser(t: Texts) -> None:
+    """The dateline above the teaser's lead, on a line of its own: the line is left out, as
+    the pipeline lifts it, and the teaser is measured as the one paragraph it is, by its
+    lead (rewritten headline) and by its headline (trimmed lead), in either order."""
+    for headline, lead in ((t.rewritten, t.wire[0]), (t.headline, _trimmed_lead(t))):
+        teaser = _fp(t, headline, [_dateline_line(t), lead])
+        assert teaser == _fp(t, headline, [lead])
+        index = SyndicationIndex()
+        _add(index, "wire", _fp(t, t.headline, t.wire), 0, group=1)
+        assert [m.key for m in _found(index, teaser)] == ["wire"]
+        index = SyndicationIndex()
+        _add(index, "teaser", teaser, 6, group=1)
+        assert [m.key for m in _found(index, _fp(t, t.headline, t.wire), 0)] == ["teaser"]
+
+
+@LANGUAGES
+def test_a_body_that_is_nothing_but_a_dateline_keeps_it(t: Texts) -> None:
+    """Left out, a dateline that is the whole body would leave nothing to compare: as the
+    pipeline does, such a body keeps it."""
+    alone = _fp(t, t.headline, [_dateline_line(t)])
+    assert alone != _fp(t, t.headline, [""])
+
+
+# --- a copy under the wire's very headline ----------------------------------------------
+
+
+def _with_known_background(t: Texts, index: SyndicationIndex) -> None:
+    """Three other stories carry the portal's background: it is boilerplate."""
+    for n, (headline, paragraphs) in enumerate(t.others):
+        _add(index, f"other-{n}", _fp(t, headline, [*paragraphs, t.portal_background]), 1, n + 2)
+
+
+def _label(t: Texts) -> str:
+    return "बड़ी ख़बर" if t.language == "hi" else "Eilmeldung"
+
+
+@LANGUAGES
+def test_a_copy_keeping_one_wire_paragraph_under_its_headline_is_the_story(t: Texts) -> None:
+    """A portal's lead, one of the wire's paragraphs and the portal's background, under the
+    wire's headline with a desk's label: one paragraph shared is too little for containment,
+    but nothing after the lead is the copy's own and the headline names the wire. In either
+    order of arrival."""
+    copy = _fp(t, f"{_label(t)}: {t.headline}", [t.portal_lead, t.wire[2], t.portal_background])
+    index = SyndicationIndex()
+    _with_known_background(t, index)
+    _add(index, "wire", _fp(t, t.headline, t.wire), 0, group=1)
+    found = _found(index, copy)
+    assert [m.key for m in found] == ["wire"] and "same headline" in found[0].reason
+    index = SyndicationIndex()
+    _with_known_background(t, index)
+    _add(index, "copy", copy, 6, group=1)
+    assert [m.key for m in _found(index, _fp(t, t.headline, t.wire), 0)] == ["copy"]
+
+
+@LANGUAGES
+def test_a_story_under_the_wire_s_headline_with_text_of_its_own_stays_apart(t: Texts) -> None:
+    """Day two of an event under day one's headline, sharing one paragraph (a recap) and
+    adding its own: text of its own after the lead is another story."""
+    day_two = [t.update[0], t.wire[2], t.update[1]]
+    index = SyndicationIndex()
+    _add(index, "wire", _fp(t, t.headline, t.wire), 0, group=1)
+    assert _found(index, _fp(t, t.headline, day_two), 24) == []
+
+
+@LANGUAGES
+def test_a_copy_under_a_headline_two_stories_carry_or_dated_before_stays_apart(t: Texts) -> None:
+    """The headline names no story once two carry it; and a copy does not predate its
+    story."""
+    copy = _fp(t, t.headline, [t.portal_lead, t.wire[2]])
+    index = SyndicationIndex()
+    _add(index, "wire", _fp(t, t.headline, t.wire), 0, group=1)
+    _add(index, "other", _fp(t, t.headline, [*t.others[0][1], t.update[1]]), 1, group=2)
+    assert _found(index, copy) == []
+    index = SyndicationIndex()
+    _add(index, "wire", _fp(t, t.headline, t.wire), 10, group=1)
+    assert _found(index, copy, 0) == []
+
+
+@LANGUAGES
+def test_a_five_word_headline_after_its_opening_phrase_names_the_story(t: Texts) -> None:
+    """A wire's headline that opens with a phrase and a colon keeps five words once the
+    phrase is left out as a label: still who did what, so a teaser under it is joined."""
+    topic = "वेंडल पुल" if t.language == "hi" else "Wendelbrücke"
+    headline = f"{topic}: {' '.join(t.headline.split()[:5])}"
+    index = SyndicationIndex()
+    _add(index, "wire", _fp(t, headline, t.wire), 0, group=1)
+    assert [m.key for m in _found(index, _fp(t, headline, [_trimmed_lead(t)]))] == ["wire"]
+
+
+def _tail(t: Texts) -> str:
+    return " - पढ़ें पूरी खबर" if t.language == "hi" else ": die Einzelheiten"
+
+
+@LANGUAGES
+def test_a_teaser_under_the_headline_with_a_desk_s_tail_is_the_story(t: Texts) -> None:
+    """A portal adds a few words after the wire's headline: the headline is still the
+    wire's, and names the story a trimmed teaser under it belongs to."""
+    index = SyndicationIndex()
+    _add(index, "wire", _fp(t, t.headline, t.wire), 0, group=1)
+    teaser = _fp(t, f"{t.headline}{_tail(t)}", [_trimmed_lead(t)])
+    assert [m.key for m in _found(index, teaser)] == ["wire"]

@@ -40,6 +40,7 @@ from wiredesk.syndication.verify import (
     compare_beyond,
     compare_packed,
     contained,
+    copy_under_headline,
     teaser,
     teaser_by_key,
 )
@@ -290,6 +291,10 @@ class SyndicationIndex:
                 if verdict.score > best_score:
                     best, best_score = (item, verdict), verdict.score
         if best is None:
+            assert query is not None
+            for item, verdict in self._copies_by_headline(fp, query, ts):
+                best = (item, verdict)
+        if best is None:
             return None
         item, v = best
         key = self._keys[item]
@@ -442,6 +447,47 @@ class SyndicationIndex:
             if verdict.same:
                 result.append((item, verdict))
         return result
+
+    def _copies_by_headline(
+        self, fp: Fingerprint, query: fpmod.Features, ts: float
+    ) -> list[tuple[int, Verdict]]:
+        """The one story in the window under the query's very headline, when one side is a
+        copy of the other under it (`verify.copy_under_headline`): called when nothing else
+        matched a query of several paragraphs. The headline names one story only while one
+        story carries it (`_teaser_keys` says why), and a copy is not dated more than
+        `TEASER_BEFORE_STORY_S` before what it copies. Cost: one key looked up in the three
+        slots' story tables, almost always held by no story; when one holds it, that item's
+        sentences are looked up once each to tell boilerplate.
+        """
+        bits = query.paragraphs
+        if not bits:
+            return []
+        head, _ = _lead_keys(fp.features, bits)
+        if not head:
+            return []
+        one = self._one_story(self._story_keys.tables(ts), head, ts, fp.language)
+        if one is None:
+            return []
+        story, item = one
+        stored = self._decode(item)
+        tables = self._sentences.tables(ts)
+        # A sentence both sides carry is boilerplate only under three stories besides the
+        # candidate's (as in `_contained`): whether it is that story's is the question.
+        boilerplate = {
+            h
+            for h in query.sentences.keys() | stored.sentences.keys()
+            if self._is_boilerplate(
+                tables, h, story if h in query.sentences and h in stored.sentences else None
+            )
+        }
+        other_ts = self._times[item]
+        for x, y, x_ts, y_ts in ((query, stored, ts, other_ts), (stored, query, other_ts, ts)):
+            if x_ts < y_ts - TEASER_BEFORE_STORY_S:
+                continue  # a copy copies its story: one dated before it is another's
+            verdict = copy_under_headline(x, y, boilerplate)
+            if verdict.same:
+                return [(item, verdict)]
+        return []
 
     def _one_story(
         self,
@@ -629,6 +675,11 @@ class SyndicationIndex:
         # carries that headline.
         for item, v in self._teaser_keys(fp, query, ts, found):
             self._note_match(found, item, v, abs(times[item] - ts) / 3600)
+        # A copy of a daily report under the wire's headline: one figure sentence of its own
+        # is all it shares, and nothing after its lead is not the wire's.
+        if not found:
+            for item, v in self._copies_by_headline(fp, query, ts):
+                self._note_match(found, item, v, abs(times[item] - ts) / 3600)
         return list(found.values())
 
     def _note_match(self, found: dict[int, Match], item: int, v: Verdict, hours: float) -> None:
@@ -697,6 +748,12 @@ class SyndicationIndex:
 
 
 def _reason(key: str, v: Verdict, hours: float) -> str:
+    if v.teaser_by == "headline copy":
+        return (
+            f"the same headline as {key}, which no other story in the window carries, and "
+            f"one of the two has nothing after its lead but the other's sentences "
+            f"({v.shared_sentences} shared) and boilerplate, {hours:.1f} h apart"
+        )
     if v.teaser_by:
         what = {
             "headline": "the same headline as",

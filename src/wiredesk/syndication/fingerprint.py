@@ -41,7 +41,7 @@ except ImportError:  # built without a C compiler
     _native_features = None
     _native_shingles = None
 
-SCHEME = 3  # bump when shingling, hashing, seeds or packing change: fingerprints are redone
+SCHEME = 4  # bump when shingling, hashing, seeds or packing change: fingerprints are redone
 SHINGLE = 3  # _shingle_hashes mixes three ids; change both together
 DOC_PERM = 64
 LEAD_PERM = 32

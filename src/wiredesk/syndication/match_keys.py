@@ -81,11 +81,12 @@ def _is_attribution(line: str) -> bool:
 _AGENCY_DATELINE = re.compile(
     r"^\s*[^\W\d_][\w'’.\-]*(?:\s+[\w'’.\-]+){0,3}"
     r"(?:,\s*\d{1,2}\.?\s+[^\W\d_]{3,10}\.?(?:\s+\d{4})?)?"
-    r"\s*\([^()\s][^()]{0,29}\)\s*\.?\s*[-–—:]+\s+"
+    r"\s*\([^()\s][^()]{0,29}\)\s*\.?\s*[-–—:]+(?:\s+|\s*$)"
 )
 
 
 def _strip_dateline(first: str) -> str:
+    """`first` without a leading dateline; "" when the line is nothing but one."""
     head = first[:160]
     if "," not in head and "(" not in head:
         return first
@@ -93,7 +94,28 @@ def _strip_dateline(first: str) -> str:
         m = pattern.match(head)
         if m and m.end() < len(head):
             return first[m.end() :].lstrip(" .।|-–—:")
+        if m and len(head) == len(first):
+            return ""
     return first
+
+
+def _strip_datelines(lines: list[str]) -> None:
+    """Leave the leading dateline out of the first line and of the second (a portal's own
+    lead over the wire's pushes the wire's dateline-bearing lead to the second). A dateline
+    in a paragraph of its own (`नगर, 5 मार्च (एसबी)।` above the lead) goes whole, as the
+    pipeline's `lift_dateline` lifts it, unless it is all the body there is: a teaser under
+    such a line is still a body of one paragraph, whether or not the pipeline ran."""
+    for i in (0, 1):
+        if i >= len(lines):
+            return
+        stripped = _strip_dateline(lines[i])
+        if stripped or len(lines) == 1:
+            lines[i] = stripped or lines[i]
+        elif i == 0:
+            del lines[0]  # the line after it is the lead, whose dateline this was
+            return
+        else:
+            del lines[1]
 
 
 def story_lines(body_text: str) -> list[str]:
@@ -157,9 +179,7 @@ def story_lines(body_text: str) -> list[str]:
     lines[-1] = last
     if len(lines) > 1 and credit_name(lines[0]) and _is_attribution(lines[0]):
         lines.pop(0)
-    lines[0] = _strip_dateline(lines[0])
-    if len(lines) > 1:  # a portal's own lead over the wire's: the wire's dateline comes second
-        lines[1] = _strip_dateline(lines[1])
+    _strip_datelines(lines)
     return lines
 
 
@@ -373,15 +393,29 @@ class MatchKey:
         return " ".join(self.headline) + "\n" + b"\n".join(self.sentences).decode()
 
 
-# A desk's label in front of a headline (`Breaking:`, `बड़ी ख़बर:`): up to three words and a colon.
-HEADLINE_LABEL = re.compile(r"^\s*[^\s:ः]+(?:\s+[^\s:ः]+){0,2}\s*[:ः]\s+(?=\S)")
+# A desk's label in front of a headline (`Breaking:`, `बड़ी ख़बर:`, `Paper leak fear -`): up
+# to three words and a colon or a spaced dash.
+HEADLINE_LABEL = re.compile(r"^\s*[^\s:ः]+(?:\s+[^\s:ः]+){0,2}(?:\s*[:ः]|\s+[-–—])\s+(?=\S)")
 JOIN_LINES = f" {SENTENCE_MARK} "
+
+
+# A desk's tail after a headline (` - here's what we know`, `: what it means`): up to four
+# words after a colon or a spaced dash at the end.
+HEADLINE_TAIL = re.compile(r"(?:\s*[:ः]|\s+[-–—])\s+[^\s:ः]+(?:\s+[^\s:ः]+){0,3}\s*$")
+
+
+def headline_proper(headline: str) -> str:
+    """The headline without a desk's labels in front, left out up to twice, and a desk's
+    tail."""
+    if ":" in headline or "ः" in headline or " -" in headline or "–" in headline or "—" in headline:
+        headline = HEADLINE_LABEL.sub("", HEADLINE_LABEL.sub("", headline))
+        headline = HEADLINE_TAIL.sub("", headline)
+    return headline
 
 
 def match_key(headline: str, body_text: str) -> MatchKey:
     """The matching key of a story: apparatus removed, text folded, cut into sentences."""
-    if ":" in headline or "ः" in headline:
-        headline = HEADLINE_LABEL.sub("", HEADLINE_LABEL.sub("", headline))
+    headline = headline_proper(headline)
     folded = _folded(JOIN_LINES.join(story_lines(body_text)).split())
     # Tokens are joined by single spaces, so each piece between marks is one sentence with at
     # most a space on either side.

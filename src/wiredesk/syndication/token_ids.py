@@ -24,11 +24,11 @@ from array import array
 from dataclasses import dataclass
 
 from wiredesk.syndication.match_keys import (
-    HEADLINE_LABEL,
     JOIN_LINES,
     PHRASE_PAIRS,
     SENTENCE_MARK,
     fold_token,
+    headline_proper,
     story_lines,
 )
 
@@ -155,8 +155,7 @@ class IdKey:
 
 def match_ids(headline: str, body_text: str) -> IdKey:
     """The matching key of a story as ids; equal, id for token, to `match_keys.match_key`."""
-    if ":" in headline or "ः" in headline:
-        headline = HEADLINE_LABEL.sub("", HEADLINE_LABEL.sub("", headline))
+    headline = headline_proper(headline)
     body = text_ids(JOIN_LINES.join(story_lines(body_text)))
     head = text_ids(headline)
     if MARK_BYTES in head:  # a headline is one sentence: its marks go (whole ids only)

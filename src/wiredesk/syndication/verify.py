@@ -237,10 +237,13 @@ def teaser(query: Features, stored: Features, boilerplate: Container[int] = ()) 
     return Verdict(False, 0.0, 0.0, 0.0, 0, contained=True)
 
 
-# A headline this short ("Weather update", "Sensex ends higher", "आज का राशिफल") names a
+# A headline shorter than this ("Weather update", "Sensex ends higher", "आज का राशिफल") names a
 # kind of story, not one story; a teaser is joined by its headline alone only when the
-# headline has at least this many tokens.
-MIN_HEADLINE_TOKENS = 6
+# headline, its desk labels left out, has at least this many tokens. Five, not six: a wire's
+# headline that opens with a phrase and a colon loses the phrase as a label ("The craft mela:
+# Niloabad revives forgotten folk forms" keeps five), and a headline that says who did what
+# where is rarely shorter.
+MIN_HEADLINE_TOKENS = 5
 
 
 TEASER_KEYS = ("headline", "quoted headline")
@@ -275,6 +278,48 @@ def teaser_by_key(query: Features, stored: Features, by: str) -> Verdict:
             cq, cs = (cx, co) if x is query else (co, cx)
             return Verdict(True, 0.5 * cx, cq, cs, 0, contained=True, teaser_by=by)
     return Verdict(False, 0.0, 0.0, 0.0, 0, contained=True, teaser_by=by)
+
+
+def copy_under_headline(x: Features, other: Features, boilerplate: Container[int]) -> Verdict:
+    """Is `x`, under `other`'s very headline, nothing but `other`'s sentences after its lead
+    (boilerplate aside), with at least one of them shared?
+
+    A portal's copy of a daily report (a market close) keeps one of the day's figure
+    sentences and the report's fixed sentences under its own lead and background: the fixed
+    sentences are rightly boilerplate, so one sentence is all its evidence, which
+    containment does not take (a short update that shares one paragraph with another story
+    has as much). What the update has and the copy lacks is text of its own after the lead,
+    and a headline of its own. So the copy is the story when it carries the story's
+    headline (after folding and a desk's label, at least `MIN_HEADLINE_TOKENS` tokens), its
+    every sentence after its lead is the other side's or boilerplate, and one sentence at
+    least (its lead's included) is shared. Both sides have several paragraphs (a teaser has
+    `teaser` and `teaser_by_key`). That the headline names one story, and the copy is not
+    dated before it, the index decides (`SyndicationIndex._copies_by_headline`).
+    """
+    bits = x.paragraphs
+    if (
+        not bits
+        or not other.paragraphs
+        or x.headline != other.headline
+        or x.headline_weight < MIN_HEADLINE_TOKENS
+    ):
+        return Verdict(False, 0.0, 0.0, 0.0, 0, contained=True, teaser_by="headline copy")
+    theirs = other.sentences
+    stock = _stock_paragraphs(x, bits, boilerplate)
+    paragraph = evidence = shared = 0
+    for i, (h, w) in enumerate(x.sentences.items()):
+        paragraph += bits >> i & 1
+        if h in boilerplate or paragraph in stock:
+            continue
+        if h in theirs:
+            evidence += w
+            shared += 1
+        elif paragraph:  # text of its own after the lead: another story, or more than a copy
+            return Verdict(False, 0.0, 0.0, 0.0, 0, contained=True, teaser_by="headline copy")
+    covered = (evidence + x.headline_weight) / max(1, x.weight)
+    return Verdict(
+        shared > 0, 0.5 * covered, covered, 0.0, shared, contained=True, teaser_by="headline copy"
+    )
 
 
 def _lead_sentences(x: Features, bits: int) -> set[int]:

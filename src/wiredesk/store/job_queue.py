@@ -9,9 +9,16 @@ process of `wiredesk run` does everything.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import logging
+from collections.abc import Iterator
+from datetime import datetime
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
+
+from wiredesk.model import EnvelopeStatus
+from wiredesk.store.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -47,3 +54,83 @@ def apply(conn: Connection) -> bool:
     finally:
         cursor.close()
     return True
+
+
+# --- what the dispatcher asks ------------------------------------------------------------
+
+_WAITING_OR_RUNNING = (
+    "FROM procrastinate_jobs WHERE task_name = :task AND status IN ('todo', 'doing')"
+)
+_ACTIVE = f"SELECT args->>:key {_WAITING_OR_RUNNING}"
+
+
+def active(db: Database, task: str, key: str) -> set[str]:
+    """The values of argument `key` of the jobs of `task` waiting or running."""
+    with db.engine.connect() as conn:
+        return {str(v) for (v,) in conn.execute(text(_ACTIVE), {"key": key, "task": task})}
+
+
+def any_active(db: Database, task: str) -> bool:
+    """Whether a job of `task` is waiting or running."""
+    with db.engine.connect() as conn:
+        query = text(f"SELECT 1 {_WAITING_OR_RUNNING} LIMIT 1")
+        return conn.execute(query, {"task": task}).first() is not None
+
+
+def unqueued_payloads(db: Database, task: str, received_before: datetime) -> list[int]:
+    """Payloads stored before `received_before` and still unprocessed ("received") that no
+    job of `task` waits for or runs: a worker died between storing and processing them (a
+    poll killed mid-way), or a push was stored while the queue could not take its job.
+    Oldest first, at most a thousand at a time."""
+    query = text(
+        "SELECT e.id FROM envelopes AS e WHERE e.status = :received AND e.received_at < :before"
+        " AND NOT EXISTS (SELECT 1 FROM procrastinate_jobs AS j WHERE j.task_name = :task"
+        " AND j.status IN ('todo', 'doing') AND j.args->>'envelope_id' = e.id::text)"
+        " ORDER BY e.id LIMIT 1000"
+    )
+    params = {"received": EnvelopeStatus.RECEIVED.value, "before": received_before, "task": task}
+    with db.engine.connect() as conn:
+        return [int(i) for (i,) in conn.execute(query, params)]
+
+
+# --- one holder at a time, across processes ----------------------------------------------
+
+# The first key of the two-key advisory locks on envelopes (the second is the envelope's id):
+# "WD" in ASCII, apart from the one-key locks (sources, migrations) by PostgreSQL's rules.
+ENVELOPE_LOCK_CLASS = 0x5744
+
+
+def source_key(source_id: str) -> int:
+    """The advisory lock key of a source: the first eight bytes of sha256 of its id."""
+    digest = hashlib.sha256(f"wiredesk source {source_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+@contextlib.contextmanager
+def holding_envelope(db: Database, envelope_id: int) -> Iterator[None]:
+    """Hold the envelope's advisory lock (waiting for it) on a connection of its own for the
+    `with` block: two runs of one payload's job never overlap, whatever the queue believes.
+    A process that dies lets go of it with its connection."""
+    with db.engine.connect() as conn:
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        args = {"c": ENVELOPE_LOCK_CLASS, "e": envelope_id}
+        conn.execute(text("SELECT pg_advisory_lock(:c, :e)"), args)
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:c, :e)"), args)
+
+
+@contextlib.contextmanager
+def holding_source(db: Database, source_id: str) -> Iterator[bool]:
+    """Try the source's advisory lock on a connection of its own for the `with` block; yields
+    whether it was had (False: another process polls the source now)."""
+    with db.engine.connect() as conn:
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        key = {"k": source_key(source_id)}
+        got = bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"), key).scalar())
+        try:
+            yield got
+        finally:
+            if got:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), key)

@@ -64,6 +64,7 @@ class Jobs:
         self.write_lock = threading.Lock()  # one writer per worker, as in one process
         self.fetcher: LazyFetcher | None = None
         self._publisher: Publisher | None = None
+        self._stopping = asyncio.Event()
 
     async def __aenter__(self) -> Jobs:
         self.fetcher = await LazyFetcher(self.settings).__aenter__()
@@ -154,8 +155,20 @@ class Jobs:
         if not self.settings.websub.enabled:
             return
         publisher = self._publisher or self._make_publisher()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(publisher.run(), WEBSUB_TURN)
+        turn = asyncio.create_task(publisher.run(), name="websub")
+        stopping = asyncio.create_task(self._stopping.wait())
+        try:  # the turn ends after WEBSUB_TURN seconds, or at once when the worker stops
+            await asyncio.wait([turn, stopping], timeout=WEBSUB_TURN)
+        finally:
+            for task in (turn, stopping):
+                task.cancel()
+            await asyncio.gather(turn, stopping, return_exceptions=True)
+        if turn.done() and not turn.cancelled() and turn.exception() is not None:
+            raise turn.exception()  # type: ignore[misc]
+
+    def stop(self) -> None:
+        """The worker is stopping: a WebSub turn ends now (the next worker's goes on)."""
+        self._stopping.set()
 
     def _make_publisher(self) -> Publisher:
         """The one-process runtime's publisher, rendering through a site app of this worker

@@ -6,7 +6,7 @@ then runs procrastinate's worker with wiredesk's tasks (`queue`, `jobs`) beside 
 dispatcher (`dispatch`).
 
 Stopping. The first SIGTERM (or Ctrl-C) stops taking jobs and lets the running ones finish,
-for `GRACE` seconds; an async job still running then (a poll's fetch, a WebSub turn) is
+for `GRACE` seconds (`grace`); an async job still running then (a poll's fetch, a WebSub turn) is
 cancelled and goes back to the queue or is queued again when due; a payload's job runs in a
 thread, which cannot be cancelled: `GRACE + EXIT_AFTER` seconds after the signal the process
 exits whatever runs. Nothing is lost by it: each write is a transaction, the job stays
@@ -38,7 +38,8 @@ from wiredesk.store.database import MIGRATION_LOCK, Database
 
 log = logging.getLogger(__name__)
 
-# Seconds running jobs get to finish after SIGTERM; then async ones are cancelled.
+# Seconds running jobs get to finish after SIGTERM; then async ones are cancelled (at most a
+# third of `stalled_after`: `grace`).
 GRACE = 10.0
 # Seconds after that before the process exits whatever still runs (a payload's thread).
 EXIT_AFTER = 3.0
@@ -99,14 +100,14 @@ async def _work(
                 name=f"{socket.gethostname()}:{os.getpid()}",
                 concurrency=concurrency,
                 install_signal_handlers=False,  # ours: a second signal, and the exit watchdog
-                shutdown_graceful_timeout=GRACE,
+                shutdown_graceful_timeout=grace(stalled_after),
                 update_heartbeat_interval=max(stalled_after / 3, 0.5),
                 stalled_worker_timeout=stalled_after,
             )
             dispatcher = asyncio.create_task(
                 Dispatcher(settings, db, app, stalled_after=stalled_after).run(), name="dispatch"
             )
-            with _stopping(worker, dispatcher):
+            with _stopping(worker, dispatcher, jobs, stalled_after):
                 await worker.run()  # type: ignore[no-untyped-call]
             dispatcher.cancel()
             await asyncio.gather(dispatcher, return_exceptions=True)
@@ -114,13 +115,28 @@ async def _work(
         grouping.stop_loading(db)
 
 
-class _stopping:
-    """SIGTERM/SIGINT: stop taking jobs, stop dispatching, and arm the exit watchdog; a
-    second one exits at once."""
+def grace(stalled_after: float) -> float:
+    """Seconds the running jobs get after SIGTERM: `GRACE`, or a third of `stalled_after`
+    if that is shorter. A stopping worker sends no heartbeat, so it must be gone (grace and
+    `exit_after`) before the others count it dead and start its jobs again."""
+    return min(GRACE, stalled_after / 3)
 
-    def __init__(self, worker: object, dispatcher: asyncio.Task[None]) -> None:
+
+def exit_after(stalled_after: float) -> float:
+    return min(EXIT_AFTER, stalled_after / 3)
+
+
+class _stopping:
+    """SIGTERM/SIGINT: stop taking jobs, stop dispatching, end a WebSub turn, and arm the
+    exit watchdog; a second one exits at once."""
+
+    def __init__(
+        self, worker: object, dispatcher: asyncio.Task[None], jobs: Jobs, stalled_after: float
+    ) -> None:
         self.worker = worker
         self.dispatcher = dispatcher
+        self.jobs = jobs
+        self.stalled_after = stalled_after
         self.signalled = False
 
     def __enter__(self) -> None:
@@ -138,18 +154,20 @@ class _stopping:
             log.warning("received %s again: exiting now", sig.name)
             _exit_now()
         self.signalled = True
-        log.info("received %s: finishing the running jobs (at most %.0f s)", sig.name, GRACE)
+        bound = grace(self.stalled_after) + exit_after(self.stalled_after)
+        log.info("received %s: finishing the running jobs (at most %.0f s)", sig.name, bound)
         self.dispatcher.cancel()
+        self.jobs.stop()
         self.worker.stop()  # type: ignore[attr-defined]
-        threading.Thread(target=_watchdog, name="exit watchdog", daemon=True).start()
+        threading.Thread(target=_watchdog, args=(bound,), name="exit watchdog", daemon=True).start()
 
 
-def _watchdog() -> None:
-    time.sleep(GRACE + EXIT_AFTER)
+def _watchdog(bound: float) -> None:
+    time.sleep(bound)
     log.warning(
         "stopping: a job still running after %.0f s; exiting now (another worker takes it "
         "up again)",
-        GRACE + EXIT_AFTER,
+        bound,
     )
     _exit_now()
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.cluster.cluster_support import (
     PUSH_TOKEN,
@@ -122,6 +123,16 @@ def test_a_worker_polls_a_feed_and_a_drop_folder_and_processes_pushes(
             feed = httpx.get(f"http://127.0.0.1:{port}/feed.json", timeout=30).json()
             shown = {item["title"].split()[1].rsplit("-", 1)[0] for item in feed["items"]}
             assert shown == {"wire", "inbox", "pushy"}  # the web process shows what workers stored
+            # the web process reports on the workers: heartbeats, lag, latency by task
+            health = httpx.get(f"http://127.0.0.1:{port}/health", timeout=30).json()
+            assert health["status"] == "ok" and health["jobs"]["workers_alive"] == 1
+            assert health["jobs"]["stuck"] is False
+            scraped = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=30).text
+            families = {f.name: f for f in text_string_to_metric_families(scraped)}
+            latency = families["wiredesk_job_latency_mean_seconds"].samples
+            assert {s.labels["task"] for s in latency} >= {"wiredesk.poll", "wiredesk.accept"}
+            assert len(families["wiredesk_worker_last_heartbeat_timestamp_seconds"].samples) == 1
+            assert "wiredesk_job_queue_lag_seconds" in families
 
 
 class SlowFeeds:

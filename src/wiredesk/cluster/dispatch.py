@@ -11,7 +11,8 @@ dispatchers agree without talking):
 Every `RECOVER_EVERY` seconds:
 
 - the jobs of workers whose heartbeat stopped (`stalled_after`: killed, the machine gone)
-  are handed back to the queue (procrastinate's `retry_job`);
+  are handed back to the queue (procrastinate's `retry_job`), and those workers are removed
+  from the list of workers;
 - finished jobs older than an hour are deleted (every ten minutes);
 - payloads stored more than `RECOVER_AFTER` ago and still unprocessed, with no job for them,
   get one: a worker killed in a poll, between storing a payload and processing it.
@@ -118,6 +119,8 @@ class Dispatcher:
             except ConnectorException:  # another worker's dispatcher handed it back first
                 continue
             log.warning("job %s (%s) of a worker that stopped: queued again", job.id, job.task_name)
+        # and the dead workers leave the list (`/health`): procrastinate prunes only at a start
+        await manager.prune_stalled_workers(self.stalled_after)
         now = asyncio.get_running_loop().time()
         if now - self._last_cleanup >= CLEANUP_EVERY:
             self._last_cleanup = now

@@ -108,6 +108,16 @@ class Process:
                 self.child.wait(10)
 
 
+def alive(*processes: Process) -> Callable[[], None]:
+    """For `wait_until`'s `on_wait`: fail at once, with its log, if any of them has died."""
+
+    def check() -> None:
+        for p in processes:
+            p.check_alive()
+
+    return check
+
+
 def worker(cfg: Path, log: Path) -> Process:
     return Process(["worker", "--config", str(cfg), "--stalled-after", str(STALLED_AFTER)], log)
 

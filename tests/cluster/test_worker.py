@@ -21,6 +21,7 @@ from tests.cluster.cluster_support import (
     SERVING,
     STARTED,
     WIREDESK,
+    alive,
     answers,
     folder_source,
     free_port,
@@ -205,7 +206,7 @@ def test_two_workers_never_poll_one_source_at_once(tmp_path: Path, pg_schema_url
             wait_until(
                 lambda: all(feeds.served.get(f"/{n}.xml", 0) >= 6 for n in names),
                 "each source to be polled six times",
-                on_wait=lambda: (one.check_alive(), two.check_alive()),
+                on_wait=alive(one, two),
             )
             took = {
                 log: log.read_text().count("Starting job wiredesk.poll")

@@ -127,15 +127,12 @@ class Dispatcher:
             # finished jobs are kept an hour: /metrics reads recent latency from them
             await manager.delete_old_jobs(nb_hours=KEEP_FINISHED_HOURS)
         left = await asyncio.to_thread(
-            job_queue.unqueued_payloads, self.db, queue.ACCEPT, utcnow() - self.recover_after
+            job_queue.unqueued_payloads,
+            self.db,
+            queue.ACCEPT,
+            utcnow() - self.recover_after,
+            [source.id for source in self.settings.sources],
         )
-        for envelope_id in left:
-            source_id = await asyncio.to_thread(self._source_of, envelope_id)
-            if source_id is not None and await queue.defer_accept(self.app, source_id, envelope_id):
+        for envelope_id, source_id in left:
+            if await queue.defer_accept(self.app, source_id, envelope_id):
                 log.info("envelope %d was left unprocessed: queued", envelope_id)
-
-    def _source_of(self, envelope_id: int) -> str | None:
-        from wiredesk.store.ledger import envelopes
-
-        row = envelopes.status_of(self.db, envelope_id)
-        return None if row is None else row[0]

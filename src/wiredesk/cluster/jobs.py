@@ -47,6 +47,7 @@ from wiredesk.runtime.websub.publisher import Publisher
 from wiredesk.store.database import Database
 from wiredesk.store.job_queue import holding_envelope, holding_source
 from wiredesk.store.ledger import envelopes, source_state
+from wiredesk.store.outage import DatabaseUnwritable
 
 log = logging.getLogger(__name__)
 
@@ -94,12 +95,33 @@ class Jobs:
                 if not await asyncio.to_thread(self._due, source_id, source.location):
                     return
                 started = time.perf_counter()
-                report = await ingest_source_async(
-                    self.settings, self.db, source, fetcher=self.fetcher, write_lock=self.write_lock
-                )
+                try:
+                    report = await ingest_source_async(
+                        self.settings,
+                        self.db,
+                        source,
+                        fetcher=self.fetcher,
+                        write_lock=self.write_lock,
+                    )
+                except Exception as e:  # the database refuses writes, or is away
+                    await self._wait_out(source_id, source.poll_every, e)
+                    return
                 tell(report, time.perf_counter() - started)
             finally:
                 await asyncio.to_thread(stack.close)  # the lock's connection: not in the loop
+
+    async def _wait_out(self, source_id: str, poll_every: float, error: Exception) -> None:
+        """A poll the database stopped (an outage, not the source's fault: its state could
+        not be written): said in one line, and the job keeps the source's turn for
+        `poll_every` seconds, as the one-process scheduler waits, so that the dispatcher does
+        not queue a poll of it every second and fetch the agency's feed as often. A stop
+        ends the wait."""
+        if isinstance(error, DatabaseUnwritable):
+            log.error("%s", error)
+        else:
+            log.error("polling source %r failed: %s: %s", source_id, type(error).__name__, error)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), poll_every)
 
     def _due(self, source_id: str, location: str) -> bool:
         state = source_state.get(self.db, source_id)

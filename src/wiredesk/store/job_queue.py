@@ -77,20 +77,30 @@ def any_active(db: Database, task: str) -> bool:
         return conn.execute(query, {"task": task}).first() is not None
 
 
-def unqueued_payloads(db: Database, task: str, received_before: datetime) -> list[int]:
-    """Payloads stored before `received_before` and still unprocessed ("received") that no
-    job of `task` waits for or runs: a worker died between storing and processing them (a
-    poll killed mid-way), or a push was stored while the queue could not take its job.
-    Oldest first, at most a thousand at a time."""
+def unqueued_payloads(
+    db: Database, task: str, received_before: datetime, source_ids: list[str]
+) -> list[tuple[int, str]]:
+    """(id, source id) of the payloads of `source_ids` stored before `received_before` and
+    still unprocessed ("received") that no job of `task` waits for or runs: a worker died
+    between storing and processing them (a poll killed mid-way), or a push was stored while
+    the queue could not take its job. Oldest first, at most a thousand at a time. A source no
+    longer in the settings is left out: `wiredesk reprocess` after adding it back."""
     query = text(
-        "SELECT e.id FROM envelopes AS e WHERE e.status = :received AND e.received_at < :before"
+        "SELECT e.id, e.source_id FROM envelopes AS e"
+        " WHERE e.status = :received AND e.received_at < :before"
+        " AND e.source_id = ANY(:sources)"
         " AND NOT EXISTS (SELECT 1 FROM procrastinate_jobs AS j WHERE j.task_name = :task"
         " AND j.status IN ('todo', 'doing') AND j.args->>'envelope_id' = e.id::text)"
         " ORDER BY e.id LIMIT 1000"
     )
-    params = {"received": EnvelopeStatus.RECEIVED.value, "before": received_before, "task": task}
+    params = {
+        "received": EnvelopeStatus.RECEIVED.value,
+        "before": received_before,
+        "task": task,
+        "sources": source_ids,
+    }
     with db.engine.connect() as conn:
-        return [int(i) for (i,) in conn.execute(query, params)]
+        return [(int(i), str(source)) for i, source in conn.execute(query, params)]
 
 
 # --- one holder at a time, across processes ----------------------------------------------

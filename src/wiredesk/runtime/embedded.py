@@ -41,6 +41,7 @@ from wiredesk.runtime.websub.callbacks import CallbackClient
 from wiredesk.runtime.websub.hub import Hub
 from wiredesk.runtime.websub.publisher import Publisher
 from wiredesk.runtime.websub.site_render import SiteRenderer
+from wiredesk.store import job_queue
 from wiredesk.store.database import Database
 from wiredesk.store.ledger import visibility
 from wiredesk.store.public import deadline
@@ -121,11 +122,17 @@ def site_app(
 
 def desk_reprocess(settings: Settings, db: Database, lock: threading.Lock) -> Reprocess:
     """The desk's Reprocess button: ingest's `reprocess_envelope`, under the process's write
-    lock (the poller's), its outcome in the desk's words."""
+    lock (the poller's) and, on PostgreSQL, the envelope's advisory lock (so it never runs
+    beside a cluster worker's job of the same payload), its outcome in the desk's words."""
     from wiredesk.desk.sources import Reprocessed  # the site (and its desk) is optional
 
     def run(envelope_id: int) -> Reprocessed:
-        with lock:
+        one_at_a_time = (
+            job_queue.holding_envelope(db, envelope_id)
+            if db.dialect == "postgresql"
+            else contextlib.nullcontext()
+        )
+        with lock, one_at_a_time:
             out = reprocess_envelope(settings, db, envelope_id)
         return Reprocessed(
             envelope_id=out.envelope_id,

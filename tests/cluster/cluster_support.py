@@ -23,11 +23,13 @@ STARTED = "taking jobs"
 SERVING = "wiredesk: serving"
 
 
-def write_config(tmp: Path, db_url: str, sources: str) -> Path:
+def write_config(
+    tmp: Path, db_url: str, sources: str, *, base_url: str = "https://news.example", more: str = ""
+) -> Path:
     cfg = tmp / "wiredesk.toml"
     cfg.write_text(
-        f'[site]\nname = "Cluster desk"\nlanguage = "en"\nbase_url = "https://news.example"\n'
-        f'timezone = "Asia/Kolkata"\ndatabase = "{db_url}"\npage_size = 50\n\n{sources}',
+        f'[site]\nname = "Cluster desk"\nlanguage = "en"\nbase_url = "{base_url}"\n'
+        f'timezone = "Asia/Kolkata"\ndatabase = "{db_url}"\npage_size = 50\n\n{sources}{more}',
         encoding="utf-8",
     )
     return cfg

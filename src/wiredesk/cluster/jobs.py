@@ -118,8 +118,8 @@ class Jobs:
         ends the wait."""
         if isinstance(error, DatabaseUnwritable):
             log.error("%s", error)
-        else:
-            log.error("polling source %r failed: %s: %s", source_id, type(error).__name__, error)
+        else:  # the database away, or a bug: the whole story, for whoever looks into it
+            log.error("polling source %r failed", source_id, exc_info=error)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._stopping.wait(), poll_every)
 

@@ -15,7 +15,10 @@ Every `RECOVER_EVERY` seconds:
   from the list of workers;
 - finished jobs older than an hour are deleted (every ten minutes);
 - payloads stored more than `RECOVER_AFTER` ago and still unprocessed, with no job for them,
-  get one: a worker killed in a poll, between storing a payload and processing it.
+  get one: a worker killed in a poll, between storing a payload and processing it (looked
+  for every `LEFT_PAYLOADS_EVERY` seconds: the status of envelopes has no index, and the
+  look reads the envelopes' bookkeeping, without their bytes, which at a million payloads
+  is a fraction of a second of one worker's database time).
 """
 
 from __future__ import annotations
@@ -45,6 +48,8 @@ RECOVER_AFTER = timedelta(seconds=30)
 # Finished jobs are deleted after this many hours, looked for every CLEANUP_EVERY seconds.
 KEEP_FINISHED_HOURS = 1
 CLEANUP_EVERY = 600.0
+# Seconds between two looks for payloads left unprocessed.
+LEFT_PAYLOADS_EVERY = 30.0
 
 
 class Dispatcher:
@@ -63,6 +68,7 @@ class Dispatcher:
         self.stalled_after = stalled_after
         self.recover_after = recover_after
         self._last_cleanup = 0.0
+        self._last_left_look = 0.0
         self._polled = {s.id: s.location for s in settings.sources if s.polled}
 
     async def run(self) -> None:
@@ -126,6 +132,9 @@ class Dispatcher:
             self._last_cleanup = now
             # finished jobs are kept an hour: /metrics reads recent latency from them
             await manager.delete_old_jobs(nb_hours=KEEP_FINISHED_HOURS)
+        if now - self._last_left_look < LEFT_PAYLOADS_EVERY:
+            return
+        self._last_left_look = now
         left = await asyncio.to_thread(
             job_queue.unqueued_payloads,
             self.db,

@@ -25,6 +25,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from sqlalchemy import Connection, select
+
+from wiredesk.store.schema import item_versions, items
+
 BASE_TIME = datetime(2025, 3, 1, 6, 0, tzinfo=UTC)  # all in the past: every story is public
 
 
@@ -131,6 +135,29 @@ def latest_versions(payloads: list[bytes]) -> dict[str, tuple[int, int]]:
         for guid, number in re.findall(rb"<title>Story (\S+) v(\d+) ", payload):
             seen.setdefault(guid.decode(), set()).add(int(number))
     return {g: (max(vs), len(vs)) for g, vs in seen.items()}
+
+
+def current_stories(conn: Connection) -> dict[str, tuple[str, int]]:
+    """guid -> (the current version's headline, how many versions), as stored."""
+    rows = conn.execute(
+        select(items.c.guid, items.c.version_count, item_versions.c.headline).join(
+            item_versions, item_versions.c.id == items.c.current_version_id
+        )
+    )
+    return {r.guid: (r.headline, r.version_count) for r in rows}
+
+
+def not_at_latest(
+    current: dict[str, tuple[str, int]], expected: dict[str, tuple[int, int]]
+) -> list[tuple[str, object]]:
+    """The stories not at the latest version the agency sent, or with another number of
+    versions than it sent (a few, for the assertion's message)."""
+    wrong: list[tuple[str, object]] = [
+        (g, (current.get(g), f"v{latest} of {count}"))
+        for g, (latest, count) in expected.items()
+        if current.get(g) != (f"Story {g} v{latest} समाचार", count)
+    ]
+    return wrong[:5]
 
 
 def sha(payload: bytes) -> str:

@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 
 from wiredesk.config import Settings, SourceSettings
 from wiredesk.model import utcnow
+from wiredesk.store.public.jobs import QueueFigures, queue_figures
 from wiredesk.store.public.status import (
     languages_since,
     picture_problems,
@@ -29,6 +30,11 @@ from wiredesk.store.public.views import SourceState
 BACKOFF_AFTER_FAILURES = 2
 MAX_ERROR_CHARS = 160
 RECENT = timedelta(hours=24)
+# A worker whose last heartbeat is older than this is not counted as alive (cluster mode;
+# workers beat every 10 s by default and count each other dead after 30).
+WORKER_ALIVE_WITHIN = 60.0
+# Jobs waiting longer than this with no worker alive make the site "degraded": nothing ingests.
+STUCK_AFTER = 60.0
 
 OK = "ok"
 FAILING = "failing"
@@ -114,8 +120,9 @@ def health_report(
 ) -> tuple[dict[str, Any], int]:
     """The `/health` answer and its HTTP status: 200 ok or degraded, 503 down.
 
-    "degraded" means the site serves but some sources fail; a monitor should page someone
-    for "down" and open a ticket for "degraded". `write_outage` is this process's line about
+    "degraded" means the site serves but some sources fail (or, in cluster mode, jobs wait
+    and no worker is alive); a monitor should page someone for "down" and open a ticket for
+    "degraded". `write_outage` is this process's line about
     a database that answers but refuses every write (a full disk): that is "down" too, since
     no news goes up until someone acts, though the pages already stored still serve.
     """
@@ -123,6 +130,7 @@ def health_report(
     try:
         rows = source_health(engine, settings, now)
         arrived = languages_since(engine, now - RECENT)
+        queue = queue_figures(engine)
     except Exception as e:
         first = (str(e).strip().splitlines() or [type(e).__name__])[0]
         body = {
@@ -142,8 +150,10 @@ def health_report(
         }, 503
     failing = [r.id for r in rows if r.failing]
     polled_times = [r.last_polled_at for r in rows if r.last_polled_at is not None]
+    jobs = _jobs(queue) if queue is not None else None
+    stuck = jobs is not None and jobs["stuck"]
     body = {
-        "status": "degraded" if failing else "ok",
+        "status": "degraded" if failing or stuck else "ok",
         "database": True,
         "sources": {
             "total": len(rows),
@@ -157,7 +167,34 @@ def health_report(
         "editions": _editions(settings, arrived),
         "checked_at": now.isoformat(),
     }
+    if jobs is not None:
+        body["jobs"] = jobs
     return body, 200
+
+
+def _jobs(queue: QueueFigures) -> dict[str, Any]:
+    """Cluster mode's queue: each worker's last heartbeat, how long the oldest due job has
+    waited (`lag_seconds`), the jobs waiting and running by task. "stuck": jobs have waited
+    past STUCK_AFTER and no worker is alive; nothing is ingested until one starts. A
+    PostgreSQL site run by `wiredesk run` has the queue's tables but no workers and no jobs,
+    so it is never stuck."""
+    alive = queue.alive(WORKER_ALIVE_WITHIN)
+    lag = queue.lag_seconds()
+    return {
+        "workers": [
+            {
+                "id": worker,
+                "last_heartbeat": at.isoformat(),
+                "alive": worker in alive,
+            }
+            for worker, at in sorted(queue.heartbeats.items())
+        ],
+        "workers_alive": len(alive),
+        "lag_seconds": round(lag, 1),
+        "waiting": queue.waiting,
+        "running": queue.running,
+        "stuck": bool(queue.waiting) and lag > STUCK_AFTER and not alive,
+    }
 
 
 def _editions(settings: Settings, arrived: dict[str | None, int]) -> dict[str, Any]:

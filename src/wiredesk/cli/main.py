@@ -25,7 +25,7 @@ from typing import Any
 
 import click
 
-from wiredesk.cli import apikey, archive, editorial, ops, parse, serve, users
+from wiredesk.cli import apikey, archive, cluster, editorial, ops, parse, serve, users
 from wiredesk.cli.output import EXIT_BUG, EXIT_OUTAGE, EXIT_USER_ERROR
 from wiredesk.errors import Outage, WiredeskError
 from wiredesk.version import __version__
@@ -150,6 +150,8 @@ for _command in (
     serve.serve,
     serve.ingest,
     serve.demo,
+    cluster.worker,
+    cluster.web,
     parse.parse,
     ops.items,
     ops.stories,

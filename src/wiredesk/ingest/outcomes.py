@@ -64,6 +64,8 @@ class EnvelopeOutcome:
     quarantined: int = 0  # items (or, on a parse failure, the payload) put in quarantine
     saved: int = 0  # items that went into the store (replays included)
     dropped: int = 0  # new items a routing rule dropped: not stored (their payload is)
+    # stored raw and handed to the job queue, processed by a worker (cluster mode)
+    queued: bool = False
 
 
 # --- sync entry points ------------------------------------------------------------------

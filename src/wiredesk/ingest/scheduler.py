@@ -119,24 +119,30 @@ class Scheduler:
                     log.exception("polling source %r failed", source.id)
                     due = self.clock() + _seconds(source.poll_every)
                     continue
-            metrics.count_poll(
-                source.id,
-                ok=report.ok,
-                not_modified=report.not_modified,
-                payloads=report.envelopes,
-                new_stories=report.new_stories,
-                new_versions=report.new_versions,
-                dropped=report.dropped,
-                problems=len(report.problems),
-                seconds=time.perf_counter() - started,
-            )
-            if not report.ok:  # an operator must see it without -v, in any log filter
-                log.warning("%s", report.line())
-            elif report.envelopes:
-                log.info("%s", report.line())
+            tell(report, time.perf_counter() - started)
             if self.on_report is not None:
                 self.on_report(report)
             due = report.next_poll_at or self.clock() + _seconds(source.poll_every)
+
+
+def tell(report: SourceReport, seconds: float) -> None:
+    """Count a poll (`wiredesk.metrics`) and log it: a failure always, a poll that brought
+    payloads at INFO. Cluster mode's poll jobs report through here too."""
+    metrics.count_poll(
+        report.source_id,
+        ok=report.ok,
+        not_modified=report.not_modified,
+        payloads=report.envelopes,
+        new_stories=report.new_stories,
+        new_versions=report.new_versions,
+        dropped=report.dropped,
+        problems=len(report.problems),
+        seconds=seconds,
+    )
+    if not report.ok:  # an operator must see it without -v, in any log filter
+        log.warning("%s", report.line())
+    elif report.envelopes:
+        log.info("%s", report.line())
 
 
 def _seconds(value: float) -> timedelta:

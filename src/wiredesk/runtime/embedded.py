@@ -41,6 +41,7 @@ from wiredesk.runtime.websub.callbacks import CallbackClient
 from wiredesk.runtime.websub.hub import Hub
 from wiredesk.runtime.websub.publisher import Publisher
 from wiredesk.runtime.websub.site_render import SiteRenderer
+from wiredesk.store import job_queue
 from wiredesk.store.database import Database
 from wiredesk.store.ledger import visibility
 from wiredesk.store.public import deadline
@@ -52,6 +53,9 @@ log = logging.getLogger(__name__)
 
 # A coroutine to run beside the site and the poller (the demo uses one to drop an update).
 Extra = Callable[[Database], Coroutine[Any, Any, None]]
+# Makes the push endpoint from the settings, the database and the process's write lock:
+# ingest's own, which processes a payload at once; cluster mode's queues it (cluster/web.py).
+PushFactory = Callable[[Settings, Database, threading.Lock], PushEndpoint]
 
 
 class PortInUseError(WiredeskError):
@@ -70,8 +74,9 @@ def site_app(
     clock: Callable[[], datetime] = utcnow,
     write_lock: threading.Lock | None = None,
     follow_changes_every: float = 0.25,
+    push: PushFactory = PushEndpoint,
 ) -> Starlette:
-    """The public site over `db` with ingest's push endpoint mounted at
+    """The public site over `db` with ingest's push endpoint (`push`) mounted at
     `POST /ingest/<source id>` and the editors' desk at `/desk/` (wiredesk.desk);
     `write_lock` is the one the process's poller holds.
 
@@ -91,8 +96,8 @@ def site_app(
     from wiredesk.desk.app import mount as desk_mount
 
     lock = write_lock or threading.Lock()
-    push = PushEndpoint(settings, db, lock)
-    routes = [Route("/ingest/{source_id}", push.handle, methods=["POST"], name="ingest")]
+    endpoint = push(settings, db, lock)
+    routes = [Route("/ingest/{source_id}", endpoint.handle, methods=["POST"], name="ingest")]
     publisher = None
     if settings.websub.enabled:
         publisher, hub_route = websub_parts(settings, db)
@@ -117,11 +122,17 @@ def site_app(
 
 def desk_reprocess(settings: Settings, db: Database, lock: threading.Lock) -> Reprocess:
     """The desk's Reprocess button: ingest's `reprocess_envelope`, under the process's write
-    lock (the poller's), its outcome in the desk's words."""
+    lock (the poller's) and, on PostgreSQL, the envelope's advisory lock (so it never runs
+    beside a cluster worker's job of the same payload), its outcome in the desk's words."""
     from wiredesk.desk.sources import Reprocessed  # the site (and its desk) is optional
 
     def run(envelope_id: int) -> Reprocessed:
-        with lock:
+        one_at_a_time = (
+            job_queue.holding_envelope(db, envelope_id)
+            if db.dialect == "postgresql"
+            else contextlib.nullcontext()
+        )
+        with lock, one_at_a_time:
             out = reprocess_envelope(settings, db, envelope_id)
         return Reprocessed(
             envelope_id=out.envelope_id,
@@ -211,9 +222,23 @@ def serve(
     port: int = 8000,
     *,
     on_ready: Callable[[], None] | None = None,
+    push: PushFactory = PushEndpoint,
+    send_websub: bool = True,
 ) -> None:
-    """The site only (another process, e.g. `wiredesk ingest`, does the polling)."""
-    _run(settings, host=host, port=port, site=True, poll=False, on_ready=on_ready)
+    """The site only (another process, e.g. `wiredesk ingest`, does the polling).
+
+    `push` makes the push endpoint; `send_websub` False leaves sending WebSub notifications
+    to another process (cluster mode's workers), while the hub still takes subscriptions."""
+    _run(
+        settings,
+        host=host,
+        port=port,
+        site=True,
+        poll=False,
+        on_ready=on_ready,
+        push=push,
+        send_websub=send_websub,
+    )
 
 
 def poll_forever(settings: Settings) -> None:
@@ -230,6 +255,8 @@ def _run(
     poll: bool,
     extras: tuple[Extra, ...] = (),
     on_ready: Callable[[], None] | None = None,
+    push: PushFactory = PushEndpoint,
+    send_websub: bool = True,
 ) -> None:
     sock = bind_socket(host, port) if site and host is not None and port is not None else None
     try:
@@ -243,7 +270,16 @@ def _run(
             on_ready()
         with _runner() as runner:
             runner.run(
-                run_async(settings, db, sock=sock, poll=poll, extras=extras, on_stop=_exit_soon)
+                run_async(
+                    settings,
+                    db,
+                    sock=sock,
+                    poll=poll,
+                    extras=extras,
+                    on_stop=_exit_soon,
+                    push=push,
+                    send_websub=send_websub,
+                )
             )
     except KeyboardInterrupt:  # Ctrl-C before our handlers were installed
         pass
@@ -261,6 +297,8 @@ async def run_async(
     poll: bool = True,
     extras: tuple[Extra, ...] = (),
     on_stop: Callable[[], None] | None = None,
+    push: PushFactory = PushEndpoint,
+    send_websub: bool = True,
 ) -> None:
     """Run the site (on `sock`), the scheduler and any extras until a stop signal.
 
@@ -280,11 +318,11 @@ async def run_async(
     side_tasks: list[asyncio.Task[Any]] = []
     with _stop_on_signals(stop, lambda: server):
         if sock is not None:
-            app = site_app(settings, db, clock=utcnow, write_lock=write_lock)
+            app = site_app(settings, db, clock=utcnow, write_lock=write_lock, push=push)
             server = _Server(server_config(settings, app))
             main_tasks.append(asyncio.create_task(server.serve(sockets=[sock]), name="site"))
             publisher: Publisher | None = app.state.websub
-            if publisher is not None:
+            if publisher is not None and send_websub:
                 side_tasks.append(asyncio.create_task(publisher.run(), name="websub"))
         if poll:
             side_tasks.append(

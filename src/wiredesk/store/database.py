@@ -173,9 +173,11 @@ class Database:
                 log.exception("refreshing the planner's statistics failed")
 
     def on_change(self, listener: ChangeListener) -> None:
-        """Call `listener(tags)` after every committed write that changed public content."""
+        """Call `listener(tags)` after every committed write that changed public content
+        (once, however often the same listener is given: a worker's WebSub turns)."""
         with self._listeners_lock:
-            self._listeners.append(listener)
+            if listener not in self._listeners:
+                self._listeners.append(listener)
 
     def notify(self, tags: Iterable[str]) -> None:
         """Tell the listeners; a failing listener is logged and never fails the write."""
@@ -466,7 +468,7 @@ def _enter_wal(cur: Any) -> None:
 
 
 # The newest migration (`migrations/versions/`); a test holds it equal to Alembic's head.
-HEAD_REVISION = "0020"
+HEAD_REVISION = "0021"
 
 
 def at_head(engine: Engine) -> bool:

@@ -10,7 +10,12 @@ not only this one:
   `..._next_poll_timestamp_seconds` and `wiredesk_source_consecutive_failures`, per source
   in the settings (an alert on `time() - last_success > 3 * poll interval` finds a silent
   agency);
-- `wiredesk_quarantine_open`, per source: payloads and items waiting for an operator.
+- `wiredesk_quarantine_open`, per source: payloads and items waiting for an operator;
+- in cluster mode (PostgreSQL with procrastinate's tables): `wiredesk_jobs_waiting` and
+  `wiredesk_jobs_running` by task, `wiredesk_job_queue_lag_seconds` (the oldest due job's
+  wait), `wiredesk_job_latency_mean_seconds` / `..._max_seconds` by task (queued to started,
+  over the last jobs started) and `wiredesk_worker_last_heartbeat_timestamp_seconds` per
+  worker (store/public/jobs.py).
 
 Who may read it: this machine, and the networks in `[site] metrics_allow`. A request that came
 through a proxy (it carries `X-Forwarded-For` or `Forwarded`) is refused whatever its address,
@@ -33,6 +38,7 @@ from starlette.responses import PlainTextResponse, Response
 from wiredesk import metrics
 from wiredesk.config import Settings
 from wiredesk.store.public import status
+from wiredesk.store.public.jobs import queue_figures
 from wiredesk.store.public.reader import PublicReader
 
 _FORWARDED = (b"x-forwarded-for", b"forwarded", b"x-real-ip")
@@ -102,6 +108,56 @@ class DatabaseFigures(Collector):
         yield waiting
 
 
+class QueueFigures(Collector):
+    """Cluster mode's job queue, read at each scrape from procrastinate's tables (nothing on
+    a database without them): the same figures from every web process."""
+
+    def __init__(self, reader: PublicReader) -> None:
+        self.reader = reader
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        try:
+            queue = queue_figures(self.reader.engine)
+        except Exception:  # `wiredesk_database_up` already says the database is away
+            return
+        if queue is None:
+            return
+        waiting = GaugeMetricFamily(
+            "wiredesk_jobs_waiting", "Jobs due and not started, by task.", labels=["task"]
+        )
+        running = GaugeMetricFamily(
+            "wiredesk_jobs_running", "Jobs started and not ended, by task.", labels=["task"]
+        )
+        for family, counts in ((waiting, queue.waiting), (running, queue.running)):
+            for task, n in sorted(counts.items()):
+                family.add_metric([task], n)
+        lag = GaugeMetricFamily(
+            "wiredesk_job_queue_lag_seconds", "How long the oldest due job has waited."
+        )
+        lag.add_metric([], queue.lag_seconds())
+        mean = GaugeMetricFamily(
+            "wiredesk_job_latency_mean_seconds",
+            "From queued (or due) to started, mean over the recent jobs of each task.",
+            labels=["task"],
+        )
+        most = GaugeMetricFamily(
+            "wiredesk_job_latency_max_seconds",
+            "From queued (or due) to started, longest among the recent jobs of each task.",
+            labels=["task"],
+        )
+        for task, latency in sorted(queue.latency.items()):
+            mean.add_metric([task], latency.mean_seconds)
+            most.add_metric([task], latency.max_seconds)
+        beats = GaugeMetricFamily(
+            "wiredesk_worker_last_heartbeat_timestamp_seconds",
+            "Each worker's last heartbeat (Unix time); a stopped worker leaves the list.",
+            labels=["worker"],
+        )
+        for worker, at in sorted(queue.heartbeats.items()):
+            beats.add_metric([str(worker)], _unix(at))
+        yield from (waiting, running, lag, mean, most, beats)
+
+
 def _unix(when: datetime) -> float:
     return when.timestamp()
 
@@ -113,6 +169,7 @@ class MetricsPage:
         self.settings = settings
         self.database = CollectorRegistry(auto_describe=False)
         self.database.register(DatabaseFigures(settings, reader))
+        self.database.register(QueueFigures(reader))
 
     def allowed(self, request: Request) -> bool:
         if any(name in _FORWARDED for name, _ in request.scope["headers"]):

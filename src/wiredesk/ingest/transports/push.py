@@ -11,7 +11,8 @@ server and secrets off the wire:
    and the body is counted as it streams in, so a client that sends more than it declared
    (or declares nothing) is cut off at the limit;
 3. then the payload is stored and processed in a worker thread, holding the write lock the
-   process shares with its poller, and the answer says what happened to it: 202, or 503 with
+   process shares with its poller (in cluster mode, stored and queued for a worker:
+   "queued"), and the answer says what happened to it: 202, or 503 with
    `Retry-After` while the database refuses writes (a full disk), which is no fault of the
    payload's.
 """
@@ -30,6 +31,7 @@ from starlette.responses import JSONResponse
 from wiredesk import metrics
 from wiredesk.config import Settings, SourceSettings
 from wiredesk.ingest.accept import accept
+from wiredesk.ingest.outcomes import EnvelopeOutcome
 from wiredesk.ingest.write_lock import locked
 from wiredesk.model import Envelope, Transport
 from wiredesk.store.database import Database
@@ -91,9 +93,8 @@ class PushEndpoint:
             location=f"push from {client}",
             content_type=request.headers.get("content-type"),
         )
-        work = partial(accept, self.settings, self.db, source, env)
         try:
-            outcome = await anyio.to_thread.run_sync(partial(locked, self.write_lock, work))
+            outcome = await self.take(source, env)
         except DatabaseUnwritable as e:  # an outage: the agency sends it again later
             log.error("push %s refused: %s", source.id, e.short)
             return JSONResponse(
@@ -101,8 +102,16 @@ class PushEndpoint:
                 status_code=503,
                 headers={"Retry-After": str(OUTAGE_RETRY_AFTER)},
             )
-        status = "duplicate" if not outcome.new else "failed" if outcome.error else "processed"
-        if outcome.new:
+        status = (
+            "duplicate"
+            if not outcome.new
+            else "queued"
+            if outcome.queued
+            else "failed"
+            if outcome.error
+            else "processed"
+        )
+        if outcome.new and not outcome.queued:
             metrics.count_items(
                 source.id,
                 payloads=1,
@@ -133,6 +142,13 @@ class PushEndpoint:
             },
             status_code=202,
         )
+
+    async def take(self, source: SourceSettings, env: Envelope) -> EnvelopeOutcome:
+        """Store and process the payload (`ingest.accept`), in a worker thread holding the
+        write lock. Cluster mode's web process stores it and queues its processing instead
+        (cluster/web.py)."""
+        work = partial(accept, self.settings, self.db, source, env)
+        return await anyio.to_thread.run_sync(partial(locked, self.write_lock, work))
 
     async def _read(self, request: Request) -> bytes:
         body = bytearray()

@@ -174,3 +174,12 @@ def count(db: Database, source_id: str | None = None) -> int:
 # Built once (a push runs each of these): building a statement and its compiled-cache key
 # costs about as much as the round trip to PostgreSQL.
 _FINISH = update(envelopes).where(envelopes.c.id == bindparam("envelope_id"))
+
+
+def status_of(db: Database, envelope_id: int) -> tuple[str, str] | None:
+    """(source id, status) of an envelope, without its bytes; None if there is none."""
+    with db.engine.connect() as conn:
+        row = conn.execute(
+            select(envelopes.c.source_id, envelopes.c.status).where(envelopes.c.id == envelope_id)
+        ).first()
+    return None if row is None else (str(row[0]), str(row[1]))

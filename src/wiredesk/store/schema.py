@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -340,7 +341,24 @@ item_fingerprints = Table(
     Column("features", LargeBinary, nullable=False),
     Column("language", String(16)),
     Column("published_at", UTCDateTime, nullable=False),
+    # The number of the grouping that wrote it, or that moved its copy by a merge (migration
+    # 0021): a process catches up on other processes' groupings by it (ingest/grouping.py).
+    Column("grouping_seq", BigInteger, nullable=False, server_default="0"),
     Index(None, "published_at"),
+    Index(None, "grouping_seq"),
+)
+
+# One row: the number of the last grouping committed, and its token (`seq`, `token`) and the
+# token of the one before (`prev_token`). A grouping takes its turn by updating it: on
+# PostgreSQL that row lock is what puts groupings of all processes one after another; on
+# SQLite the writer holds the database anyway (ingest/grouping.py, migration 0021).
+grouping_clock = Table(
+    "grouping_clock",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("token", BigInteger, nullable=False),
+    Column("prev_token", BigInteger, nullable=False),
 )
 
 # Copies saved without grouping while this process's syndication index was still loading

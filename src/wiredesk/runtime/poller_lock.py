@@ -60,7 +60,11 @@ def polling(database_url: str, command: str) -> Iterator[None]:
         started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()}\ncommand {command}\nsince {started}\n".encode(), 0)
-        yield
+        try:
+            yield
+        finally:
+            os.ftruncate(fd, 0)  # a clean exit names no one (after a crash, the next holder
+            # writes over it; only a lock held says who polls)
     finally:
         os.close(fd)  # the lock goes with it
 

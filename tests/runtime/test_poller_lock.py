@@ -116,7 +116,9 @@ def test_a_second_poller_on_one_sqlite_database_is_refused_naming_the_first(
 
 def test_the_site_runs_beside_the_poller(poller: tuple[Path, subprocess.Popen[str]]) -> None:
     config, _ = poller
-    serve = started(wiredesk("serve", "--config", str(config), "--port", str(free_port())), "serving")
+    serve = started(
+        wiredesk("serve", "--config", str(config), "--port", str(free_port())), "serving"
+    )
     stopped(serve)
 
 

@@ -27,8 +27,8 @@ So a process loads it when it starts, in a thread of its own (`load_in_backgroun
 the window's fingerprints and indexes them holding no lock and no transaction of a writer's;
 then, under the index's lock, it adds only the fingerprints of the groupings committed since
 that read (by their number), which takes moments whatever the window holds; whatever is
-grouped after that is caught up at the next turn. A process that never started a load (a test, a one-off command) builds the
-index on first use, as before.
+grouped after that is caught up at the next turn. A process that never started a load (a
+test, a one-off command) builds the index on first use, as before.
 
 A write that needs grouping before the index is ready waits for it only until `READY_WAIT`
 after the load began (at most a few seconds in all, whatever the number of writes), then saves

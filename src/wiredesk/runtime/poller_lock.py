@@ -11,12 +11,13 @@ How: an exclusive `flock` on a file beside the database (`<database>.poller.lock
 the holder's pid, command and start. The kernel lets go of it when the process ends, however
 it ends (kill -9 included), so a crashed poller never blocks the next one; the file itself
 stays (removing it would let two processes lock two different files). Without `fcntl`
-(Windows) nothing is taken.
+(Windows), or on a file system that refuses locks, nothing is taken.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -25,6 +26,8 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from wiredesk.errors import DatabaseHeld
+
+log = logging.getLogger(__name__)
 
 SUFFIX = ".poller.lock"
 
@@ -57,6 +60,10 @@ def polling(database_url: str, command: str) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise DatabaseHeld(_refusal(path, _holder(fd))) from None
+        except OSError as e:  # a file system without locks (some network ones): no guard
+            log.warning("cannot lock %s (%s): a second poller would not be refused", path, e)
+            yield
+            return
         started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()}\ncommand {command}\nsince {started}\n".encode(), 0)

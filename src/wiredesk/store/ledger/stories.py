@@ -509,7 +509,9 @@ def _merge(
     if moved and seq:
         conn.execute(
             update(item_fingerprints)
-            .where(item_fingerprints.c.item_id.in_(select(items.c.id).where(items.c.story_id == gone)))
+            .where(
+                item_fingerprints.c.item_id.in_(select(items.c.id).where(items.c.story_id == gone))
+            )
             .values(grouping_seq=seq)
         )
     conn.execute(update(items).where(items.c.story_id == gone).values(story_id=kept))

@@ -557,8 +557,8 @@ def group_in(
     if not todo:
         return 0, set()
     now = now or utcnow()
+    turn = take_turn(conn)  # before `_lock`: it may wait for another process's grouping
     try:
-        turn = take_turn(conn)  # before `_lock`: it may wait for another process's grouping
         with _lock:
             index = _current_index(db, now, conn, turn)
             try:

@@ -282,8 +282,8 @@ def load_in_background(
     """Load this process's index for `db` in a thread of its own, then group the copies saved
     while it loaded (and any a stopped process left waiting, `grouping_pending`).
 
-    Call it when a process that writes starts, with the lock its writers share: the catch-up
-    and each batch of waiting copies take it, so that no write is half done while they read.
+    Call it when a process that writes starts, with the lock its writers share: each batch of
+    waiting copies takes it, so that the process's own writes go on between batches.
     Writes meanwhile wait for the index until `wait` seconds after now, then go ungrouped
     (`ready`). Should the load fail (the database away), it is tried again; a later failed
     grouping (`forget_index`) loads it again the same way. It says when the index is ready
@@ -616,8 +616,10 @@ def _follow(
     numbers have gone back (a database restored from a backup), the index holds what the
     store does not: it is read anew."""
     step = _steps[db]
-    last = turn.seq - 1  # every grouping up to it committed: this one waited for them
     mine = step.mine
+    if mine == (turn.seq, turn.token):  # grouping again in the same turn: nothing new
+        return index
+    last = turn.seq - 1  # every grouping up to it committed: this one waited for them
     step.mine = None
     if mine == (last, turn.prev_token):  # the last grouping was this process's own
         step.seen = last

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from wiredesk.errors import DatabaseHeld
+from wiredesk.errors import DatabaseHeld, WiredeskError
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +53,14 @@ def polling(database_url: str, command: str) -> Iterator[None]:
     if path is None:
         yield
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:
+        raise WiredeskError(
+            f"cannot open the poller lock {path} beside the database ({e.strerror}); check "
+            "site.database and the permissions of its folder"
+        ) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -65,13 +71,14 @@ def polling(database_url: str, command: str) -> Iterator[None]:
             yield
             return
         started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()}\ncommand {command}\nsince {started}\n".encode(), 0)
+        with contextlib.suppress(OSError):  # a full disk: held all the same, only unnamed
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"pid {os.getpid()}\ncommand {command}\nsince {started}\n".encode(), 0)
         try:
             yield
         finally:
-            os.ftruncate(fd, 0)  # a clean exit names no one (after a crash, the next holder
-            # writes over it; only a lock held says who polls)
+            with contextlib.suppress(OSError):  # a clean exit names no one (after a crash
+                os.ftruncate(fd, 0)  # the next holder writes over it)
     finally:
         os.close(fd)  # the lock goes with it
 

@@ -39,3 +39,9 @@ class Outage(WiredeskError):
     that refuses writes). Nobody's mistake and no item's fault: nothing is blamed on the data,
     what was not stored stays where it came from, and the same run succeeds once the outage
     is over. The CLI exits with its own code for it, so a scheduler can tell it from a bug."""
+
+
+class DatabaseHeld(WiredeskError):
+    """A second poller was started on a SQLite database another process polls already
+    (runtime/poller_lock.py). The CLI exits with its own code for it, so a scheduler can tell
+    "already running" from a mistake in the settings."""

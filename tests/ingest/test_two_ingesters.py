@@ -3,8 +3,10 @@
 Real processes, started together: on a new PostgreSQL database both find the schema missing
 (migrations take a lock: the second waits and then finds nothing to do), and both poll the
 same folder (each file is claimed by a rename, so one process reads it and the other moves
-on without a word). A file claimed by a process that died is put back and read at the next
-run; one claimed by a process that lives is left to it.
+on without a word). On SQLite one poller per database: the second refuses, naming the first,
+unless the first is done before it starts (tests/runtime/test_poller_lock.py holds a poller
+to make the refusal certain). A file claimed by a process that died is put back and read at
+the next run; one claimed by a process that lives is left to it.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from wiredesk.cli.output import EXIT_HELD
 from wiredesk.ingest.transports import files
 
 REPO = Path(__file__).resolve().parents[2]
@@ -67,22 +70,23 @@ def start(config: Path) -> subprocess.Popen[str]:
     )
 
 
-def both(config: Path) -> list[tuple[int, str, str]]:
-    """Two ingesters started together; each one's exit code, stdout and stderr."""
+def both(config: Path) -> list[tuple[int, str, str, int]]:
+    """Two ingesters started together; each one's exit code, stdout, stderr and pid."""
     children = [start(config), start(config)]
     done = []
     for child in children:
         out, err = child.communicate(timeout=180)
-        done.append((child.returncode, out, err))
+        done.append((child.returncode, out, err, child.pid))
     return done
 
 
-def assert_quietly_done(runs: list[tuple[int, str, str]], inbox: Path) -> None:
-    for code, out, err in runs:
-        assert code == 0, out + err
+def assert_quietly_done(runs: list[tuple[int, str, str, int]], inbox: Path) -> None:
+    polled = [(code, out, err) for code, out, err, _ in runs if code != EXIT_HELD]
+    for code, out, err, _ in runs:
+        assert code in (0, EXIT_HELD), out + err
         assert "Traceback" not in err and "internal error" not in err + out, err
         assert "FAILED" not in out, out
-    new = sum(int(out.split("ok, ")[1].split(" new payload")[0]) for _, out, _ in runs)
+    new = sum(int(out.split("ok, ")[1].split(" new payload")[0]) for _, out, _ in polled)
     assert new == FILES  # each file read once, by one of the two
     assert sorted(p.name for p in (inbox / "processed").iterdir()) == [
         f"{n:03d}.xml" for n in range(FILES)
@@ -113,7 +117,9 @@ def test_two_ingesters_on_a_new_postgresql_database_and_one_folder(
     tmp_path: Path, fresh_pg_database: str
 ) -> None:
     config = site(tmp_path, fresh_pg_database)
-    assert_quietly_done(both(config), tmp_path / "inbox")
+    runs = both(config)
+    assert [run[0] for run in runs] == [0, 0]  # PostgreSQL: pollers are not refused
+    assert_quietly_done(runs, tmp_path / "inbox")
     engine = create_engine(fresh_pg_database.replace("postgresql://", "postgresql+psycopg://"))
     try:
         with engine.connect() as conn:
@@ -126,7 +132,14 @@ def test_two_ingesters_on_a_new_postgresql_database_and_one_folder(
 
 def test_two_ingesters_on_a_new_sqlite_database_and_one_folder(tmp_path: Path) -> None:
     config = site(tmp_path, f"sqlite:///{tmp_path / 'data' / 'wiredesk.db'}")
-    assert_quietly_done(both(config), tmp_path / "inbox")
+    runs = both(config)
+    # the second is refused, unless the first was done before it began
+    assert sorted(run[0] for run in runs) in ([0, 0], [0, EXIT_HELD])
+    for code, _, err, _ in runs:
+        if code == EXIT_HELD:  # the one that polls is named
+            [polled] = [pid for c, _, _, pid in runs if c == 0]
+            assert f"is already polled by another process: pid {polled} " in err, err
+    assert_quietly_done(runs, tmp_path / "inbox")
     conn = sqlite3.connect(tmp_path / "data" / "wiredesk.db")
     try:
         assert conn.execute("SELECT count(*) FROM items").fetchone()[0] == FILES

@@ -359,6 +359,24 @@ def test_writes_stay_prepared_across_reads_and_an_unfinished_write_still_rolls_b
         store.close()
 
 
+def test_a_big_site_s_copies_are_analyzed_often_and_unprocessed_payloads_indexed(
+    store: Database,
+) -> None:
+    """Migration 0023: PostgreSQL analyzes `items` every 5,000 changed rows however large it
+    is (by default a tenth of the table: a new source unknown to the planner for a hundred
+    thousand writes at a million copies), and the payloads not processed yet have an index
+    of their own, which the workers' look every half minute reads instead of every envelope."""
+    indexes = {ix["name"] for ix in inspect(store.engine).get_indexes("envelopes")}
+    assert "ix_envelopes_unprocessed" in indexes
+    if store.dialect == "postgresql":
+        with store.engine.connect() as conn:
+            options = conn.exec_driver_sql(
+                "SELECT reloptions FROM pg_class WHERE oid = 'items'::regclass"
+            ).scalar()
+        assert "autovacuum_analyze_threshold=5000" in options
+        assert "autovacuum_analyze_scale_factor=0" in options
+
+
 def test_migration_0010_backfills_search_keys_in_batches(store: Database) -> None:
     """The keys of an archive stored before search are made batch by batch, each copy once,
     and search then finds the copies (on SQLite through the FTS5 triggers, on PostgreSQL

@@ -3,7 +3,8 @@
 Expected failures (a bad settings file, an unreachable feed, a port in use) are printed as one
 line, `wiredesk: error: ...`, and exit with code 2; a source that fails during
 `ingest --once` is reported on its own line and makes the exit code 1; an outage (a full
-disk) is one line too, with exit code 4. Anything else is a bug:
+disk) is one line too, with exit code 4; a second poller on one SQLite database is refused
+with exit code 5, naming the process that polls it. Anything else is a bug:
 its traceback goes to a log file and the command exits with code 3.
 
 A reader that stops reading (`wiredesk stories | head`) is not an error: the command stops
@@ -26,8 +27,8 @@ from typing import Any
 import click
 
 from wiredesk.cli import apikey, archive, cluster, editorial, ops, parse, serve, users
-from wiredesk.cli.output import EXIT_BUG, EXIT_OUTAGE, EXIT_USER_ERROR
-from wiredesk.errors import Outage, WiredeskError
+from wiredesk.cli.output import EXIT_BUG, EXIT_HELD, EXIT_OUTAGE, EXIT_USER_ERROR
+from wiredesk.errors import DatabaseHeld, Outage, WiredeskError
 from wiredesk.version import __version__
 
 log = logging.getLogger("wiredesk")
@@ -45,6 +46,9 @@ class _Group(click.Group):
         except Outage as e:  # nobody's mistake and no bug: retry once it is over
             click.echo(f"wiredesk: error: {e}", err=True)
             ctx.exit(EXIT_OUTAGE)
+        except DatabaseHeld as e:  # already running: not a mistake in the settings
+            click.echo(f"wiredesk: error: {e}", err=True)
+            ctx.exit(EXIT_HELD)
         except WiredeskError as e:
             click.echo(f"wiredesk: error: {e}", err=True)
             ctx.exit(EXIT_USER_ERROR)

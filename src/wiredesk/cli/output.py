@@ -3,7 +3,8 @@
 Expected failures are `WiredeskError`s (the group prints them as one line and exits 2); a
 failing source makes the exit code 1 (`EXIT_SOURCE_FAILED`); an outage (`errors.Outage`: a
 full disk, a database that refuses writes) exits 4, so that a scheduler retrying `ingest
---once` can tell it from a mistake in the settings (2) and from a bug (3).
+--once` can tell it from a mistake in the settings (2) and from a bug (3); a poller started
+on a SQLite database another process polls already (`errors.DatabaseHeld`) exits 5.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ EXIT_SOURCE_FAILED = 1
 EXIT_USER_ERROR = 2
 EXIT_BUG = 3
 EXIT_OUTAGE = 4
+EXIT_HELD = 5  # another poller holds the SQLite database (runtime/poller_lock.py)
 
 
 def load(config: str | None) -> Settings:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import shlex
+import sys
 from importlib import resources
 from pathlib import Path
 
@@ -16,7 +19,7 @@ from wiredesk.cli.output import (
     port_option,
     shown_url,
 )
-from wiredesk.config import DEFAULT_CONFIG_NAME
+from wiredesk.config import DEFAULT_CONFIG_NAME, Settings
 from wiredesk.errors import WiredeskError
 
 
@@ -59,7 +62,8 @@ def run(config: str | None, host: str, port: int) -> None:
             err=True,
         )
 
-    embedded.run(settings, host, port, on_ready=ready)
+    with _sole_poller(settings):
+        embedded.run(settings, host, port, on_ready=ready)
 
 
 @click.command()
@@ -91,16 +95,17 @@ def ingest(config: str | None, once: bool) -> None:
     if not once:
         from wiredesk.runtime import embedded  # the long-running loop; --once needs no server
 
-        click.echo(
-            f"wiredesk: polling {len(settings.sources)} source(s); press Ctrl-C to stop",
-            err=True,
-        )
-        embedded.poll_forever(settings)
+        with _sole_poller(settings):
+            click.echo(
+                f"wiredesk: polling {len(settings.sources)} source(s); press Ctrl-C to stop",
+                err=True,
+            )
+            embedded.poll_forever(settings)
         return
     from wiredesk.ingest.pictures.worker import fetch_pictures_once
     from wiredesk.ingest.polling import ingest_once
 
-    with opened_database(settings) as db:
+    with _sole_poller(settings), opened_database(settings) as db:
         reports = ingest_once(settings, db)
         fetch_pictures_once(settings, db)  # `images = "host"` sources: their new pictures
     if not reports:
@@ -112,6 +117,14 @@ def ingest(config: str | None, once: bool) -> None:
         click.echo(report.line())
     if any(not r.ok for r in reports):
         click.get_current_context().exit(EXIT_SOURCE_FAILED)
+
+
+def _sole_poller(settings: Settings) -> contextlib.AbstractContextManager[None]:
+    """On SQLite, the database's poller lock for this command, or a refusal naming the
+    process that holds it (runtime/poller_lock.py); on PostgreSQL nothing."""
+    from wiredesk.runtime import poller_lock
+
+    return poller_lock.polling(settings.site.database, shlex.join(["wiredesk", *sys.argv[1:]]))
 
 
 @click.command()

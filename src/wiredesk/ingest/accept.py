@@ -231,6 +231,8 @@ def _save_batch(
         tags: set[str] = set()
         with db.engine.begin() as conn:
             begin_write(conn)  # SQLite: the write lock first (the new rows' ids are chosen)
+            if grouped:  # before any row is written: PostgreSQL waits here, holding nothing
+                grouping.take_turn(conn)
             saved, done = copies.save_in(
                 conn,
                 db,

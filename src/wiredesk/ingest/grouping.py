@@ -9,16 +9,26 @@ decisions go to the store as one `GroupingPlan`, written at once
 The index is the near-duplicate engine's (`wiredesk.syndication.engine`); it lives in memory,
 one per database per process, built from the fingerprints persisted in `item_fingerprints`.
 So `wiredesk run` keeps one index; a second process (`wiredesk ingest` beside `wiredesk
-serve`) builds its own from the database when it starts.
+serve`, workers on PostgreSQL) builds its own from the database when it starts.
+
+Every process on a database groups as one: groupings take turns (`take_turn`, in the writer's
+transaction, before anything is decided), so that two processes given two copies of one story
+at the same moment decide one after the other, and the second sees the first's copy. Each turn
+has a number, in the order the turns commit; every fingerprint a grouping writes, and every
+fingerprint of a copy a merge moves, carries its number (`item_fingerprints.grouping_seq`). At
+its turn a process's index first catches up on the groupings numbered since it last followed
+(`_follow`): nothing to read when the last grouping was its own (the turn says so), one
+indexed range query otherwise. On PostgreSQL the turn is a row lock on `grouping_clock`, held
+until the transaction ends; on SQLite the writer holds the whole database anyway.
 
 Loading it, at a site with a million copies in the window, takes a minute; done by the first
 grouping, in the writer's transaction and under the write lock, it held every push that long.
 So a process loads it when it starts, in a thread of its own (`load_in_background`): it reads
 the window's fingerprints and indexes them holding no lock and no transaction of a writer's;
-then, under the index's lock and in a writer's transaction or the process's write lock, it
-adds only the fingerprints stored since that read (by copy id), which takes moments whatever
-the window holds. A process that never started a load (a test, a one-off command) builds the
-index on first use, as before.
+then, under the index's lock, it adds only the fingerprints of the groupings committed since
+that read (by their number), which takes moments whatever the window holds; whatever is
+grouped after that is caught up at the next turn. A process that never started a load (a
+test, a one-off command) builds the index on first use, as before.
 
 A write that needs grouping before the index is ready waits for it only until `READY_WAIT`
 after the load began (at most a few seconds in all, whatever the number of writes), then saves
@@ -56,6 +66,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import secrets
 import threading
 import time
 import weakref
@@ -90,22 +101,81 @@ _lock = threading.Lock()
 _indexes: weakref.WeakKeyDictionary[Database, engine.SyndicationIndex] = weakref.WeakKeyDictionary()
 
 
+@dataclass(slots=True)
+class _Step:
+    """How far this process's index for a database has followed the groupings of every
+    process on it (`take_turn`)."""
+
+    seen: int  # every grouping numbered up to this one is in the index
+    # (number, token) of this process's last grouping, if it may have committed since: when
+    # the next turn says it was the last one committed, there is nothing to read
+    mine: tuple[int, int] | None = None
+
+
+_steps: weakref.WeakKeyDictionary[Database, _Step] = weakref.WeakKeyDictionary()
+
+
+def _install(db: Database, index: engine.SyndicationIndex, seen: int) -> None:
+    """Put `index` in use for `db`, holding every grouping numbered up to `seen`."""
+    _indexes[db] = index
+    _steps[db] = _Step(seen)
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """A grouping's turn: its number, its token, and the token of the grouping before it."""
+
+    seq: int
+    token: int
+    prev_token: int
+
+
+_TURN = "wiredesk.grouping.turn"  # conn.info: (transaction, Turn) of the transaction's turn
+
+
+def take_turn(conn: Connection) -> Turn:
+    """Take the grouping turn in `conn`'s writer transaction, once (a second call in the same
+    transaction returns the same turn): groupings of every process on the database go one
+    after another, each held until its transaction ends. On PostgreSQL this waits for the
+    grouping in progress to commit, so a writer that will group takes it before it writes
+    anything else (`ingest.accept`): waiting for it while holding rows another grouping is
+    about to update would be a deadlock. Take it before `_lock`, never holding it."""
+    tx = conn.get_transaction()
+    held = conn.info.get(_TURN)
+    if held is not None and held[0] is tx:
+        return held[1]  # type: ignore[no-any-return]
+    token = secrets.randbits(62) | 1  # never 0, the token of "no grouping before"
+    seq, prev = stories.take_turn(conn, token)
+    turn = Turn(seq, token, prev)
+    conn.info[_TURN] = (tx, turn)
+    return turn
+
+
 def index_for(
     db: Database, now: datetime, conn: Connection | None = None
 ) -> engine.SyndicationIndex:
     """This process's index for `db`, built from persisted fingerprints on first use (read,
-    and redone where an older wiredesk made them, through `conn` when given: a writer's
-    transaction, which another connection would wait for)."""
+    and redone where an older wiredesk made them, through `conn` when given, a transaction
+    without the grouping turn)."""
     index = _indexes.get(db)
     if index is not None:
         return index
+    return _build(db, now, conn, stories.last_grouping(db, conn))
+
+
+def _build(
+    db: Database, now: datetime, conn: Connection | None, seen: int
+) -> engine.SyndicationIndex:
+    """Build the index from the fingerprints of the window and put it in use, holding the
+    groupings numbered up to `seen`: all of them committed before this read began (the
+    turn's number less one, in a transaction that has the turn)."""
     index = engine.SyndicationIndex(window=WINDOW)
     index.forget_arrived_before(now - WINDOW)
     rows = stories.load_fingerprints(db, now - WINDOW, conn)
     stale = _index_rows(index, rows)
     if stale:
         _redo_fingerprints(db, index, stale, conn)
-    _indexes[db] = index
+    _install(db, index, seen)
     log.debug("syndication index for %s: %d fingerprints loaded", db.engine.url, len(rows))
     return index
 
@@ -158,6 +228,7 @@ def forget_index(db: Database) -> None:
     process loads it so (`load_in_background`), else rebuilt from the database on next use."""
     with _lock:
         _indexes.pop(db, None)
+        _steps.pop(db, None)
         load = _loads.get(db)
     if load is not None and not load.stopped.is_set():
         _start(db, load.write_lock, load.clock, load.wait, load.said, None)
@@ -188,7 +259,7 @@ class _Load:
     since: datetime | None = None  # the window's start, as of the read
     index: engine.SyndicationIndex | None = None  # built from the read
     stale: dict[str, stories.StoredFingerprint] = field(default_factory=dict)
-    highest: int = 0  # the largest copy id read
+    seen: int = 0  # the last grouping committed before the read began: all it holds
     size: int = 0  # fingerprints indexed
 
     def read_in_time(self) -> bool:
@@ -211,8 +282,8 @@ def load_in_background(
     """Load this process's index for `db` in a thread of its own, then group the copies saved
     while it loaded (and any a stopped process left waiting, `grouping_pending`).
 
-    Call it when a process that writes starts, with the lock its writers share: the catch-up
-    and each batch of waiting copies take it, so that no write is half done while they read.
+    Call it when a process that writes starts, with the lock its writers share: each batch of
+    waiting copies takes it, so that the process's own writes go on between batches.
     Writes meanwhile wait for the index until `wait` seconds after now, then go ungrouped
     (`ready`). Should the load fail (the database away), it is tried again; a later failed
     grouping (`forget_index`) loads it again the same way. It says when the index is ready
@@ -235,6 +306,7 @@ def _start(
             old.stopped.set()
         _loads[db] = load
         _indexes.pop(db, None)
+        _steps.pop(db, None)
     thread = threading.Thread(
         target=_load_until_done, args=(db, load), name="syndication index", daemon=True
     )
@@ -290,22 +362,24 @@ def _load_until_done(db: Database, load: _Load) -> None:
 
 
 def _load(db: Database, load: _Load) -> None:
-    """Read and index the window's fingerprints holding no lock, then catch up holding them."""
+    """Read and index the window's fingerprints holding no lock, then catch up on the
+    groupings committed since (under the index's lock only: what is grouped after that, here
+    or elsewhere, the next turn catches up, `_follow`)."""
     load.read.clear()  # a failed attempt's read is not caught up by a write meanwhile
     since = load.clock() - WINDOW
     index = engine.SyndicationIndex(window=WINDOW)
     index.forget_arrived_before(since)
+    seen = stories.last_grouping(db)  # before the read: it holds all these, maybe more
     rows = stories.load_fingerprints(db, since)  # a connection of its own, no writer's
     stale = _index_rows(index, rows)
-    highest = max((r.item_id for r in rows), default=0)
     if load.hold is not None:
         load.hold()
     with _lock:  # what a write catching up reads (`_current_index`)
         load.since, load.index, load.stale = since, index, stale
-        load.highest, load.size = highest, len(rows)
+        load.seen, load.size = seen, len(rows)
         load.read.set()
     del rows
-    with _held(load.write_lock), _lock:
+    with _lock:
         if load.stopped.is_set():
             return
         if not load.ready.is_set():  # else a write found the read done and caught up
@@ -320,17 +394,22 @@ def _load(db: Database, load: _Load) -> None:
     )
 
 
-def _catch_up(db: Database, load: _Load, conn: Connection | None = None) -> None:
-    """Add the fingerprints stored since the read, and put the index in use. Called holding
-    `_lock`, by the loader or by the first write to find the read done (in its transaction,
-    `conn`), whichever comes first: either way no write is half done while it reads."""
+def _catch_up(
+    db: Database, load: _Load, conn: Connection | None = None, upto: int | None = None
+) -> None:
+    """Add the fingerprints of the groupings committed since the read, and put the index in
+    use. Called holding `_lock`, by the loader or by the first write to find the read done
+    (in its transaction `conn`, which has the turn: `upto` is the turn's number less one),
+    whichever comes first."""
     assert load.index is not None and load.since is not None
-    newer = stories.load_fingerprints(db, load.since, conn, after_item=load.highest)
+    if upto is None:
+        upto = stories.last_grouping(db)  # before the rows: all it numbers are readable
+    newer = stories.load_fingerprints(db, load.since, conn, after_seq=load.seen, upto_seq=upto)
     stale = load.stale | _index_rows(load.index, newer)
     if stale:
         _redo_fingerprints(db, load.index, stale, conn)
     load.size += len(newer)
-    _indexes[db] = load.index
+    _install(db, load.index, max(upto, load.seen))
     load.ready.set()
 
 
@@ -353,6 +432,7 @@ def _group_waiting(db: Database, load: _Load) -> None:
             try:
                 with db.engine.begin() as conn:
                     begin_write(conn)
+                    take_turn(conn)  # read what waits as it is once others' groupings are done
                     waiting = stories.pending(conn, _PENDING_BATCH)
                     tags = _group_again(conn, db, waiting, load.clock())
             except IndexNotReady:  # loaded anew after a failed grouping: that load goes on
@@ -477,41 +557,89 @@ def group_in(
     if not todo:
         return 0, set()
     now = now or utcnow()
+    turn = take_turn(conn)  # before `_lock`: it may wait for another process's grouping
     try:
         with _lock:
-            index = _current_index(db, now, conn)
+            index = _current_index(db, now, conn, turn)
             try:
                 plan = _decide(conn, db, index, todo)
             except _StaleIndex:  # decide again, one match at a time, on an index read anew
-                _indexes.pop(db, None)
-                index = index_for(db, now, conn)
+                index = _build(db, now, conn, turn.seq - 1)
                 index.forget_arrived_before(now - WINDOW)
                 plan = _decide(conn, db, index, todo, read_in_bulk=False)
-            return len(plan.joins), stories.apply_in(conn, db, plan, now)
+            plan.seq = turn.seq
+            tags = stories.apply_in(conn, db, plan, now)
+            _steps[db].mine = (turn.seq, turn.token)
+            return len(plan.joins), tags
     except IndexNotReady:
         raise  # nothing was indexed
+    except _OutOfStep:
+        forget_index(db)  # loaded anew in the background; meanwhile copies wait ungrouped
+        raise IndexNotReady() from None
     except Exception:
         forget_index(db)  # what it indexed is rolled back with the transaction
         raise
 
 
-def _current_index(db: Database, now: datetime, conn: Connection) -> engine.SyndicationIndex:
-    """The index, having forgotten the copies that arrived more than `WINDOW` before `now`
-    (the horizon never moves back: a reprocessed payload's old arrival does not revive
-    what was forgotten). While a background load is on: its read caught up here, in the
-    writer's transaction, once it is done; `IndexNotReady` while it is not."""
+def _current_index(
+    db: Database, now: datetime, conn: Connection, turn: Turn
+) -> engine.SyndicationIndex:
+    """The index, caught up on every grouping committed before `turn` and having forgotten
+    the copies that arrived more than `WINDOW` before `now` (the horizon never moves back: a
+    reprocessed payload's old arrival does not revive what was forgotten). While a
+    background load is on: its read caught up here, in the writer's transaction, once it is
+    done; `IndexNotReady` while it is not."""
     index = _indexes.get(db)
     if index is None:
         load = _loads.get(db)
         if load is None:
-            index = index_for(db, now, conn)
+            index = _build(db, now, conn, turn.seq - 1)
         elif not load.read.is_set():  # waited for, if at all, before the transaction (`ready`)
             raise IndexNotReady()
         else:
-            _catch_up(db, load, conn)
+            _catch_up(db, load, conn, turn.seq - 1)
             index = _indexes[db]
+    else:
+        index = _follow(db, index, now, conn, turn)
     index.forget_arrived_before(now - WINDOW)
     return index
+
+
+def _follow(
+    db: Database, index: engine.SyndicationIndex, now: datetime, conn: Connection, turn: Turn
+) -> engine.SyndicationIndex:
+    """Catch the index up on the groupings committed since it last followed, any process's:
+    none to read if the last was this process's own (the turn names its token), else their
+    fingerprints in one indexed range query, each replacing what the index held of its copy
+    (a merge elsewhere renumbers the moved copies' fingerprints: they come back in their new
+    story). Should this process's own last grouping not have committed after all, or the
+    numbers have gone back (a database restored from a backup), the index holds what the
+    store does not: it is read anew."""
+    step = _steps[db]
+    mine = step.mine
+    if mine == (turn.seq, turn.token):  # grouping again in the same turn: nothing new
+        return index
+    last = turn.seq - 1  # every grouping up to it committed: this one waited for them
+    step.mine = None
+    if mine == (last, turn.prev_token):  # the last grouping was this process's own
+        step.seen = last
+        return index
+    if last < step.seen or (mine is not None and mine[0] >= last):
+        log.info("syndication: the index is out of step with the database; reading it anew")
+        if _loads.get(db) is not None:  # loaded anew in the background, as at start
+            raise _OutOfStep()
+        return _build(db, now, conn, last)
+    if step.seen < last:
+        rows = stories.load_fingerprints(db, now, conn, after_seq=step.seen, upto_seq=last)
+        stale = _index_rows(index, rows)
+        if stale:
+            _redo_fingerprints(db, index, stale, conn)
+        step.seen = last
+    return index
+
+
+class _OutOfStep(Exception):
+    """The index holds what the store does not (`_follow`): it must be loaded anew."""
 
 
 class _StaleIndex(Exception):

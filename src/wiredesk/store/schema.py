@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Dialect
@@ -144,6 +146,14 @@ envelopes = Table(
     Column("payload_pruned_at", UTCDateTime),
     Column("payload_moved_to", Text),  # the file that holds them; None: deleted
     UniqueConstraint("source_id", "sha256"),
+    # the payloads not processed yet, which cluster workers look for every half minute
+    # (store/job_queue.py): a few rows, wherever the archive's million are (migration 0023)
+    Index(
+        "ix_envelopes_unprocessed",
+        "id",
+        postgresql_where=text("status = 'received'"),
+        sqlite_where=text("status = 'received'"),
+    ),
 )
 
 # The raw bytes live apart from the envelope's bookkeeping: SQLite rewrites a whole row,
@@ -340,7 +350,24 @@ item_fingerprints = Table(
     Column("features", LargeBinary, nullable=False),
     Column("language", String(16)),
     Column("published_at", UTCDateTime, nullable=False),
+    # The number of the grouping that wrote it, or that moved its copy by a merge (migration
+    # 0022): a process catches up on other processes' groupings by it (ingest/grouping.py).
+    Column("grouping_seq", BigInteger, nullable=False, server_default="0"),
     Index(None, "published_at"),
+    Index(None, "grouping_seq"),
+)
+
+# One row: the number of the last grouping committed, and its token (`seq`, `token`) and the
+# token of the one before (`prev_token`). A grouping takes its turn by updating it: on
+# PostgreSQL that row lock is what puts groupings of all processes one after another; on
+# SQLite the writer holds the database anyway (ingest/grouping.py, migration 0022).
+grouping_clock = Table(
+    "grouping_clock",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("token", BigInteger, nullable=False),
+    Column("prev_token", BigInteger, nullable=False),
 )
 
 # Copies saved without grouping while this process's syndication index was still loading

@@ -80,6 +80,42 @@ def test_a_merge_keeps_the_older_story_and_says_so_for_each_copy_moved(store: Da
         assert conn.execute(select(stories.c.id)).scalars().all() == [before[a]]
 
 
+def test_grouping_turns_are_numbered_in_commit_order_and_a_rolled_back_one_is_given_back(
+    store: Database,
+) -> None:
+    with store.engine.begin() as conn:
+        assert sg.take_turn(conn, 11) == (1, 0)  # the first: no grouping before it
+    assert sg.last_grouping(store) == 1
+    with pytest.raises(ZeroDivisionError), store.engine.begin() as conn:
+        assert sg.take_turn(conn, 12) == (2, 11)
+        1 / 0  # the grouping fails: its number is given back
+    assert sg.last_grouping(store) == 1
+    with store.engine.begin() as conn:
+        assert sg.take_turn(conn, 13) == (2, 11)
+
+
+def test_later_turns_name_the_fingerprints_they_wrote_and_the_copies_a_merge_moved(
+    store: Database,
+) -> None:
+    """What another process's index reads when it catches up: a turn's fingerprints, and
+    those of copies that moved story, each with the story it is in now."""
+    a, b, c = (
+        save(store, src, g, m)
+        for src, g, m in (("ians", "i1", 0), ("pti", "p1", 1), ("ani", "a1", 2))
+    )
+    row = {"exact": "ab" * 16, "signature": b"\x01", "features": b"\x02", "language": "hi"}
+    fresh = [(item_id(store, sid), row, T0) for sid in (a, b)]
+    sg.apply(store, GroupingPlan(new_fingerprints=fresh, seq=1), NOW)
+    sg.apply(store, GroupingPlan(new_fingerprints=[(item_id(store, c), row, T0)], seq=2), NOW)
+    assert [f.short_id for f in sg.load_fingerprints(store, T0, after_seq=1)] == [c]
+    assert sg.load_fingerprints(store, T0, after_seq=2) == []
+    merge = GroupingPlan(merges=[(item_id(store, a), item_id(store, b), "x")], seq=3)
+    sg.apply(store, merge, NOW)
+    [moved] = sg.load_fingerprints(store, T0, after_seq=2, upto_seq=3)
+    story_of_a = {r.short_id: r.story_id for r in operator.memberships(store, NOW)}[a]
+    assert (moved.short_id, moved.story_id) == (b, story_of_a)
+
+
 def test_migration_0004_gives_each_existing_item_its_own_story(db_url: str) -> None:
     engine = make_engine(db_url)
     cfg = Config()

@@ -18,7 +18,10 @@ Which member leads is decided by the gate (store/public/gate.py) at each query;
 `stories.lead_item_id` keeps the lead as of the last change, for operators.
 
 Grouping reads what it needs before deciding (`facts`, `story_sizes`, `load_fingerprints`,
-`current_texts`) and writes nothing itself. Copies saved without grouping while a process's
+`current_texts`) and writes nothing itself but its turn (`take_turn`): groupings of all
+processes on one database go one after another, numbered in the order they commit, and the
+fingerprints each writes carry its number, so that every process's index catches up on the
+others' (`load_fingerprints(after_seq=...)`). Copies saved without grouping while a process's
 index was loading are named in `grouping_pending` (`defer_in`) until they are grouped.
 """
 
@@ -29,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, text, update
 
 from wiredesk.store.bulk import insert_many
 from wiredesk.store.database import Database
@@ -38,6 +41,7 @@ from wiredesk.store.ledger.editorial import SYNDICATION
 from wiredesk.store.public.gate import DuplicatePolicy, best_first
 from wiredesk.store.schema import (
     audit_log,
+    grouping_clock,
     grouping_pending,
     item_fingerprints,
     item_versions,
@@ -89,6 +93,7 @@ class GroupingPlan:
     replaced_fingerprints: list[FingerprintRow] = field(default_factory=list)
     # items whose story's recorded lead may have changed (a kill, a withheld version, an update)
     refresh_leads_of: list[int] = field(default_factory=list)
+    seq: int = 0  # the grouping's number (`take_turn`): on every fingerprint it writes or moves
 
     def __bool__(self) -> bool:
         return bool(
@@ -155,15 +160,18 @@ def load_fingerprints(
     arrived_since: datetime,
     conn: Connection | None = None,
     *,
-    after_item: int | None = None,
+    after_seq: int | None = None,
+    upto_seq: int | None = None,
 ) -> list[StoredFingerprint]:
     """The fingerprints of copies that arrived (`first_seen_at`) since `arrived_since`,
     in order of arrival: what a syndication index rebuilt at start holds. By arrival, not by
     the copies' own dates: a copy dated years ago that arrived today is compared with the
     copies arriving after it, in a new process as in a running one.
 
-    `after_item`: only the copies with a larger id, the ones stored after a first read
-    whose largest id it was (the catch-up of an index loaded in the background)."""
+    `after_seq` (and `upto_seq`): instead, whatever the arrival, the fingerprints written or
+    moved by the groupings numbered after it (up to `upto_seq`), in the order of their
+    numbers: what other processes grouped since an index last caught up (`take_turn`). One
+    range scan of `grouping_seq`'s index, nothing read when nothing was grouped."""
     fp = item_fingerprints.c
     q = (
         select(
@@ -178,13 +186,17 @@ def load_fingerprints(
             items.c.story_id,
         )
         .select_from(item_fingerprints.join(items, items.c.id == fp.item_id))
-        .where(items.c.first_seen_at >= arrived_since)
-        .order_by(items.c.first_seen_at, fp.item_id)
         # read in batches (PostgreSQL: from a server-side cursor), not a million rows at once
         .execution_options(yield_per=_LOAD_BATCH)
     )
-    if after_item is not None:
-        q = q.where(fp.item_id > after_item)
+    if after_seq is None:
+        q = q.where(items.c.first_seen_at >= arrived_since).order_by(
+            items.c.first_seen_at, fp.item_id
+        )
+    else:
+        q = q.where(fp.grouping_seq > after_seq).order_by(fp.grouping_seq, fp.item_id)
+        if upto_seq is not None:
+            q = q.where(fp.grouping_seq <= upto_seq)
     out: list[StoredFingerprint] = []
     with db.reading(conn) as conn:
         # by position, not by name: a tenth of the read's cost at a window of 50,000 copies
@@ -212,6 +224,34 @@ def load_fingerprints(
 def _bytes(value: object) -> object:
     """psycopg hands blobs back as memoryview."""
     return value.tobytes() if isinstance(value, memoryview) else value
+
+
+# The turn and number of a grouping: one statement, the same on SQLite and PostgreSQL. On
+# PostgreSQL its row lock waits for the grouping in progress to commit; the SET clauses read
+# the row as it was, so `prev_token` says who had the turn before.
+_TAKE_TURN = text(
+    "INSERT INTO grouping_clock (id, seq, token, prev_token) VALUES (1, 1, :token, 0) "
+    "ON CONFLICT (id) DO UPDATE SET seq = grouping_clock.seq + 1, "
+    "prev_token = grouping_clock.token, token = excluded.token "
+    "RETURNING seq, prev_token"
+)
+
+
+def take_turn(conn: Connection, token: int) -> tuple[int, int]:
+    """Take the grouping turn in `conn`'s transaction, which holds it until it ends: the
+    grouping's number (the one before it is the last committed: a grouping that rolls back
+    gives its number back) and the token of the grouping that had that one. `token`: this
+    grouping's own, told to the next."""
+    seq, prev = conn.execute(_TAKE_TURN, {"token": token}).one()
+    return int(seq), int(prev)
+
+
+def last_grouping(db: Database, conn: Connection | None = None) -> int:
+    """The number of the last grouping committed (0: none yet): every fingerprint written
+    or moved by it and by the ones before is readable once this is."""
+    with db.reading(conn) as conn:
+        found = conn.execute(select(grouping_clock.c.seq).where(grouping_clock.c.id == 1))
+        return int(found.scalar() or 0)
 
 
 def pending(conn: Connection, limit: int) -> list[tuple[int, str]]:
@@ -304,7 +344,7 @@ def apply_in(conn: Connection, db: Database, plan: GroupingPlan, now: datetime) 
         touched.add(story)
         under_takedown += arrived
     for a, b, why in plan.merges:
-        kept, gone, arrived = _merge(conn, a, b, why, now)
+        kept, gone, arrived = _merge(conn, a, b, why, now, plan.seq)
         if gone != kept:
             touched.discard(gone)
         touched.add(kept)
@@ -319,8 +359,8 @@ def apply_in(conn: Connection, db: Database, plan: GroupingPlan, now: datetime) 
         changes.record(conn, db, tags, now)
     for story_id in sorted(touched):
         _refresh_lead(conn, story_id, policy, now)
-    save_fingerprints(conn, plan.new_fingerprints, replace=False)
-    save_fingerprints(conn, plan.replaced_fingerprints, replace=True)
+    save_fingerprints(conn, plan.new_fingerprints, replace=False, seq=plan.seq)
+    save_fingerprints(conn, plan.replaced_fingerprints, replace=True, seq=plan.seq)
     return tags
 
 
@@ -338,8 +378,11 @@ def create_singletons(conn: Connection, item_ids: Sequence[int], now: datetime) 
         conn.execute(update(items).where(items.c.id.in_(chunk)).values(story_id=own))
 
 
-def save_fingerprints(conn: Connection, rows: Sequence[FingerprintRow], replace: bool) -> None:
-    """Many fingerprints in one statement; `replace` first deletes the copies' old ones."""
+def save_fingerprints(
+    conn: Connection, rows: Sequence[FingerprintRow], replace: bool, seq: int = 0
+) -> None:
+    """Many fingerprints in one statement; `replace` first deletes the copies' old ones.
+    `seq`: the number of the grouping that writes them (`take_turn`)."""
     if not rows:
         return
     if replace:
@@ -357,6 +400,7 @@ def save_fingerprints(conn: Connection, rows: Sequence[FingerprintRow], replace:
             {
                 "item_id": item_id,
                 "published_at": published_at,
+                "grouping_seq": seq,
                 **{name: row.get(name) for name in FINGERPRINT_FIELDS},
             }
             for item_id, row, published_at in rows
@@ -436,11 +480,15 @@ def _attach(
     return target, arrived
 
 
-def _merge(conn: Connection, a: int, b: int, why: str, now: datetime) -> tuple[int, int, list[int]]:
+def _merge(
+    conn: Connection, a: int, b: int, why: str, now: datetime, seq: int = 0
+) -> tuple[int, int, list[int]]:
     """Make the stories of copies `a` and `b` one: the newer story's copies move into the
     older (the smaller id, as the index's `merge_groups` keeps it), the newer story is
     deleted, and each copy moved gets an audit entry saying why: the story's history shows
-    the merge. If either story was taken down, the one story is (`takedowns.carry`).
+    the merge. If either story was taken down, the one story is (`takedowns.carry`). The
+    moved copies' fingerprints take the grouping's number `seq`, so that other processes'
+    indexes learn of the move when they catch up.
     Returns (kept story id, merged story id, the copies that came under a takedown), the two
     ids equal when they were one already."""
     (sa, down_a), (sb, down_b) = (
@@ -458,6 +506,14 @@ def _merge(conn: Connection, a: int, b: int, why: str, now: datetime) -> tuple[i
     elif gone_down and not kept_down:
         arrived = _members(conn, kept)
         takedowns.carry(conn, gone, kept)
+    if moved and seq:
+        conn.execute(
+            update(item_fingerprints)
+            .where(
+                item_fingerprints.c.item_id.in_(select(items.c.id).where(items.c.story_id == gone))
+            )
+            .values(grouping_seq=seq)
+        )
     conn.execute(update(items).where(items.c.story_id == gone).values(story_id=kept))
     conn.execute(delete(stories).where(stories.c.id == gone))
     reason = f"story {gone} merged into story {kept}: {why}"

@@ -34,6 +34,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -182,7 +183,7 @@ def one_round(workers: int, args: argparse.Namespace, db: Database, stamp: str) 
     paths = {
         "home": "/",
         "article": article_path(ports[0], args),
-        "search": "/search?q=" + args.search_word,
+        "search": "/search?q=" + urllib.parse.quote(args.search_word),
     }
     items = corpus.fresh_items(f"cluster-{stamp}-{workers}", args.items, corpus.now_utc())
     before = copies(db)

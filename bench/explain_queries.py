@@ -24,26 +24,14 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "src"), str(REPO)]
 
-from sqlalchemy import event  # noqa: E402
-
 from tests.store.public import test_query_plans as plans  # noqa: E402
 from wiredesk.store.database import Database  # noqa: E402
 from wiredesk.store.public.reader import PublicReader  # noqa: E402
 
 
 def statements(db: Database, run: Any) -> list[tuple[str, Any]]:
-    seen: list[tuple[str, Any]] = []
-
-    def note(_conn: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
-        if "set_config" not in statement and "statement_timeout" not in statement:
-            seen.append((statement, params))
-
-    event.listen(db.reader_engine, "before_cursor_execute", note)
-    try:
-        run()
-    finally:
-        event.remove(db.reader_engine, "before_cursor_execute", note)
-    return seen
+    """The statements `run` sends, as the plan tests capture them, without the time limit's."""
+    return [(sql, params) for sql, params in plans.captured(db, run) if "set_config" not in sql]
 
 
 def explain(db: Database, statement: str, params: Any, analyze: bool) -> list[str]:
